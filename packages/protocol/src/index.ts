@@ -1,0 +1,21 @@
+/**
+ * @tandem/protocol: the wire protocol shared by the relay, the agent and the
+ * console. Isomorphic: runs in Node and in the browser.
+ */
+export * from './assert.js';
+export * from './bytes.js';
+export * from './constants.js';
+export * from './errors.js';
+export * from './emitter.js';
+export * from './relay-messages.js';
+export * from './session-messages.js';
+export * from './session-code.js';
+export * from './aead.js';
+export * from './cpace.js';
+export * from './key-schedule.js';
+export * from './record-layer.js';
+export * from './relay-connection.js';
+export * from './secure-session.js';
+export * from './peer-session.js';
+export * from './technician-session.js';
+export * from './customer-session.js';

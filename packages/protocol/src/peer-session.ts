@@ -1,0 +1,291 @@
+/**
+ * What the technician's and the customer's sessions share: the relay
+ * connection, the end-to-end layer, the state machine bookkeeping, ending on
+ * purpose and failing. Each role adds its own states and messages.
+ */
+import type { AeadProvider } from './aead.js';
+import { CHANNEL, TIMEOUTS, type EndReason, type Role } from './constants.js';
+import { Emitter } from './emitter.js';
+import { TandemError, toTandemError } from './errors.js';
+import { RelayConnection, relayOrigin, type WebSocketFactory } from './relay-connection.js';
+import type { ClientSignal, RelaySignal } from './relay-messages.js';
+import { SecureSession } from './secure-session.js';
+import type { RandomBytes } from './session-code.js';
+import {
+  decodeChatMessage,
+  decodeControlMessage,
+  encodeSessionMessage,
+  type ControlMessage,
+} from './session-messages.js';
+
+/** Final events every session emits exactly one of. */
+export type FinalEvent = { type: 'ended'; reason: EndReason } | { type: 'failed'; error: TandemError };
+
+/** Options both roles take. */
+export interface PeerSessionOptions {
+  relayUrl: string;
+  aead: AeadProvider;
+  connect: WebSocketFactory;
+  random?: RandomBytes;
+  now?: () => number;
+}
+
+/** States every role has; roles add their own between `connecting` and `ended`. */
+export type BaseState = 'idle' | 'connecting' | 'ended' | 'failed';
+
+/** Shared machinery of {@link TechnicianSession} and {@link CustomerSession}. */
+export abstract class PeerSession<S extends string, E extends { type: string }> {
+  protected readonly emitter = new Emitter<E | FinalEvent>();
+  protected readonly options: PeerSessionOptions;
+  protected readonly origin: string;
+  protected relay: RelayConnection | undefined;
+  protected secure: SecureSession | undefined;
+  #state: S | BaseState = 'idle';
+  #transitions: Record<S | BaseState, readonly (S | BaseState)[]>;
+  #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
+
+  protected constructor(
+    options: PeerSessionOptions,
+    protected readonly role: Role,
+    transitions: Record<S | BaseState, readonly (S | BaseState)[]>,
+  ) {
+    this.options = options;
+    this.origin = relayOrigin(options.relayUrl);
+    this.#transitions = transitions;
+  }
+
+  /** Subscribes to events; returns a function that unsubscribes. */
+  onEvent(listener: (event: E | FinalEvent) => void): () => void {
+    return this.emitter.on(listener);
+  }
+
+  /** The current state. */
+  get state(): S | BaseState {
+    return this.#state;
+  }
+
+  /** The short authentication string once the handshake is done. */
+  get sas(): string | undefined {
+    return this.secure?.state === 'open' || this.secure?.state === 'closed' ? this.secure.sas : undefined;
+  }
+
+  /** True once the session has ended or failed. */
+  get finished(): boolean {
+    return this.#state === 'ended' || this.#state === 'failed';
+  }
+
+  /** Connects to the relay. */
+  start(): void {
+    this.to('connecting');
+    try {
+      this.relay = new RelayConnection(this.options.relayUrl, this.options.connect, {
+        open: () => this.guard(() => this.onRelayOpen()),
+        signal: (signal) => this.guard(() => this.#onSignal(signal)),
+        binary: (frame) => this.guard(() => this.#onBinary(frame)),
+        closed: (info) => this.#onRelayClosed(info),
+        invalid: (error) => this.fail(error),
+      });
+    } catch (err) {
+      this.fail(toTandemError(err, 'TANDEM_ERR_RELAY_UNREACHABLE'));
+    }
+  }
+
+  /** Ends the session on purpose: tells the peer (encrypted) and the relay. */
+  async end(): Promise<void> {
+    if (this.finished) return;
+    const reason: EndReason = this.role === 'technician' ? 'technician-ended' : 'customer-ended';
+    await this.finishWith(reason, true);
+  }
+
+  /** Ends the session with `reason`: end message, close frame, `bye`, socket closed. */
+  protected async finishWith(reason: EndReason, announce: boolean): Promise<void> {
+    if (this.finished) return;
+    const secure = this.secure;
+    this.to('ended');
+    this.#clearHandshakeTimer();
+    if (secure?.state === 'open') {
+      try {
+        if (announce) await secure.send(CHANNEL.control, encodeSessionMessage({ type: 'end', reason }));
+        await secure.close();
+      } catch (err) {
+        // The session is ending anyway; a failed goodbye only means the peer learns it from the relay.
+        void err;
+      }
+    }
+    if (announce) this.relay?.sendSignal({ t: 'bye' });
+    this.relay?.close(1000, reason);
+    this.emitter.emit({ type: 'ended', reason });
+  }
+
+  /** Fails the session once: the one teardown path for errors. */
+  fail(error: TandemError): void {
+    if (this.finished) return;
+    this.to('failed');
+    this.#clearHandshakeTimer();
+    if (this.secure !== undefined) this.secure.fail(error);
+    if (error.code === 'TANDEM_ERR_WRONG_CODE' || error.code === 'TANDEM_ERR_PROTOCOL' || error.code === 'TANDEM_ERR_RECORD_AUTH') {
+      // Tell the relay why, so it burns the code and audits the failure (metadata only).
+      this.relay?.sendSignal({ t: 'abort', code: error.code });
+    }
+    this.relay?.close(error.closeCode >= 4000 ? error.closeCode : 1000, error.code);
+    this.emitter.emit({ type: 'failed', error });
+  }
+
+  /** Moves to `next`, checking the transition table. */
+  protected to(next: S | BaseState): void {
+    const allowed = this.#transitions[this.#state];
+    if (!allowed.includes(next)) {
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `${this.role} session: no transition ${this.#state} → ${next}`);
+    }
+    this.#state = next;
+  }
+
+  /** Runs `fn`, failing the session on any error instead of throwing into the socket's event loop. */
+  protected guard(fn: () => void): void {
+    try {
+      fn();
+    } catch (err) {
+      this.fail(toTandemError(err, 'TANDEM_ERR_PROTOCOL'));
+    }
+  }
+
+  protected sendSignal(signal: ClientSignal): void {
+    this.relay?.sendSignal(signal);
+  }
+
+  /** Sends a control message; a failure to send fails the session. */
+  protected sendControl(message: ControlMessage): void {
+    this.#sendOn(CHANNEL.control, encodeSessionMessage(message));
+  }
+
+  /** Sends a chat message. */
+  protected sendChatText(text: string): void {
+    this.#sendOn(CHANNEL.chat, encodeSessionMessage({ type: 'chat', text }));
+  }
+
+  #sendOn(channel: number, payload: Uint8Array): void {
+    const secure = this.secure;
+    if (secure === undefined || secure.state !== 'open') {
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `${this.role} session: not connected end to end`);
+    }
+    secure.send(channel, payload).catch((err: unknown) => this.fail(toTandemError(err)));
+  }
+
+  /** Starts the end-to-end layer once the relay has paired both sides. */
+  protected startSecure(args: { secret: Uint8Array; nameplate: string; sessionId: string }): void {
+    this.secure = new SecureSession({
+      role: this.role,
+      secret: args.secret,
+      relayOrigin: this.origin,
+      nameplate: args.nameplate,
+      sessionId: args.sessionId,
+      aead: this.options.aead,
+      ...(this.options.random ? { random: this.options.random } : {}),
+      sendFrame: (frame) => this.relay?.sendBinary(frame),
+      handlers: {
+        open: (sas) => this.guard(() => {
+          this.#clearHandshakeTimer();
+          this.onSecureOpen(sas);
+        }),
+        message: (channel, payload) => this.guard(() => this.#onMessage(channel, payload)),
+        closed: () => this.guard(() => this.onPeerClosed()),
+        failed: (error) => this.fail(error),
+      },
+    });
+    this.#handshakeTimer = setTimeout(
+      () => this.fail(new TandemError('TANDEM_ERR_TIMEOUT', 'The other side did not complete the secure handshake in time.')),
+      TIMEOUTS.handshakeMs,
+    );
+    this.secure.start();
+  }
+
+  #clearHandshakeTimer(): void {
+    if (this.#handshakeTimer !== undefined) clearTimeout(this.#handshakeTimer);
+    this.#handshakeTimer = undefined;
+  }
+
+  #onSignal(signal: RelaySignal): void {
+    if (this.finished) return;
+    switch (signal.t) {
+      case 'error':
+        this.fail(new TandemError(signal.code, signal.message));
+        return;
+      case 'peer-left':
+        this.#onPeerLeft(signal.reason);
+        return;
+      default:
+        this.onRelaySignal(signal);
+    }
+  }
+
+  #onPeerLeft(reason: EndReason): void {
+    // The relay's word is not authenticated: a normal end is only trusted once the
+    // peer's encrypted `end` arrived (handled in #onMessage). Here the peer vanished.
+    switch (reason) {
+      case 'wrong-code':
+        this.fail(new TandemError('TANDEM_ERR_WRONG_CODE', 'The code is wrong: the other side used a different secret. This code is now burnt; ask for a new one.'));
+        return;
+      case 'refused':
+        this.fail(new TandemError('TANDEM_ERR_REFUSED'));
+        return;
+      case 'customer-ended':
+      case 'technician-ended':
+        void this.finishWith(reason, false);
+        return;
+      default:
+        this.fail(new TandemError('TANDEM_ERR_PEER_LOST', `The other side's connection was lost (${reason}).`));
+    }
+  }
+
+  #onBinary(frame: Uint8Array): void {
+    if (this.secure === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'end-to-end frame before pairing');
+    this.secure.receive(frame);
+  }
+
+  #onMessage(channel: number, payload: Uint8Array): void {
+    if (this.finished) return;
+    if (channel === CHANNEL.control) {
+      const message = decodeControlMessage(payload);
+      if (message.type === 'end') {
+        void this.finishWith(message.reason, false);
+        return;
+      }
+      this.onControl(message);
+    } else if (channel === CHANNEL.chat) {
+      this.onChat(decodeChatMessage(payload).text);
+    } else {
+      this.onChannel(channel, payload);
+    }
+  }
+
+  #onRelayClosed(info: { code: number; reason: string; opened: boolean }): void {
+    if (this.finished) return;
+    this.secure?.transportEnded();
+    if (this.finished) return;
+    if (!info.opened) {
+      this.fail(new TandemError('TANDEM_ERR_RELAY_UNREACHABLE', `Could not connect to the relay at ${this.origin}.`));
+    } else {
+      this.fail(new TandemError('TANDEM_ERR_PEER_LOST', `The connection to the relay closed (${info.code}${info.reason ? ` ${info.reason}` : ''}).`));
+    }
+  }
+
+  /** The relay connection opened: send the first signal. */
+  protected abstract onRelayOpen(): void;
+  /** A role-specific relay signal arrived. */
+  protected abstract onRelaySignal(signal: RelaySignal): void;
+  /** Keys are confirmed both ways. */
+  protected abstract onSecureOpen(sas: string): void;
+  /** A control message other than `end` arrived. */
+  protected abstract onControl(message: ControlMessage): void;
+  /** A chat message arrived. */
+  protected abstract onChat(text: string): void;
+  /** A message arrived on another channel (rfb, files…); unknown channels are protocol errors. */
+  protected onChannel(channel: number, payload: Uint8Array): void {
+    void payload;
+    throw new TandemError('TANDEM_ERR_PROTOCOL', `no handler for channel ${channel}`);
+  }
+  /** The peer sent its authenticated close without an `end` message first. */
+  protected onPeerClosed(): void {
+    void this.finishWith(this.role === 'technician' ? 'customer-ended' : 'technician-ended', false);
+  }
+}

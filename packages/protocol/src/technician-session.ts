@@ -1,0 +1,188 @@
+/**
+ * The technician's side of a session (console and scriptable client):
+ * sign-in token → code → handshake → request → the customer's consent →
+ * active, with step-up requests and chat.
+ *
+ * States: idle → connecting → authenticating → waiting (code shown) →
+ * handshaking (customer claimed it) → consent (keys confirmed, request sent)
+ * → active → ended | failed.
+ */
+import { assertOneOf, assertString } from './assert.js';
+import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.js';
+import { TandemError } from './errors.js';
+import { PeerSession, type BaseState, type PeerSessionOptions } from './peer-session.js';
+import type { CustomerDetails, RelaySignal } from './relay-messages.js';
+import { formatCode, makeSecret } from './session-code.js';
+import type { ControlMessage } from './session-messages.js';
+import { utf8 } from './bytes.js';
+
+/** States of the technician's session. */
+export type TechnicianState = BaseState | 'authenticating' | 'waiting' | 'handshaking' | 'consent' | 'active';
+
+const ANY_END = ['ended', 'failed'] as const;
+const TRANSITIONS: Record<TechnicianState, readonly TechnicianState[]> = {
+  idle: ['connecting', ...ANY_END],
+  connecting: ['authenticating', ...ANY_END],
+  authenticating: ['waiting', ...ANY_END],
+  waiting: ['handshaking', ...ANY_END],
+  handshaking: ['consent', ...ANY_END],
+  consent: ['active', ...ANY_END],
+  active: [...ANY_END],
+  ended: [],
+  failed: [],
+};
+
+/** Options of a technician's session. */
+export interface TechnicianSessionOptions extends PeerSessionOptions {
+  /** Bearer token from `POST /api/auth/login`. */
+  token: string;
+  /** The mode asked for at the start. */
+  mode: Mode;
+  caseNumber?: string;
+}
+
+/** Events of a technician's session; the last one is `ended` or `failed`. */
+export type TechnicianEvent =
+  | { type: 'code'; code: string; nameplate: string; expiresAt: number }
+  | { type: 'extended'; expiresAt: number }
+  | { type: 'joined'; sessionId: string; sas: string }
+  | { type: 'accepted'; mode: Mode; customer: CustomerDetails }
+  | { type: 'refused' }
+  | { type: 'decision'; mode: Mode; accepted: boolean }
+  | { type: 'mode'; mode: Mode }
+  | { type: 'chat'; text: string }
+  | { type: 'ended'; reason: EndReason }
+  | { type: 'failed'; error: TandemError };
+
+/** The technician's side of one session. */
+export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEvent> {
+  #options: TechnicianSessionOptions;
+  #secret: string | undefined;
+  #nameplate: string | undefined;
+  #sessionId: string | undefined;
+  #mode: Mode | undefined;
+  #pendingRequest: Mode | undefined;
+
+  constructor(options: TechnicianSessionOptions) {
+    assertString(options.token, 'token', 256, 1);
+    assertOneOf(options.mode, 'mode', MODES);
+    if (options.caseNumber !== undefined) assertString(options.caseNumber, 'caseNumber', LIMITS.maxNumberChars);
+    super(options, 'technician', TRANSITIONS);
+    this.#options = options;
+  }
+
+  /** The mode the customer granted, once active. */
+  get mode(): Mode | undefined {
+    return this.#mode;
+  }
+
+  /** The relay's session id once paired. */
+  get sessionId(): string | undefined {
+    return this.#sessionId;
+  }
+
+  /** Asks the relay for 10 more minutes; only while the code waits. */
+  extend(): void {
+    if (this.state !== 'waiting') throw new TandemError('TANDEM_ERR_PROTOCOL', `cannot extend in state ${this.state}`);
+    this.sendSignal({ t: 'extend' });
+  }
+
+  /** Asks the customer to step up to `mode`. */
+  requestMode(mode: Mode): void {
+    assertOneOf(mode, 'mode', MODES);
+    if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `cannot request a mode in state ${this.state}`);
+    this.#pendingRequest = mode;
+    this.sendControl({ type: 'request', mode });
+  }
+
+  /** Sends a chat message; only while active. */
+  sendChat(text: string): void {
+    assertString(text, 'text', LIMITS.maxChatChars, 1);
+    if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `cannot chat in state ${this.state}`);
+    this.sendChatText(text);
+  }
+
+  protected onRelayOpen(): void {
+    this.to('authenticating');
+    this.sendSignal({ t: 'auth', token: this.#options.token });
+  }
+
+  protected onRelaySignal(signal: RelaySignal): void {
+    const now = this.options.now ?? Date.now;
+    switch (signal.t) {
+      case 'ready': {
+        if (this.state !== 'authenticating') break;
+        const allocate = this.#options.caseNumber
+          ? { t: 'allocate' as const, mode: this.#options.mode, caseNumber: this.#options.caseNumber }
+          : { t: 'allocate' as const, mode: this.#options.mode };
+        this.sendSignal(allocate);
+        return;
+      }
+      case 'allocated': {
+        if (this.state !== 'authenticating') break;
+        this.to('waiting');
+        this.#nameplate = signal.nameplate;
+        this.#secret = makeSecret(this.options.random);
+        const code = formatCode({ nameplate: signal.nameplate, secret: this.#secret });
+        // Show expiry on the local clock: the relay's clock decides, ours may be off.
+        const expiresAt = now() + (signal.expiresAt - signal.serverTime);
+        this.emitter.emit({ type: 'code', code, nameplate: signal.nameplate, expiresAt });
+        return;
+      }
+      case 'extended':
+        if (this.state !== 'waiting') break;
+        this.emitter.emit({ type: 'extended', expiresAt: now() + (signal.expiresAt - signal.serverTime) });
+        return;
+      case 'paired':
+        if (this.state !== 'waiting' || this.#secret === undefined || this.#nameplate === undefined) break;
+        this.to('handshaking');
+        this.#sessionId = signal.sessionId;
+        this.startSecure({ secret: utf8(this.#secret), nameplate: this.#nameplate, sessionId: signal.sessionId });
+        return;
+    }
+    throw new TandemError('TANDEM_ERR_PROTOCOL', `relay sent ${signal.t} in state ${this.state}`);
+  }
+
+  protected onSecureOpen(sas: string): void {
+    this.to('consent');
+    this.emitter.emit({ type: 'joined', sessionId: this.#sessionId ?? '', sas });
+    this.sendControl({ type: 'request', mode: this.#options.mode });
+  }
+
+  protected onControl(message: ControlMessage): void {
+    switch (message.type) {
+      case 'consent':
+        if (this.state !== 'consent') break;
+        if (!message.accepted) {
+          this.emitter.emit({ type: 'refused' });
+          this.fail(new TandemError('TANDEM_ERR_REFUSED'));
+          return;
+        }
+        if (modeRank(message.mode) > modeRank(this.#options.mode)) {
+          throw new TandemError('TANDEM_ERR_PROTOCOL', `customer granted ${message.mode}, more than the ${this.#options.mode} asked for`);
+        }
+        this.to('active');
+        this.#mode = message.mode;
+        this.emitter.emit({ type: 'accepted', mode: message.mode, customer: message.customer });
+        return;
+      case 'decision':
+        if (this.state !== 'active') break;
+        if (this.#pendingRequest === message.mode) this.#pendingRequest = undefined;
+        this.emitter.emit({ type: 'decision', mode: message.mode, accepted: message.accepted });
+        return;
+      case 'mode':
+        if (this.state !== 'active') break;
+        this.#mode = message.mode;
+        this.emitter.emit({ type: 'mode', mode: message.mode });
+        return;
+      case 'request':
+        break;
+    }
+    throw new TandemError('TANDEM_ERR_PROTOCOL', `customer sent ${message.type} in state ${this.state}`);
+  }
+
+  protected onChat(text: string): void {
+    if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `chat in state ${this.state}`);
+    this.emitter.emit({ type: 'chat', text });
+  }
+}

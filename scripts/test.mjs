@@ -1,0 +1,37 @@
+#!/usr/bin/env node
+// The full test suite, as the README's test command (`npm test`) runs it:
+// installs what the tests need from the system when missing, builds, checks
+// types and lint with zero warnings, then runs unit and integration tests.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+
+/** System programs the tests drive, and the Debian packages that provide them. */
+const SYSTEM_NEEDS = [
+  { path: '/usr/bin/chromium', pkg: 'chromium' },
+  { path: '/usr/bin/logger', pkg: 'bsdutils' },
+];
+
+function run(cmd, args, opts = {}) {
+  console.log(`\n$ ${[cmd, ...args].join(' ')}`);
+  const r = spawnSync(cmd, args, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) {
+    console.error(`test: ${cmd} ${args.join(' ')} failed (exit ${r.status ?? r.signal})`);
+    process.exit(r.status ?? 1);
+  }
+}
+
+const missing = SYSTEM_NEEDS.filter((n) => !existsSync(n.path)).map((n) => n.pkg);
+if (missing.length > 0) {
+  if (process.getuid?.() !== 0) {
+    console.error(`test: missing system packages ${missing.join(' ')}; install them (apt-get install ${missing.join(' ')}) or run as root`);
+    process.exit(1);
+  }
+  run('apt-get', ['update', '-q']);
+  run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
+}
+
+run('npm', ['run', 'build']);
+run('npx', ['tsc', '-p', 'packages/console', '--noEmit']);
+run('npx', ['tsc', '-p', 'tsconfig.tests.json']);
+run('npx', ['eslint', '--max-warnings', '0', '.']);
+run('npx', ['vitest', 'run']);
