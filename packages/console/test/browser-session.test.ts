@@ -1,0 +1,94 @@
+/**
+ * The whole product in a real browser: a technician signs in to the console
+ * served by the relay and creates a code; the agent joins; the customer
+ * accepts on the agent's local consent page; chat appears on both pages; the
+ * customer ends the session. Chromium is Debian's, driven by playwright-core.
+ */
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { RelayFixture } from '../../agent/test/harness.js';
+
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+];
+
+describe('console and consent page in Chromium', () => {
+  const relay = new RelayFixture();
+  let browser: Browser;
+  const password = 'console-pass-123456';
+
+  beforeAll(async () => {
+    await relay.start();
+    await relay.addUser('ito', 'technician', password, ['--display-name', 'Ito Kenji', '--team', 'Desk 2']);
+    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await relay.stop();
+  });
+
+  async function signIn(page: Page): Promise<void> {
+    await page.goto(`${relay.url}/#/signin`);
+    await page.locator('[data-testid=lang-en]').click();
+    await page.fill('#username', 'ito');
+    await page.fill('#password', password);
+    await page.click('[data-testid=signin]');
+    await page.locator('[data-testid=new-session]').waitFor();
+  }
+
+  it('runs a session from sign-in to the customer ending it', async () => {
+    const techPage = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    await signIn(techPage);
+    await techPage.fill('#case-number', 'CASE-9');
+    await techPage.click('[data-testid=new-session]');
+    const codeText = await techPage.locator('[data-testid=code]').textContent({ timeout: 15_000 });
+    const code = (codeText ?? '').replace(/\D/g, '');
+    expect(code).toMatch(/^[0-9]{8}$/);
+    await expect.poll(() => techPage.locator('[data-testid=countdown]').textContent()).toMatch(/[0-9]:[0-9]{2}/);
+
+    // BROWSER=true: the agent "opens" its page with a command that does nothing, and the test opens it instead.
+    const agent = relay.agent(['join', code, '--relay', relay.url], { BROWSER: 'true' });
+    const pageUrl = (await agent.waitFor(/^page: (http:\/\/127\.0\.0\.1:\d+\/\S+)$/))[1]!;
+    const customerPage = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+    await customerPage.goto(pageUrl);
+    await customerPage.locator('[data-testid=lang-en]').click();
+    await expect.poll(() => customerPage.locator('[data-testid=technician]').textContent(), { timeout: 15_000 }).toContain('Ito Kenji');
+    await expect.poll(() => customerPage.locator('#case-number').inputValue()).toBe('CASE-9');
+    const customerSas = await customerPage.locator('[data-testid=sas]').textContent();
+    await customerPage.fill('#customer-name', 'Nakamura Yui');
+    await customerPage.fill('#customer-number', 'N-100');
+    await customerPage.click('[data-testid=accept]');
+
+    await expect.poll(() => techPage.locator('[data-testid=session-status]').getAttribute('data-state'), { timeout: 15_000 }).toBe('active');
+    expect((await techPage.locator('[data-testid=sas]').textContent())?.replace(/\D/g, '')).toBe(customerSas?.replace(/\D/g, ''));
+    await expect.poll(() => techPage.locator('[data-testid=customer]').textContent()).toContain('Nakamura Yui');
+
+    await techPage.fill('[data-testid=chat-input]', 'Hello, I can see your request');
+    await techPage.click('[data-testid=chat-send]');
+    await expect.poll(() => customerPage.locator('[data-testid=chat-log] [data-from=peer]').allTextContents()).toContainEqual(expect.stringContaining('Hello, I can see your request'));
+    await customerPage.fill('[data-testid=chat-input]', 'ありがとう');
+    await customerPage.click('[data-testid=chat-send]');
+    await expect.poll(() => techPage.locator('[data-testid=chat-log] [data-from=peer]').allTextContents()).toContainEqual(expect.stringContaining('ありがとう'));
+
+    await techPage.screenshot({ path: `${relay.dir}/console-active.png` });
+    await customerPage.screenshot({ path: `${relay.dir}/agent-active.png` });
+
+    await customerPage.click('[data-testid=end-session]');
+    await expect.poll(() => techPage.locator('[data-testid=session-status]').getAttribute('data-state'), { timeout: 15_000 }).toBe('ended');
+    expect(await techPage.locator('[data-testid=session-status]').textContent()).toMatch(/customer/i);
+    expect(await agent.exitCode()).toBe(0);
+  });
+
+  it('shows the console in Japanese by choice', async () => {
+    const page = await browser.newPage();
+    await page.goto(`${relay.url}/#/signin`);
+    await page.locator('[data-testid=lang-ja]').click();
+    await expect.poll(() => page.locator('body').textContent()).toMatch(/[\u3040-\u30ff\u4e00-\u9fff]/);
+  });
+});
