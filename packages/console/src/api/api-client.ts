@@ -1,0 +1,152 @@
+/**
+ * The console's client for the relay's HTTP API. Same origin, relative
+ * `/api/...` paths, `Authorization: Bearer` once signed in. Every failure
+ * surfaces as a TandemError whose code the pages translate.
+ */
+import { TandemError, isTandemErrorCode, type TandemErrorCode } from '@tandem/protocol';
+import type { AccountInfo, AuditEventRow, AuditSessionRow, LoginAnswer, NewUser, SetupInfo, UserRow } from './types.js';
+
+/** What the client needs from its surroundings. */
+export interface ApiClientOptions {
+  /** The current bearer token, if signed in. */
+  getToken: () => string | undefined;
+  /** Called when a signed-in request is answered 401: the token is no longer valid. */
+  onUnauthorized?: () => void;
+  /** fetch, injectable; defaults to the global one. */
+  fetch?: typeof fetch;
+  /** Prefix of every path; '' for the same origin. */
+  baseUrl?: string;
+}
+
+/**
+ * Picks an error code for an HTTP status when the body carries none (a
+ * proxy's error page, say). Gateway errors mean the relay is out of reach.
+ */
+export function codeForStatus(status: number): TandemErrorCode {
+  const byStatus: Record<number, TandemErrorCode> = {
+    400: 'TANDEM_ERR_BAD_INPUT',
+    401: 'TANDEM_ERR_UNAUTHORIZED',
+    403: 'TANDEM_ERR_FORBIDDEN',
+    404: 'TANDEM_ERR_NOT_FOUND',
+    409: 'TANDEM_ERR_CONFLICT',
+    413: 'TANDEM_ERR_MESSAGE_TOO_LARGE',
+    429: 'TANDEM_ERR_RATE_LIMITED',
+    502: 'TANDEM_ERR_RELAY_UNREACHABLE',
+    503: 'TANDEM_ERR_RELAY_UNREACHABLE',
+    504: 'TANDEM_ERR_RELAY_UNREACHABLE',
+  };
+  return byStatus[status] ?? 'TANDEM_ERR_INTERNAL';
+}
+
+/** Builds a TandemError from a failed response's status and body text. */
+export function errorFromResponse(status: number, bodyText: string): TandemError {
+  try {
+    const body: unknown = JSON.parse(bodyText);
+    if (typeof body === 'object' && body !== null) {
+      const { code, message } = body as { code?: unknown; message?: unknown };
+      if (isTandemErrorCode(code)) return new TandemError(code, typeof message === 'string' ? message : undefined);
+    }
+  } catch {
+    // Not JSON (a proxy's error page, say): fall back to the status below.
+  }
+  return new TandemError(codeForStatus(status), `HTTP ${status}`);
+}
+
+/** Typed access to the relay's HTTP API. */
+export class ApiClient {
+  readonly #options: ApiClientOptions;
+  readonly #fetch: typeof fetch;
+
+  constructor(options: ApiClientOptions) {
+    this.#options = options;
+    this.#fetch = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+  }
+
+  /** Sends one request; resolves with the raw response when it succeeded. */
+  async #send(method: string, path: string, body?: unknown): Promise<Response> {
+    const headers: Record<string, string> = { Accept: 'application/json' };
+    const token = this.#options.getToken();
+    if (token) headers.Authorization = `Bearer ${token}`;
+    if (body !== undefined) headers['Content-Type'] = 'application/json';
+    let response: Response;
+    try {
+      response = await this.#fetch(`${this.#options.baseUrl ?? ''}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? null : JSON.stringify(body),
+        credentials: 'same-origin',
+        cache: 'no-store',
+      });
+    } catch (err) {
+      throw new TandemError('TANDEM_ERR_RELAY_UNREACHABLE', err instanceof Error ? err.message : String(err), { cause: err });
+    }
+    if (!response.ok) {
+      const error = errorFromResponse(response.status, await response.text());
+      if (token && error.code === 'TANDEM_ERR_UNAUTHORIZED') this.#options.onUnauthorized?.();
+      throw error;
+    }
+    return response;
+  }
+
+  async #json<T>(method: string, path: string, body?: unknown): Promise<T> {
+    const response = await this.#send(method, path, body);
+    const text = await response.text();
+    if (text === '') return {} as T;
+    try {
+      return JSON.parse(text) as T;
+    } catch (err) {
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `${path}: the relay answered with invalid JSON`, { cause: err });
+    }
+  }
+
+  /** POST /api/auth/login. */
+  login(username: string, password: string): Promise<LoginAnswer> {
+    return this.#json('POST', '/api/auth/login', { username, password });
+  }
+
+  /** POST /api/auth/logout. */
+  async logout(): Promise<void> {
+    await this.#json('POST', '/api/auth/logout', {});
+  }
+
+  /** GET /api/me. */
+  me(): Promise<AccountInfo> {
+    return this.#json('GET', '/api/me');
+  }
+
+  /** GET /api/setup/:token. */
+  setupInfo(token: string): Promise<SetupInfo> {
+    return this.#json('GET', `/api/setup/${encodeURIComponent(token)}`);
+  }
+
+  /** POST /api/setup/:token: sets the password; the link is spent. */
+  async completeSetup(token: string, password: string, displayName?: string): Promise<void> {
+    const body = displayName ? { password, displayName } : { password };
+    await this.#json('POST', `/api/setup/${encodeURIComponent(token)}`, body);
+  }
+
+  /** GET /api/users (admin). */
+  async listUsers(): Promise<UserRow[]> {
+    return (await this.#json<{ users: UserRow[] }>('GET', '/api/users')).users ?? [];
+  }
+
+  /** POST /api/users (admin): answers the one-time set-up link. */
+  async addUser(user: NewUser): Promise<string> {
+    return (await this.#json<{ setupLink: string }>('POST', '/api/users', user)).setupLink;
+  }
+
+  /** GET /api/audit/sessions (admin). */
+  async auditSessions(limit = 500): Promise<AuditSessionRow[]> {
+    return (await this.#json<{ sessions: AuditSessionRow[] }>('GET', `/api/audit/sessions?limit=${limit}`)).sessions ?? [];
+  }
+
+  /** GET /api/audit/events (admin). */
+  async auditEvents(limit = 500): Promise<AuditEventRow[]> {
+    return (await this.#json<{ events: AuditEventRow[] }>('GET', `/api/audit/events?limit=${limit}`)).events ?? [];
+  }
+
+  /** Fetches a signed-in download (the CSV exports) as a Blob. */
+  async download(path: string): Promise<Blob> {
+    return (await this.#send('GET', path)).blob();
+  }
+}

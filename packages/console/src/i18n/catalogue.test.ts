@@ -1,0 +1,62 @@
+import { describe, it, expect } from 'vitest';
+import { AUDIT_EVENT_KINDS, END_REASONS, ERROR_CODES, MODES } from '@tandem/protocol';
+import en from './en.json';
+import ja from './ja.json';
+
+/** Flattens a nested catalogue into `a.b.c` → value pairs. */
+function flatten(value: unknown, prefix = ''): Map<string, unknown> {
+  const out = new Map<string, unknown>();
+  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
+    for (const [key, child] of Object.entries(value)) {
+      for (const [k, v] of flatten(child, prefix ? `${prefix}.${key}` : key)) out.set(k, v);
+    }
+  } else {
+    out.set(prefix, value);
+  }
+  return out;
+}
+
+const catalogues = { en: flatten(en), ja: flatten(ja) };
+
+describe('translation catalogues', () => {
+  it('have exactly the same keys', () => {
+    const enKeys = [...catalogues.en.keys()].sort();
+    const jaKeys = [...catalogues.ja.keys()].sort();
+    expect(jaKeys).toEqual(enKeys);
+    expect(enKeys.length).toBeGreaterThan(100);
+  });
+
+  it('have no empty or non-string values', () => {
+    for (const [lang, entries] of Object.entries(catalogues)) {
+      for (const [key, value] of entries) {
+        expect(typeof value, `${lang}:${key}`).toBe('string');
+        expect((value as string).trim(), `${lang}:${key}`).not.toBe('');
+      }
+    }
+  });
+
+  it('use the same interpolation placeholders in both languages', () => {
+    const placeholders = (s: unknown): string[] => [...String(s).matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1] ?? '').sort();
+    for (const [key, value] of catalogues.en) {
+      expect(placeholders(catalogues.ja.get(key)), key).toEqual(placeholders(value));
+    }
+  });
+
+  it('translate every error code, end reason, mode and audit event kind', () => {
+    const required = [
+      ...ERROR_CODES.map((c) => `errors.${c}`),
+      ...END_REASONS.map((r) => `endReason.${r}`),
+      ...MODES.map((m) => `mode.${m}`),
+      ...AUDIT_EVENT_KINDS.map((k) => `audit.eventKind.${k}`),
+    ];
+    for (const [lang, entries] of Object.entries(catalogues)) {
+      for (const key of required) expect(entries.has(key), `${lang}:${key}`).toBe(true);
+    }
+  });
+
+  it('are actually translated: Japanese differs from English for error messages', () => {
+    for (const code of ERROR_CODES) {
+      expect(catalogues.ja.get(`errors.${code}`), code).not.toBe(catalogues.en.get(`errors.${code}`));
+    }
+  });
+});

@@ -1,0 +1,63 @@
+/**
+ * The console's hash routes. The relay serves one page at `/`; everything
+ * after `#` picks the screen, so set-up links (`ORIGIN/#/setup/TOKEN`) work
+ * without server-side routing.
+ */
+
+/** A parsed route. */
+export type Route =
+  | { name: 'signin' }
+  | { name: 'setup'; token: string }
+  | { name: 'sessions' }
+  | { name: 'users' }
+  | { name: 'audit' }
+  | { name: 'not-found'; path: string };
+
+/** Set-up tokens are URL-safe; anything else is not a token. */
+const SETUP_TOKEN = /^[A-Za-z0-9_-]{8,256}$/;
+
+/** Parses `location.hash` (with or without the leading `#`). */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, '').replace(/\/+$/, '') || '/';
+  const parts = path.split('/').filter((p) => p !== '');
+  if (parts.length === 0) return { name: 'sessions' };
+  const [head, arg, ...rest] = parts;
+  if (rest.length === 0) {
+    if (head === 'signin' && arg === undefined) return { name: 'signin' };
+    if (head === 'setup' && arg !== undefined) {
+      const token = decodeURIComponent(arg);
+      if (SETUP_TOKEN.test(token)) return { name: 'setup', token };
+    }
+    if (head === 'admin' && arg === 'users') return { name: 'users' };
+    if (head === 'admin' && arg === 'audit') return { name: 'audit' };
+  }
+  return { name: 'not-found', path };
+}
+
+/** The hash that leads to a route. */
+export function routeHash(route: Route): string {
+  switch (route.name) {
+    case 'signin':
+      return '#/signin';
+    case 'setup':
+      return `#/setup/${encodeURIComponent(route.token)}`;
+    case 'sessions':
+      return '#/';
+    case 'users':
+      return '#/admin/users';
+    case 'audit':
+      return '#/admin/audit';
+    case 'not-found':
+      return `#${route.path}`;
+  }
+}
+
+/** True for routes only administrators may open. */
+export function isAdminRoute(route: Route): boolean {
+  return route.name === 'users' || route.name === 'audit';
+}
+
+/** True for routes that work without signing in. */
+export function isPublicRoute(route: Route): boolean {
+  return route.name === 'signin' || route.name === 'setup';
+}

@@ -1,0 +1,48 @@
+/**
+ * The app's dependencies, made once in main.tsx and handed down through
+ * context rather than kept in module-level singletons.
+ */
+import { createContext, useContext, useSyncExternalStore, type ReactNode } from 'react';
+import type { ApiClient } from './api/api-client.js';
+import type { AuthState, AuthStore } from './auth/auth-store.js';
+import type { KeyValueStore } from './i18n/language.js';
+import type { SessionController } from './session/session-controller.js';
+import type { SessionView } from './session/session-model.js';
+
+/** Everything the pages need from outside React. */
+export interface Services {
+  api: ApiClient;
+  auth: AuthStore;
+  sessions: SessionController;
+  /** Where the language choice persists (localStorage). */
+  languageStore: KeyValueStore | undefined;
+}
+
+const ServicesContext = createContext<Services | undefined>(undefined);
+
+/** Provides the services to the tree below. */
+export function ServicesProvider({ services, children }: { services: Services; children: ReactNode }) {
+  return <ServicesContext.Provider value={services}>{children}</ServicesContext.Provider>;
+}
+
+/** The app's services; only valid under {@link ServicesProvider}. */
+export function useServices(): Services {
+  const services = useContext(ServicesContext);
+  if (!services) throw new Error('useServices: no ServicesProvider above this component');
+  return services;
+}
+
+/** The current sign-in state, re-rendering when it changes. */
+export function useAuth(): AuthState | undefined {
+  const { auth } = useServices();
+  return useSyncExternalStore(
+    (cb) => auth.subscribe(cb),
+    () => auth.state,
+  );
+}
+
+/** The live session's view, re-rendering on every event. */
+export function useSessionView(): SessionView | undefined {
+  const { sessions } = useServices();
+  return useSyncExternalStore(sessions.subscribe, () => sessions.view);
+}

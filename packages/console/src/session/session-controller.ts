@@ -1,0 +1,111 @@
+/**
+ * Owns the technician's one live session for the whole app, outside React,
+ * so moving between pages does not drop it. Pages read its view through
+ * {@link SessionController.subscribe} / {@link SessionController.view}.
+ */
+import { toTandemError, type Mode, type TechnicianSession, type TechnicianSessionOptions } from '@tandem/protocol';
+import { initialView, isFinished, reduceSession, type SessionAction, type SessionView } from './session-model.js';
+
+/** Makes a TechnicianSession; injected so the app decides connect and AEAD. */
+export type TechnicianSessionFactory = (options: Pick<TechnicianSessionOptions, 'token' | 'mode' | 'caseNumber'>) => TechnicianSession;
+
+/** Starts, drives and ends the technician's session. */
+export class SessionController {
+  readonly #factory: TechnicianSessionFactory;
+  readonly #now: () => number;
+  readonly #listeners = new Set<() => void>();
+  #session: TechnicianSession | undefined;
+  #unsubscribe: (() => void) | undefined;
+  #view: SessionView | undefined;
+
+  constructor(factory: TechnicianSessionFactory, now: () => number = Date.now) {
+    this.#factory = factory;
+    this.#now = now;
+  }
+
+  /** What the screen shows, or undefined before the first session. Stable between changes. */
+  get view(): SessionView | undefined {
+    return this.#view;
+  }
+
+  /** True while a session is under way (not yet ended or failed). */
+  get live(): boolean {
+    return this.#view !== undefined && !isFinished(this.#view);
+  }
+
+  /** Subscribes to view changes; returns the unsubscribe function. */
+  subscribe = (listener: () => void): (() => void) => {
+    this.#listeners.add(listener);
+    return () => this.#listeners.delete(listener);
+  };
+
+  /** Starts a new session. A previous one must have finished. */
+  start(token: string, mode: Mode, caseNumber?: string): void {
+    if (this.live) throw new Error('a session is already under way');
+    this.#unsubscribe?.();
+    const trimmed = caseNumber?.trim();
+    const session = this.#factory(trimmed ? { token, mode, caseNumber: trimmed } : { token, mode });
+    this.#session = session;
+    this.#view = initialView(mode, trimmed);
+    this.#unsubscribe = session.onEvent((event) => {
+      // Events of a session that was replaced must not touch the new one's view.
+      if (this.#session !== session) return;
+      this.#apply({ type: 'event', event, state: session.state, at: this.#now() });
+    });
+    this.#emit();
+    session.start();
+  }
+
+  /** Asks for 10 more minutes on the code. */
+  extend(): void {
+    this.#session?.extend();
+  }
+
+  /** Asks the customer to step up to `mode`. */
+  requestMode(mode: Mode): void {
+    if (!this.#session) return;
+    this.#session.requestMode(mode);
+    this.#apply({ type: 'requested', mode, at: this.#now() });
+  }
+
+  /** Sends a chat message and logs it as ours. */
+  sendChat(text: string): void {
+    if (!this.#session) return;
+    this.#session.sendChat(text);
+    this.#apply({ type: 'sent', text, at: this.#now() });
+  }
+
+  /** Ends the session on purpose; resolves once it has ended. */
+  async end(): Promise<void> {
+    const session = this.#session;
+    if (!session || !this.live) return;
+    try {
+      await session.end();
+    } catch (err) {
+      // end() failing still leaves the session finished; make sure the view says so.
+      if (this.#session === session && this.live) {
+        this.#apply({ type: 'event', event: { type: 'failed', error: toTandemError(err) }, state: 'failed', at: this.#now() });
+      }
+    }
+  }
+
+  /** Forgets a finished session so the start form shows again. */
+  clear(): void {
+    if (this.live) return;
+    this.#unsubscribe?.();
+    this.#unsubscribe = undefined;
+    this.#session = undefined;
+    this.#view = undefined;
+    this.#emit();
+  }
+
+  #apply(action: SessionAction): void {
+    if (!this.#view) return;
+    this.#view = reduceSession(this.#view, action);
+    this.#emit();
+  }
+
+  #emit(): void {
+    for (const listener of [...this.#listeners]) listener();
+  }
+}

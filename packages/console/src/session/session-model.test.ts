@@ -1,0 +1,66 @@
+import { describe, it, expect } from 'vitest';
+import { TandemError, type TechnicianEvent } from '@tandem/protocol';
+import { canRequest, initialView, isFinished, reduceSession, type SessionView } from './session-model.js';
+
+const customer = { name: 'Nakamura Yui', customerNumber: 'N-100', caseNumber: 'CASE-9' };
+
+function run(view: SessionView, steps: Array<[TechnicianEvent, string]>): SessionView {
+  return steps.reduce((v, [event, state], i) => reduceSession(v, { type: 'event', event, state, at: 1000 + i }), view);
+}
+
+describe('reduceSession', () => {
+  it('follows a session from code to active and records notices', () => {
+    const view = run(initialView('view', 'CASE-9'), [
+      [{ type: 'code', code: '12345678', nameplate: '123', expiresAt: 5000 }, 'waiting'],
+      [{ type: 'extended', expiresAt: 9000 }, 'waiting'],
+      [{ type: 'joined', sessionId: 's1', sas: '12 34 56' }, 'consent'],
+      [{ type: 'accepted', mode: 'chat', customer }, 'active'],
+    ]);
+    expect(view).toMatchObject({ state: 'active', code: '12345678', expiresAt: 9000, sessionId: 's1', sas: '12 34 56', mode: 'chat', customer, caseNumber: 'CASE-9' });
+    expect(view.log.map((e) => (e.from === 'system' ? e.notice.key : e.from))).toEqual(['code', 'extended', 'joined', 'acceptedLess']);
+    expect(isFinished(view)).toBe(false);
+  });
+
+  it('tracks step-up requests, decisions, mode changes and chat', () => {
+    let view = run(initialView('chat'), [
+      [{ type: 'code', code: '12345678', nameplate: '123', expiresAt: 5000 }, 'waiting'],
+      [{ type: 'joined', sessionId: 's1', sas: 'x' }, 'consent'],
+      [{ type: 'accepted', mode: 'chat', customer }, 'active'],
+    ]);
+    expect(canRequest(view, 'view')).toBe(true);
+    expect(canRequest(view, 'chat')).toBe(false);
+    view = reduceSession(view, { type: 'requested', mode: 'control', at: 1 });
+    expect(view.pending).toBe('control');
+    expect(canRequest(view, 'view')).toBe(false);
+    view = run(view, [
+      [{ type: 'decision', mode: 'control', accepted: true }, 'active'],
+      [{ type: 'mode', mode: 'control' }, 'active'],
+      [{ type: 'chat', text: 'hello' }, 'active'],
+    ]);
+    view = reduceSession(view, { type: 'sent', text: 'hi back', at: 2 });
+    expect(view.pending).toBeUndefined();
+    expect(view.mode).toBe('control');
+    expect(canRequest(view, 'control')).toBe(false);
+    expect(view.log.slice(-5).map((e) => (e.from === 'system' ? `${e.notice.key}` : `${e.from}:${e.text}`))).toEqual(['requested', 'granted', 'mode', 'peer:hello', 'me:hi back']);
+  });
+
+  it('ends with the reason, or fails with the error code, and drops a pending request', () => {
+    const active = run(initialView('chat'), [[{ type: 'accepted', mode: 'chat', customer }, 'active']]);
+    const asked = reduceSession(active, { type: 'requested', mode: 'view', at: 1 });
+    const ended = run(asked, [[{ type: 'ended', reason: 'customer-ended' }, 'ended']]);
+    expect(ended).toMatchObject({ state: 'ended', endReason: 'customer-ended' });
+    expect(ended.pending).toBeUndefined();
+    expect(isFinished(ended)).toBe(true);
+    expect(canRequest(ended, 'view')).toBe(false);
+    const failed = run(initialView('chat'), [[{ type: 'failed', error: new TandemError('TANDEM_ERR_WRONG_CODE') }, 'failed']]);
+    expect(failed.failure?.code).toBe('TANDEM_ERR_WRONG_CODE');
+    expect(failed.log.at(-1)).toMatchObject({ from: 'system', notice: { key: 'failed', code: 'TANDEM_ERR_WRONG_CODE' } });
+  });
+
+  it('does not change the view it is given', () => {
+    const view = initialView('chat');
+    const copy = structuredClone(view);
+    reduceSession(view, { type: 'sent', text: 'x', at: 1 });
+    expect(view).toEqual(copy);
+  });
+});

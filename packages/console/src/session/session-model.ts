@@ -1,0 +1,129 @@
+/**
+ * What the session screen shows, derived from the TechnicianSession's events
+ * by one pure reducer, so the screen never holds state the session does not
+ * vouch for. System notices keep a key and raw values and are translated when
+ * shown, so switching the language re-translates the whole log.
+ */
+import { modeRank, type CustomerDetails, type EndReason, type Mode, type TandemErrorCode, type TechnicianEvent } from '@tandem/protocol';
+
+/** A notice in the session log, translated at render time. */
+export type Notice =
+  | { key: 'code' }
+  | { key: 'extended' }
+  | { key: 'joined'; sas: string }
+  | { key: 'accepted'; mode: Mode }
+  | { key: 'acceptedLess'; mode: Mode; requested: Mode }
+  | { key: 'refused' }
+  | { key: 'requested'; mode: Mode }
+  | { key: 'granted'; mode: Mode }
+  | { key: 'denied'; mode: Mode }
+  | { key: 'mode'; mode: Mode }
+  | { key: 'ended'; reason: EndReason }
+  | { key: 'failed'; code: TandemErrorCode; message: string };
+
+/** One line of the chat log. */
+export type LogEntry =
+  | { id: number; from: 'me' | 'peer'; text: string; at: number }
+  | { id: number; from: 'system'; notice: Notice; at: number };
+
+/** A failure, kept as plain data. */
+export interface SessionFailure {
+  code: TandemErrorCode;
+  message: string;
+}
+
+/** Everything the session screen shows. */
+export interface SessionView {
+  /** The TechnicianSession's state after the last event. */
+  state: string;
+  requestedMode: Mode;
+  caseNumber?: string;
+  code?: string;
+  expiresAt?: number;
+  sessionId?: string;
+  sas?: string;
+  mode?: Mode;
+  /** A step-up asked for and not yet answered. */
+  pending?: Mode;
+  customer?: CustomerDetails;
+  endReason?: EndReason;
+  failure?: SessionFailure;
+  log: LogEntry[];
+}
+
+/** Inputs of the reducer: the session's events plus what this side did. */
+export type SessionAction =
+  | { type: 'event'; event: TechnicianEvent; state: string; at: number }
+  | { type: 'sent'; text: string; at: number }
+  | { type: 'requested'; mode: Mode; at: number };
+
+/** The view of a session that was just started. */
+export function initialView(requestedMode: Mode, caseNumber?: string): SessionView {
+  const view: SessionView = { state: 'connecting', requestedMode, log: [] };
+  if (caseNumber) view.caseNumber = caseNumber;
+  return view;
+}
+
+function withNotice(view: SessionView, notice: Notice, at: number): LogEntry[] {
+  return [...view.log, { id: view.log.length + 1, from: 'system', notice, at }];
+}
+
+/** Applies one action; returns a new view (the input is not changed). */
+export function reduceSession(view: SessionView, action: SessionAction): SessionView {
+  const { at } = action;
+  switch (action.type) {
+    case 'sent':
+      return { ...view, log: [...view.log, { id: view.log.length + 1, from: 'me', text: action.text, at }] };
+    case 'requested':
+      return { ...view, pending: action.mode, log: withNotice(view, { key: 'requested', mode: action.mode }, at) };
+    case 'event':
+      break;
+  }
+  const { event } = action;
+  const next: SessionView = { ...view, state: action.state };
+  switch (event.type) {
+    case 'code':
+      return { ...next, code: event.code, expiresAt: event.expiresAt, log: withNotice(view, { key: 'code' }, at) };
+    case 'extended':
+      return { ...next, expiresAt: event.expiresAt, log: withNotice(view, { key: 'extended' }, at) };
+    case 'joined':
+      return { ...next, sessionId: event.sessionId, sas: event.sas, log: withNotice(view, { key: 'joined', sas: event.sas }, at) };
+    case 'accepted': {
+      const notice: Notice =
+        modeRank(event.mode) < modeRank(view.requestedMode)
+          ? { key: 'acceptedLess', mode: event.mode, requested: view.requestedMode }
+          : { key: 'accepted', mode: event.mode };
+      return { ...next, mode: event.mode, customer: event.customer, log: withNotice(view, notice, at) };
+    }
+    case 'refused':
+      return { ...next, log: withNotice(view, { key: 'refused' }, at) };
+    case 'decision': {
+      const { pending: _answered, ...rest } = next;
+      const base = view.pending === event.mode ? rest : next;
+      return { ...base, log: withNotice(view, { key: event.accepted ? 'granted' : 'denied', mode: event.mode }, at) };
+    }
+    case 'mode':
+      return { ...next, mode: event.mode, log: withNotice(view, { key: 'mode', mode: event.mode }, at) };
+    case 'chat':
+      return { ...next, log: [...view.log, { id: view.log.length + 1, from: 'peer', text: event.text, at }] };
+    case 'ended': {
+      const { pending: _dropped, ...rest } = next;
+      return { ...rest, endReason: event.reason, log: withNotice(view, { key: 'ended', reason: event.reason }, at) };
+    }
+    case 'failed': {
+      const { pending: _dropped, ...rest } = next;
+      const failure = { code: event.error.code, message: event.error.message };
+      return { ...rest, failure, log: withNotice(view, { key: 'failed', ...failure }, at) };
+    }
+  }
+}
+
+/** True once the session can do nothing more. */
+export function isFinished(view: SessionView): boolean {
+  return view.state === 'ended' || view.state === 'failed';
+}
+
+/** Modes the technician may ask for now: above the current one, while active and nothing is pending. */
+export function canRequest(view: SessionView, mode: Mode): boolean {
+  return view.state === 'active' && view.mode !== undefined && modeRank(mode) > modeRank(view.mode) && view.pending === undefined;
+}
