@@ -56,6 +56,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   #requested: Mode | undefined;
   #mode: Mode | undefined;
   #pendingRequest: Mode | undefined;
+  #refusing = false;
 
   constructor(options: CustomerSessionOptions) {
     const code = parseCode(options.code);
@@ -89,7 +90,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     assertString(args.customer.name, 'customer.name', LIMITS.maxNameChars);
     assertString(args.customer.customerNumber, 'customer.customerNumber', LIMITS.maxNumberChars);
     assertString(args.customer.caseNumber, 'customer.caseNumber', LIMITS.maxNumberChars);
-    if (this.state !== 'consent' || this.#requested === undefined) {
+    if (this.state !== 'consent' || this.#requested === undefined || this.#refusing) {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `nothing to accept in state ${this.state}`);
     }
     if (modeRank(args.mode) > modeRank(this.#requested)) {
@@ -98,19 +99,21 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     const customer = { name: args.customer.name, customerNumber: args.customer.customerNumber, caseNumber: args.customer.caseNumber };
     this.to('active');
     this.#mode = args.mode;
-    this.sendControl({ type: 'consent', accepted: true, mode: args.mode, customer });
+    void this.sendControl({ type: 'consent', accepted: true, mode: args.mode, customer });
     this.sendSignal({ t: 'consent', customer, mode: args.mode });
     this.emitter.emit({ type: 'mode', mode: args.mode });
   }
 
   /** Refuses the session; it ends with reason `refused`. */
-  refuse(): void {
-    if (this.state !== 'consent' || this.#requested === undefined) {
+  async refuse(): Promise<void> {
+    if (this.state !== 'consent' || this.#requested === undefined || this.#refusing) {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `nothing to refuse in state ${this.state}`);
     }
-    this.sendControl({ type: 'consent', accepted: false });
+    this.#refusing = true;
+    // The encrypted answer goes first, so the technician learns it from the customer, not from the relay.
+    await this.sendControl({ type: 'consent', accepted: false });
     this.sendSignal({ t: 'refuse' });
-    void this.finishWith('refused', false);
+    await this.finishWith('refused', false);
   }
 
   /** Answers the pending step-up request. */
@@ -120,7 +123,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `no pending request for ${mode}`);
     }
     this.#pendingRequest = undefined;
-    this.sendControl({ type: 'decision', mode, accepted });
+    void this.sendControl({ type: 'decision', mode, accepted });
     if (accepted) this.#setMode(mode);
   }
 
@@ -135,7 +138,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     }
     if (this.#pendingRequest !== undefined && modeRank(this.#pendingRequest) > modeRank(mode)) {
       // Stepping down answers any pending step-up with a refusal.
-      this.sendControl({ type: 'decision', mode: this.#pendingRequest, accepted: false });
+      void this.sendControl({ type: 'decision', mode: this.#pendingRequest, accepted: false });
       this.#pendingRequest = undefined;
     }
     this.#setMode(mode);
@@ -150,7 +153,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
 
   #setMode(mode: Mode): void {
     this.#mode = mode;
-    this.sendControl({ type: 'mode', mode });
+    void this.sendControl({ type: 'mode', mode });
     this.sendSignal({ t: 'mode', mode });
     this.emitter.emit({ type: 'mode', mode });
   }
@@ -200,7 +203,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
       if (this.state === 'active' && this.#mode !== undefined) {
         if (modeRank(message.mode) <= modeRank(this.#mode)) {
           // Already granted: answer at once so the technician is not left waiting.
-          this.sendControl({ type: 'decision', mode: message.mode, accepted: true });
+          void this.sendControl({ type: 'decision', mode: message.mode, accepted: true });
           return;
         }
         this.#pendingRequest = message.mode;

@@ -153,9 +153,13 @@ export abstract class PeerSession<S extends string, E extends { type: string }> 
     this.relay?.sendSignal(signal);
   }
 
-  /** Sends a control message; a failure to send fails the session. */
-  protected sendControl(message: ControlMessage): void {
-    this.#sendOn(CHANNEL.control, encodeSessionMessage(message));
+  /**
+   * Sends a control message; a failure to send fails the session. The promise
+   * settles once the sealed record went to the relay, for callers whose next
+   * signal to the relay must not overtake it.
+   */
+  protected sendControl(message: ControlMessage): Promise<void> {
+    return this.#sendOn(CHANNEL.control, encodeSessionMessage(message));
   }
 
   /** Sends a chat message. */
@@ -163,12 +167,12 @@ export abstract class PeerSession<S extends string, E extends { type: string }> 
     this.#sendOn(CHANNEL.chat, encodeSessionMessage({ type: 'chat', text }));
   }
 
-  #sendOn(channel: number, payload: Uint8Array): void {
+  #sendOn(channel: number, payload: Uint8Array): Promise<void> {
     const secure = this.secure;
     if (secure === undefined || secure.state !== 'open') {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `${this.role} session: not connected end to end`);
     }
-    secure.send(channel, payload).catch((err: unknown) => this.fail(toTandemError(err)));
+    return secure.send(channel, payload).catch((err: unknown) => this.fail(toTandemError(err)));
   }
 
   /** Starts the end-to-end layer once the relay has paired both sides. */

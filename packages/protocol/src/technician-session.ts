@@ -92,7 +92,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
     assertOneOf(mode, 'mode', MODES);
     if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `cannot request a mode in state ${this.state}`);
     this.#pendingRequest = mode;
-    this.sendControl({ type: 'request', mode });
+    void this.sendControl({ type: 'request', mode });
   }
 
   /** Sends a chat message; only while active. */
@@ -146,7 +146,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
   protected onSecureOpen(sas: string): void {
     this.to('consent');
     this.emitter.emit({ type: 'joined', sessionId: this.#sessionId ?? '', sas });
-    this.sendControl({ type: 'request', mode: this.#options.mode });
+    void this.sendControl({ type: 'request', mode: this.#options.mode });
   }
 
   protected onControl(message: ControlMessage): void {

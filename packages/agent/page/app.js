@@ -1,0 +1,200 @@
+// The consent page: shows who asks for what, takes the customer's answer,
+// then the mode, step-up prompts, chat and the end button. State arrives as
+// Server-Sent Events from the agent; actions are POSTed as JSON. No
+// framework: the page is small and must load from the agent alone.
+import { browserLanguage, initI18n, LANGUAGES } from './i18n.js';
+
+const MODES = ['chat', 'view', 'control'];
+const $ = (selector) => document.querySelector(selector);
+const byTestId = (id) => $(`[data-testid="${id}"]`);
+
+let i18n;
+let view = { status: 'connecting', defaults: { name: '', customerNumber: '', caseNumber: '', eventLog: false } };
+let chat = [];
+let formFilled = false;
+let events;
+
+const t = (key, params) => i18n.t(key, params);
+
+function translateStatic() {
+  document.documentElement.lang = i18n.language;
+  for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
+  for (const lng of LANGUAGES) byTestId(`lang-${lng}`).setAttribute('aria-pressed', String(i18n.language === lng));
+  document.title = t('title');
+}
+
+function systemText(entry) {
+  const params = { ...(entry.params ?? {}) };
+  if (params.mode) params.mode = t(`modes.${params.mode}`);
+  if (params.reason) params.reason = t(`reasons.${params.reason}`);
+  return t(entry.key, params);
+}
+
+function renderChat() {
+  const log = byTestId('chat-log');
+  log.replaceChildren(...chat.map((entry) => {
+    const li = document.createElement('li');
+    li.dataset.from = entry.from;
+    li.textContent = entry.from === 'system' ? systemText(entry) : entry.text;
+    return li;
+  }));
+  log.scrollTop = log.scrollHeight;
+}
+
+function renderStatus() {
+  const status = byTestId('status');
+  status.dataset.state = view.status;
+  const params = {};
+  if (view.status === 'ended') params.reason = t(`reasons.${view.endReason}`);
+  if (view.status === 'failed') Object.assign(params, view.error ?? {});
+  status.textContent = t(`status.${view.status}`, params);
+}
+
+function renderWho() {
+  const tech = view.technician;
+  $('#who').hidden = !tech;
+  if (!tech) return;
+  const parts = [tech.displayName || tech.username];
+  if (tech.team) parts.push(t('who.team', { team: tech.team }));
+  parts.push(t('who.user', { user: tech.username }));
+  byTestId('technician').textContent = parts.join(' · ');
+  byTestId('requested-mode').textContent = view.requestedMode ? t(`modes.${view.requestedMode}`) : '…';
+  byTestId('sas').textContent = view.sas ?? '';
+}
+
+function renderConsent() {
+  const show = view.status === 'consent' && Boolean(view.requestedMode);
+  $('#consent').hidden = !show;
+  if (!show) return;
+  if (!formFilled) {
+    formFilled = true;
+    $('#customer-name').value = view.defaults.name;
+    $('#customer-number').value = view.defaults.customerNumber;
+    $('#case-number').value = view.defaults.caseNumber;
+    $('#event-log').checked = Boolean(view.defaults.eventLog);
+  }
+  const select = $('#grant-mode');
+  const chosen = select.value || view.requestedMode;
+  const allowed = MODES.slice(0, MODES.indexOf(view.requestedMode) + 1);
+  select.replaceChildren(...allowed.map((mode) => {
+    const option = document.createElement('option');
+    option.value = mode;
+    option.textContent = t(`modes.${mode}`);
+    return option;
+  }));
+  select.value = allowed.includes(chosen) ? chosen : view.requestedMode;
+}
+
+function renderSession() {
+  const show = view.status === 'active' || (view.mode !== undefined && (view.status === 'ended' || view.status === 'failed'));
+  $('#session').hidden = !show;
+  const active = view.status === 'active';
+  const mode = byTestId('mode');
+  mode.dataset.mode = view.mode ?? '';
+  mode.textContent = view.mode ? t(`modes.${view.mode}`) : '';
+  const stop = byTestId('stop-control');
+  stop.hidden = !active || !view.mode || view.mode === 'chat';
+  stop.textContent = view.mode === 'control' ? t('session.stopControl') : t('session.stopViewing');
+  const request = byTestId('mode-request');
+  request.hidden = !active || !view.pendingRequest;
+  if (view.pendingRequest) $('#mode-request-text').textContent = t('session.request', { mode: t(`modeVerbs.${view.pendingRequest}`) });
+  for (const id of ['chat-input', 'chat-send', 'end-session']) byTestId(id).disabled = !active;
+}
+
+function render() {
+  renderStatus();
+  renderWho();
+  renderConsent();
+  renderSession();
+  renderChat();
+}
+
+function showError(message) {
+  const el = $('#action-error');
+  el.hidden = !message;
+  el.textContent = message ?? '';
+}
+
+async function post(action, body = {}) {
+  showError('');
+  try {
+    const res = await fetch(`api/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) {
+      const answer = await res.json().catch(() => ({ message: res.statusText }));
+      showError(`${answer.message ?? res.statusText}${answer.code ? ` (${answer.code})` : ''}`);
+    }
+  } catch (err) {
+    showError(String(err));
+  }
+}
+
+function stepDownOne() {
+  if (view.status !== 'active' || !view.mode || view.mode === 'chat') return;
+  void post('step-down', { mode: MODES[MODES.indexOf(view.mode) - 1] });
+}
+
+function connect() {
+  events = new EventSource('events');
+  events.addEventListener('reset', () => {
+    chat = [];
+  });
+  events.addEventListener('state', (e) => {
+    view = JSON.parse(e.data);
+    render();
+    // The agent exits soon after the end; stop reconnecting to it.
+    if (view.status === 'ended' || view.status === 'failed') events.close();
+  });
+  events.addEventListener('chat', (e) => {
+    chat.push(JSON.parse(e.data));
+    renderChat();
+  });
+}
+
+function wire() {
+  for (const lng of LANGUAGES) {
+    byTestId(`lang-${lng}`).addEventListener('click', async () => {
+      await i18n.changeLanguage(lng);
+      translateStatic();
+      render();
+    });
+  }
+  $('#consent-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    void post('accept', {
+      name: $('#customer-name').value,
+      customerNumber: $('#customer-number').value,
+      caseNumber: $('#case-number').value,
+      mode: $('#grant-mode').value,
+      eventLog: $('#event-log').checked,
+    });
+  });
+  byTestId('refuse').addEventListener('click', () => void post('refuse'));
+  byTestId('stop-control').addEventListener('click', stepDownOne);
+  byTestId('allow-mode').addEventListener('click', () => void post('decide', { accepted: true }));
+  byTestId('deny-mode').addEventListener('click', () => void post('decide', { accepted: false }));
+  byTestId('end-session').addEventListener('click', () => void post('end'));
+  $('#chat-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const input = byTestId('chat-input');
+    const text = input.value;
+    if (text.trim() === '') return;
+    input.value = '';
+    void post('chat', { text });
+  });
+  document.addEventListener('keydown', (e) => {
+    if (e.ctrlKey && e.altKey && (e.key === 's' || e.key === 'S')) {
+      e.preventDefault();
+      stepDownOne();
+    }
+  });
+}
+
+i18n = await initI18n(browserLanguage());
+translateStatic();
+wire();
+render();
+connect();

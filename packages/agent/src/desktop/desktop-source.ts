@@ -1,0 +1,36 @@
+import type { CursorImage } from '../rfb/cursor-encoding.js';
+import type { Framebuffer, Rect } from '../rfb/pixel-format.js';
+
+/** What a desktop tells its listeners. */
+export interface DesktopListener {
+  /** Pixels inside `rects` changed in the current framebuffer. */
+  onChange(rects: readonly Rect[]): void;
+  /** The screen size changed; {@link DesktopSource.framebuffer} is a new buffer. */
+  onResize(width: number, height: number): void;
+  /** The cursor image changed. */
+  onCursor(): void;
+  /** The desktop stopped (its display went away, or close() was called). */
+  onClosed(err: Error | null): void;
+}
+
+/**
+ * A desktop the RFB server serves: a framebuffer in the native format
+ * (32-bit B, G, R, X), change notifications, a cursor image, and input. The
+ * built-in X11 engine implements it; a bridge to another VNC server can too.
+ */
+export interface DesktopSource {
+  /** The current framebuffer. It is updated in place as the screen changes and replaced on resize. */
+  framebuffer(): Framebuffer;
+  /** The current cursor image, or null when none is known. */
+  cursor(): CursorImage | null;
+  /** Registers a listener; returns a function that removes it. */
+  subscribe(listener: DesktopListener): () => void;
+  /** Moves the pointer to (x, y) with RFB button mask `buttonMask` (bit 0 = button 1 ... bit 7 = button 8). */
+  pointerEvent(x: number, y: number, buttonMask: number): void;
+  /** Presses or releases the key for X keysym `keysym`. */
+  keyEvent(keysym: number, down: boolean): void;
+  /** Releases every key and button this source holds down. */
+  releaseAll(): void;
+  /** Stops capture and input and frees resources. */
+  close(): Promise<void>;
+}
