@@ -14,8 +14,8 @@ describe('a session between the technician client and the agent', () => {
   beforeAll(async () => {
     await relay.start();
     techPw = await relay.addUser('tanaka', 'technician', undefined, ['--display-name', 'Tanaka Ichiro', '--team', 'Helpdesk']);
-    await relay.addUser('admin', 'admin', 'admin-pass-123456');
-    adminToken = await relay.login('admin', 'admin-pass-123456');
+    await relay.addUser('chief', 'admin', 'admin-pass-123456');
+    adminToken = await relay.login('chief', 'admin-pass-123456');
   });
   afterAll(() => relay.stop());
 
@@ -72,13 +72,16 @@ describe('a session between the technician client and the agent', () => {
     const sessionId = (await relay.api<{ sessions: AuditSession[] }>('/api/audit/sessions', adminToken)).sessions[0]!.sessionId;
     const row = await auditOf(sessionId);
     expect(row).toMatchObject({
-      technician: 'tanaka',
+      technicianUsername: 'tanaka',
       customerName: 'Yamada Hanako',
       customerNumber: 'C-42',
       caseNumber: 'CASE-77',
       endReason: 'technician-ended',
       technicianAddress: '127.0.0.1',
       customerAddress: '127.0.0.1',
+      modeRequested: 'chat',
+      modeAtStart: 'chat',
+      lastMode: 'chat',
     });
     expect(row.startedAt).toBeTruthy();
     expect(row.endedAt).toBeTruthy();

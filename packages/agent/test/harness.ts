@@ -191,13 +191,16 @@ export class RelayFixture {
 /** Audit row of a session as the relay's API returns it (the fields the tests read). */
 export interface AuditSession {
   sessionId: string;
-  technician: string;
+  technicianUsername: string;
   customerName: string | null;
   customerNumber: string | null;
   caseNumber: string | null;
   technicianAddress: string | null;
   customerAddress: string | null;
-  startedAt: number | string | null;
-  endedAt: number | string | null;
+  modeRequested: string;
+  modeAtStart: string | null;
+  lastMode: string | null;
+  startedAt: number | null;
+  endedAt: number | null;
   endReason: string | null;
 }

@@ -1,0 +1,252 @@
+import {
+  ACCOUNT_ROLES,
+  LIMITS,
+  SIGNIN_LIMITS,
+  TandemError,
+  assertOneOf,
+  assertString,
+  assertThat,
+  type AccountRole,
+} from '@tandem/protocol';
+import type { AuditLog } from './audit.js';
+import { checkPasswordStrength, hashPassword, makeDummyHash, verifyPassword } from './password.js';
+import type { Storage } from './storage.js';
+import { Throttle } from './throttle.js';
+import { hashToken, newToken, type TokenStore } from './tokens.js';
+
+/** Lifetime of a one-time set-up link, milliseconds (24 h). */
+export const SETUP_LINK_LIFETIME_MS = 24 * 3_600_000;
+
+/** User name of the administrator created on first start. */
+export const FIRST_ADMIN = 'admin';
+
+/** A user as signed-in clients see it. */
+export interface PublicUser {
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  team: string;
+}
+
+/** A user as administrators see it. */
+export interface UserSummary extends PublicUser {
+  createdAt: number;
+  hasPassword: boolean;
+}
+
+/** Fields of a new account. */
+export interface NewUser {
+  username: string;
+  role: AccountRole;
+  displayName?: string | undefined;
+  team?: string | undefined;
+  /** Set at once; otherwise the account waits for its set-up link. */
+  password?: string | undefined;
+}
+
+/** Throttle limits for sign-in (defaults: SIGNIN_LIMITS). */
+export interface SigninLimits {
+  maxFailuresPerAccount: number;
+  maxFailuresPerAddress: number;
+  windowMs: number;
+}
+
+/** Fails unless `value` is an acceptable user name. */
+export function assertUsername(value: unknown, name = 'username'): asserts value is string {
+  assertString(value, name, LIMITS.maxUserNameChars, 1);
+  assertThat(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(value), name, 'may hold only letters, digits and . _ @ - and must start with a letter or digit');
+}
+
+/**
+ * Accounts: creation, one-time set-up links, sign-in with throttling per
+ * account and per address (every failure and lock audited), bearer tokens.
+ */
+export class Accounts {
+  readonly #storage: Storage;
+  readonly #audit: AuditLog;
+  readonly #tokens: TokenStore;
+  readonly #now: () => number;
+  readonly #byAccount: Throttle;
+  readonly #byAddress: Throttle;
+  /** Sign-ins of one account run one at a time, so parallel guesses cannot overrun the lock. */
+  readonly #inFlight = new Map<string, Promise<unknown>>();
+  #dummyHash: Promise<string> | undefined;
+
+  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; now?: () => number; signinLimits?: SigninLimits }) {
+    this.#storage = deps.storage;
+    this.#audit = deps.audit;
+    this.#tokens = deps.tokens;
+    this.#now = deps.now ?? Date.now;
+    const limits = deps.signinLimits ?? SIGNIN_LIMITS;
+    this.#byAccount = new Throttle({ maxFailures: limits.maxFailuresPerAccount, windowMs: limits.windowMs, now: this.#now });
+    this.#byAddress = new Throttle({ maxFailures: limits.maxFailuresPerAddress, windowMs: limits.windowMs, now: this.#now });
+  }
+
+  /** Creates an account; TANDEM_ERR_CONFLICT if the name is taken. */
+  async addUser(user: NewUser, actor: string): Promise<void> {
+    assertUsername(user.username);
+    assertOneOf(user.role, 'role', ACCOUNT_ROLES);
+    if (user.displayName !== undefined) assertString(user.displayName, 'displayName', LIMITS.maxNameChars);
+    if (user.team !== undefined) assertString(user.team, 'team', LIMITS.maxNameChars);
+    if (user.password !== undefined) checkPasswordStrength(user.password);
+    if (await this.#find(user.username)) throw new TandemError('TANDEM_ERR_CONFLICT', `user ${user.username} already exists`);
+    const passwordHash = user.password === undefined ? null : await hashPassword(user.password);
+    try {
+      await this.#storage.db
+        .insertInto('users')
+        .values({
+          username: user.username,
+          display_name: user.displayName || user.username,
+          role: user.role,
+          team: user.team ?? '',
+          password_hash: passwordHash,
+          created_at: this.#now(),
+        })
+        .execute();
+    } catch (err) {
+      // The primary key caught a concurrent creation of the same name.
+      throw new TandemError('TANDEM_ERR_CONFLICT', `user ${user.username} already exists`, { cause: err });
+    }
+    await this.#audit.event({ kind: 'user-added', username: user.username, detail: `role=${user.role} by=${actor}` });
+    if (passwordHash !== null) await this.#audit.event({ kind: 'password-set', username: user.username, detail: `by=${actor}` });
+  }
+
+  /** Issues a one-time set-up link token for an existing user (valid 24 h). */
+  async createSetupLink(username: string): Promise<string> {
+    if (!(await this.#find(username))) throw new TandemError('TANDEM_ERR_NOT_FOUND', `no user ${username}`);
+    const token = newToken();
+    const db = this.#storage.db;
+    await db.deleteFrom('setup_links').where('expires_at', '<=', this.#now()).execute();
+    await db.insertInto('setup_links').values({ token_hash: hashToken(token), username, expires_at: this.#now() + SETUP_LINK_LIFETIME_MS }).execute();
+    return token;
+  }
+
+  /** The account a set-up link is for; TANDEM_ERR_SETUP_LINK when unknown, used or expired. */
+  async describeSetupLink(token: string): Promise<{ username: string; role: AccountRole }> {
+    const username = await this.#setupLinkUser(token);
+    const user = await this.#find(username);
+    if (!user) throw new TandemError('TANDEM_ERR_SETUP_LINK');
+    return { username: user.username, role: user.role };
+  }
+
+  /** Sets the password through a set-up link, then spends it (and every other link of that user). */
+  async completeSetup(token: string, password: unknown, displayName?: string): Promise<void> {
+    const username = await this.#setupLinkUser(token);
+    checkPasswordStrength(password);
+    if (displayName !== undefined) assertString(displayName, 'displayName', LIMITS.maxNameChars);
+    // Spend the link first: of two concurrent uses only the one whose delete hits a row proceeds.
+    const deleted = await this.#storage.db.deleteFrom('setup_links').where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    if (Number(deleted.numDeletedRows) !== 1) throw new TandemError('TANDEM_ERR_SETUP_LINK');
+    await this.#storage.db.deleteFrom('setup_links').where('username', '=', username).execute();
+    const patch: { password_hash: string; display_name?: string } = { password_hash: await hashPassword(password) };
+    if (displayName) patch.display_name = displayName;
+    await this.#storage.db.updateTable('users').set(patch).where('username', '=', username).execute();
+    await this.#tokens.revokeAll(username);
+    await this.#audit.event({ kind: 'password-set', username, detail: 'by=setup-link' });
+  }
+
+  /**
+   * Signs in. Fails with TANDEM_ERR_SIGNIN_LOCKED while the account or the
+   * address is locked (even with the right password), else
+   * TANDEM_ERR_SIGNIN_FAILED; every failure and every lock is audited.
+   */
+  async login(username: unknown, password: unknown, address: string): Promise<{ token: string; user: PublicUser }> {
+    assertString(username, 'username', LIMITS.maxUserNameChars, 1);
+    assertString(password, 'password', LIMITS.maxPasswordChars);
+    const key = username.toLowerCase();
+    const previous = this.#inFlight.get(key) ?? Promise.resolve();
+    const attempt = previous.then(
+      () => this.#login(username, password, address),
+      () => this.#login(username, password, address),
+    );
+    this.#inFlight.set(key, attempt);
+    try {
+      return await attempt;
+    } finally {
+      if (this.#inFlight.get(key) === attempt) this.#inFlight.delete(key);
+    }
+  }
+
+  async #login(username: string, password: string, address: string): Promise<{ token: string; user: PublicUser }> {
+    const key = username.toLowerCase();
+    if (this.#byAccount.isLocked(key) || this.#byAddress.isLocked(address)) {
+      const which = this.#byAccount.isLocked(key) ? 'account' : 'address';
+      await this.#audit.event({ kind: 'signin-failed', username, address, detail: `rejected: ${which} locked` });
+      throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', `Too many failed sign-ins for this ${which}; try again in ${Math.ceil(this.#lockedFor(key, address) / 60_000)} min.`);
+    }
+    const user = await this.#find(username);
+    const stored = user?.passwordHash ?? (await (this.#dummyHash ??= makeDummyHash()));
+    const ok = (await verifyPassword(password, stored)) && user !== undefined && user.passwordHash !== null;
+    if (ok) {
+      this.#byAccount.reset(key);
+      const { token } = await this.#tokens.issue(user.username);
+      return { token, user: publicUser(user) };
+    }
+    await this.#audit.event({ kind: 'signin-failed', username, address, detail: user ? 'wrong password' : 'unknown user' });
+    const account = this.#byAccount.fail(key);
+    const byAddress = this.#byAddress.fail(address);
+    if (account.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `account locked after ${account.count} failures` });
+    if (byAddress.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `address locked after ${byAddress.count} failures` });
+    if (account.lockedNow || byAddress.lockedNow) throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', 'Too many failed sign-ins; this account or address is locked for a while.');
+    throw new TandemError('TANDEM_ERR_SIGNIN_FAILED');
+  }
+
+  /** The signed-in user for a bearer token; TANDEM_ERR_UNAUTHORIZED otherwise. */
+  async authenticate(token: string | undefined): Promise<PublicUser> {
+    const username = token ? await this.#tokens.verify(token) : undefined;
+    const user = username === undefined ? undefined : await this.#find(username);
+    if (!user) throw new TandemError('TANDEM_ERR_UNAUTHORIZED', 'Sign in first (missing, expired or revoked token).');
+    return publicUser(user);
+  }
+
+  /** Revokes a bearer token. */
+  async logout(token: string): Promise<void> {
+    await this.#tokens.revoke(token);
+  }
+
+  /** All users, by name. */
+  async listUsers(): Promise<UserSummary[]> {
+    const rows = await this.#storage.db.selectFrom('users').selectAll().orderBy('username').execute();
+    return rows.map((r) => ({ ...publicUser(toUser(r)), createdAt: Number(r.created_at), hasPassword: r.password_hash !== null }));
+  }
+
+  /**
+   * On start: when no administrator can sign in yet, makes sure the first
+   * administrator account exists and returns a fresh set-up link token for it.
+   */
+  async ensureFirstAdmin(): Promise<string | undefined> {
+    const admins = await this.#storage.db.selectFrom('users').select(['username', 'password_hash']).where('role', '=', 'admin').execute();
+    if (admins.some((a) => a.password_hash !== null)) return undefined;
+    let username = admins[0]?.username;
+    if (username === undefined) {
+      username = FIRST_ADMIN;
+      if (await this.#find(username)) throw new TandemError('TANDEM_ERR_CONFLICT', `user ${username} exists but is not an administrator`);
+      await this.addUser({ username, role: 'admin', displayName: 'Administrator' }, 'first-start');
+    }
+    return this.createSetupLink(username);
+  }
+
+  #lockedFor(key: string, address: string): number {
+    return Math.max(this.#byAccount.lockedFor(key), this.#byAddress.lockedFor(address));
+  }
+
+  async #setupLinkUser(token: string): Promise<string> {
+    assertString(token, 'setup token', 128, 1);
+    const row = await this.#storage.db.selectFrom('setup_links').select(['username', 'expires_at']).where('token_hash', '=', hashToken(token)).executeTakeFirst();
+    if (!row || Number(row.expires_at) <= this.#now()) throw new TandemError('TANDEM_ERR_SETUP_LINK');
+    return row.username;
+  }
+
+  async #find(username: string): Promise<(PublicUser & { passwordHash: string | null }) | undefined> {
+    const row = await this.#storage.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
+    return row ? toUser(row) : undefined;
+  }
+}
+
+function toUser(r: { username: string; display_name: string; role: string; team: string; password_hash: string | null }): PublicUser & { passwordHash: string | null } {
+  return { username: r.username, displayName: r.display_name, role: r.role as AccountRole, team: r.team, passwordHash: r.password_hash };
+}
+
+function publicUser(u: PublicUser): PublicUser {
+  return { username: u.username, displayName: u.displayName, role: u.role, team: u.team };
+}

@@ -1,0 +1,200 @@
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { ACCOUNT_ROLES, TandemError, type AccountRole } from '@tandem/protocol';
+import { addUser } from './add-user.js';
+import { parseListen, parsePublicUrl } from './config.js';
+import { parseDuration } from './duration.js';
+import { startRelay } from './server.js';
+
+const MAIN_HELP = `Usage: tandem-relay <command> [options]
+
+Commands:
+  start       run the relay
+  user add    create a technician or administrator account
+
+Run "tandem-relay <command> --help" for a command's options.
+`;
+
+const START_HELP = `Usage: tandem-relay start --data DIR --listen HOST:PORT [options]
+
+Runs the relay (HTTP API, console and rendezvous WebSocket on one port) until
+SIGTERM or SIGINT. Prints "listening: URL", with TLS "fingerprint: HEX", and
+on first start "setup: URL", a one-time link to create the administrator.
+
+Options:
+  --data DIR                 data folder (created if missing)
+  --listen HOST:PORT         address to listen on; port 0 picks a free port
+  --tls self-signed|off      self-signed certificate kept in DIR (default), or
+                             plain HTTP behind a TLS-terminating proxy
+  --public-url URL           URL clients use to reach the relay (for links)
+  --code-lifetime DURATION   lifetime of an unused session code (default 5m;
+                             examples: 5m, 90s)
+  --database URL             postgres://... instead of DIR/tandem.sqlite
+  --trust-proxy              take client addresses from X-Forwarded-For
+  --claim-failures-per-minute N
+                             failed code claims per address per minute before
+                             the address is refused for a while (default 30)
+  --help                     show this help
+`;
+
+const USER_ADD_HELP = `Usage: tandem-relay user add NAME --role technician|admin --data DIR [options]
+
+Creates an account. Without --password-file it prints "setup: URL", a one-time
+link (valid 24 h) where the user sets the password.
+
+Options:
+  --role technician|admin    the account's role
+  --data DIR                 the relay's data folder
+  --password-file F          read the password from F (one trailing newline is dropped)
+  --display-name N           name shown to customers (default NAME)
+  --team T                   team shown to customers
+  --database URL             postgres://... instead of DIR/tandem.sqlite
+  --help                     show this help
+`;
+
+/** A command-line mistake: reported on one line, exit code 2. */
+class UsageError extends Error {}
+
+function need(value: string | undefined, flag: string): string {
+  if (value === undefined || value === '') throw new UsageError(`${flag} is required (see --help)`);
+  return value;
+}
+
+function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, positionals = false) {
+  try {
+    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, allowPositionals: positionals, strict: true });
+  } catch (err) {
+    throw new UsageError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function badInput<T>(fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof TandemError && err.code === 'TANDEM_ERR_BAD_INPUT') throw new UsageError(err.message);
+    throw err;
+  }
+}
+
+async function start(args: string[]): Promise<number> {
+  const { values } = parse(args, {
+    data: { type: 'string' },
+    listen: { type: 'string' },
+    tls: { type: 'string' },
+    'public-url': { type: 'string' },
+    'code-lifetime': { type: 'string' },
+    database: { type: 'string' },
+    'trust-proxy': { type: 'boolean' },
+    'claim-failures-per-minute': { type: 'string' },
+  });
+  if (values.help) {
+    process.stdout.write(START_HELP);
+    return 0;
+  }
+  const dataDir = need(values.data, '--data');
+  const listen = need(values.listen, '--listen');
+  badInput(() => parseListen(listen));
+  const tls = values.tls ?? 'self-signed';
+  if (tls !== 'self-signed' && tls !== 'off') throw new UsageError('--tls: must be self-signed or off');
+  const publicUrl = values['public-url'] === undefined ? undefined : badInput(() => parsePublicUrl(values['public-url'] as string));
+  const codeLifetimeMs = values['code-lifetime'] === undefined ? undefined : badInput(() => parseDuration(values['code-lifetime'] as string, '--code-lifetime'));
+  const claimLimit = values['claim-failures-per-minute'];
+  if (claimLimit !== undefined && !/^[1-9]\d{0,6}$/.test(claimLimit)) throw new UsageError('--claim-failures-per-minute: must be a positive integer');
+  if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new UsageError('--database: must be a postgres:// URL');
+
+  const relay = await startRelay({
+    dataDir,
+    listen,
+    tls,
+    ...(publicUrl ? { publicUrl } : {}),
+    ...(codeLifetimeMs ? { codeLifetimeMs } : {}),
+    ...(values.database ? { databaseUrl: values.database } : {}),
+    trustProxy: values['trust-proxy'] ?? false,
+    ...(claimLimit ? { claimFailuresPerMinute: Number(claimLimit) } : {}),
+  });
+  // "listening:" comes last: once a script sees it, the other lines are already there.
+  if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);
+  if (relay.setupLink) process.stdout.write(`setup: ${relay.setupLink}\n`);
+  process.stdout.write(`listening: ${relay.url}\n`);
+  await new Promise<void>((resolve) => {
+    const stop = (): void => {
+      process.off('SIGTERM', stop);
+      process.off('SIGINT', stop);
+      resolve();
+    };
+    process.on('SIGTERM', stop);
+    process.on('SIGINT', stop);
+  });
+  await relay.close();
+  return 0;
+}
+
+async function userAdd(args: string[]): Promise<number> {
+  const { values, positionals } = parse(
+    args,
+    {
+      role: { type: 'string' },
+      data: { type: 'string' },
+      'password-file': { type: 'string' },
+      'display-name': { type: 'string' },
+      team: { type: 'string' },
+      database: { type: 'string' },
+    },
+    true,
+  );
+  if (values.help) {
+    process.stdout.write(USER_ADD_HELP);
+    return 0;
+  }
+  if (positionals.length !== 1) throw new UsageError('user add: give exactly one user NAME (see --help)');
+  const role = need(values.role, '--role');
+  if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role: must be one of ${ACCOUNT_ROLES.join(', ')}`);
+  const dataDir = need(values.data, '--data');
+  let password: string | undefined;
+  if (values['password-file'] !== undefined) {
+    try {
+      password = readFileSync(values['password-file'], 'utf8').replace(/\r?\n$/, '');
+    } catch (err) {
+      throw new UsageError(`--password-file: cannot read ${values['password-file']}: ${(err as Error).message}`);
+    }
+  }
+  const result = await addUser({
+    dataDir,
+    databaseUrl: values.database,
+    username: positionals[0] as string,
+    role: role as AccountRole,
+    displayName: values['display-name'],
+    team: values.team,
+    password,
+  });
+  process.stdout.write(`user added: ${positionals[0]}\n`);
+  if (result.setupLink) process.stdout.write(`setup: ${result.setupLink}\n`);
+  return 0;
+}
+
+/** Runs the command line; resolves to the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined || command === '--help' || command === 'help') {
+      process.stdout.write(MAIN_HELP);
+      return command === undefined ? 2 : 0;
+    }
+    if (command === 'start') return await start(rest);
+    if (command === 'user' && rest[0] === 'add') return await userAdd(rest.slice(1));
+    if (command === 'user' && (rest[0] === undefined || rest[0] === '--help')) {
+      process.stdout.write(USER_ADD_HELP);
+      return rest[0] === undefined ? 2 : 0;
+    }
+    throw new UsageError(`unknown command "${argv.join(' ')}" (see --help)`);
+  } catch (err) {
+    if (err instanceof UsageError) {
+      process.stderr.write(`tandem-relay: ${err.message}\n`);
+      return 2;
+    }
+    const message = err instanceof TandemError ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);
+    process.stderr.write(`tandem-relay: ${message.split('\n')[0]}\n`);
+    return 1;
+  }
+}

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import type { FastifyInstance } from 'fastify';
+
+/**
+ * Content-Security-Policy for everything the relay serves: only its own
+ * scripts, styles and connections (WebSocket included), never framed.
+ */
+export const CSP = [
+  "default-src 'self'",
+  "connect-src 'self' ws: wss:",
+  "img-src 'self' data: blob:",
+  "style-src 'self'",
+  "script-src 'self'",
+  "object-src 'none'",
+  "base-uri 'none'",
+  "form-action 'self'",
+  "frame-ancestors 'none'",
+].join('; ');
+
+/** Adds the security headers to every response. */
+export function installSecurityHeaders(app: FastifyInstance): void {
+  app.addHook('onSend', async (_req, reply) => {
+    void reply.header('content-security-policy', CSP);
+    void reply.header('x-content-type-options', 'nosniff');
+    void reply.header('referrer-policy', 'no-referrer');
+    void reply.header('x-frame-options', 'DENY');
+    void reply.header('cross-origin-opener-policy', 'same-origin');
+    void reply.header('cross-origin-resource-policy', 'same-origin');
+    void reply.header('permissions-policy', 'camera=(), microphone=(), geolocation=()');
+  });
+}
+
+/** The console's built files, or undefined when the package or its dist/ is missing. */
+export function findConsoleDist(): string | undefined {
+  try {
+    const pkg = createRequire(import.meta.url).resolve('@tandem/console/package.json');
+    const dist = join(dirname(pkg), 'dist');
+    return existsSync(join(dist, 'index.html')) ? dist : undefined;
+  } catch {
+    // The console package is not installed: the relay still serves its API.
+    return undefined;
+  }
+}
+
+const NOT_BUILT = `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Tandem relay</title></head>
+<body><h1>Tandem relay</h1><p>The console was not built. Run <code>npm run build</code> and restart the relay.</p></body></html>
+`;
+
+/** Serves the console at `/` (index.html), or a plain page saying it was not built. */
+export async function registerConsole(app: FastifyInstance, dist: string | undefined): Promise<void> {
+  if (dist === undefined) {
+    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT));
+    return;
+  }
+  await app.register(fastifyStatic, { root: dist, index: 'index.html', wildcard: true, dotfiles: 'deny' });
+}

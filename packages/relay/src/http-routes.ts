@@ -1,0 +1,156 @@
+import {
+  ACCOUNT_ROLES,
+  LIMITS,
+  PROTOCOL_LABEL,
+  TandemError,
+  assertObject,
+  assertOneOf,
+  assertString,
+  optional,
+  toTandemError,
+  type AccountRole,
+} from '@tandem/protocol';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { Accounts, PublicUser } from './accounts.js';
+import type { AuditLog } from './audit.js';
+import { setupLinkUrl } from './config.js';
+
+/** What the API routes need. */
+export interface ApiDeps {
+  accounts: Accounts;
+  audit: AuditLog;
+  /** The relay's version string. */
+  version: string;
+  tls: boolean;
+  fingerprint?: string | undefined;
+  publicUrl: () => string;
+  /** The client's address for a request (socket, or X-Forwarded-For with --trust-proxy). */
+  addressOf: (req: FastifyRequest) => string;
+}
+
+function bearer(req: FastifyRequest): string | undefined {
+  const header = req.headers.authorization;
+  const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header);
+  return match?.[1];
+}
+
+function optionalString(value: unknown, name: string, max: number): string | undefined {
+  return optional(value, (v): asserts v is string => assertString(v, name, max));
+}
+
+function parseLimit(query: unknown): number {
+  const raw = (query as Record<string, unknown> | undefined)?.limit;
+  if (raw === undefined) return 500;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !/^\d{1,6}$/.test(raw) || n < 1 || n > 100_000) {
+    throw new TandemError('TANDEM_ERR_BAD_INPUT', 'limit: must be an integer between 1 and 100000');
+  }
+  return n;
+}
+
+/** Answers every error as `{code, message}` with the error's HTTP status. */
+export function installErrorHandlers(app: FastifyInstance): void {
+  app.setErrorHandler((err: Error & { statusCode?: number }, _req, reply) => {
+    let error: TandemError;
+    if (err instanceof TandemError) error = err;
+    else if (err.statusCode === 413) error = new TandemError('TANDEM_ERR_MESSAGE_TOO_LARGE', 'The request body is too large.');
+    else if (err.statusCode !== undefined && err.statusCode >= 400 && err.statusCode < 500) error = new TandemError('TANDEM_ERR_BAD_INPUT', err.message);
+    else {
+      // Details stay in the relay's log; the client learns only that it failed.
+      console.error('internal error:', toTandemError(err));
+      error = new TandemError('TANDEM_ERR_INTERNAL', 'Internal error.');
+    }
+    void reply.status(error.httpStatus).send(error.toJSON());
+  });
+  app.setNotFoundHandler((req, reply) => {
+    void reply.status(404).send(new TandemError('TANDEM_ERR_NOT_FOUND', `No such resource: ${req.method} ${req.url.slice(0, 200)}`).toJSON());
+  });
+}
+
+/** Registers the JSON API of docs/protocol.md under /api. */
+export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
+  const { accounts, audit } = deps;
+
+  const signedIn = async (req: FastifyRequest): Promise<PublicUser> => accounts.authenticate(bearer(req));
+  const admin = async (req: FastifyRequest): Promise<PublicUser> => {
+    const user = await signedIn(req);
+    if (user.role !== 'admin') throw new TandemError('TANDEM_ERR_FORBIDDEN', 'Only administrators may do this.');
+    return user;
+  };
+  const csv = (reply: FastifyReply, name: string, body: string): FastifyReply =>
+    reply
+      .header('content-type', 'text/csv; charset=utf-8')
+      .header('content-disposition', `attachment; filename="${name}"`)
+      .send(body);
+
+  app.addHook('onSend', async (req, reply) => {
+    if (req.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
+  });
+
+  app.get('/api/info', async () => ({
+    version: deps.version,
+    protocol: PROTOCOL_LABEL,
+    tls: deps.tls,
+    ...(deps.fingerprint ? { fingerprint: deps.fingerprint } : {}),
+  }));
+
+  app.post('/api/auth/login', async (req) => {
+    assertObject(req.body, 'body');
+    return accounts.login(req.body.username, req.body.password, deps.addressOf(req));
+  });
+
+  app.post('/api/auth/logout', async (req) => {
+    await signedIn(req);
+    await accounts.logout(bearer(req) as string);
+    return {};
+  });
+
+  app.get('/api/me', async (req) => signedIn(req));
+
+  app.get<{ Params: { token: string } }>('/api/setup/:token', async (req) => accounts.describeSetupLink(req.params.token));
+
+  app.post<{ Params: { token: string } }>('/api/setup/:token', async (req) => {
+    assertObject(req.body, 'body');
+    const displayName = optionalString(req.body.displayName, 'displayName', LIMITS.maxNameChars);
+    await accounts.completeSetup(req.params.token, req.body.password, displayName);
+    return {};
+  });
+
+  app.get('/api/users', async (req) => {
+    await admin(req);
+    return { users: await accounts.listUsers() };
+  });
+
+  app.post('/api/users', async (req) => {
+    const actor = await admin(req);
+    assertObject(req.body, 'body');
+    const { username, role } = req.body;
+    assertString(username, 'username', LIMITS.maxUserNameChars, 1);
+    assertOneOf<AccountRole>(role, 'role', ACCOUNT_ROLES);
+    const displayName = optionalString(req.body.displayName, 'displayName', LIMITS.maxNameChars);
+    const team = optionalString(req.body.team, 'team', LIMITS.maxNameChars);
+    await accounts.addUser({ username, role, displayName, team }, actor.username);
+    const token = await accounts.createSetupLink(username);
+    return { setupLink: setupLinkUrl(deps.publicUrl(), token) };
+  });
+
+  app.get('/api/audit/sessions', async (req) => {
+    await admin(req);
+    return { sessions: await audit.listSessions(parseLimit(req.query)) };
+  });
+
+  app.get('/api/audit/sessions.csv', async (req, reply) => {
+    await admin(req);
+    return csv(reply, 'tandem-sessions.csv', await audit.sessionsCsv());
+  });
+
+  app.get('/api/audit/events', async (req) => {
+    await admin(req);
+    return { events: await audit.listEvents(parseLimit(req.query)) };
+  });
+
+  app.get('/api/audit/events.csv', async (req, reply) => {
+    await admin(req);
+    return csv(reply, 'tandem-events.csv', await audit.eventsCsv());
+  });
+}

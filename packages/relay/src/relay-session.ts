@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import { TandemError, type CustomerDetails, type EndReason, type Mode, type TandemErrorCode, type TechnicianIdentity } from '@tandem/protocol';
+import type { AuditLog } from './audit.js';
+
+/** What a session needs from each of its two connections. */
+export interface SessionSide {
+  readonly address: string;
+  /** Sends a binary frame; `done` runs once it is written out. */
+  sendBinary(data: Buffer, done: () => void): void;
+  /** Bytes queued for this side and not yet written. */
+  readonly bufferedAmount: number;
+  pauseReading(): void;
+  resumeReading(): void;
+  readonly readingPaused: boolean;
+  /** Tells this side `peer-left` with the reason, then closes it normally. */
+  leave(reason: EndReason): void;
+  /** Closes this side, sending `error` first when given. A no-op once closed. */
+  close(error?: TandemError): void;
+}
+
+/** Above this many queued bytes for the receiver, the sender stops being read. */
+export const HIGH_WATER_BYTES = 4 * 1024 * 1024;
+/** Reading resumes once the receiver's queue falls below this. */
+export const LOW_WATER_BYTES = 1024 * 1024;
+
+/** Technician-side facts fixed at allocation. */
+export interface TechnicianInfo {
+  identity: TechnicianIdentity;
+  address: string;
+  mode: Mode;
+  caseNumber?: string | undefined;
+}
+
+/** How an `abort` code maps to an end reason. */
+export function abortReason(code: TandemErrorCode): EndReason {
+  switch (code) {
+    case 'TANDEM_ERR_WRONG_CODE':
+      return 'wrong-code';
+    case 'TANDEM_ERR_REFUSED':
+      return 'refused';
+    case 'TANDEM_ERR_PEER_LOST':
+    case 'TANDEM_ERR_TIMEOUT':
+    case 'TANDEM_ERR_TRUNCATED':
+      return 'network-lost';
+    default:
+      return 'protocol-error';
+  }
+}
+
+/**
+ * A paired session: forwards binary frames between the two sides, keeps the
+ * audit row up to date, and ends once, through {@link end}.
+ */
+export class RelaySession {
+  readonly id = randomUUID();
+  readonly nameplate: string;
+  readonly technician: SessionSide;
+  readonly customer: SessionSide;
+  readonly info: TechnicianInfo;
+  readonly #audit: AuditLog;
+  readonly #now: () => number;
+  readonly #onEnded: (session: RelaySession) => void;
+  #ended = false;
+  #lastMode: Mode | null = null;
+  #started = false;
+
+  constructor(deps: {
+    nameplate: string;
+    technician: SessionSide;
+    customer: SessionSide;
+    info: TechnicianInfo;
+    audit: AuditLog;
+    now: () => number;
+    onEnded: (session: RelaySession) => void;
+  }) {
+    this.nameplate = deps.nameplate;
+    this.technician = deps.technician;
+    this.customer = deps.customer;
+    this.info = deps.info;
+    this.#audit = deps.audit;
+    this.#now = deps.now;
+    this.#onEnded = deps.onEnded;
+    void this.#write(
+      this.#audit.sessionCreated({
+        session_id: this.id,
+        nameplate: this.nameplate,
+        technician_username: this.info.identity.username,
+        technician_address: this.info.address,
+        customer_name: null,
+        customer_number: null,
+        case_number: this.info.caseNumber ?? null,
+        customer_address: this.customer.address,
+        mode_requested: this.info.mode,
+        mode_at_start: null,
+        last_mode: null,
+        created_at: this.#now(),
+        started_at: null,
+        ended_at: null,
+        end_reason: null,
+      }),
+    );
+  }
+
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** Forwards a binary frame verbatim to the other side, pausing the sender while the receiver is backed up. */
+  forward(from: SessionSide, data: Buffer): void {
+    if (this.#ended) return;
+    const to = from === this.technician ? this.customer : this.technician;
+    to.sendBinary(data, () => {
+      if (from.readingPaused && to.bufferedAmount < LOW_WATER_BYTES) from.resumeReading();
+    });
+    if (to.bufferedAmount > HIGH_WATER_BYTES) from.pauseReading();
+  }
+
+  /** The customer consented: the session starts, with the customer's details for the audit. */
+  consent(customer: CustomerDetails, mode: Mode): void {
+    if (this.#started) throw new TandemError('TANDEM_ERR_PROTOCOL', 'consent: the session already started');
+    this.#started = true;
+    this.#lastMode = mode;
+    void this.#write(
+      this.#audit.sessionUpdated(this.id, {
+        customer_name: customer.name,
+        customer_number: customer.customerNumber,
+        case_number: customer.caseNumber || this.info.caseNumber || null,
+        mode_at_start: mode,
+        last_mode: mode,
+        started_at: this.#now(),
+      }),
+    );
+  }
+
+  /** The customer's current mode changed. */
+  modeChanged(mode: Mode): void {
+    if (!this.#started) throw new TandemError('TANDEM_ERR_PROTOCOL', 'mode: the session has not started');
+    const from = this.#lastMode;
+    this.#lastMode = mode;
+    void this.#write(this.#audit.sessionUpdated(this.id, { last_mode: mode }));
+    void this.#write(
+      this.#audit.event({ kind: 'mode-change', username: this.info.identity.username, address: this.customer.address, sessionId: this.id, detail: `${from ?? '-'} -> ${mode}` }),
+    );
+  }
+
+  /**
+   * Ends the session once: records the reason and tells both sides. `origin`
+   * is the side whose action or loss ended it.
+   */
+  end(reason: EndReason, origin?: SessionSide): void {
+    if (this.#ended) return;
+    this.#ended = true;
+    this.#onEnded(this);
+    void this.#write(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
+    if (reason === 'wrong-code') {
+      void this.#write(
+        this.#audit.event({ kind: 'code-failed', username: this.info.identity.username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: handshake failed` }),
+      );
+    }
+    const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : undefined;
+    for (const side of [this.technician, this.customer]) {
+      if (side === origin || error) side.close(error);
+      else side.leave(reason);
+    }
+  }
+
+  /** Audit failures are reported by the AuditLog itself; the session keeps running. */
+  #write(p: Promise<void>): Promise<void> {
+    return p.catch(() => undefined);
+  }
+}

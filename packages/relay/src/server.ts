@@ -1,0 +1,167 @@
+import { mkdirSync, readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import fastifyWebsocket from '@fastify/websocket';
+import Fastify, { type FastifyInstance } from 'fastify';
+import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/protocol';
+import { Accounts, type SigninLimits } from './accounts.js';
+import { AuditLog } from './audit.js';
+import { clientAddress } from './client-address.js';
+import { originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
+import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
+import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
+import { RendezvousConnection } from './rendezvous.js';
+import { SessionRegistry } from './session-registry.js';
+import { openStorage } from './storage.js';
+import { loadOrCreateCertificate } from './tls.js';
+import { TokenStore } from './tokens.js';
+
+/** Options of {@link startRelay}. */
+export interface RelayOptions {
+  /** Data folder (created if missing): database, certificate, saved config. */
+  dataDir: string;
+  /** `HOST:PORT`; port 0 picks a free port. Default `127.0.0.1:8443`. */
+  listen?: string;
+  /** `self-signed` (default) or `off` (plain HTTP behind a TLS-terminating proxy). */
+  tls?: 'self-signed' | 'off';
+  /** Origin clients use to reach the relay; default derived from the listening address. */
+  publicUrl?: string;
+  /** Lifetime of an unused session code, milliseconds (default CODE.defaultLifetimeMs). */
+  codeLifetimeMs?: number;
+  /** `postgres://...` to use PostgreSQL instead of DATA/tandem.sqlite. */
+  databaseUrl?: string;
+  /** Take client addresses from X-Forwarded-For's first hop. */
+  trustProxy?: boolean;
+  /** Failed claims per address per minute before TANDEM_ERR_RATE_LIMITED (default 30). */
+  claimFailuresPerMinute?: number;
+  /** Sign-in throttling (default SIGNIN_LIMITS). */
+  signinLimits?: SigninLimits;
+  /** Time allowed for a connection's first signal (default TIMEOUTS.firstMessageMs). */
+  firstMessageMs?: number;
+  /** Keep-alive ping interval (default TIMEOUTS.pingIntervalMs). */
+  pingIntervalMs?: number;
+}
+
+/** A running relay. */
+export interface RelayHandle {
+  /** Where it listens, e.g. `https://127.0.0.1:8443`. */
+  url: string;
+  /** The public URL used in links. */
+  publicUrl: string;
+  /** SHA-256 of the certificate's DER, lowercase hex, when TLS is on. */
+  fingerprint?: string;
+  /** One-time link to create the first administrator, when none can sign in yet. */
+  setupLink?: string;
+  /** Ends every connection (TANDEM_ERR_SHUTTING_DOWN), flushes the audit, closes the database. */
+  close(): Promise<void>;
+}
+
+/** Default failed claims per address per minute. */
+export const DEFAULT_CLAIM_FAILURES_PER_MINUTE = 30;
+
+function relayVersion(): string {
+  const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+  return typeof pkg === 'object' && pkg !== null && typeof (pkg as { version?: unknown }).version === 'string' ? (pkg as { version: string }).version : '0.0.0';
+}
+
+/** Starts a relay: HTTP API, console, and rendezvous WebSocket on one port. */
+export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
+  const { host, port } = parseListen(options.listen ?? '127.0.0.1:8443');
+  const tls = (options.tls ?? 'self-signed') === 'self-signed';
+  if (options.tls !== undefined && options.tls !== 'self-signed' && options.tls !== 'off') {
+    throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed or off');
+  }
+  mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+  const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
+  let app: FastifyInstance | undefined;
+  try {
+    const extraNames = options.publicUrl ? [new URL(options.publicUrl).hostname.replace(/^\[|\]$/g, '')] : [];
+    const material = tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined;
+    const audit = new AuditLog(storage);
+    const tokens = new TokenStore(storage);
+    const accounts = new Accounts({ storage, audit, tokens, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
+    const registry = new SessionRegistry({
+      audit,
+      codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
+      claimFailuresPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
+    });
+    const trustProxy = options.trustProxy ?? false;
+    const connections = new Set<RendezvousConnection>();
+    let shuttingDown = false;
+    let publicUrl = '';
+
+    app = Fastify({
+      logger: false,
+      bodyLimit: 16 * 1024,
+      // Addresses are taken in one place (clientAddress), so Fastify's own proxy handling stays off.
+      trustProxy: false,
+      ...(material ? { https: { key: material.key, cert: material.cert } } : {}),
+    });
+    installSecurityHeaders(app);
+    installErrorHandlers(app);
+    await app.register(fastifyWebsocket, {
+      options: { maxPayload: LIMITS.maxFrameBytes },
+      // Connections are ended by close() below, each with TANDEM_ERR_SHUTTING_DOWN.
+      preClose: async function (this: FastifyInstance) {
+        await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
+      },
+    });
+    const deps = { accounts, registry, firstMessageMs: options.firstMessageMs ?? TIMEOUTS.firstMessageMs };
+    app.get(RELAY_WS_PATH, { websocket: true }, (socket, req) => {
+      const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustProxy), deps, (c) => connections.delete(c));
+      connections.add(conn);
+      if (shuttingDown) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN'));
+    });
+    registerApiRoutes(app, {
+      accounts,
+      audit,
+      version: relayVersion(),
+      tls,
+      fingerprint: material?.fingerprint,
+      publicUrl: () => publicUrl,
+      addressOf: (req) => clientAddress(req.raw, trustProxy),
+    });
+    await registerConsole(app, findConsoleDist());
+
+    await app.listen({ host, port });
+    const address = app.server.address() as AddressInfo;
+    const url = originFor(tls ? 'https' : 'http', host, address.port);
+    publicUrl = options.publicUrl
+      ? parsePublicUrl(options.publicUrl)
+      : originFor(tls ? 'https' : 'http', host === '0.0.0.0' || host === '::' ? 'localhost' : host, address.port);
+    writeSavedConfig(options.dataDir, { publicUrl });
+    const setupToken = await accounts.ensureFirstAdmin();
+
+    const pingTimer = setInterval(() => {
+      for (const conn of connections) {
+        if (!conn.ping()) conn.fail(new TandemError('TANDEM_ERR_TIMEOUT', 'The connection stopped answering keep-alive pings.'), 'network-lost');
+      }
+    }, options.pingIntervalMs ?? TIMEOUTS.pingIntervalMs);
+    pingTimer.unref();
+
+    const running = app;
+    let closing: Promise<void> | undefined;
+    const close = (): Promise<void> =>
+      (closing ??= (async () => {
+        shuttingDown = true;
+        clearInterval(pingTimer);
+        registry.stop();
+        for (const conn of [...connections]) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN', 'The relay is shutting down.'), 'relay-shutdown');
+        await audit.flush();
+        await running.close();
+        await audit.flush();
+        await storage.close();
+      })());
+
+    return {
+      url,
+      publicUrl,
+      ...(material ? { fingerprint: material.fingerprint } : {}),
+      ...(setupToken ? { setupLink: setupLinkUrl(publicUrl, setupToken) } : {}),
+      close,
+    };
+  } catch (err) {
+    await app?.close();
+    await storage.close();
+    throw err;
+  }
+}

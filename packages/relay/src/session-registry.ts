@@ -1,0 +1,147 @@
+import { randomUUID } from 'node:crypto';
+import { CODE, TandemError, type Mode, type TechnicianIdentity } from '@tandem/protocol';
+import type { AuditLog } from './audit.js';
+import { NameplateAllocator } from './nameplates.js';
+import { RelaySession, type SessionSide, type TechnicianInfo } from './relay-session.js';
+import { Throttle } from './throttle.js';
+
+/** A technician connection waiting for its code to be claimed. */
+export interface WaitingTechnician extends SessionSide {
+  /** The code expired unclaimed: end this connection with that error. */
+  codeExpired(): void;
+}
+
+/** Options of the registry. */
+export interface SessionRegistryOptions {
+  audit: AuditLog;
+  /** Lifetime of a fresh code, milliseconds. */
+  codeLifetimeMs: number;
+  /** Failed claims per address per minute before TANDEM_ERR_RATE_LIMITED. */
+  claimFailuresPerMinute: number;
+  now?: () => number;
+}
+
+/**
+ * Nameplates and live sessions of one relay node: allocation and expiry of
+ * codes, claims (each consumes its nameplate) with per-address throttling,
+ * and the set of paired sessions.
+ */
+export class SessionRegistry {
+  readonly #audit: AuditLog;
+  readonly #now: () => number;
+  readonly #allocator: NameplateAllocator<TechnicianInfo>;
+  readonly #claims: Throttle;
+  readonly #waiting = new Map<string, { side: WaitingTechnician; timer: NodeJS.Timeout }>();
+  readonly #sessions = new Map<string, RelaySession>();
+
+  constructor(options: SessionRegistryOptions) {
+    this.#audit = options.audit;
+    this.#now = options.now ?? Date.now;
+    this.#allocator = new NameplateAllocator({ lifetimeMs: options.codeLifetimeMs, now: this.#now });
+    this.#claims = new Throttle({ maxFailures: options.claimFailuresPerMinute, windowMs: 60_000, now: this.#now });
+  }
+
+  /** Live paired sessions. */
+  get sessions(): ReadonlyMap<string, RelaySession> {
+    return this.#sessions;
+  }
+
+  /** Allocates a nameplate for a signed-in technician. */
+  allocate(side: WaitingTechnician, identity: TechnicianIdentity, mode: Mode, caseNumber: string | undefined): { nameplate: string; expiresAt: number } {
+    const info: TechnicianInfo = { identity, address: side.address, mode, caseNumber };
+    const { nameplate, expiresAt } = this.#allocator.allocate(info);
+    this.#waiting.set(nameplate, { side, timer: this.#expiryTimer(nameplate, expiresAt) });
+    return { nameplate, expiresAt };
+  }
+
+  /** Extends a waiting code by CODE.extendMs; fails once it expired or was claimed. */
+  extend(nameplate: string): number {
+    const entry = this.#waiting.get(nameplate);
+    const expiresAt = this.#allocator.extend(nameplate, CODE.extendMs);
+    if (entry) {
+      clearTimeout(entry.timer);
+      entry.timer = this.#expiryTimer(nameplate, expiresAt);
+    }
+    return expiresAt;
+  }
+
+  /** The technician left before a claim: the nameplate is withdrawn for good. */
+  release(nameplate: string): void {
+    const entry = this.#waiting.get(nameplate);
+    if (entry) clearTimeout(entry.timer);
+    this.#waiting.delete(nameplate);
+    this.#allocator.release(nameplate);
+  }
+
+  /**
+   * Claims a nameplate for a customer and pairs the two sides. Unknown, used
+   * and expired nameplates are audited (the write is committed before this
+   * rejects) and counted against the address.
+   */
+  async claim(customer: SessionSide, nameplate: string): Promise<RelaySession> {
+    const address = customer.address;
+    if (this.#claims.isLocked(address)) {
+      throw new TandemError('TANDEM_ERR_RATE_LIMITED', `Too many failed codes from this address; try again in ${Math.ceil(this.#claims.lockedFor(address) / 1000)} s.`);
+    }
+    const outcome = this.#allocator.claim(nameplate);
+    const waiting = this.#waiting.get(nameplate);
+    if (outcome.status === 'ok' && waiting) {
+      clearTimeout(waiting.timer);
+      this.#waiting.delete(nameplate);
+      const session = new RelaySession({
+        nameplate,
+        technician: waiting.side,
+        customer,
+        info: outcome.owner,
+        audit: this.#audit,
+        now: this.#now,
+        onEnded: (s) => this.#sessions.delete(s.id),
+      });
+      this.#sessions.set(session.id, session);
+      return session;
+    }
+    this.#claims.fail(address);
+    if (outcome.status === 'expired') {
+      const now = this.#now();
+      const info = outcome.owner;
+      const sessionId = randomUUID();
+      await Promise.all([
+        this.#audit.sessionCreated({
+          session_id: sessionId,
+          nameplate,
+          technician_username: info.identity.username,
+          technician_address: info.address,
+          customer_name: null,
+          customer_number: null,
+          case_number: info.caseNumber ?? null,
+          customer_address: address,
+          mode_requested: info.mode,
+          mode_at_start: null,
+          last_mode: null,
+          created_at: now,
+          started_at: null,
+          ended_at: now,
+          end_reason: 'expired-code',
+        }),
+        this.#audit.event({ kind: 'code-expired', username: info.identity.username, address, sessionId, detail: `nameplate ${nameplate}` }),
+      ]);
+      throw new TandemError('TANDEM_ERR_CODE_EXPIRED', 'This session code expired. Ask the technician for a new one.');
+    }
+    await this.#audit.event({ kind: 'code-unknown', address, detail: `nameplate ${nameplate}` });
+    throw new TandemError('TANDEM_ERR_CODE_UNKNOWN', 'No session is waiting for this code: check the digits, or ask the technician for a new code.');
+  }
+
+  /** Stops every code timer (at shutdown). */
+  stop(): void {
+    for (const entry of this.#waiting.values()) clearTimeout(entry.timer);
+  }
+
+  #expiryTimer(nameplate: string, expiresAt: number): NodeJS.Timeout {
+    return setTimeout(() => {
+      const entry = this.#waiting.get(nameplate);
+      if (!entry || !this.#allocator.expire(nameplate)) return;
+      this.#waiting.delete(nameplate);
+      entry.side.codeExpired();
+    }, Math.max(0, expiresAt - this.#now()) + 5);
+  }
+}

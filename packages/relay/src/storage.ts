@@ -1,0 +1,163 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
+import pg from 'pg';
+
+/**
+ * The relay's persistent state behind one Kysely interface: the same queries
+ * run on SQLite (the embedded default) and PostgreSQL. Timestamps are
+ * milliseconds since the epoch in BIGINT columns; PostgreSQL returns those as
+ * strings, so every read goes through Number().
+ */
+export interface UsersTable {
+  username: string;
+  display_name: string;
+  role: string;
+  team: string;
+  password_hash: string | null;
+  created_at: number;
+}
+export interface TokensTable {
+  token_hash: string;
+  username: string;
+  expires_at: number;
+}
+export interface SetupLinksTable {
+  token_hash: string;
+  username: string;
+  expires_at: number;
+}
+export interface AuditSessionsTable {
+  session_id: string;
+  nameplate: string;
+  technician_username: string;
+  technician_address: string;
+  customer_name: string | null;
+  customer_number: string | null;
+  case_number: string | null;
+  customer_address: string;
+  mode_requested: string;
+  mode_at_start: string | null;
+  last_mode: string | null;
+  created_at: number;
+  started_at: number | null;
+  ended_at: number | null;
+  end_reason: string | null;
+}
+export interface AuditEventsTable {
+  id: Generated<number>;
+  at: number;
+  kind: string;
+  username: string | null;
+  address: string | null;
+  session_id: string | null;
+  detail: string;
+}
+
+/** The schema as Kysely sees it. */
+export interface Schema {
+  users: UsersTable;
+  tokens: TokensTable;
+  setup_links: SetupLinksTable;
+  audit_sessions: AuditSessionsTable;
+  audit_events: AuditEventsTable;
+}
+
+/** An open database: the query builder, its dialect and a way to close it. */
+export interface Storage {
+  readonly db: Kysely<Schema>;
+  readonly dialect: 'sqlite' | 'postgres';
+  close(): Promise<void>;
+}
+
+/** Default SQLite file inside the data folder. */
+export const SQLITE_FILE = 'tandem.sqlite';
+
+/**
+ * Opens (and migrates) the database: PostgreSQL when `databaseUrl` is a
+ * `postgres://` or `postgresql://` URL, otherwise SQLite at DATA/tandem.sqlite.
+ */
+export async function openStorage(options: { dataDir: string; databaseUrl?: string | undefined }): Promise<Storage> {
+  let db: Kysely<Schema>;
+  let dialect: Storage['dialect'];
+  if (options.databaseUrl !== undefined) {
+    if (!/^postgres(ql)?:\/\//.test(options.databaseUrl)) throw new Error('--database: only postgres:// URLs are supported');
+    dialect = 'postgres';
+    db = new Kysely<Schema>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: options.databaseUrl, max: 10 }) }) });
+  } else {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    const file = new Database(join(options.dataDir, SQLITE_FILE));
+    // WAL lets `tandem-relay user add` write while a relay runs; busy_timeout waits for its lock.
+    file.pragma('journal_mode = WAL');
+    file.pragma('busy_timeout = 5000');
+    file.pragma('synchronous = NORMAL');
+    dialect = 'sqlite';
+    db = new Kysely<Schema>({ dialect: new SqliteDialect({ database: file }) });
+  }
+  await migrate(db, dialect);
+  return { db, dialect, close: () => db.destroy() };
+}
+
+async function migrate(db: Kysely<Schema>, dialect: Storage['dialect']): Promise<void> {
+  const s = db.schema;
+  await s
+    .createTable('users')
+    .ifNotExists()
+    .addColumn('username', 'text', (c) => c.primaryKey())
+    .addColumn('display_name', 'text', (c) => c.notNull())
+    .addColumn('role', 'text', (c) => c.notNull())
+    .addColumn('team', 'text', (c) => c.notNull())
+    .addColumn('password_hash', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await s
+    .createTable('tokens')
+    .ifNotExists()
+    .addColumn('token_hash', 'text', (c) => c.primaryKey())
+    .addColumn('username', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await s
+    .createTable('setup_links')
+    .ifNotExists()
+    .addColumn('token_hash', 'text', (c) => c.primaryKey())
+    .addColumn('username', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await s
+    .createTable('audit_sessions')
+    .ifNotExists()
+    .addColumn('session_id', 'text', (c) => c.primaryKey())
+    .addColumn('nameplate', 'text', (c) => c.notNull())
+    .addColumn('technician_username', 'text', (c) => c.notNull())
+    .addColumn('technician_address', 'text', (c) => c.notNull())
+    .addColumn('customer_name', 'text')
+    .addColumn('customer_number', 'text')
+    .addColumn('case_number', 'text')
+    .addColumn('customer_address', 'text', (c) => c.notNull())
+    .addColumn('mode_requested', 'text', (c) => c.notNull())
+    .addColumn('mode_at_start', 'text')
+    .addColumn('last_mode', 'text')
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('started_at', 'bigint')
+    .addColumn('ended_at', 'bigint')
+    .addColumn('end_reason', 'text')
+    .execute();
+  await s
+    .createTable('audit_events')
+    .ifNotExists()
+    .addColumn('id', dialect === 'postgres' ? 'bigserial' : 'integer', (c) => (dialect === 'postgres' ? c.primaryKey() : c.primaryKey().autoIncrement()))
+    .addColumn('at', 'bigint', (c) => c.notNull())
+    .addColumn('kind', 'text', (c) => c.notNull())
+    .addColumn('username', 'text')
+    .addColumn('address', 'text')
+    .addColumn('session_id', 'text')
+    .addColumn('detail', 'text', (c) => c.notNull())
+    .execute();
+  await s.createIndex('audit_sessions_created').ifNotExists().on('audit_sessions').column('created_at').execute();
+  await s.createIndex('audit_events_at').ifNotExists().on('audit_events').column('at').execute();
+  await s.createIndex('tokens_username').ifNotExists().on('tokens').column('username').execute();
+  // A cheap round trip proves the connection before the relay says it listens.
+  await sql`select 1`.execute(db);
+}

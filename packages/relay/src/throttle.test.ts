@@ -1,0 +1,56 @@
+import { describe, expect, it } from 'vitest';
+import { Throttle } from './throttle.js';
+
+function clock(start = 1_000_000): { now: () => number; advance: (ms: number) => void } {
+  let t = start;
+  return { now: () => t, advance: (ms) => void (t += ms) };
+}
+
+describe('Throttle', () => {
+  it('locks on the max-th failure inside the window and unlocks after it', () => {
+    const c = clock();
+    const th = new Throttle({ maxFailures: 3, windowMs: 1000, now: c.now });
+    expect(th.fail('a').lockedNow).toBe(false);
+    expect(th.fail('a').lockedNow).toBe(false);
+    expect(th.isLocked('a')).toBe(false);
+    expect(th.fail('a')).toEqual({ lockedNow: true, count: 3 });
+    expect(th.isLocked('a')).toBe(true);
+    expect(th.isLocked('b')).toBe(false);
+    expect(th.lockedFor('a')).toBe(1000);
+    c.advance(1000);
+    expect(th.isLocked('a')).toBe(false);
+  });
+  it('forgets failures older than the window', () => {
+    const c = clock();
+    const th = new Throttle({ maxFailures: 2, windowMs: 1000, now: c.now });
+    th.fail('a');
+    c.advance(1001);
+    expect(th.fail('a').lockedNow).toBe(false);
+    expect(th.fail('a').lockedNow).toBe(true);
+  });
+  it('reports the lock only once while locked', () => {
+    const c = clock();
+    const th = new Throttle({ maxFailures: 1, windowMs: 1000, now: c.now });
+    expect(th.fail('a').lockedNow).toBe(true);
+    expect(th.fail('a').lockedNow).toBe(false);
+    expect(th.isLocked('a')).toBe(true);
+  });
+  it('reset clears failures but never a lock', () => {
+    const c = clock();
+    const th = new Throttle({ maxFailures: 2, windowMs: 1000, now: c.now });
+    th.fail('a');
+    th.reset('a');
+    expect(th.fail('a').lockedNow).toBe(false);
+    th.fail('a');
+    th.reset('a');
+    expect(th.isLocked('a')).toBe(true);
+  });
+  it('prunes idle keys so memory stays bounded', () => {
+    const c = clock();
+    const th = new Throttle({ maxFailures: 5, windowMs: 1000, now: c.now });
+    for (let i = 0; i < 2000; i++) th.fail(`k${i}`);
+    c.advance(2000);
+    th.fail('fresh');
+    expect(th.size).toBe(1);
+  });
+});
