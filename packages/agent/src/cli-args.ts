@@ -182,6 +182,7 @@ export function parseRelayUrl(value: string): string {
 function limited(value: string | undefined, name: string, max: number): string | undefined {
   if (value === undefined) return undefined;
   if (value.length > max) throw bad(`--${name}: must be at most ${max} characters`);
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they must not reach audit rows or terminals
   if (/[\u0000-\u001f\u007f]/.test(value)) throw bad(`--${name}: must not contain control characters`);
   return value;
 }

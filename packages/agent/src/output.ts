@@ -10,6 +10,7 @@ import type { TandemError } from '@tandem/protocol';
 
 /** Replaces control characters (C0, DEL, C1) with U+FFFD and tabs with spaces. */
 export function cleanLine(text: string): string {
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: a peer must not drive the terminal
   return text.replace(/\t/g, ' ').replace(/[\u0000-\u001f\u007f-\u009f\u2028\u2029]/g, '\uFFFD');
 }
 
