@@ -78,6 +78,7 @@ export const AUDIT_EVENT_KINDS = [
   'code-failed',
   'code-expired',
   'code-unknown',
+  'code-rate-limited',
   'mode-change',
   'user-added',
   'password-set',

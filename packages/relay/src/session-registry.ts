@@ -101,6 +101,10 @@ export class SessionRegistry {
       return session;
     }
     this.#claims.fail(address);
+    if (this.#claims.isLocked(address)) {
+      // Audited once per lock: later claims from the address are refused above without counting.
+      await this.#audit.event({ kind: 'code-rate-limited', address, detail: `locked after nameplate ${nameplate}` });
+    }
     if (outcome.status === 'expired') {
       const now = this.#now();
       const info = outcome.owner;

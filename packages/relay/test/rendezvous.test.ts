@@ -195,6 +195,8 @@ describe('claim rate limit', () => {
       expect(refused.answer).toMatchObject({ t: 'error', code: 'TANDEM_ERR_RATE_LIMITED' });
       expect((await refused.customer.closed).code).toBe(4429);
       expect((await auditEvents(limited, adminToken, 'code-unknown')).length).toBe(3);
+      // The lock itself is audited once, not once per refused attempt.
+      expect((await auditEvents(limited, adminToken, 'code-rate-limited')).length).toBe(1);
       t.ws.close();
     } finally {
       await cleanup(limited);

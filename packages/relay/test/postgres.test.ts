@@ -1,0 +1,89 @@
+/**
+ * The relay on PostgreSQL instead of its embedded SQLite: the same accounts,
+ * rendezvous and audit, through `--database postgres://...`, surviving a
+ * restart. Uses the PostgreSQL server on 127.0.0.1:5432 (TANDEM_TEST_PG to
+ * point elsewhere) in a database of its own that it drops afterwards.
+ */
+import pg from 'pg';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  api,
+  auditEvents,
+  auditSession,
+  cleanup,
+  createAdmin,
+  login,
+  pairedSession,
+  PASSWORD,
+  runCli,
+  startRelayProcess,
+  tempDir,
+  waitFor,
+  type RelayProcess,
+} from './helpers.js';
+
+const SERVER = process.env.TANDEM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
+const DATABASE = `tandem_test_${process.pid}_${Date.now()}`;
+
+async function admin(): Promise<pg.Client | undefined> {
+  const client = new pg.Client({ connectionString: `${SERVER}/postgres`, connectionTimeoutMillis: 3000 });
+  try {
+    await client.connect();
+    return client;
+  } catch (err) {
+    console.warn(`PostgreSQL is not reachable at ${SERVER} (${String(err)}): the PostgreSQL storage tests are SKIPPED. Start it, or set TANDEM_TEST_PG.`);
+    return undefined;
+  }
+}
+
+const server = await admin();
+
+describe.skipIf(server === undefined)('relay on PostgreSQL', () => {
+  const url = `${SERVER}/${DATABASE}`;
+  let relay: RelayProcess | undefined;
+
+  beforeAll(async () => {
+    await server!.query(`CREATE DATABASE ${DATABASE}`);
+  });
+  afterAll(async () => {
+    await cleanup(relay);
+    await server!.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
+    await server!.end();
+  });
+
+  it('keeps accounts and audit in PostgreSQL across restarts', async () => {
+    relay = await startRelayProcess({ args: ['--database', url] });
+    const { token: adminToken } = await createAdmin(relay);
+    const added = await runCli(['user', 'add', 'pgtech', '--role', 'technician', '--data', relay.dataDir, '--database', url, '--display-name', 'PG Tech']);
+    expect(added.code).toBe(0);
+    expect(added.stdout).toMatch(/^setup: \S+\/#\/setup\/\S+$/m);
+
+    const s = await pairedSession(relay, adminToken, { caseNumber: 'PG-1' });
+    expect(s.paired.technician.username).toBe('admin');
+    s.customer.send({ t: 'consent', customer: { name: 'Kimura', customerNumber: 'K-9', caseNumber: 'PG-1' }, mode: 'chat' });
+    s.customer.send({ t: 'bye' });
+    expect(await s.tech.signal()).toEqual({ t: 'peer-left', reason: 'customer-ended' });
+    const row = await waitFor(async () => {
+      const r = await auditSession(relay!, adminToken, s.sessionId);
+      return r?.endReason ? r : undefined;
+    });
+    expect(row).toMatchObject({ customerName: 'Kimura', customerNumber: 'K-9', caseNumber: 'PG-1', endReason: 'customer-ended' });
+
+    // A wrong password is audited in PostgreSQL too.
+    expect((await api(relay, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'wrong password!' } })).status).toBe(401);
+
+    // A second relay process with another data folder on the same database sees it all.
+    await relay.stop('SIGTERM');
+    const again = await startRelayProcess({ dataDir: tempDir(), args: ['--database', url] });
+    try {
+      expect(again.setupLink).toBeUndefined();
+      const token = await login(again, 'admin', PASSWORD);
+      expect((await auditSession(again, token, s.sessionId))?.customerName).toBe('Kimura');
+      expect((await auditEvents(again, token, 'signin-failed')).length).toBe(1);
+      const { json } = await api(again, 'GET', '/api/users', { token });
+      expect((json as { users: { username: string }[] }).users.map((u) => u.username).sort()).toEqual(['admin', 'pgtech']);
+    } finally {
+      await cleanup(again);
+    }
+  });
+});
