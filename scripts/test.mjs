@@ -9,6 +9,17 @@ import { existsSync } from 'node:fs';
 const SYSTEM_NEEDS = [
   { path: '/usr/bin/chromium', pkg: 'chromium' },
   { path: '/usr/bin/logger', pkg: 'bsdutils' },
+  // A real desktop and independent RFB peers for the screen tests.
+  { path: '/usr/bin/Xvfb', pkg: 'xvfb' },
+  { path: '/usr/bin/xterm', pkg: 'xterm' },
+  { path: '/usr/bin/xdotool', pkg: 'xdotool' },
+  { path: '/usr/bin/xwd', pkg: 'x11-apps' },
+  { path: '/usr/bin/xrandr', pkg: 'x11-xserver-utils' },
+  { path: '/usr/bin/vncsnapshot', pkg: 'vncsnapshot' },
+  { path: '/usr/bin/xtigervncviewer', pkg: 'tigervnc-viewer' },
+  { path: '/usr/bin/Xtigervnc', pkg: 'tigervnc-standalone-server' },
+  { path: '/usr/bin/x11vnc', pkg: 'x11vnc' },
+  { path: '/usr/bin/convert', pkg: 'imagemagick' },
 ];
 
 function run(cmd, args, opts = {}) {

@@ -40,3 +40,28 @@ export function vncVerify(challenge: Uint8Array, response: Uint8Array, password:
   if (response.length !== 16 || challenge.length !== 16) return false;
   return timingSafeEqual(vncResponse(challenge, password), response);
 }
+
+/**
+ * The fixed key with which vncpasswd obfuscates stored passwords (the
+ * `~/.vnc/passwd` format read by vncviewer -passwd, x11vnc -rfbauth and
+ * vncsnapshot -passwd). It is obfuscation, not protection.
+ */
+const PASSWD_FILE_KEY = Uint8Array.of(23, 82, 107, 6, 35, 78, 88, 7);
+
+/** The 8 bytes of a vncpasswd-format password file for `password`. */
+export function encodeVncPasswordFile(password: string): Uint8Array {
+  const plain = new Uint8Array(8);
+  plain.set(Buffer.from(password, 'latin1').subarray(0, 8));
+  // d3des's deskey applies VNC's bit order to the fixed key as to any password.
+  const cipher = desJs.DES.create({ type: 'encrypt', key: Array.from(vncKey(Buffer.from(PASSWD_FILE_KEY).toString('latin1'))), padding: false });
+  return new Uint8Array(cipher.update(Array.from(plain)).concat(cipher.final()));
+}
+
+/** The password stored in a vncpasswd-format file (its first 8 bytes). */
+export function decodeVncPasswordFile(file: Uint8Array): string {
+  if (file.length < 8) throw new RangeError('vnc password file: shorter than 8 bytes');
+  const cipher = desJs.DES.create({ type: 'decrypt', key: Array.from(vncKey(Buffer.from(PASSWD_FILE_KEY).toString('latin1'))), padding: false });
+  const plain = Buffer.from(cipher.update(Array.from(file.subarray(0, 8))).concat(cipher.final()));
+  const end = plain.indexOf(0);
+  return plain.subarray(0, end < 0 ? 8 : end).toString('latin1');
+}

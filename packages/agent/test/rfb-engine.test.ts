@@ -1,0 +1,170 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { X11Desktop } from '../src/desktop/x11-desktop.js';
+import { startRfbServer, type RfbTcpServer } from '../src/rfb/rfb-server.js';
+import { encodeVncPasswordFile } from '../src/rfb/vnc-auth.js';
+import type { TandemError } from '@tandem/protocol';
+import { diff, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, TestRfbClient, type Xvfb } from './rfb-harness.js';
+
+const PASSWORD = 'tandem-8';
+const W = 1024, H = 768;
+
+describe('built-in RFB engine on Xvfb', () => {
+  let xvfb: Xvfb;
+  let xterm: ChildProcess;
+  let desktop: X11Desktop;
+  let server: RfbTcpServer;
+  let dir: string;
+  let passwd: string;
+  const closes: (TandemError | null)[] = [];
+
+  beforeAll(async () => {
+    requireTools();
+    dir = tempDir();
+    passwd = join(dir, 'passwd');
+    writeFileSync(passwd, encodeVncPasswordFile(PASSWORD));
+    xvfb = await startXvfb(`${W}x${H}x24`);
+    xterm = startXterm(xvfb.display, dir);
+    await sleep(1500);
+    desktop = await X11Desktop.open({ display: xvfb.display });
+    server = await startRfbServer({ desktop, listen: { host: '127.0.0.1', port: 0 }, password: PASSWORD, onClose: (e) => closes.push(e) });
+  });
+
+  afterAll(async () => {
+    await server?.close();
+    await desktop?.close();
+    xterm?.kill();
+    xvfb?.stop();
+  });
+
+  for (const encoding of ['zrle', 'raw', 'zlib']) {
+    it(`vncsnapshot with ${encoding} sees the X server's own picture`, async () => {
+      const out = join(dir, `snap-${encoding}.jpg`);
+      // Asynchronously: the server under test runs in this process.
+      const r = await run('/usr/bin/vncsnapshot', ['-quiet', '-passwd', passwd, '-encodings', encoding, '-nojpeg', '-nocursor', `127.0.0.1::${server.port}`, out], 15_000);
+      expect(r.status, r.stderr).toBe(0);
+      const d = diff(screenshot(xvfb.display, dir), rgbOf(out), W);
+      // vncsnapshot can only write JPEG (quality 100): allow its rounding, nothing more.
+      expect(d.maxDelta).toBeLessThanOrEqual(8);
+      expect(d.pixels).toBeLessThan(W * H * 0.002);
+    });
+  }
+
+  it("TigerVNC's vncviewer (Tight, lossless) shows the X server's picture pixel for pixel", async () => {
+    const viewerX = await startXvfb('1280x1024x24');
+    const viewer = spawn('/usr/bin/vncviewer', ['-passwd', passwd, '-geometry', `${W}x${H}+0+0`, '-PreferredEncoding=Tight', '-NoJPEG', '-AutoSelect=0', '-CompressLevel=6', `127.0.0.1::${server.port}`], {
+      env: { ...process.env, DISPLAY: viewerX.display }, stdio: 'ignore',
+    });
+    try {
+      await sleep(3000);
+      // Without a window manager the viewer places its window itself: ask where.
+      const geo = spawnSync('/usr/bin/xdotool', ['search', '--onlyvisible', '--name', 'TigerVNC', 'getwindowgeometry', '--shell'], { env: { ...process.env, DISPLAY: viewerX.display } }).stdout.toString();
+      const wx = Number(/X=(\d+)/.exec(geo)?.[1]), wy = Number(/Y=(\d+)/.exec(geo)?.[1]);
+      expect(Number.isInteger(wx) && Number.isInteger(wy), geo).toBe(true);
+      const seen = rgbOf(`xwd:${shot(viewerX.display, dir)}`, `${W}x${H}+${wx}+${wy}`);
+      // The viewer's own "Press F8" notice lies over the top middle for its first seconds.
+      const d = diff(screenshot(xvfb.display, dir), seen, W, { x: 300, y: 40, w: 430, h: 100 });
+      expect(d).toEqual({ maxDelta: 0, pixels: 0 });
+    } finally {
+      viewer.kill();
+      viewerX.stop();
+    }
+  });
+
+  it('refuses a wrong VNC password and keeps serving', async () => {
+    const bad = await TestRfbClient.connect(server.port);
+    const r = await bad.handshake('wrong');
+    expect(r.result).toBe(1);
+    expect(r.reason).toMatch(/Authentication failed/);
+    await sleep(100);
+    expect(bad.closed).toBe(true);
+    const good = await TestRfbClient.connect(server.port);
+    expect(await good.handshake(PASSWORD)).toMatchObject({ result: 0, width: W, height: H });
+    good.close();
+  });
+
+  it('types a shell command into xterm through RFB key events', async () => {
+    const c = await TestRfbClient.connect(server.port);
+    await c.handshake(PASSWORD);
+    // No window manager: keyboard focus follows the pointer, so point at xterm first.
+    c.send({ type: 'PointerEvent', buttonMask: 0, x: 100, y: 100 });
+    const text = 'touch typed-OK_1\n';
+    for (const ch of text) {
+      const keysym = ch === '\n' ? 0xff0d : ch.charCodeAt(0);
+      const shifted = /[A-Z_]/.test(ch);
+      if (shifted) c.send({ type: 'KeyEvent', down: true, keysym: 0xffe1 });
+      c.send({ type: 'KeyEvent', down: true, keysym });
+      c.send({ type: 'KeyEvent', down: false, keysym });
+      if (shifted) c.send({ type: 'KeyEvent', down: false, keysym: 0xffe1 });
+    }
+    const file = join(dir, 'typed-OK_1');
+    for (let i = 0; i < 50 && !existsSync(file); i++) await sleep(100);
+    expect(existsSync(file)).toBe(true);
+    const loc = spawnSync('/usr/bin/xdotool', ['getmouselocation', '--shell'], { env: { ...process.env, DISPLAY: xvfb.display } }).stdout.toString();
+    expect(loc).toMatch(/X=100\nY=100/);
+    c.close();
+  });
+
+  it('ends a connection that sends a malformed or unknown message, and serves the others', async () => {
+    const other = await TestRfbClient.connect(server.port);
+    await other.handshake(PASSWORD);
+    const bad = await TestRfbClient.connect(server.port);
+    await bad.handshake(PASSWORD);
+    closes.length = 0;
+    bad.socket.write(Uint8Array.of(0x42, 0, 0, 0));
+    for (let i = 0; i < 20 && !bad.closed; i++) await sleep(50);
+    expect(bad.closed).toBe(true);
+    expect(closes.map((e) => e?.code)).toEqual(['TANDEM_ERR_PROTOCOL']);
+    expect(closes[0]?.message).toMatch(/unknown client message type 66/);
+    const bad2 = await TestRfbClient.connect(server.port);
+    await bad2.handshake(PASSWORD);
+    bad2.socket.write(Uint8Array.of(3, 7, 0, 0, 0, 0, 0, 10, 0, 10)); // FramebufferUpdateRequest with incremental = 7
+    for (let i = 0; i < 20 && !bad2.closed; i++) await sleep(50);
+    expect(bad2.closed).toBe(true);
+    expect(closes[1]?.message).toMatch(/incremental flag 7/);
+    other.send({ type: 'SetEncodings', encodings: [0] });
+    other.send({ type: 'FramebufferUpdateRequest', incremental: false, x: 0, y: 0, w: 64, h: 64 });
+    const rects = await other.readUpdate();
+    expect(rects.length).toBeGreaterThan(0);
+    expect(rects.every((r) => r.encoding === 0)).toBe(true);
+    other.close();
+  });
+
+  it('sends DesktopSize when xrandr resizes the screen', async () => {
+    const c = await TestRfbClient.connect(server.port);
+    await c.handshake(PASSWORD);
+    c.send({ type: 'SetEncodings', encodings: [0, -223] });
+    c.send({ type: 'FramebufferUpdateRequest', incremental: false, x: 0, y: 0, w: W, h: H });
+    await c.readUpdate();
+    const env = { ...process.env, DISPLAY: xvfb.display };
+    spawnSync('/usr/bin/xrandr', ['--newmode', '800x600', '0', '800', '0', '0', '0', '600', '0', '0', '0'], { env });
+    spawnSync('/usr/bin/xrandr', ['--addmode', 'screen', '800x600'], { env });
+    const r = spawnSync('/usr/bin/xrandr', ['-s', '800x600'], { env });
+    expect(r.status, r.stderr.toString()).toBe(0);
+    c.send({ type: 'FramebufferUpdateRequest', incremental: true, x: 0, y: 0, w: W, h: H });
+    const rects = await c.readUpdate();
+    expect(rects).toContainEqual({ x: 0, y: 0, w: 800, h: 600, encoding: -223 });
+    expect(desktop.framebuffer()).toMatchObject({ width: 800, height: 600 });
+    spawnSync('/usr/bin/xrandr', ['-s', `${W}x${H}`], { env });
+    c.close();
+  });
+});
+
+function shot(display: string, dir: string): string {
+  const file = join(dir, `shot-${Date.now()}.xwd`);
+  const r = spawnSync('/usr/bin/sh', ['-c', `xwd -root -silent > ${file}`], { env: { ...process.env, DISPLAY: display } });
+  if (r.status !== 0) throw new Error(`xwd: ${r.stderr.toString()}`);
+  return file;
+}
+
+function run(cmd: string, args: string[], timeoutMs: number): Promise<{ status: number | null; stderr: string }> {
+  return new Promise((resolve) => {
+    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    let stderr = '';
+    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
+    const t = setTimeout(() => p.kill(), timeoutMs);
+    p.on('close', (status) => { clearTimeout(t); resolve({ status, stderr }); });
+  });
+}
