@@ -110,6 +110,10 @@ export const LIMITS = {
   maxFrameBytes: 1 << 20,
   /** Largest JSON signalling message, bytes. */
   maxSignalBytes: 8 * 1024,
+  /** Largest piece of an RFB stream carried in one record, bytes. */
+  rfbChunkBytes: 64 * 1024,
+  /** Relay socket backlog above which a sender of bulk data (RFB) waits, bytes. */
+  sendHighWaterBytes: 4 * 1024 * 1024,
   /** Largest control or chat message plaintext, bytes. */
   maxControlBytes: 16 * 1024,
   /** Longest chat message, characters. */

@@ -11,7 +11,7 @@
 import { assertOneOf, assertString } from './assert.js';
 import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.js';
 import { TandemError } from './errors.js';
-import { PeerSession, type BaseState, type PeerSessionOptions } from './peer-session.js';
+import { PeerSession, type BaseState, type PeerSessionOptions, type RfbEvent } from './peer-session.js';
 import type { CustomerDetails, RelaySignal, TechnicianIdentity } from './relay-messages.js';
 import { parseCode, type SessionCode } from './session-code.js';
 import type { ControlMessage } from './session-messages.js';
@@ -44,6 +44,7 @@ export type CustomerEvent =
   | { type: 'mode-request'; mode: Mode }
   | { type: 'mode'; mode: Mode }
   | { type: 'chat'; text: string }
+  | RfbEvent
   | { type: 'ended'; reason: EndReason }
   | { type: 'failed'; error: TandemError };
 

@@ -4,7 +4,7 @@
  * purpose and failing. Each role adds its own states and messages.
  */
 import type { AeadProvider } from './aead.js';
-import { CHANNEL, TIMEOUTS, type EndReason, type Role } from './constants.js';
+import { CHANNEL, LIMITS, TIMEOUTS, type EndReason, type Role } from './constants.js';
 import { Emitter } from './emitter.js';
 import { TandemError, toTandemError } from './errors.js';
 import { RelayConnection, relayOrigin, type WebSocketFactory } from './relay-connection.js';
@@ -17,6 +17,12 @@ import {
   encodeSessionMessage,
   type ControlMessage,
 } from './session-messages.js';
+
+/** Bytes of the RFB stream (RFC 6143) arrived on the rfb channel. */
+export interface RfbEvent {
+  type: 'rfb';
+  data: Uint8Array;
+}
 
 /** Final events every session emits exactly one of. */
 export type FinalEvent = { type: 'ended'; reason: EndReason } | { type: 'failed'; error: TandemError };
@@ -34,7 +40,7 @@ export interface PeerSessionOptions {
 export type BaseState = 'idle' | 'connecting' | 'ended' | 'failed';
 
 /** Shared machinery of {@link TechnicianSession} and {@link CustomerSession}. */
-export abstract class PeerSession<S extends string, E extends { type: string }> {
+export abstract class PeerSession<S extends string, E extends { type: string } | RfbEvent> {
   protected readonly emitter = new Emitter<E | FinalEvent>();
   protected readonly options: PeerSessionOptions;
   protected readonly origin: string;
@@ -175,6 +181,25 @@ export abstract class PeerSession<S extends string, E extends { type: string }> 
     return secure.send(channel, payload).catch((err: unknown) => this.fail(toTandemError(err)));
   }
 
+  /** Bytes queued on the relay socket and not yet sent: bulk senders wait while this is high. */
+  get bufferedAmount(): number {
+    return this.relay?.bufferedAmount ?? 0;
+  }
+
+  /**
+   * Sends bytes of the RFB stream on the rfb channel, in records of at most
+   * `LIMITS.rfbChunkBytes`. Only while active; which side may send what in
+   * which mode is the agent's gatekeeper's business, not the transport's.
+   */
+  sendRfb(data: Uint8Array): Promise<void> {
+    if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `cannot send screen data in state ${this.state}`);
+    let last: Promise<void> = Promise.resolve();
+    for (let offset = 0; offset < data.length; offset += LIMITS.rfbChunkBytes) {
+      last = this.#sendOn(CHANNEL.rfb, data.subarray(offset, Math.min(data.length, offset + LIMITS.rfbChunkBytes)));
+    }
+    return last;
+  }
+
   /** Starts the end-to-end layer once the relay has paired both sides. */
   protected startSecure(args: { secret: Uint8Array; nameplate: string; sessionId: string }): void {
     this.secure = new SecureSession({
@@ -283,10 +308,13 @@ export abstract class PeerSession<S extends string, E extends { type: string }> 
   protected abstract onControl(message: ControlMessage): void;
   /** A chat message arrived. */
   protected abstract onChat(text: string): void;
-  /** A message arrived on another channel (rfb, files…); unknown channels are protocol errors. */
+  /** A message arrived on another channel: rfb is delivered as is; unknown channels are protocol errors. */
   protected onChannel(channel: number, payload: Uint8Array): void {
-    void payload;
-    throw new TandemError('TANDEM_ERR_PROTOCOL', `no handler for channel ${channel}`);
+    if (channel === CHANNEL.rfb && this.state === 'active') {
+      this.emitter.emit({ type: 'rfb', data: payload } as RfbEvent as E);
+      return;
+    }
+    throw new TandemError('TANDEM_ERR_PROTOCOL', `no handler for channel ${channel} in state ${this.state}`);
   }
   /** The peer sent its authenticated close without an `end` message first. */
   protected onPeerClosed(): void {

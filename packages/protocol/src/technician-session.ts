@@ -10,7 +10,7 @@
 import { assertOneOf, assertString } from './assert.js';
 import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.js';
 import { TandemError } from './errors.js';
-import { PeerSession, type BaseState, type PeerSessionOptions } from './peer-session.js';
+import { PeerSession, type BaseState, type PeerSessionOptions, type RfbEvent } from './peer-session.js';
 import type { CustomerDetails, RelaySignal } from './relay-messages.js';
 import { formatCode, makeSecret } from './session-code.js';
 import type { ControlMessage } from './session-messages.js';
@@ -51,6 +51,7 @@ export type TechnicianEvent =
   | { type: 'decision'; mode: Mode; accepted: boolean }
   | { type: 'mode'; mode: Mode }
   | { type: 'chat'; text: string }
+  | RfbEvent
   | { type: 'ended'; reason: EndReason }
   | { type: 'failed'; error: TandemError };
 

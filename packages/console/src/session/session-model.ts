@@ -106,6 +106,9 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       return { ...next, mode: event.mode, log: withNotice(view, { key: 'mode', mode: event.mode }, at) };
     case 'chat':
       return { ...next, log: [...view.log, { id: view.log.length + 1, from: 'peer', text: event.text, at }] };
+    case 'rfb':
+      // Screen bytes go to the viewer, not into the session's view model.
+      return view;
     case 'ended': {
       const { pending: _dropped, ...rest } = next;
       return { ...rest, endReason: event.reason, log: withNotice(view, { key: 'ended', reason: event.reason }, at) };
