@@ -4,6 +4,7 @@
  */
 export * from './assert.js';
 export * from './bytes.js';
+export * from './base64url.js';
 export * from './constants.js';
 export * from './errors.js';
 export * from './emitter.js';
@@ -19,3 +20,4 @@ export * from './secure-session.js';
 export * from './peer-session.js';
 export * from './technician-session.js';
 export * from './customer-session.js';
+export * from './invitation.js';

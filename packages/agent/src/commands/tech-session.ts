@@ -3,11 +3,16 @@
  * the code, and turns session events into stdout lines and stdin lines into
  * chat and commands (issue 2, "Scriptable command lines").
  *
- * stdin: lines before the session is active are queued and sent once it is;
- * `/request view|control` and chat wait in that queue, `/extend` and `/end`
- * act at once. End of input ends the session, but only once the customer
- * has answered (or the session is over), so `printf 'hi\n' | tandem tech
- * session ...` works.
+ * stdin: a line starting with `/` is a command, any other line is chat.
+ * Lines before the session is active are queued and carried out once it is,
+ * except `/extend` and `/end`, which act at once. Once active, lines run
+ * strictly in order, each finishing its sending before the next starts:
+ * `/request view|control`, `/snapshot FILE.png`, `/type TEXT` (`\n` is
+ * Return), `/click X Y`, `/sleep MS`, `/extend`, `/end`. End of input ends
+ * the session once the queue is done and the customer has answered (or the
+ * session is over), so `printf 'hi\n' | tandem tech session ...` works.
+ * Screen lines: `event: screen WxH` when the RFB stream's ServerInit arrives
+ * and on each size change, `event: snapshot FILE WxH` when a PNG is written.
  */
 import { readFile } from 'node:fs/promises';
 import { LIMITS, MODES, TandemError, TechnicianSession, toTandemError, type Mode, type TechnicianEvent } from '@tandem/protocol';
@@ -17,7 +22,9 @@ import { LineInput } from '../line-input.js';
 import { nodeAeadProvider } from '../node-aead.js';
 import type { LineOutput } from '../output.js';
 import { createRelaySocketFactory } from '../relay-socket.js';
+import { unescapeTypeText } from '../rfb-client/keysyms.js';
 import type { CommandContext } from './context.js';
+import { TechScreen } from './tech-screen.js';
 
 /** Reads a password file, dropping one trailing newline (as `echo` writes it). */
 export async function readPasswordFile(path: string): Promise<string> {
@@ -48,67 +55,115 @@ export async function runTechSession(args: TechSessionArgs, ctx: CommandContext)
     connect: sockets.connect,
   });
   const input = new LineInput(ctx.stdin);
+  const screen = new TechScreen({ send: (bytes) => session.sendRfb(bytes), out });
+  /** Lines taken from stdin and not yet carried out, in order. */
   const queued: string[] = [];
 
   return new Promise<number>((resolve) => {
     let done = false;
+    let working = false;
     const finish = (code: number): void => {
       if (done) return;
       done = true;
+      screen.close();
       input.close();
       resolve(code);
     };
 
     const endSession = (): void => {
+      queued.length = 0;
       session.end().catch((err: unknown) => out.error(toTandemError(err)));
     };
 
-    /** Sends queued chat and requests once active; ends after them if stdin is done. */
+    /**
+     * Takes stdin lines into the queue. Before the session is active only
+     * `/end` and `/extend` act at once (the rest waits for the customer);
+     * once active every line is carried out in order by {@link work}.
+     */
     const pump = (): void => {
       for (let line = input.shift(); line !== undefined; line = input.shift()) {
-        if (!line.startsWith('/')) {
-          if (line.trim() !== '') queued.push(line);
-          continue;
-        }
-        const [command, ...rest] = line.slice(1).trim().split(/\s+/);
-        switch (command) {
-          case 'end':
+        if (session.state !== 'active' && !session.finished) {
+          const command = commandOf(line);
+          if (command?.name === 'end') {
             endSession();
             return;
-          case 'extend':
-            try {
-              session.extend();
-            } catch (err) {
-              out.error(toTandemError(err));
-            }
-            break;
-          case 'request': {
-            const mode = rest[0];
-            if (rest.length !== 1 || !(MODES as readonly string[]).includes(mode as string)) {
-              out.error(new TandemError('TANDEM_ERR_BAD_INPUT', `usage: /request ${MODES.join('|')}`));
-              break;
-            }
-            queued.push(line);
-            break;
           }
-          default:
-            out.say('error: unknown command');
+          if (command?.name === 'extend') {
+            runLine(line).catch((err: unknown) => out.error(toTandemError(err)));
+            continue;
+          }
         }
+        if (line.trim() !== '') queued.push(line);
       }
-      if (session.state === 'active') {
-        for (let line = queued.shift(); line !== undefined; line = queued.shift()) sendLine(line);
-      }
-      const answered = session.state === 'active' || session.finished;
-      if (input.ended && answered && !session.finished) endSession();
+      void work();
     };
 
-    const sendLine = (line: string): void => {
+    /** Carries out queued lines one after another; a line's sending finishes before the next starts. */
+    const work = async (): Promise<void> => {
+      if (working) return;
+      working = true;
       try {
-        if (line.startsWith('/request ')) session.requestMode(line.slice('/request '.length).trim() as Mode);
-        else if (line.length > LIMITS.maxChatChars) out.error(new TandemError('TANDEM_ERR_BAD_INPUT', `chat line longer than ${LIMITS.maxChatChars} characters: not sent`));
-        else session.sendChat(line);
-      } catch (err) {
-        out.error(toTandemError(err));
+        while (session.state === 'active' && queued.length > 0) {
+          try {
+            await runLine(queued.shift() as string);
+          } catch (err) {
+            out.error(toTandemError(err));
+          }
+        }
+      } finally {
+        working = false;
+      }
+      const answered = session.state === 'active' || session.finished;
+      if (input.ended && queued.length === 0 && answered && !session.finished) endSession();
+    };
+
+    const runLine = async (line: string): Promise<void> => {
+      const command = commandOf(line);
+      if (!command) {
+        if (line.length > LIMITS.maxChatChars) throw new TandemError('TANDEM_ERR_BAD_INPUT', `chat line longer than ${LIMITS.maxChatChars} characters: not sent`);
+        session.sendChat(line);
+        return;
+      }
+      const { name, arg } = command;
+      switch (name) {
+        case 'end':
+          endSession();
+          return;
+        case 'extend':
+          session.extend();
+          return;
+        case 'request': {
+          const mode = arg.trim();
+          if (!(MODES as readonly string[]).includes(mode)) throw new TandemError('TANDEM_ERR_BAD_INPUT', `usage: /request ${MODES.join('|')}`);
+          session.requestMode(mode as Mode);
+          return;
+        }
+        case 'snapshot': {
+          const file = arg.trim();
+          if (file === '') throw new TandemError('TANDEM_ERR_BAD_INPUT', 'usage: /snapshot FILE.png');
+          const { width, height } = await screen.snapshot(file);
+          out.event('snapshot', file, `${width}x${height}`);
+          return;
+        }
+        case 'type':
+          if (arg === '') throw new TandemError('TANDEM_ERR_BAD_INPUT', 'usage: /type TEXT (\\n for Return)');
+          await screen.type(unescapeTypeText(arg));
+          return;
+        case 'click': {
+          const m = /^\s*(\d{1,5})\s+(\d{1,5})\s*$/.exec(arg);
+          const x = Number(m?.[1]), y = Number(m?.[2]);
+          if (!m || x > 0xffff || y > 0xffff) throw new TandemError('TANDEM_ERR_BAD_INPUT', 'usage: /click X Y (pixels from the top left)');
+          await screen.click(x, y);
+          return;
+        }
+        case 'sleep': {
+          const ms = Number(arg.trim());
+          if (!/^\d{1,6}$/.test(arg.trim()) || ms > MAX_SLEEP_MS) throw new TandemError('TANDEM_ERR_BAD_INPUT', `usage: /sleep MS (0 to ${MAX_SLEEP_MS})`);
+          await new Promise((r) => setTimeout(r, ms));
+          return;
+        }
+        default:
+          throw new TandemError('TANDEM_ERR_BAD_INPUT', `unknown command /${name}`);
       }
     };
 
@@ -118,6 +173,12 @@ export async function runTechSession(args: TechSessionArgs, ctx: CommandContext)
       // The relay's word of the refusal may overtake the customer's encrypted answer: show it once either way.
       if (event.type === 'failed' && event.error.code === 'TANDEM_ERR_REFUSED' && !refusedShown) out.event('refused');
       printEvent(out, event);
+      if (event.type === 'rfb') {
+        screen.onRfb(event.data);
+        return;
+      }
+      // The stream's life follows the mode, before any line that uses it runs (docs/protocol.md, the rfb channel).
+      if (event.type === 'accepted' || event.type === 'mode') screen.onMode(event.mode);
       if (event.type === 'failed') {
         const precise = sockets.connectError();
         out.error(event.error.code === 'TANDEM_ERR_RELAY_UNREACHABLE' && precise ? precise : event.error);
@@ -137,6 +198,17 @@ export async function runTechSession(args: TechSessionArgs, ctx: CommandContext)
     });
     session.start();
   });
+}
+
+/** Longest `/sleep`, in milliseconds. */
+const MAX_SLEEP_MS = 600_000;
+
+/** The name and argument of a `/command` line, or null for a chat line. */
+function commandOf(line: string): { name: string; arg: string } | null {
+  const m = /^\/(\S+)(?: (.*))?$/.exec(line);
+  if (!line.startsWith('/')) return null;
+  if (!m) return { name: line.slice(1).trim(), arg: '' };
+  return { name: m[1] as string, arg: m[2] ?? '' };
 }
 
 /** The stdout line(s) for one technician event. */

@@ -1,0 +1,13 @@
+/** Local policy on the customer's computer (docs/policy.md). */
+export { loadPolicy, userPolicyPath, SYSTEM_POLICY_PATH, type LoadPolicyOptions, type PolicyReadFile } from './load-policy.js';
+export {
+  EffectivePolicy,
+  mergePolicies,
+  formatDuration,
+  POLICY_CAPABILITIES,
+  type PolicyCapability,
+  type PolicyRestriction,
+  type PolicyRestrictionKey,
+} from './effective-policy.js';
+export { parsePolicyFile, POLICY_VERSION, POLICY_LIMITS, POLICY_FORBID_FIELDS, type PolicyFile, type PolicyForbidField } from './policy-file.js';
+export { relayOrigin } from './relay-origin.js';

@@ -1,0 +1,127 @@
+/**
+ * One local policy file (docs/policy.md): JSON with a version and optional
+ * restrictions. Parsing is strict and fails closed: a policy this agent does
+ * not fully understand (unknown version or field, a duplicated key, a wrong
+ * type) is an error naming the file and the field, never silently ignored,
+ * since ignoring a restriction would relax it.
+ */
+import { TandemError } from '@tandem/protocol';
+import { relayOrigin } from './relay-origin.js';
+
+/** The policy format version this agent understands. */
+export const POLICY_VERSION = 1;
+
+/** Bounds of a policy file. */
+export const POLICY_LIMITS = {
+  /** Largest policy file, characters. */
+  maxFileChars: 64 * 1024,
+  /** Most entries in `allowedRelays`. */
+  maxAllowedRelays: 64,
+  /** Bounds of `maxInvitationLifetimeSeconds` (1 second to 30 days, the invitation format's own bounds). */
+  minLifetimeSeconds: 1,
+  maxLifetimeSeconds: 30 * 24 * 3600,
+} as const;
+
+/** The restrictions one policy file sets; an absent field restricts nothing. */
+export interface PolicyFile {
+  /** Where it was read from, for messages. */
+  path: string;
+  forbidInvitations?: boolean;
+  forbidControl?: boolean;
+  forbidFileTransfer?: boolean;
+  forbidSystemInfo?: boolean;
+  /** Longest lifetime an invitation may have, seconds. */
+  maxInvitationLifetimeSeconds?: number;
+  /** Relay origins that may be used; any other relay is never contacted. Empty: none may. */
+  allowedRelays?: string[];
+}
+
+/** The boolean fields, in the order they are documented. */
+export const POLICY_FORBID_FIELDS = ['forbidInvitations', 'forbidControl', 'forbidFileTransfer', 'forbidSystemInfo'] as const;
+/** A boolean field of a policy file. */
+export type PolicyForbidField = (typeof POLICY_FORBID_FIELDS)[number];
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays']);
+
+/**
+ * The keys of the top-level object of a JSON text, in order, duplicates kept.
+ * JSON.parse keeps the last of duplicated keys silently (RFC 8259 §4 leaves
+ * it open), which would let `"forbidControl": true, "forbidControl": false`
+ * relax a policy unnoticed; this scan lets the parser refuse it.
+ * Assumes `text` is already known to be valid JSON.
+ */
+function topLevelKeys(text: string): string[] {
+  const keys: string[] = [];
+  const stack: string[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text[i];
+    if (c === '{' || c === '[') stack.push(c);
+    else if (c === '}' || c === ']') stack.pop();
+    else if (c === '"') {
+      const begin = i;
+      for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
+      if (stack.length === 1 && stack[0] === '{' && /^\s*:/.test(text.slice(i + 1, i + 64))) {
+        keys.push(JSON.parse(text.slice(begin, i + 1)) as string);
+      }
+    }
+  }
+  return keys;
+}
+
+/** Parses and validates the text of one policy file read from `path`. */
+export function parsePolicyFile(text: string, path: string): PolicyFile {
+  const bad = (message: string): TandemError =>
+    new TandemError('TANDEM_ERR_POLICY_INVALID', `policy ${path}: ${message}; Tandem will not run with a policy it cannot fully understand`);
+  if (typeof text !== 'string') throw bad('is not text');
+  if (text.length > POLICY_LIMITS.maxFileChars) throw bad(`is larger than ${POLICY_LIMITS.maxFileChars} characters`);
+  const body = text.startsWith('\uFEFF') ? text.slice(1) : text;
+  let value: unknown;
+  try {
+    value = JSON.parse(body);
+  } catch (err) {
+    throw new TandemError('TANDEM_ERR_POLICY_INVALID', `policy ${path}: is not valid JSON (${(err as Error).message}); Tandem will not run with a policy it cannot read`, { cause: err });
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw bad('must be a JSON object, like {"version": 1}');
+  const seen = new Set<string>();
+  for (const key of topLevelKeys(body)) {
+    if (seen.has(key)) throw bad(`field "${key}" appears more than once`);
+    seen.add(key);
+  }
+  const obj = value as Record<string, unknown>;
+  if (!('version' in obj)) throw bad('field "version" is missing (write "version": 1)');
+  const version = obj['version'];
+  if (typeof version !== 'number' || !Number.isInteger(version) || version < 1) throw bad(`field "version" must be a whole number, got ${JSON.stringify(version)}`);
+  if (version > POLICY_VERSION) throw bad(`is written for a newer Tandem (policy version ${version}); this agent understands version ${POLICY_VERSION}, so update Tandem`);
+  for (const key of Object.keys(obj)) {
+    if (!KNOWN_FIELDS.has(key)) throw bad(`unknown field "${key}"`);
+  }
+  const policy: PolicyFile = { path };
+  for (const field of POLICY_FORBID_FIELDS) {
+    const v = obj[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'boolean') throw bad(`field "${field}" must be true or false, got ${JSON.stringify(v)}`);
+    policy[field] = v;
+  }
+  const cap = obj['maxInvitationLifetimeSeconds'];
+  if (cap !== undefined) {
+    const { minLifetimeSeconds: min, maxLifetimeSeconds: max } = POLICY_LIMITS;
+    if (typeof cap !== 'number' || !Number.isInteger(cap) || cap < min || cap > max) {
+      throw bad(`field "maxInvitationLifetimeSeconds" must be a whole number of seconds from ${min} to ${max}, got ${JSON.stringify(cap)}`);
+    }
+    policy.maxInvitationLifetimeSeconds = cap;
+  }
+  const relays = obj['allowedRelays'];
+  if (relays !== undefined) {
+    if (!Array.isArray(relays)) throw bad('field "allowedRelays" must be a list of relay addresses, like ["https://support.example.com"]');
+    if (relays.length > POLICY_LIMITS.maxAllowedRelays) throw bad(`field "allowedRelays" has more than ${POLICY_LIMITS.maxAllowedRelays} entries`);
+    const origins = relays.map((r, i) => {
+      try {
+        return relayOrigin(r, `allowedRelays[${i}]`);
+      } catch (err) {
+        throw bad(`field ${(err as Error).message}`);
+      }
+    });
+    policy.allowedRelays = [...new Set(origins)];
+  }
+  return policy;
+}
