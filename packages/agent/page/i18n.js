@@ -34,7 +34,7 @@ const en = {
   },
   session: {
     mode: 'Current mode:',
-    hotkey: '(Ctrl+Alt+S)',
+    hotkey: '(or Ctrl+Alt+Shift+S on your keyboard: takes back control)',
     stopControl: 'Stop control',
     stopViewing: 'Stop viewing',
     request: 'The technician asks to {{mode}}.',
@@ -71,6 +71,8 @@ const en = {
     allowed: 'You allowed: {{mode}}.',
     denied: 'You denied: {{mode}}.',
     ended: 'Session ended: {{reason}}.',
+    screenError: 'Your screen cannot be shared: {{message}}',
+    hotkey: 'You took back control with Ctrl+Alt+Shift+S.',
   },
 };
 
@@ -105,7 +107,7 @@ const ja = {
   },
   session: {
     mode: '現在のモード:',
-    hotkey: '（Ctrl+Alt+S）',
+    hotkey: '（キーボードの Ctrl+Alt+Shift+S でも操作を取り戻せます）',
     stopControl: '操作を止める',
     stopViewing: '画面の表示を止める',
     request: '技術者が「{{mode}}」を求めています。',
@@ -142,6 +144,8 @@ const ja = {
     allowed: '許可しました: {{mode}}',
     denied: '許可しませんでした: {{mode}}',
     ended: 'セッション終了: {{reason}}',
+    screenError: '画面を共有できません: {{message}}',
+    hotkey: 'Ctrl+Alt+Shift+S で操作を取り戻しました。',
   },
 };
 

@@ -4,6 +4,8 @@
  *
  *   tandem join CODE --relay URL [--no-browser] [--relay-fingerprint HEX]
  *               [--name NAME] [--customer-number N] [--case N] [--event-log]
+ *               [--rfb-listen 127.0.0.1:PORT --rfb-password-file F]
+ *               [--vnc HOST:PORT [--vnc-password-file F]]
  *   tandem tech session --relay URL --user NAME --password-file F [--case N]
  *               [--mode chat|view|control] [--relay-fingerprint HEX]
  *
@@ -26,6 +28,20 @@ export interface JoinArgs {
   customerNumber?: string;
   caseNumber?: string;
   eventLog: boolean;
+  /** --rfb-listen: also serve the built-in engine to local RFB clients (loopback only). */
+  rfbListen?: HostPort;
+  /** --rfb-password-file: VNC password for --rfb-listen (required with it). */
+  rfbPasswordFile?: string;
+  /** --vnc: bridge to this VNC server instead of the built-in engine. */
+  vnc?: HostPort;
+  /** --vnc-password-file: the VNC server's password. */
+  vncPasswordFile?: string;
+}
+
+/** A TCP address from the command line. */
+export interface HostPort {
+  host: string;
+  port: number;
 }
 
 /** `tandem tech session`. */
@@ -71,7 +87,22 @@ Options:
   --customer-number N        your customer number
   --case N                   the case number (default: the technician's, if set)
   --event-log                keep a local event log in the system log (terminal mode)
+  --vnc HOST:PORT            share the screen through the VNC server already running there
+                             (x11vnc, TigerVNC, ...) instead of the built-in X11 engine
+  --vnc-password-file F      that server's VNC password: plain text (first line) or a
+                             vncpasswd / x11vnc -storepasswd file
+  --rfb-listen HOST:PORT     also serve the built-in engine to local VNC viewers on this
+                             loopback address (port 0: any free port); prints
+                             "rfb-listen: HOST:PORT"
+  --rfb-password-file F      VNC password those viewers must give, in either format above
+                             (required with --rfb-listen)
   --help                     show this help
+
+The screen is shared only while you allow view or control: the built-in
+engine reads the X display in $DISPLAY. In shared control you take control
+back at any time with the page's button, "/stop-control" on this terminal,
+or the hotkey Ctrl+Alt+Shift+S on your own keyboard; the session then goes
+on in view only.
 
 Output (stdout, one per line): "event: joined", "event: sas NNN NNN",
 "event: mode MODE", "event: ended REASON", "chat: TEXT"; with the consent page
@@ -197,6 +228,10 @@ function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
     'customer-number': { value: true },
     case: { value: true },
     'event-log': { value: false },
+    'rfb-listen': { value: true },
+    'rfb-password-file': { value: true },
+    vnc: { value: true },
+    'vnc-password-file': { value: true },
   });
   if (options.has('help')) return { command: 'help', text: JOIN_HELP };
   if (positionals.length === 0) throw bad('join: the session CODE is missing (tandem join CODE --relay URL)');
@@ -218,7 +253,48 @@ function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
   if (customerNumber !== undefined) args.customerNumber = customerNumber;
   const caseNumber = limited(stringOption(options, 'case'), 'case', LIMITS.maxNumberChars);
   if (caseNumber !== undefined) args.caseNumber = caseNumber;
+  parseScreenOptions(options, args);
   return args;
+}
+
+/** Parses HOST:PORT (IPv6 in brackets: [::1]:5900). */
+export function parseHostPort(value: string, option: string): HostPort {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  if (!m) throw bad(`--${option}: expected HOST:PORT, got ${value}`);
+  const port = Number(m[3]);
+  if (port > 65535) throw bad(`--${option}: port ${port} is out of range`);
+  const host = (m[1] ?? m[2]) as string;
+  if (host.length > 255) throw bad(`--${option}: host name too long`);
+  return { host, port };
+}
+
+/** True for loopback addresses: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+function parseScreenOptions(options: Map<string, string | true>, args: JoinArgs): void {
+  const listen = stringOption(options, 'rfb-listen');
+  const listenPw = stringOption(options, 'rfb-password-file');
+  const vnc = stringOption(options, 'vnc');
+  const vncPw = stringOption(options, 'vnc-password-file');
+  if (listen !== undefined) {
+    const hp = parseHostPort(listen, 'rfb-listen');
+    // A VNC password is weak (8 bytes, DES challenge): the listener is for local viewers only.
+    if (!isLoopbackHost(hp.host)) throw bad(`--rfb-listen: ${hp.host} is not a loopback address; only 127.0.0.1, ::1 or localhost are allowed`);
+    if (listenPw === undefined || listenPw === '') throw bad('--rfb-listen needs --rfb-password-file F');
+    if (vnc !== undefined) throw bad('--rfb-listen serves the built-in engine; it cannot be combined with --vnc');
+    args.rfbListen = hp;
+    args.rfbPasswordFile = listenPw;
+  } else if (listenPw !== undefined) {
+    throw bad('--rfb-password-file is only for --rfb-listen');
+  }
+  if (vnc !== undefined) args.vnc = parseHostPort(vnc, 'vnc');
+  if (vncPw !== undefined) {
+    if (vnc === undefined) throw bad('--vnc-password-file is only for --vnc');
+    if (vncPw === '') throw bad('--vnc-password-file needs a file name');
+    args.vncPasswordFile = vncPw;
+  }
 }
 
 function parseTechSession(argv: readonly string[]): TechSessionArgs | HelpArgs {

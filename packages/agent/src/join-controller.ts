@@ -167,6 +167,18 @@ export class JoinController {
     this.stepDown(MODES[modeRank(mode) - 1] as Mode);
   }
 
+  /** Takes back control (the desktop hotkey): control → view; nothing in other modes. */
+  takeBackControl(): void {
+    if (this.#view.status !== 'active' || this.#view.mode !== 'control') return;
+    this.stepDown('view');
+    this.#pushChat({ from: 'system', key: 'system.hotkey' });
+  }
+
+  /** Adds a system line to the chat pane (`key` is a page message key under system.*). */
+  notice(key: string, params?: Record<string, string>): void {
+    this.#pushChat({ from: 'system', key, ...(params !== undefined ? { params } : {}) });
+  }
+
   /** Sends a chat message. */
   sendChat(text: string): void {
     assertString(text, 'text', LIMITS.maxChatChars, 1);

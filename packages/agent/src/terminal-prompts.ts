@@ -10,6 +10,7 @@ import { MODES, TandemError, toTandemError, type Mode, type TechnicianIdentity }
 import type { JoinController, JoinView } from './join-controller.js';
 import type { LineInput } from './line-input.js';
 import type { LineOutput } from './output.js';
+import { STOP_HOTKEY_LABEL } from './screen/stop-hotkey.js';
 
 const MODE_PHRASES: Record<Mode, string> = {
   chat: 'chat with you',
@@ -46,6 +47,7 @@ export class TerminalPrompts {
   readonly #details: TerminalDetails;
   #askedConsent = false;
   #askedRequest: Mode | undefined;
+  #shownMode: Mode | undefined;
 
   constructor(controller: JoinController, input: LineInput, out: LineOutput, details: TerminalDetails) {
     this.#controller = controller;
@@ -102,6 +104,11 @@ export class TerminalPrompts {
   }
 
   #active(view: JoinView): void {
+    if (view.mode !== this.#shownMode) {
+      this.#shownMode = view.mode;
+      if (view.mode === 'control') this.#out.say(`The technician can now control your screen. Take control back at any time: type /stop-control, or press ${STOP_HOTKEY_LABEL} on your keyboard.`);
+      else if (view.mode === 'view') this.#out.say('The technician can now see your screen. Type /mode chat to stop sharing it.');
+    }
     const pending = view.pendingRequest;
     if (pending !== undefined) {
       if (this.#askedRequest !== pending) {

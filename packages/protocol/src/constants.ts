@@ -79,6 +79,8 @@ export const AUDIT_EVENT_KINDS = [
   'code-expired',
   'code-unknown',
   'code-rate-limited',
+  'invitation-failed',
+  'invitation-unknown',
   'mode-change',
   'user-added',
   'password-set',

@@ -15,6 +15,11 @@ describe('client signals', () => {
       { t: 'mode', mode: 'chat' },
       { t: 'abort', code: 'TANDEM_ERR_WRONG_CODE' },
       { t: 'bye' },
+      { t: 'hold', ticket: 'AAAAAAAAAAAAAAAAAAAAAA' },
+      { t: 'answer', ticket: 'abcdefghijklmnopqrstuv_-', mode: 'view' },
+      { t: 'answer', ticket: 'abcdefghijklmnopqrstuv', mode: 'chat', caseNumber: '9' },
+      { t: 'join', ticket: 'abcdefghijklmnopqrstuv', attemptId: 'attempt-1' },
+      { t: 'decline', attemptId: 'attempt-1', code: 'TANDEM_ERR_INVITATION_EXPIRED', message: 'expired on the customer side' },
     ] as const;
     for (const m of messages) expect(parseClientSignal(encodeSignal(m))).toEqual(m);
   });
@@ -29,6 +34,9 @@ describe('client signals', () => {
     ['a bad mode', '{"t":"allocate","mode":"root"}', /signal.mode/],
     ['a long name', JSON.stringify({ t: 'consent', mode: 'chat', customer: { name: 'x'.repeat(500), customerNumber: '', caseNumber: '' } }), /customer.name/],
     ['an unknown error code', '{"t":"abort","code":"TANDEM_ERR_NOPE"}', /signal.code/],
+    ['a short ticket', '{"t":"hold","ticket":"abc"}', /signal.ticket/],
+    ['a ticket with other characters', '{"t":"hold","ticket":"abcdefghijklmnopqrstu/"}', /signal.ticket/],
+    ['a join without attempt', '{"t":"join","ticket":"abcdefghijklmnopqrstuv"}', /signal.attemptId/],
     ['a huge message', JSON.stringify({ t: 'auth', token: 'x'.repeat(10_000) }), /at most/],
   ])('refuses %s', (_what, text, message) => {
     expect(() => parseClientSignal(text)).toThrow(TandemError);
@@ -47,6 +55,9 @@ describe('relay signals', () => {
       { t: 'paired', sessionId: 's1', technician, mode: 'view' },
       { t: 'peer-left', reason: 'network-lost' },
       { t: 'error', code: 'TANDEM_ERR_CODE_EXPIRED', message: 'expired' },
+      { t: 'holding', ticket: 'abcdefghijklmnopqrstuv' },
+      { t: 'attempt', attemptId: 'attempt-1', technician, mode: 'control' },
+      { t: 'attempt', attemptId: 'attempt-1', technician, mode: 'chat', caseNumber: '5' },
     ] as const;
     for (const m of messages) expect(parseRelaySignal(encodeSignal(m))).toEqual(m);
   });

@@ -8,6 +8,12 @@
  * Customer: `claim` (first) → `paired`; then `consent` or `refuse`, `mode`.
  * Either: `abort` (handshake failed), `bye` (ends the session).
  * Relay: `peer-left` when the other side went away, `error` before closing.
+ *
+ * Invitations turn the roles of waiting around: the customer's agent holds a
+ * ticket (`hold` → `holding`) on a connection of its own; a signed-in
+ * technician `answer`s it; the relay tells the holder of the `attempt`; the
+ * agent either opens a new connection that `join`s the attempt (then both
+ * sides get `paired` as with codes) or `decline`s it.
  */
 import {
   assertDigits,
@@ -44,7 +50,11 @@ export type ClientSignal =
   | { t: 'refuse' }
   | { t: 'mode'; mode: Mode }
   | { t: 'abort'; code: TandemErrorCode }
-  | { t: 'bye' };
+  | { t: 'bye' }
+  | { t: 'hold'; ticket: string }
+  | { t: 'answer'; ticket: string; mode: Mode; caseNumber?: string }
+  | { t: 'join'; ticket: string; attemptId: string }
+  | { t: 'decline'; attemptId: string; code: TandemErrorCode; message: string };
 
 /** Messages the relay sends to a client. */
 export type RelaySignal =
@@ -53,7 +63,22 @@ export type RelaySignal =
   | { t: 'extended'; expiresAt: number; serverTime: number }
   | { t: 'paired'; sessionId: string; technician: TechnicianIdentity; caseNumber?: string; mode: Mode }
   | { t: 'peer-left'; reason: EndReason }
-  | { t: 'error'; code: TandemErrorCode; message: string };
+  | { t: 'error'; code: TandemErrorCode; message: string }
+  | { t: 'holding'; ticket: string }
+  | { t: 'attempt'; attemptId: string; technician: TechnicianIdentity; mode: Mode; caseNumber?: string };
+
+/** An invitation's ticket id: at least 128 random bits in base64url. */
+const TICKET_RE = /^[A-Za-z0-9_-]{22,64}$/;
+/** A relay-chosen attempt id. */
+const ATTEMPT_RE = /^[A-Za-z0-9_-]{8,64}$/;
+
+function assertTicket(value: unknown, name: string): asserts value is string {
+  assertThat(typeof value === 'string' && TICKET_RE.test(value), name, 'must be a ticket id (22 to 64 base64url characters)');
+}
+
+function assertAttempt(value: unknown, name: string): asserts value is string {
+  assertThat(typeof value === 'string' && ATTEMPT_RE.test(value), name, 'must be an attempt id (8 to 64 base64url characters)');
+}
 
 function parseJson(text: unknown, name: string): Record<string, unknown> {
   assertString(text, name, LIMITS.maxSignalBytes);
@@ -114,6 +139,24 @@ export function parseClientSignal(text: unknown): ClientSignal {
       return { t: 'abort', code: m.code };
     case 'bye':
       return { t: 'bye' };
+    case 'hold':
+      assertTicket(m.ticket, 'signal.ticket');
+      return { t: 'hold', ticket: m.ticket };
+    case 'answer': {
+      assertTicket(m.ticket, 'signal.ticket');
+      assertOneOf(m.mode, 'signal.mode', MODES);
+      const caseNumber = optional(m.caseNumber, (v): asserts v is string => assertString(v, 'signal.caseNumber', LIMITS.maxNumberChars));
+      return caseNumber === undefined ? { t: 'answer', ticket: m.ticket, mode: m.mode } : { t: 'answer', ticket: m.ticket, mode: m.mode, caseNumber };
+    }
+    case 'join':
+      assertTicket(m.ticket, 'signal.ticket');
+      assertAttempt(m.attemptId, 'signal.attemptId');
+      return { t: 'join', ticket: m.ticket, attemptId: m.attemptId };
+    case 'decline':
+      assertAttempt(m.attemptId, 'signal.attemptId');
+      assertOneOf(m.code, 'signal.code', ERROR_CODES);
+      assertString(m.message, 'signal.message', 1000);
+      return { t: 'decline', attemptId: m.attemptId, code: m.code, message: m.message };
     default:
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `signal.t: unknown message type ${JSON.stringify(m.t)}`);
   }
@@ -149,6 +192,17 @@ export function parseRelaySignal(text: unknown): RelaySignal {
       assertOneOf(m.code, 'relay signal.code', ERROR_CODES);
       assertString(m.message, 'relay signal.message', 1000);
       return { t: 'error', code: m.code, message: m.message };
+    case 'holding':
+      assertTicket(m.ticket, 'relay signal.ticket');
+      return { t: 'holding', ticket: m.ticket };
+    case 'attempt': {
+      assertAttempt(m.attemptId, 'relay signal.attemptId');
+      assertOneOf(m.mode, 'relay signal.mode', MODES);
+      const technician = parseTechnician(m.technician, 'relay signal.technician');
+      const caseNumber = optional(m.caseNumber, (v): asserts v is string => assertString(v, 'relay signal.caseNumber', LIMITS.maxNumberChars));
+      const base = { t: 'attempt' as const, attemptId: m.attemptId, technician, mode: m.mode };
+      return caseNumber === undefined ? base : { ...base, caseNumber };
+    }
     default:
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `relay signal.t: unknown message type ${JSON.stringify(m.t)}`);
   }

@@ -1,8 +1,9 @@
 /**
  * `tandem join CODE --relay URL ...`: the customer's agent. Joins with the
  * code, asks for consent on the local page (or the terminal), then carries
- * chat and mode changes until either side ends. stdout gets `page:`,
- * `event:` and `chat:` lines; people-facing text goes to stderr.
+ * chat and mode changes until either side ends, serving the screen in view
+ * and control (src/screen). stdout gets `page:`, `rfb-listen:`, `event:` and
+ * `chat:` lines; people-facing text goes to stderr.
  */
 import { CustomerSession, type CustomerEvent } from '@tandem/protocol';
 import type { JoinArgs } from '../cli-args.js';
@@ -16,6 +17,7 @@ import { osFullName } from '../os-user.js';
 import type { LineOutput } from '../output.js';
 import { agentPageDir, i18nextBrowserModule } from '../paths.js';
 import { createRelaySocketFactory } from '../relay-socket.js';
+import { setUpScreen } from '../screen/screen-setup.js';
 import { TerminalPrompts } from '../terminal-prompts.js';
 import { pageAction } from './page-actions.js';
 import type { CommandContext } from './context.js';
@@ -40,6 +42,9 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext): Promise<numb
       eventLog: args.eventLog,
     },
   });
+
+  // Before the session starts: a bad password file or listener stops here, and the first mode event is seen.
+  const screen = await setUpScreen({ args, session, controller, out, env: ctx.env });
 
   const finished = new Promise<number>((resolve) => {
     session.onEvent((event) => {
@@ -92,6 +97,7 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext): Promise<numb
 
   const code = await finished;
   input?.close();
+  await screen.close();
   if (server !== undefined) {
     if (server.connectedPages > 0) await new Promise((resolve) => setTimeout(resolve, FINAL_STATE_GRACE_MS));
     await server.close();

@@ -1,0 +1,129 @@
+/**
+ * Sets up screen sharing for `tandem join` from its options: the engine
+ * (built-in X11 or a bridge to a VNC server), the optional local RFB
+ * listener (--rfb-listen), the stop-control hotkey, and the
+ * {@link ScreenShare} that follows the session.
+ */
+import { toTandemError, type TandemError } from '@tandem/protocol';
+import type { HostPort } from '../cli-args.js';
+import type { DesktopSource } from '../desktop/desktop-source.js';
+import { X11Desktop } from '../desktop/x11-desktop.js';
+import type { JoinController } from '../join-controller.js';
+import type { LineOutput } from '../output.js';
+import { startRfbServer, type RfbTcpServer } from '../rfb/rfb-server.js';
+import { builtinEngine, sharedDesktopProvider, x11DesktopProvider } from './builtin-engine.js';
+import { bridgeEngine } from './bridge-engine.js';
+import { readVncPasswordFile } from './password-file.js';
+import type { EngineFactory } from './screen-engine.js';
+import { ScreenShare, type ScreenSession } from './screen-share.js';
+import { STOP_HOTKEY_LABEL, StopHotkey } from './stop-hotkey.js';
+
+/** The screen options of `tandem join`. */
+export interface ScreenArgs {
+  rfbListen?: HostPort;
+  rfbPasswordFile?: string;
+  vnc?: HostPort;
+  vncPasswordFile?: string;
+}
+
+/** What {@link setUpScreen} started; close() stops all of it. */
+export interface ScreenSetup {
+  share: ScreenShare;
+  /** The --rfb-listen server, when asked for. */
+  listener: RfbTcpServer | null;
+  close(): Promise<void>;
+}
+
+/** "127.0.0.1:5900", "[::1]:5900". */
+export function formatHostPort(host: string, port: number): string {
+  return host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`;
+}
+
+/**
+ * Reads the password files, opens the listener if asked (printing
+ * `rfb-listen: HOST:PORT`), and starts following `session`. Throws a clear
+ * TandemError for a bad password file or a listener that cannot start.
+ */
+export async function setUpScreen(opts: {
+  args: ScreenArgs;
+  session: ScreenSession;
+  controller: JoinController;
+  out: LineOutput;
+  env: NodeJS.ProcessEnv;
+}): Promise<ScreenSetup> {
+  const { args, controller, out, env } = opts;
+  let shared: DesktopSource | null = null;
+  let listener: RfbTcpServer | null = null;
+  let engine: EngineFactory;
+  if (args.vnc !== undefined) {
+    const password = args.vncPasswordFile !== undefined ? await readVncPasswordFile(args.vncPasswordFile, '--vnc-password-file') : undefined;
+    engine = bridgeEngine({ host: args.vnc.host, port: args.vnc.port, ...(password !== undefined ? { password } : {}) });
+  } else if (args.rfbListen !== undefined) {
+    const password = await readVncPasswordFile(args.rfbPasswordFile as string, '--rfb-password-file');
+    const desktop = await X11Desktop.open(env.DISPLAY !== undefined ? { display: env.DISPLAY } : {});
+    shared = desktop;
+    try {
+      // The customer's own viewers on loopback, with the customer's password: input allowed, as on the screen itself.
+      listener = await startRfbServer({ desktop, listen: args.rfbListen, password, name: 'Tandem' });
+    } catch (err) {
+      await desktop.close();
+      throw toTandemError(err, 'TANDEM_ERR_BAD_INPUT');
+    }
+    out.line(`rfb-listen: ${formatHostPort(listener.host, listener.port)}`);
+    engine = builtinEngine(sharedDesktopProvider(desktop));
+  } else {
+    engine = builtinEngine(x11DesktopProvider(env.DISPLAY));
+  }
+
+  let hotkey: StopHotkey | null = null;
+  let hotkeyState: 'none' | 'opening' | 'open' | 'unavailable' = env.DISPLAY ? 'none' : 'unavailable';
+  let inControl = false;
+  const onControl = (control: boolean): void => {
+    inControl = control;
+    if (hotkeyState === 'open') hotkey?.setActive(control);
+    if (!control || hotkeyState !== 'none') return;
+    hotkeyState = 'opening';
+    StopHotkey.open({
+      display: env.DISPLAY as string,
+      onPress: () => controller.takeBackControl(),
+      onError: (err) => out.say(`The ${STOP_HOTKEY_LABEL} hotkey is not available (${err.message}); use the page's button or /stop-control.`),
+    }).then(
+      (h) => {
+        if (hotkeyState !== 'opening') {
+          h.close();
+          return;
+        }
+        hotkey = h;
+        hotkeyState = 'open';
+        h.setActive(inControl);
+      },
+      (err: unknown) => {
+        hotkeyState = 'unavailable';
+        out.say(`The ${STOP_HOTKEY_LABEL} hotkey is not available (${toTandemError(err).message}); use the page's button or /stop-control.`);
+      },
+    );
+  };
+
+  const share = new ScreenShare({
+    session: opts.session,
+    engine,
+    report: (err: TandemError) => {
+      out.error(err);
+      controller.notice('system.screenError', { message: err.message });
+    },
+    stepDown: (mode) => controller.stepDown(mode),
+    onControl,
+  });
+
+  return {
+    share,
+    listener,
+    close: async () => {
+      hotkeyState = 'unavailable';
+      hotkey?.close();
+      hotkey = null;
+      await listener?.close();
+      await shared?.close();
+    },
+  };
+}

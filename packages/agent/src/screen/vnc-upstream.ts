@@ -1,0 +1,131 @@
+/**
+ * The agent as an RFB client of a VNC server already running on the
+ * customer's machine (bridge mode): ProtocolVersion 3.8, 3.7 or 3.3
+ * (RFC 6143 §7.1.1), security None or VNC Authentication (§7.2.1-7.2.2),
+ * ClientInit with shared=1 (§7.3.1), ServerInit (§7.3.2).
+ */
+import { connect, type Socket } from 'node:net';
+import { TandemError } from '@tandem/protocol';
+import { ByteQueue } from '../rfb/byte-queue.js';
+import { vncResponse } from '../rfb/vnc-auth.js';
+
+/** Where and how to reach the VNC server. */
+export interface VncUpstreamOptions {
+  host: string;
+  port: number;
+  password?: string;
+  /** Connect and handshake deadline, ms (default 10 s). */
+  timeoutMs?: number;
+}
+
+/** A VNC server connection after ServerInit. */
+export interface VncUpstream {
+  socket: Socket;
+  /** The ServerInit message exactly as the server sent it. */
+  serverInit: Uint8Array;
+  width: number;
+  height: number;
+  name: string;
+  /** Bytes the server sent after ServerInit, read along with it. */
+  leftover: Uint8Array;
+}
+
+const SECURITY_NONE = 1;
+const SECURITY_VNC = 2;
+
+/** Connects to the VNC server and completes the handshake; rejects with a clear TandemError. */
+export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncUpstream> {
+  const where = `the VNC server at ${opts.host}:${opts.port}`;
+  const socket = connect({ host: opts.host, port: opts.port });
+  socket.setNoDelay(true);
+  const q = new ByteQueue();
+  let ended: Error | null = null;
+  let wake: (() => void) | null = null;
+  const onData = (c: Buffer): void => { q.push(c); wake?.(); };
+  const onEnd = (err?: Error): void => { ended = err ?? new Error('it closed the connection'); wake?.(); };
+  const onClose = (): void => onEnd();
+  socket.on('data', onData);
+  socket.on('error', onEnd);
+  socket.on('close', onClose);
+  const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
+  const fail = (code: 'TANDEM_ERR_PEER_LOST' | 'TANDEM_ERR_UNAUTHORIZED' | 'TANDEM_ERR_PROTOCOL' | 'TANDEM_ERR_TIMEOUT', message: string): never => {
+    socket.destroy();
+    throw new TandemError(code, `${where}: ${message}`);
+  };
+  const need = async (n: number): Promise<void> => {
+    while (!q.has(n)) {
+      if (ended) fail('TANDEM_ERR_PEER_LOST', `unreachable or closed during the handshake (${(ended as Error).message})`);
+      const left = deadline - Date.now();
+      if (left <= 0) fail('TANDEM_ERR_TIMEOUT', 'no answer in time during the handshake');
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, left);
+        wake = () => { clearTimeout(t); wake = null; resolve(); };
+      });
+    }
+  };
+  const take = async (n: number): Promise<Uint8Array> => { await need(n); return q.take(n); };
+  const u32 = async (): Promise<number> => Buffer.from(await take(4)).readUInt32BE(0);
+  const reason = async (): Promise<string> => {
+    const n = await u32();
+    if (n > 4096) fail('TANDEM_ERR_PROTOCOL', `failure reason of ${n} bytes`);
+    return Buffer.from(await take(n)).toString('latin1');
+  };
+
+  const versionText = Buffer.from(await take(12)).toString('latin1');
+  const m = /^RFB (\d{3})\.(\d{3})\n$/.exec(versionText);
+  if (!m) fail('TANDEM_ERR_PROTOCOL', `not an RFB server (it said ${JSON.stringify(versionText)})`);
+  const major = Number(m?.[1]), minor = Number(m?.[2]);
+  // §7.1.1: answer with the highest version both speak; anything unknown below 3.7 is 3.3.
+  const v = major > 3 || (major === 3 && minor >= 8) ? 8 : major === 3 && minor === 7 ? 7 : 3;
+  socket.write(`RFB 003.00${v}\n`);
+
+  let type: number;
+  if (v === 3) {
+    type = await u32();
+    if (type === 0) fail('TANDEM_ERR_PEER_LOST', `refused the connection: ${await reason()}`);
+  } else {
+    const count = (await take(1))[0] as number;
+    if (count === 0) fail('TANDEM_ERR_PEER_LOST', `refused the connection: ${await reason()}`);
+    const types = [...(await take(count))];
+    if (types.includes(SECURITY_NONE) && opts.password === undefined) type = SECURITY_NONE;
+    else if (types.includes(SECURITY_VNC)) type = SECURITY_VNC;
+    else if (types.includes(SECURITY_NONE)) type = SECURITY_NONE;
+    else return fail('TANDEM_ERR_PROTOCOL', `offers only security types ${types.join(', ')}; the agent speaks None (1) and VNC Authentication (2)`);
+    socket.write(Uint8Array.of(type));
+  }
+  if (type === SECURITY_VNC) {
+    if (opts.password === undefined) fail('TANDEM_ERR_UNAUTHORIZED', 'asks for a VNC password: give it with --vnc-password-file');
+    const challenge = await take(16);
+    socket.write(vncResponse(challenge, opts.password as string));
+  } else if (type !== SECURITY_NONE) {
+    fail('TANDEM_ERR_PROTOCOL', `chose security type ${type}; the agent speaks None (1) and VNC Authentication (2)`);
+  }
+  // SecurityResult: always after VNC Authentication, after None only in 3.8 (§7.1.3).
+  if (type === SECURITY_VNC || v === 8) {
+    const result = await u32();
+    if (result !== 0) {
+      const why = v === 8 ? await reason() : 'authentication failed';
+      fail(type === SECURITY_VNC ? 'TANDEM_ERR_UNAUTHORIZED' : 'TANDEM_ERR_PEER_LOST', `${type === SECURITY_VNC ? 'refused the VNC password' : 'refused the connection'} (${why})`);
+    }
+  }
+  socket.write(Uint8Array.of(1)); // ClientInit: shared, so the customer's own viewers stay connected.
+  await need(24);
+  const nameLength = q.peekU32(20);
+  if (nameLength > 4096) fail('TANDEM_ERR_PROTOCOL', `desktop name of ${nameLength} bytes`);
+  const serverInit = await take(24 + nameLength);
+  const head = Buffer.from(serverInit);
+  const upstream: VncUpstream = {
+    socket,
+    serverInit,
+    width: head.readUInt16BE(0),
+    height: head.readUInt16BE(2),
+    name: head.subarray(24).toString('latin1'),
+    leftover: q.take(q.length),
+  };
+  // Paused before the reader lets go, so no byte is lost until the bridge reads on.
+  socket.pause();
+  socket.off('data', onData);
+  socket.off('error', onEnd);
+  socket.off('close', onClose);
+  return upstream;
+}

@@ -1,0 +1,206 @@
+/**
+ * A hostile technician for the screen tests: a real TechnicianSession over
+ * the relay (ws + node AEAD, as the CLI uses) that speaks the RFB client side
+ * itself and sends whatever the test tells it, whatever the mode.
+ */
+import { existsSync } from 'node:fs';
+import { TechnicianSession, type Mode, type TechnicianEvent } from '@tandem/protocol';
+import { nodeAeadProvider } from '../src/node-aead.js';
+import { createRelaySocketFactory } from '../src/relay-socket.js';
+import { ByteQueue } from '../src/rfb/byte-queue.js';
+import { encodeClientMessage, type ClientMessage } from '../src/rfb/client-messages.js';
+import type { Proc, RelayFixture } from './harness.js';
+import { sleep } from './rfb-harness.js';
+
+export const XK_RETURN = 0xff0d;
+export const XK_CONTROL_L = 0xffe3;
+
+/** The technician side of one session, with the RFB client written out by hand. */
+export class HostileTech {
+  readonly session: TechnicianSession;
+  readonly events: TechnicianEvent[] = [];
+  readonly rfb = new ByteQueue();
+  code = '';
+  #wake: (() => void)[] = [];
+
+  private constructor(session: TechnicianSession) {
+    this.session = session;
+    session.onEvent((e) => {
+      if (e.type === 'rfb') this.rfb.push(e.data);
+      else this.events.push(e);
+      const w = this.#wake.splice(0);
+      for (const f of w) f();
+    });
+  }
+
+  /** Signs in over the HTTP API and creates a session code asking for `mode`. */
+  static async start(relay: RelayFixture, user: string, password: string, mode: Mode): Promise<HostileTech> {
+    const token = await relay.login(user, password);
+    const sockets = createRelaySocketFactory({ relayUrl: relay.url });
+    const session = new TechnicianSession({ relayUrl: relay.url, token, mode, aead: nodeAeadProvider(), connect: sockets.connect });
+    const tech = new HostileTech(session);
+    session.start();
+    const e = await tech.waitEvent((ev) => ev.type === 'code');
+    tech.code = (e as { code: string }).code;
+    return tech;
+  }
+
+  /** Waits until an event matches (looking at every event so far). */
+  async waitEvent(pred: (e: TechnicianEvent) => boolean, ms = 20_000): Promise<TechnicianEvent> {
+    const deadline = Date.now() + ms;
+    for (;;) {
+      const found = this.events.find(pred);
+      if (found) return found;
+      if (Date.now() > deadline) throw new Error(`technician: no matching event within ${ms} ms; got ${JSON.stringify(this.events.map((x) => (x.type === 'failed' ? { failed: x.error.message } : x)))}`);
+      await new Promise<void>((r) => { const t = setTimeout(r, 100); this.#wake.push(() => { clearTimeout(t); r(); }); });
+    }
+  }
+
+  /** Waits for `n` RFB bytes. */
+  async need(n: number, ms = 15_000): Promise<void> {
+    const deadline = Date.now() + ms;
+    while (!this.rfb.has(n)) {
+      if (this.session.finished) throw new Error(`session over with ${this.rfb.length} of ${n} RFB bytes`);
+      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} RFB bytes (have ${this.rfb.length})`);
+      await new Promise<void>((r) => { const t = setTimeout(r, 50); this.#wake.push(() => { clearTimeout(t); r(); }); });
+    }
+  }
+
+  send(bytes: Uint8Array): void {
+    void this.session.sendRfb(bytes);
+  }
+
+  msg(m: ClientMessage): void {
+    this.send(encodeClientMessage(m));
+  }
+
+  /** The RFB 3.8 client handshake with security None; returns the ServerInit. */
+  async handshake(): Promise<{ width: number; height: number; name: string; bpp: number }> {
+    await this.need(12);
+    const version = Buffer.from(this.rfb.take(12)).toString('latin1');
+    if (version !== 'RFB 003.008\n') throw new Error(`server version ${JSON.stringify(version)}`);
+    this.send(Buffer.from('RFB 003.008\n', 'latin1'));
+    await this.need(1);
+    const n = this.rfb.take(1)[0] as number;
+    await this.need(n);
+    const types = [...this.rfb.take(n)];
+    if (!types.includes(1)) throw new Error(`security types ${types}`);
+    this.send(Uint8Array.of(1));
+    await this.need(4);
+    if (this.rfb.peekU32(0) !== 0) throw new Error('security result not OK');
+    this.rfb.skip(4);
+    this.send(Uint8Array.of(1));
+    await this.need(24);
+    const width = this.rfb.peekU16(0), height = this.rfb.peekU16(2), bpp = this.rfb.peekU8(4);
+    const nameLength = this.rfb.peekU32(20);
+    await this.need(24 + nameLength);
+    const name = Buffer.from(this.rfb.take(24 + nameLength).subarray(24)).toString('latin1');
+    return { width, height, name, bpp };
+  }
+
+  key(keysym: number, down: boolean): void {
+    this.msg({ type: 'KeyEvent', down, keysym });
+  }
+
+  /** Key presses for `text` ("\n" is Return), `gapMs` apart. */
+  async type(text: string, gapMs = 0): Promise<void> {
+    for (const ch of text) {
+      const keysym = ch === '\n' ? XK_RETURN : ch.charCodeAt(0);
+      this.key(keysym, true);
+      this.key(keysym, false);
+      if (gapMs > 0) await sleep(gapMs);
+    }
+  }
+
+  /** Ctrl+U: the terminal's line kill, so a half-typed line from an earlier step cannot join the next command. */
+  killLine(): void {
+    this.key(XK_CONTROL_L, true);
+    this.key(0x75, true);
+    this.key(0x75, false);
+    this.key(XK_CONTROL_L, false);
+  }
+
+  /**
+   * Asks for a whole-screen update (Raw only must have been set) and reads
+   * server messages up to the next FramebufferUpdate; returns its rectangles.
+   * Every byte sent before was judged by the agent by the time this returns.
+   */
+  async update(width: number, height: number, incremental = false): Promise<{ encoding: number; w: number; h: number }[]> {
+    this.msg({ type: 'FramebufferUpdateRequest', incremental, x: 0, y: 0, w: width, h: height });
+    for (;;) {
+      await this.need(1);
+      const type = this.rfb.peekU8(0);
+      if (type === 2) { this.rfb.skip(1); continue; } // Bell
+      if (type === 3) { // ServerCutText
+        await this.need(8);
+        const len = this.rfb.peekU32(4);
+        await this.need(8 + len);
+        this.rfb.skip(8 + len);
+        continue;
+      }
+      if (type !== 0) throw new Error(`unexpected server message ${type}`);
+      await this.need(4);
+      const count = this.rfb.peekU16(2);
+      this.rfb.skip(4);
+      const rects = [];
+      for (let i = 0; i < count; i++) {
+        await this.need(12);
+        const r = { w: this.rfb.peekU16(4), h: this.rfb.peekU16(6), encoding: this.rfb.peekU32(8) | 0 };
+        this.rfb.skip(12);
+        if (r.encoding === 0) {
+          await this.need(r.w * r.h * 4, 20_000);
+          this.rfb.skip(r.w * r.h * 4);
+        } else if (r.encoding !== -223 && r.encoding !== -308) throw new Error(`test client cannot read encoding ${r.encoding}`);
+        rects.push(r);
+      }
+      return rects;
+    }
+  }
+
+  async end(): Promise<void> {
+    if (!this.session.finished) await this.session.end().catch(() => undefined);
+  }
+}
+
+/** Answers the agent's consent question with yes. */
+export async function acceptOnTerminal(agent: Proc): Promise<void> {
+  await agent.waitFor(/\[y\/n\]$/, 20_000, 'err');
+  agent.send('y');
+}
+
+/** Waits until `path` exists (true) or `ms` passed (false). */
+export async function appears(path: string, ms: number): Promise<boolean> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline) {
+    if (existsSync(path)) return true;
+    await sleep(100);
+  }
+  return existsSync(path);
+}
+
+/** Waits for the `nth` (1-based) stderr line of `agent` matching `re`. */
+export async function nthErrLine(agent: Proc, re: RegExp, nth: number, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (agent.stderrLines.filter((l) => re.test(l)).length < nth) {
+    if (Date.now() > deadline) throw new Error(`agent: no ${nth}th stderr line matching ${re}.\nstderr:\n${agent.stderrLines.join('\n')}`);
+    await sleep(50);
+  }
+}
+
+/** The technician asks for control and the customer (on the terminal) allows it. */
+export async function stepUpToControl(tech: HostileTech, agent: Proc, nth: number): Promise<void> {
+  tech.session.requestMode('control');
+  await nthErrLine(agent, /\(mode control\)\. Allow\? \[y\/n\]/, nth);
+  agent.send('y');
+  await waitModeCount(tech, 'control', nth + 1);
+}
+
+/** Waits until the technician saw `count` mode events for `mode` (accept counts as one). */
+export async function waitModeCount(tech: HostileTech, mode: Mode, count: number, ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  const seen = (): number => tech.events.filter((e) => (e.type === 'mode' || e.type === 'accepted') && e.mode === mode).length;
+  while (seen() < count) {
+    if (Date.now() > deadline) throw new Error(`technician: ${seen()} of ${count} mode ${mode} events; got ${JSON.stringify(tech.events.map((e) => e.type === 'mode' || e.type === 'accepted' ? `${e.type} ${e.mode}` : e.type))}`);
+    await sleep(50);
+  }
+}
