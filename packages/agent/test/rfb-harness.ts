@@ -22,18 +22,33 @@ export interface Xvfb {
   stop(): void;
 }
 
+/**
+ * Starts Xvfb on a display number it picks itself (`-displayfd`), so tests
+ * running side by side never race for the same number.
+ */
 export async function startXvfb(geometry: string): Promise<Xvfb> {
-  for (let n = 90; n < 140; n++) {
-    if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
-    const proc = spawn('/usr/bin/Xvfb', [`:${n}`, '-screen', '0', geometry, '-nolisten', 'tcp'], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i++) {
-      if (existsSync(`/tmp/.X11-unix/X${n}`)) return { display: `:${n}`, stop: () => proc.kill() };
-      if (proc.exitCode !== null) break;
-      await sleep(100);
-    }
-    proc.kill();
-  }
-  throw new Error('no free X display number in :90-:139');
+  const proc = spawn('/usr/bin/Xvfb', ['-displayfd', '1', '-screen', '0', geometry, '-nolisten', 'tcp'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  const n = await new Promise<string>((resolve, reject) => {
+    let out = '';
+    const timer = setTimeout(() => {
+      proc.kill();
+      reject(new Error('Xvfb did not report its display within 10 s'));
+    }, 10_000);
+    proc.stdout.setEncoding('utf8');
+    proc.stdout.on('data', (d: string) => {
+      out += d;
+      const m = /^(\d+)\n/.exec(out);
+      if (m) {
+        clearTimeout(timer);
+        resolve(m[1] as string);
+      }
+    });
+    proc.on('exit', (code) => {
+      clearTimeout(timer);
+      reject(new Error(`Xvfb exited (${code}) before reporting its display`));
+    });
+  });
+  return { display: `:${n}`, stop: () => proc.kill() };
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -5,10 +5,12 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { I18nextProvider } from 'react-i18next';
+import RFB from '@novnc/novnc';
 import { TechnicianSession, webCryptoAeadProvider } from '@tandem/protocol';
 import { ApiClient } from './api/api-client.js';
 import { AuthStore } from './auth/auth-store.js';
 import { createI18n } from './i18n/i18n.js';
+import { asRawChannel, ScreenHost } from './screen/screen-host.js';
 import { SessionController } from './session/session-controller.js';
 import { openBrowserWebSocket } from './session/browser-websocket.js';
 import { ServicesProvider, type Services } from './services.js';
@@ -39,7 +41,9 @@ const sessions = new SessionController(
       connect: openBrowserWebSocket,
     }),
 );
-const services: Services = { api, auth, sessions, languageStore };
+// shared: the customer's own viewers (if any) stay connected; the stream is the session's only.
+const screen = new ScreenHost(sessions, (target, channel) => new RFB(target, asRawChannel(channel), { shared: true }), document);
+const services: Services = { api, auth, sessions, screen, languageStore };
 const i18n = createI18n(languageStore, navigator.languages ?? [navigator.language]);
 
 const root = document.getElementById('root');

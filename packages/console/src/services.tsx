@@ -6,6 +6,7 @@ import { createContext, useContext, useSyncExternalStore, type ReactNode } from 
 import type { ApiClient } from './api/api-client.js';
 import type { AuthState, AuthStore } from './auth/auth-store.js';
 import type { KeyValueStore } from './i18n/language.js';
+import type { ScreenHost, ScreenState } from './screen/screen-host.js';
 import type { SessionController } from './session/session-controller.js';
 import type { SessionView } from './session/session-model.js';
 
@@ -14,6 +15,8 @@ export interface Services {
   api: ApiClient;
   auth: AuthStore;
   sessions: SessionController;
+  /** The noVNC viewer of the session's screen stream. */
+  screen: ScreenHost;
   /** Where the language choice persists (localStorage). */
   languageStore: KeyValueStore | undefined;
 }
@@ -45,4 +48,10 @@ export function useAuth(): AuthState | undefined {
 export function useSessionView(): SessionView | undefined {
   const { sessions } = useServices();
   return useSyncExternalStore(sessions.subscribe, () => sessions.view);
+}
+
+/** The screen viewer's state, re-rendering when it changes. */
+export function useScreenState(): ScreenState {
+  const { screen } = useServices();
+  return useSyncExternalStore(screen.subscribe, () => screen.state);
 }

@@ -31,11 +31,18 @@ const TRANSITIONS: Record<CustomerState, readonly CustomerState[]> = {
   failed: [],
 };
 
-/** Options of a customer's session. */
-export interface CustomerSessionOptions extends PeerSessionOptions {
-  /** The code as the customer typed it. */
-  code: string;
-}
+/** Options of a customer's session: a code, or an attempt on an invitation. */
+export type CustomerSessionOptions = PeerSessionOptions &
+  (
+    | {
+        /** The code as the customer typed it. */
+        code: string;
+      }
+    | {
+        /** An attempt the relay announced on an invitation this agent holds. */
+        invitation: { ticket: string; secret: string; attemptId: string };
+      }
+  );
 
 /** Events of a customer's session; the last one is `ended` or `failed`. */
 export type CustomerEvent =
@@ -50,7 +57,9 @@ export type CustomerEvent =
 
 /** The customer's side of one session. */
 export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
+  /** What the relay routes by and CPace binds (nameplate or ticket), and the PAKE secret. */
   #code: SessionCode;
+  #attemptId: string | undefined;
   #technician: TechnicianIdentity | undefined;
   #caseNumber: string | undefined;
   #sessionId: string | undefined;
@@ -60,9 +69,20 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   #refusing = false;
 
   constructor(options: CustomerSessionOptions) {
-    const code = parseCode(options.code);
+    let code: SessionCode;
+    let attemptId: string | undefined;
+    if ('invitation' in options) {
+      assertString(options.invitation.ticket, 'invitation.ticket', 64, 22);
+      assertString(options.invitation.secret, 'invitation.secret', LIMITS.maxPasswordChars, 1);
+      assertString(options.invitation.attemptId, 'invitation.attemptId', 64, 8);
+      code = { nameplate: options.invitation.ticket, secret: options.invitation.secret };
+      attemptId = options.invitation.attemptId;
+    } else {
+      code = parseCode(options.code);
+    }
     super(options, 'customer', TRANSITIONS);
     this.#code = code;
+    this.#attemptId = attemptId;
   }
 
   /** The current mode, once accepted. */
@@ -160,8 +180,9 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   }
 
   protected onRelayOpen(): void {
-    // Only the nameplate goes to the relay; the secret never leaves this machine.
-    this.sendSignal({ t: 'claim', nameplate: this.#code.nameplate });
+    // Only the nameplate (or ticket) goes to the relay; the secret never leaves this machine.
+    if (this.#attemptId !== undefined) this.sendSignal({ t: 'join', ticket: this.#code.nameplate, attemptId: this.#attemptId });
+    else this.sendSignal({ t: 'claim', nameplate: this.#code.nameplate });
   }
 
   protected onRelaySignal(signal: RelaySignal): void {

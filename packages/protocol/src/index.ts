@@ -21,3 +21,4 @@ export * from './peer-session.js';
 export * from './technician-session.js';
 export * from './customer-session.js';
 export * from './invitation.js';
+export * from './invitation-holder.js';

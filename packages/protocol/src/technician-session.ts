@@ -23,7 +23,7 @@ const ANY_END = ['ended', 'failed'] as const;
 const TRANSITIONS: Record<TechnicianState, readonly TechnicianState[]> = {
   idle: ['connecting', ...ANY_END],
   connecting: ['authenticating', ...ANY_END],
-  authenticating: ['waiting', ...ANY_END],
+  authenticating: ['waiting', 'handshaking', ...ANY_END],
   waiting: ['handshaking', ...ANY_END],
   handshaking: ['consent', ...ANY_END],
   consent: ['active', ...ANY_END],
@@ -39,6 +39,12 @@ export interface TechnicianSessionOptions extends PeerSessionOptions {
   /** The mode asked for at the start. */
   mode: Mode;
   caseNumber?: string;
+  /**
+   * Answer a customer's invitation instead of making a code: its ticket (the
+   * relay routes by it) and its PAKE secret (the password the customer gave by
+   * phone, or the invitation's own secret when it has no password).
+   */
+  invitation?: { ticket: string; secret: string };
 }
 
 /** Events of a technician's session; the last one is `ended` or `failed`. */
@@ -68,6 +74,10 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
     assertString(options.token, 'token', 256, 1);
     assertOneOf(options.mode, 'mode', MODES);
     if (options.caseNumber !== undefined) assertString(options.caseNumber, 'caseNumber', LIMITS.maxNumberChars);
+    if (options.invitation !== undefined) {
+      assertString(options.invitation.ticket, 'invitation.ticket', 64, 22);
+      assertString(options.invitation.secret, 'invitation.secret', LIMITS.maxPasswordChars, 1);
+    }
     super(options, 'technician', TRANSITIONS);
     this.#options = options;
   }
@@ -113,6 +123,15 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
     switch (signal.t) {
       case 'ready': {
         if (this.state !== 'authenticating') break;
+        const invitation = this.#options.invitation;
+        if (invitation !== undefined) {
+          // An invitation: the customer waits; answer its ticket, with the invitation's secret as PRS.
+          this.#nameplate = invitation.ticket;
+          this.#secret = invitation.secret;
+          const answer = { t: 'answer' as const, ticket: invitation.ticket, mode: this.#options.mode };
+          this.sendSignal(this.#options.caseNumber ? { ...answer, caseNumber: this.#options.caseNumber } : answer);
+          return;
+        }
         const allocate = this.#options.caseNumber
           ? { t: 'allocate' as const, mode: this.#options.mode, caseNumber: this.#options.caseNumber }
           : { t: 'allocate' as const, mode: this.#options.mode };
@@ -135,7 +154,8 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
         this.emitter.emit({ type: 'extended', expiresAt: now() + (signal.expiresAt - signal.serverTime) });
         return;
       case 'paired':
-        if (this.state !== 'waiting' || this.#secret === undefined || this.#nameplate === undefined) break;
+        if (this.#secret === undefined || this.#nameplate === undefined) break;
+        if (this.state !== 'waiting' && !(this.state === 'authenticating' && this.#options.invitation !== undefined)) break;
         this.to('handshaking');
         this.#sessionId = signal.sessionId;
         this.startSecure({ secret: utf8(this.#secret), nameplate: this.#nameplate, sessionId: signal.sessionId });

@@ -14,6 +14,7 @@ export function renderNotice(t: TFunction, notice: Notice): string {
     case 'granted':
     case 'denied':
     case 'mode':
+    case 'tookBack':
       return t(`session.notice.${notice.key}`, { mode: t(`mode.${notice.mode}`) });
     case 'acceptedLess':
       return t('session.notice.acceptedLess', { mode: t(`mode.${notice.mode}`), requested: t(`mode.${notice.requested}`) });

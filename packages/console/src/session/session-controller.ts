@@ -4,7 +4,14 @@
  * {@link SessionController.subscribe} / {@link SessionController.view}.
  */
 import { toTandemError, type Mode, type TechnicianSession, type TechnicianSessionOptions } from '@tandem/protocol';
+import { RfbChannel } from './rfb-channel.js';
 import { initialView, isFinished, reduceSession, type SessionAction, type SessionView } from './session-model.js';
+
+/** The RFB stream now running: its number in the session (see {@link SessionView.screen}) and its channel. */
+export interface ScreenStream {
+  readonly id: number;
+  readonly channel: RfbChannel;
+}
 
 /** Makes a TechnicianSession; injected so the app decides connect and AEAD. */
 export type TechnicianSessionFactory = (options: Pick<TechnicianSessionOptions, 'token' | 'mode' | 'caseNumber'>) => TechnicianSession;
@@ -17,6 +24,7 @@ export class SessionController {
   #session: TechnicianSession | undefined;
   #unsubscribe: (() => void) | undefined;
   #view: SessionView | undefined;
+  #screen: ScreenStream | undefined;
 
   constructor(factory: TechnicianSessionFactory, now: () => number = Date.now) {
     this.#factory = factory;
@@ -26,6 +34,11 @@ export class SessionController {
   /** What the screen shows, or undefined before the first session. Stable between changes. */
   get view(): SessionView | undefined {
     return this.#view;
+  }
+
+  /** The screen stream of the current mode, while it is view or control. */
+  get screen(): ScreenStream | undefined {
+    return this.#screen;
   }
 
   /** True while a session is under way (not yet ended or failed). */
@@ -46,10 +59,16 @@ export class SessionController {
     const trimmed = caseNumber?.trim();
     const session = this.#factory(trimmed ? { token, mode, caseNumber: trimmed } : { token, mode });
     this.#session = session;
+    this.#endScreen();
     this.#view = initialView(mode, trimmed);
     this.#unsubscribe = session.onEvent((event) => {
       // Events of a session that was replaced must not touch the new one's view.
       if (this.#session !== session) return;
+      // Screen bytes bypass the view: re-rendering the page per chunk would be waste.
+      if (event.type === 'rfb') {
+        this.#screen?.channel.push(event.data);
+        return;
+      }
       this.#apply({ type: 'event', event, state: session.state, at: this.#now() });
     });
     this.#emit();
@@ -95,6 +114,7 @@ export class SessionController {
     this.#unsubscribe?.();
     this.#unsubscribe = undefined;
     this.#session = undefined;
+    this.#endScreen();
     this.#view = undefined;
     this.#emit();
   }
@@ -102,7 +122,30 @@ export class SessionController {
   #apply(action: SessionAction): void {
     if (!this.#view) return;
     this.#view = reduceSession(this.#view, action);
+    this.#followScreen(this.#view.screen);
     this.#emit();
+  }
+
+  /** Keeps one channel per stream the view names: a new number is a fresh RFB stream, none ends it. */
+  #followScreen(id: number | undefined): void {
+    if (this.#screen?.id === id) return;
+    this.#endScreen();
+    const session = this.#session;
+    if (id === undefined || !session) return;
+    const channel = new RfbChannel({
+      send: (bytes) => {
+        if (session.state !== 'active' || this.#screen?.channel !== channel) return;
+        session.sendRfb(bytes).catch(() => {
+          // A failed send fails the session itself, which reports it through its own 'failed' event.
+        });
+      },
+    });
+    this.#screen = { id, channel };
+  }
+
+  #endScreen(): void {
+    this.#screen?.channel.end();
+    this.#screen = undefined;
   }
 
   #emit(): void {

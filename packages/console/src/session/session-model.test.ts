@@ -57,6 +57,39 @@ describe('reduceSession', () => {
     expect(failed.log.at(-1)).toMatchObject({ from: 'system', notice: { key: 'failed', code: 'TANDEM_ERR_WRONG_CODE' } });
   });
 
+  it('starts a fresh screen stream on every step from chat to view or control, and none otherwise', () => {
+    let view = run(initialView('view'), [[{ type: 'accepted', mode: 'view', customer }, 'active']]);
+    expect(view).toMatchObject({ mode: 'view', screen: 1, streams: 1 });
+    view = run(view, [[{ type: 'mode', mode: 'control' }, 'active']]);
+    expect(view).toMatchObject({ mode: 'control', screen: 1 });
+    view = run(view, [[{ type: 'mode', mode: 'chat' }, 'active']]);
+    expect(view.screen).toBeUndefined();
+    view = run(view, [[{ type: 'mode', mode: 'control' }, 'active']]);
+    expect(view).toMatchObject({ mode: 'control', screen: 2, streams: 2 });
+    view = run(view, [[{ type: 'ended', reason: 'customer-ended' }, 'ended']]);
+    expect(view.screen).toBeUndefined();
+    const chat = run(initialView('chat'), [[{ type: 'accepted', mode: 'chat', customer }, 'active']]);
+    expect(chat.screen).toBeUndefined();
+    expect(chat.streams).toBe(0);
+  });
+
+  it('says so prominently when the customer takes back control, until control is granted again', () => {
+    let view = run(initialView('control'), [
+      [{ type: 'accepted', mode: 'control', customer }, 'active'],
+      [{ type: 'mode', mode: 'view' }, 'active'],
+    ]);
+    expect(view).toMatchObject({ mode: 'view', screen: 1, tookBack: true });
+    expect(view.log.at(-1)).toMatchObject({ from: 'system', notice: { key: 'tookBack', mode: 'view' } });
+    view = run(view, [[{ type: 'mode', mode: 'control' }, 'active']]);
+    expect(view.tookBack).toBeUndefined();
+    expect(view.log.at(-1)).toMatchObject({ from: 'system', notice: { key: 'mode', mode: 'control' } });
+    const fromView = run(initialView('view'), [
+      [{ type: 'accepted', mode: 'view', customer }, 'active'],
+      [{ type: 'mode', mode: 'chat' }, 'active'],
+    ]);
+    expect(fromView.tookBack).toBeUndefined();
+  });
+
   it('does not change the view it is given', () => {
     const view = initialView('chat');
     const copy = structuredClone(view);

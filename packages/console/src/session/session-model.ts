@@ -18,6 +18,7 @@ export type Notice =
   | { key: 'granted'; mode: Mode }
   | { key: 'denied'; mode: Mode }
   | { key: 'mode'; mode: Mode }
+  | { key: 'tookBack'; mode: Mode }
   | { key: 'ended'; reason: EndReason }
   | { key: 'failed'; code: TandemErrorCode; message: string };
 
@@ -46,6 +47,16 @@ export interface SessionView {
   /** A step-up asked for and not yet answered. */
   pending?: Mode;
   customer?: CustomerDetails;
+  /**
+   * The RFB stream now running, numbered from 1: a fresh one starts on every
+   * step from chat to view or control (docs/protocol.md), none in chat or
+   * once the session is over.
+   */
+  screen?: number;
+  /** Streams started so far in this session. */
+  streams: number;
+  /** The customer stepped down from shared control and the technician has not been given it again. */
+  tookBack?: boolean;
   endReason?: EndReason;
   failure?: SessionFailure;
   log: LogEntry[];
@@ -59,9 +70,23 @@ export type SessionAction =
 
 /** The view of a session that was just started. */
 export function initialView(requestedMode: Mode, caseNumber?: string): SessionView {
-  const view: SessionView = { state: 'connecting', requestedMode, log: [] };
+  const view: SessionView = { state: 'connecting', requestedMode, streams: 0, log: [] };
   if (caseNumber) view.caseNumber = caseNumber;
   return view;
+}
+
+/** True for the modes that carry a screen. */
+export function showsScreen(mode: Mode | undefined): boolean {
+  return mode === 'view' || mode === 'control';
+}
+
+/** The view after the mode changed from `view.mode` to `mode`: starts or stops the RFB stream by the stream rule. */
+function withMode(view: SessionView, mode: Mode): SessionView {
+  const { screen: _old, ...rest } = view;
+  if (!showsScreen(mode)) return rest;
+  if (showsScreen(view.mode) && view.screen !== undefined) return { ...view, mode };
+  const streams = view.streams + 1;
+  return { ...rest, mode, streams, screen: streams };
 }
 
 function withNotice(view: SessionView, notice: Notice, at: number): LogEntry[] {
@@ -93,7 +118,7 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
         modeRank(event.mode) < modeRank(view.requestedMode)
           ? { key: 'acceptedLess', mode: event.mode, requested: view.requestedMode }
           : { key: 'accepted', mode: event.mode };
-      return { ...next, mode: event.mode, customer: event.customer, log: withNotice(view, notice, at) };
+      return { ...withMode(next, event.mode), mode: event.mode, customer: event.customer, log: withNotice(view, notice, at) };
     }
     case 'refused':
       return { ...next, log: withNotice(view, { key: 'refused' }, at) };
@@ -102,19 +127,24 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       const base = view.pending === event.mode ? rest : next;
       return { ...base, log: withNotice(view, { key: event.accepted ? 'granted' : 'denied', mode: event.mode }, at) };
     }
-    case 'mode':
-      return { ...next, mode: event.mode, log: withNotice(view, { key: 'mode', mode: event.mode }, at) };
+    case 'mode': {
+      // Only the customer steps down; leaving control is always their decision.
+      const steppedDown = view.mode === 'control' && event.mode !== 'control';
+      const { tookBack: _cleared, ...moved } = withMode(next, event.mode);
+      const notice: Notice = steppedDown ? { key: 'tookBack', mode: event.mode } : { key: 'mode', mode: event.mode };
+      return { ...moved, ...(steppedDown ? { tookBack: true } : {}), mode: event.mode, log: withNotice(view, notice, at) };
+    }
     case 'chat':
       return { ...next, log: [...view.log, { id: view.log.length + 1, from: 'peer', text: event.text, at }] };
     case 'rfb':
       // Screen bytes go to the viewer, not into the session's view model.
       return view;
     case 'ended': {
-      const { pending: _dropped, ...rest } = next;
+      const { pending: _dropped, screen: _over, ...rest } = next;
       return { ...rest, endReason: event.reason, log: withNotice(view, { key: 'ended', reason: event.reason }, at) };
     }
     case 'failed': {
-      const { pending: _dropped, ...rest } = next;
+      const { pending: _dropped, screen: _over, ...rest } = next;
       const failure = { code: event.error.code, message: event.error.message };
       return { ...rest, failure, log: withNotice(view, { key: 'failed', ...failure }, at) };
     }

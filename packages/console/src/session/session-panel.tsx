@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { MODES, type Mode } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { translateError } from '../i18n/translate-error.js';
+import { ScreenPane } from '../screen/screen-pane.js';
 import { ChatPane } from './chat-pane.js';
 import { CodePanel } from './code-panel.js';
 import { canRequest, isFinished, type SessionView } from './session-model.js';
@@ -71,6 +72,8 @@ export function SessionPanel({ view }: { view: SessionView }) {
   const modeShown: Mode | undefined = view.mode;
 
   return (
+    <>
+    {view.screen !== undefined && <ScreenPane key={view.screen} view={view} onRequestControl={() => act(() => sessions.requestMode('control'))} />}
     <div className="session-grid">
       <div className="session-side">
         {waiting && (
@@ -150,5 +153,6 @@ export function SessionPanel({ view }: { view: SessionView }) {
       </div>
       <ChatPane log={view.log} canSend={view.state === 'active'} onSend={sendChat} />
     </div>
+    </>
   );
 }
