@@ -15,3 +15,5 @@ export * from './consent-server.js';
 export * from './browser-open.js';
 export * from './terminal-prompts.js';
 export { main, EXIT_FAILURE, EXIT_USAGE } from './cli.js';
+export { nodeAeadProvider } from './node-aead.js';
+export { RfbClient, type RfbClientOptions } from './rfb-client/rfb-client.js';
