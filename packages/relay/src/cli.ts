@@ -32,8 +32,11 @@ Options:
   --database URL             postgres://... instead of DIR/tandem.sqlite
   --trust-proxy              take client addresses from X-Forwarded-For
   --claim-failures-per-minute N
-                             failed code claims per address per minute before
-                             the address is refused for a while (default 30)
+                             failed code claims (and unknown invitations) per
+                             address per minute before the address is refused
+                             for a while (default 30)
+  --attempt-timeout DURATION time the customer's computer has to join an
+                             invitation attempt (default 30s)
   --help                     show this help
 `;
 
@@ -87,6 +90,7 @@ async function start(args: string[]): Promise<number> {
     database: { type: 'string' },
     'trust-proxy': { type: 'boolean' },
     'claim-failures-per-minute': { type: 'string' },
+    'attempt-timeout': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(START_HELP);
@@ -99,6 +103,7 @@ async function start(args: string[]): Promise<number> {
   if (tls !== 'self-signed' && tls !== 'off') throw new UsageError('--tls: must be self-signed or off');
   const publicUrl = values['public-url'] === undefined ? undefined : badInput(() => parsePublicUrl(values['public-url'] as string));
   const codeLifetimeMs = values['code-lifetime'] === undefined ? undefined : badInput(() => parseDuration(values['code-lifetime'] as string, '--code-lifetime'));
+  const attemptTimeoutMs = values['attempt-timeout'] === undefined ? undefined : badInput(() => parseDuration(values['attempt-timeout'] as string, '--attempt-timeout'));
   const claimLimit = values['claim-failures-per-minute'];
   if (claimLimit !== undefined && !/^[1-9]\d{0,6}$/.test(claimLimit)) throw new UsageError('--claim-failures-per-minute: must be a positive integer');
   if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new UsageError('--database: must be a postgres:// URL');
@@ -112,6 +117,7 @@ async function start(args: string[]): Promise<number> {
     ...(values.database ? { databaseUrl: values.database } : {}),
     trustProxy: values['trust-proxy'] ?? false,
     ...(claimLimit ? { claimFailuresPerMinute: Number(claimLimit) } : {}),
+    ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.
   if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);

@@ -31,6 +31,9 @@ export interface TechnicianInfo {
   caseNumber?: string | undefined;
 }
 
+/** Where a session came from: a claimed session code or a joined invitation attempt. */
+export type SessionKind = 'code' | 'invitation';
+
 /** How an `abort` code maps to an end reason. */
 export function abortReason(code: TandemErrorCode): EndReason {
   switch (code) {
@@ -57,6 +60,7 @@ export class RelaySession {
   readonly technician: SessionSide;
   readonly customer: SessionSide;
   readonly info: TechnicianInfo;
+  readonly kind: SessionKind;
   readonly #audit: AuditLog;
   readonly #now: () => number;
   readonly #onEnded: (session: RelaySession) => void;
@@ -69,6 +73,8 @@ export class RelaySession {
     technician: SessionSide;
     customer: SessionSide;
     info: TechnicianInfo;
+    /** Default `code`. */
+    kind?: SessionKind;
     audit: AuditLog;
     now: () => number;
     onEnded: (session: RelaySession) => void;
@@ -77,6 +83,7 @@ export class RelaySession {
     this.technician = deps.technician;
     this.customer = deps.customer;
     this.info = deps.info;
+    this.kind = deps.kind ?? 'code';
     this.#audit = deps.audit;
     this.#now = deps.now;
     this.#onEnded = deps.onEnded;
@@ -152,16 +159,27 @@ export class RelaySession {
     this.#ended = true;
     this.#onEnded(this);
     void this.#write(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
-    if (reason === 'wrong-code') {
-      void this.#write(
-        this.#audit.event({ kind: 'code-failed', username: this.info.identity.username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: handshake failed` }),
-      );
-    }
+    if (reason === 'wrong-code') void this.#write(this.#auditWrongSecret());
     const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : undefined;
     for (const side of [this.technician, this.customer]) {
       if (side === origin || error) side.close(error);
       else side.leave(reason);
     }
+  }
+
+  /**
+   * The handshake failed on the secret. The event names the address of the
+   * side that presented the secret: the customer who typed a code, the
+   * technician who typed an invitation's password. Nothing is burnt for an
+   * invitation: its ticket stays held and the customer's agent counts wrong
+   * attempts (docs/protocol.md, Invitations).
+   */
+  #auditWrongSecret(): Promise<void> {
+    const username = this.info.identity.username;
+    if (this.kind === 'invitation') {
+      return this.#audit.event({ kind: 'invitation-failed', username, address: this.info.address, sessionId: this.id, detail: `${this.nameplate}: handshake failed` });
+    }
+    return this.#audit.event({ kind: 'code-failed', username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: handshake failed` });
   }
 
   /** Audit failures are reported by the AuditLog itself; the session keeps running. */

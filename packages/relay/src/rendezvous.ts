@@ -12,25 +12,30 @@ import {
 } from '@tandem/protocol';
 import type { WebSocket, RawData } from 'ws';
 import type { Accounts } from './accounts.js';
+import type { AnsweringTechnician, InvitationRegistry, TicketHolder } from './invitations.js';
 import { abortReason, type RelaySession, type SessionSide } from './relay-session.js';
 import type { SessionRegistry, WaitingTechnician } from './session-registry.js';
 
 /**
  * States of one rendezvous connection:
- * - `opening`: waiting for the first signal (`auth` or `claim`);
- * - `ready`: a signed-in technician, no code yet;
+ * - `opening`: waiting for the first signal (`auth`, `claim`, `hold` or `join`);
+ * - `ready`: a signed-in technician, no code or invitation yet;
  * - `waiting`: a technician whose code waits for a claim;
+ * - `answering`: a technician whose invitation attempt waits for the customer's agent to join;
  * - `claiming`: a customer whose claim is being looked up;
- * - `paired`: either side of a live session, frames are forwarded;
+ * - `holding`: the customer's agent holding invitation tickets (never paired itself);
+ * - `paired`: either side of a live session, frames are forwarded (a `join` pairs at once);
  * - `closed`: torn down (terminal).
  */
-export type ConnectionState = 'opening' | 'ready' | 'waiting' | 'claiming' | 'paired' | 'closed';
+export type ConnectionState = 'opening' | 'ready' | 'waiting' | 'answering' | 'claiming' | 'holding' | 'paired' | 'closed';
 
 const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
-  opening: ['ready', 'claiming', 'closed'],
-  ready: ['waiting', 'closed'],
+  opening: ['ready', 'claiming', 'holding', 'paired', 'closed'],
+  ready: ['waiting', 'answering', 'closed'],
   waiting: ['paired', 'closed'],
+  answering: ['paired', 'closed'],
   claiming: ['paired', 'closed'],
+  holding: ['closed'],
   paired: ['closed'],
   closed: [],
 };
@@ -39,6 +44,7 @@ const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
 export interface RendezvousDeps {
   accounts: Accounts;
   registry: SessionRegistry;
+  invitations: InvitationRegistry;
   /** Time allowed for the first signal, milliseconds. */
   firstMessageMs?: number;
 }
@@ -49,7 +55,7 @@ export interface RendezvousDeps {
  * through {@link RendezvousConnection.fail}. Signals are handled one at a
  * time in arrival order.
  */
-export class RendezvousConnection implements WaitingTechnician, SessionSide {
+export class RendezvousConnection implements WaitingTechnician, AnsweringTechnician, TicketHolder, SessionSide {
   readonly address: string;
   readonly #ws: WebSocket;
   readonly #deps: RendezvousDeps;
@@ -57,6 +63,7 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
   #role: 'technician' | 'customer' | undefined;
   #technician: TechnicianIdentity | undefined;
   #nameplate: string | undefined;
+  #attemptId: string | undefined;
   #session: RelaySession | undefined;
   #queue: Promise<void> = Promise.resolve();
   #firstMessageTimer: NodeJS.Timeout | undefined;
@@ -127,6 +134,14 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
     this.fail(new TandemError('TANDEM_ERR_CODE_EXPIRED', 'The session code expired before a customer joined.'));
   }
 
+  attemptFailed(error: TandemError): void {
+    this.fail(error);
+  }
+
+  attempt(signal: Extract<RelaySignal, { t: 'attempt' }>): void {
+    this.#signal(signal);
+  }
+
   /** Keep-alive: false when the last ping went unanswered (the caller then ends the connection). */
   ping(): boolean {
     if (!this.#alive) return false;
@@ -137,9 +152,10 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
 
   /**
    * The one teardown, idempotent. Sends `error` (when given) and closes with
-   * its close code, withdraws a waiting code, and ends the session (if any
-   * and not ended yet) with `reason`, by default protocol-error when there is
-   * an error and network-lost when there is none.
+   * its close code, withdraws a waiting code or a pending invitation attempt,
+   * drops the tickets of a holder, and ends the session (if any and not
+   * ended yet) with `reason`, by default protocol-error when there is an
+   * error and network-lost when there is none.
    */
   fail(error?: TandemError, reason?: EndReason): void {
     if (this.#state === 'closed') return;
@@ -157,6 +173,8 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
     }
     if (this.#paused) this.resumeReading();
     if (previous === 'waiting' && this.#nameplate !== undefined) this.#deps.registry.release(this.#nameplate);
+    if (previous === 'answering' && this.#attemptId !== undefined) this.#deps.invitations.withdraw(this.#attemptId);
+    if (previous === 'holding') this.#deps.invitations.releaseHolder(this);
     if (this.#session) this.#session.end(reason ?? (error ? 'protocol-error' : 'network-lost'), this);
     this.#onClosed(this);
   }
@@ -200,6 +218,10 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
         return this.#onReady(signal);
       case 'waiting':
         return this.#onWaiting(signal);
+      case 'answering':
+        return this.#onAnswering(signal);
+      case 'holding':
+        return this.#onHolding(signal);
       case 'paired':
         return this.#onPaired(signal);
       case 'claiming':
@@ -223,23 +245,40 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
       this.#to('claiming');
       const session = await this.#deps.registry.claim(this, signal.nameplate);
       if (this.#state !== 'claiming') return session.end('network-lost', this);
-      // The registry paired both sides synchronously; put both in `paired` before anyone speaks.
-      this.#session = session;
-      this.#to('paired');
-      const technician = session.technician as RendezvousConnection;
-      technician.#paired(session);
-      const paired: RelaySignal = {
-        t: 'paired',
-        sessionId: session.id,
-        technician: session.info.identity,
-        mode: session.info.mode,
-        ...(session.info.caseNumber !== undefined ? { caseNumber: session.info.caseNumber } : {}),
-      };
-      technician.#signal(paired);
-      this.#signal(paired);
+      return this.#pair(session);
+    }
+    if (signal.t === 'hold') {
+      this.#deps.invitations.hold(this, signal.ticket);
+      this.#to('holding');
+      this.#signal({ t: 'holding', ticket: signal.ticket });
       return;
     }
-    throw unexpected(signal, 'as the first signal (expected auth or claim)');
+    if (signal.t === 'join') {
+      this.#role = 'customer';
+      return this.#pair(this.#deps.invitations.join(this, signal.ticket, signal.attemptId));
+    }
+    throw unexpected(signal, 'as the first signal (expected auth, claim, hold or join)');
+  }
+
+  /**
+   * This customer connection and the session's technician become `paired`
+   * (the registry paired them synchronously), then both are told, so that
+   * neither can speak before both are in `paired`.
+   */
+  #pair(session: RelaySession): void {
+    this.#session = session;
+    this.#to('paired');
+    const technician = session.technician as RendezvousConnection;
+    technician.#paired(session);
+    const paired: RelaySignal = {
+      t: 'paired',
+      sessionId: session.id,
+      technician: session.info.identity,
+      mode: session.info.mode,
+      ...(session.info.caseNumber !== undefined ? { caseNumber: session.info.caseNumber } : {}),
+    };
+    technician.#signal(paired);
+    this.#signal(paired);
   }
 
   #paired(session: RelaySession): void {
@@ -247,8 +286,21 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
     this.#to('paired');
   }
 
-  #onReady(signal: ClientSignal): void {
-    if (signal.t !== 'allocate' || !this.#technician) throw unexpected(signal, 'before a code is allocated');
+  async #onReady(signal: ClientSignal): Promise<void> {
+    if (signal.t === 'answer' && this.#technician) {
+      this.#to('answering');
+      const attemptId = await this.#deps.invitations.answer(this, {
+        identity: this.#technician,
+        ticket: signal.ticket,
+        mode: signal.mode,
+        caseNumber: signal.caseNumber || undefined,
+      });
+      // Closed meanwhile: fail() ran before the id was known, so withdraw here.
+      if (this.#state !== 'answering') return this.#deps.invitations.withdraw(attemptId);
+      this.#attemptId = attemptId;
+      return;
+    }
+    if (signal.t !== 'allocate' || !this.#technician) throw unexpected(signal, 'before a code is allocated or an invitation answered');
     const { nameplate, expiresAt } = this.#deps.registry.allocate(this, this.#technician, signal.mode, signal.caseNumber || undefined);
     this.#nameplate = nameplate;
     this.#to('waiting');
@@ -263,6 +315,22 @@ export class RendezvousConnection implements WaitingTechnician, SessionSide {
     }
     if (signal.t === 'bye') return this.fail();
     throw unexpected(signal, 'while the code waits for a customer');
+  }
+
+  #onAnswering(signal: ClientSignal): void {
+    if (signal.t === 'bye') return this.fail();
+    throw unexpected(signal, "while the invitation waits for the customer's computer");
+  }
+
+  async #onHolding(signal: ClientSignal): Promise<void> {
+    if (signal.t === 'hold') {
+      this.#deps.invitations.hold(this, signal.ticket);
+      this.#signal({ t: 'holding', ticket: signal.ticket });
+      return;
+    }
+    if (signal.t === 'decline') return this.#deps.invitations.decline(this, signal);
+    if (signal.t === 'bye') return this.fail();
+    throw unexpected(signal, 'on a connection holding invitations');
   }
 
   #onPaired(signal: ClientSignal): void {

@@ -9,6 +9,7 @@ import { clientAddress } from './client-address.js';
 import { originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
+import { InvitationRegistry } from './invitations.js';
 import { RendezvousConnection } from './rendezvous.js';
 import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
@@ -39,6 +40,8 @@ export interface RelayOptions {
   firstMessageMs?: number;
   /** Keep-alive ping interval (default TIMEOUTS.pingIntervalMs). */
   pingIntervalMs?: number;
+  /** Time the customer's agent has to join an invitation attempt (default TIMEOUTS.handshakeMs). */
+  attemptTimeoutMs?: number;
 }
 
 /** A running relay. */
@@ -84,6 +87,13 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
       claimFailuresPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
     });
+    const invitations = new InvitationRegistry({
+      audit,
+      sessions: registry,
+      attemptTimeoutMs: options.attemptTimeoutMs ?? TIMEOUTS.handshakeMs,
+      // Unknown tickets are throttled per address like failed claims, with the same limit.
+      unknownTicketsPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
+    });
     const trustProxy = options.trustProxy ?? false;
     const connections = new Set<RendezvousConnection>();
     let shuttingDown = false;
@@ -105,7 +115,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         await new Promise<void>((resolve) => this.websocketServer.close(() => resolve()));
       },
     });
-    const deps = { accounts, registry, firstMessageMs: options.firstMessageMs ?? TIMEOUTS.firstMessageMs };
+    const deps = { accounts, registry, invitations, firstMessageMs: options.firstMessageMs ?? TIMEOUTS.firstMessageMs };
     app.get(RELAY_WS_PATH, { websocket: true }, (socket, req) => {
       const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustProxy), deps, (c) => connections.delete(c));
       connections.add(conn);
@@ -145,6 +155,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         shuttingDown = true;
         clearInterval(pingTimer);
         registry.stop();
+        invitations.stop();
         for (const conn of [...connections]) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN', 'The relay is shutting down.'), 'relay-shutdown');
         await audit.flush();
         await running.close();

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { CODE, TandemError, type Mode, type TechnicianIdentity } from '@tandem/protocol';
 import type { AuditLog } from './audit.js';
 import { NameplateAllocator } from './nameplates.js';
-import { RelaySession, type SessionSide, type TechnicianInfo } from './relay-session.js';
+import { RelaySession, type SessionKind, type SessionSide, type TechnicianInfo } from './relay-session.js';
 import { Throttle } from './throttle.js';
 
 /** A technician connection waiting for its code to be claimed. */
@@ -88,17 +88,7 @@ export class SessionRegistry {
     if (outcome.status === 'ok' && waiting) {
       clearTimeout(waiting.timer);
       this.#waiting.delete(nameplate);
-      const session = new RelaySession({
-        nameplate,
-        technician: waiting.side,
-        customer,
-        info: outcome.owner,
-        audit: this.#audit,
-        now: this.#now,
-        onEnded: (s) => this.#sessions.delete(s.id),
-      });
-      this.#sessions.set(session.id, session);
-      return session;
+      return this.open({ nameplate, technician: waiting.side, customer, info: outcome.owner, kind: 'code' });
     }
     this.#claims.fail(address);
     if (this.#claims.isLocked(address)) {
@@ -133,6 +123,22 @@ export class SessionRegistry {
     }
     await this.#audit.event({ kind: 'code-unknown', address, detail: `nameplate ${nameplate}` });
     throw new TandemError('TANDEM_ERR_CODE_UNKNOWN', 'No session is waiting for this code: check the digits, or ask the technician for a new code.');
+  }
+
+  /**
+   * Pairs two sides into a new live session (its audit row is written in
+   * order before any later update). Claims use it; so do joined invitation
+   * attempts, with `ticket:…` in place of a nameplate.
+   */
+  open(pairing: { nameplate: string; technician: SessionSide; customer: SessionSide; info: TechnicianInfo; kind: SessionKind }): RelaySession {
+    const session = new RelaySession({
+      ...pairing,
+      audit: this.#audit,
+      now: this.#now,
+      onEnded: (s) => this.#sessions.delete(s.id),
+    });
+    this.#sessions.set(session.id, session);
+    return session;
   }
 
   /** Stops every code timer (at shutdown). */

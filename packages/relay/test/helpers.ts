@@ -4,6 +4,7 @@
  * Other packages' tests reuse these.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
@@ -351,4 +352,55 @@ export async function auditEvents(relay: { url: string }, adminToken: string, ki
   const answer = await api(relay, 'GET', '/api/audit/events?limit=100000', { token: adminToken });
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   return (answer.json.events as any[]).filter((e) => kind === undefined || e.kind === kind);
+}
+
+/** A fresh invitation ticket: 128 random bits in base64url, as an agent makes one. */
+export function newTicket(): string {
+  return randomBytes(16).toString('base64url');
+}
+
+/** A holder connection (the customer's agent) holding `tickets`, each answered `holding`. */
+export async function holder(relay: { wsUrl: string }, ...tickets: string[]): Promise<WsClient> {
+  const client = await connect(relay);
+  for (const ticket of tickets) {
+    client.send({ t: 'hold', ticket });
+    const answer = await client.signal();
+    if (answer.t !== 'holding' || answer.ticket !== ticket) throw new Error(`expected holding, got ${JSON.stringify(answer)}`);
+  }
+  return client;
+}
+
+/** A signed-in technician connection that answered `ticket` (no answer awaited: the holder gets `attempt`). */
+export async function technicianAnswering(
+  relay: { wsUrl: string },
+  token: string,
+  ticket: string,
+  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+): Promise<WsClient> {
+  const tech = await connect(relay);
+  tech.send({ t: 'auth', token });
+  const ready = await tech.signal();
+  if (ready.t !== 'ready') throw new Error(`expected ready, got ${JSON.stringify(ready)}`);
+  tech.send({ t: 'answer', ticket, mode: options.mode ?? 'chat', ...(options.caseNumber ? { caseNumber: options.caseNumber } : {}) });
+  return tech;
+}
+
+/** An invitation session: the holder got `attempt`, joined on a new connection, and both sides got `paired`. */
+export async function invitationSession(
+  relay: { wsUrl: string },
+  token: string,
+  held: { client: WsClient; ticket: string },
+  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+): Promise<{ tech: WsClient; customer: WsClient; sessionId: string; attempt: any; paired: any }> {
+  const tech = await technicianAnswering(relay, token, held.ticket, options);
+  const attempt = await held.client.signal();
+  if (attempt.t !== 'attempt') throw new Error(`expected attempt, got ${JSON.stringify(attempt)}`);
+  const customer = await connect(relay);
+  customer.send({ t: 'join', ticket: held.ticket, attemptId: attempt.attemptId });
+  const paired = await customer.signal();
+  if (paired.t !== 'paired') throw new Error(`expected paired, got ${JSON.stringify(paired)}`);
+  const techPaired = await tech.signal();
+  if (techPaired.t !== 'paired' || techPaired.sessionId !== paired.sessionId) throw new Error(`technician was not paired: ${JSON.stringify(techPaired)}`);
+  return { tech, customer, sessionId: paired.sessionId as string, attempt, paired };
 }
