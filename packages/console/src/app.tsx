@@ -14,6 +14,7 @@ const TITLE_KEYS: Record<Route['name'], string> = {
   signin: 'signin.title',
   setup: 'setup.title',
   sessions: 'sessions.title',
+  invitation: 'invitation.title',
   users: 'users.title',
   audit: 'audit.title',
   'not-found': 'app.notFound',
@@ -44,8 +45,18 @@ export function App() {
     );
   }, [token, services]);
 
+  // An invitation link: keep its data in this tab only and drop it from the address bar and
+  // history at once; the sessions page opens it, after sign-in if needed.
+  const invitationData = route.name === 'invitation' ? route.data : undefined;
+  const signedIn = auth !== undefined;
+  useEffect(() => {
+    if (invitationData === undefined) return;
+    services.pendingInvitation.put(invitationData);
+    navigate(signedIn ? { name: 'sessions' } : { name: 'signin' }, { replace: true });
+  }, [invitationData, signedIn, services, navigate]);
+
   // Guards: signed-out users go to sign-in, signed-in users skip it.
-  const mustSignIn = !auth && !isPublicRoute(route);
+  const mustSignIn = !auth && !isPublicRoute(route) && route.name !== 'invitation';
   const skipSignIn = auth !== undefined && route.name === 'signin';
   useEffect(() => {
     if (mustSignIn) navigate({ name: 'signin' });
@@ -79,7 +90,7 @@ export function App() {
     page = mustSignIn || route.name === 'signin' ? <SignInPage notice={signinNotice} onSignedIn={() => { setSigninNotice(undefined); navigate({ name: 'sessions' }); }} /> : null;
   } else if (isAdminRoute(route) && auth.user.role !== 'admin') {
     page = <Message text={t('app.forbidden')} />;
-  } else if (route.name === 'sessions') {
+  } else if (route.name === 'sessions' || route.name === 'invitation') {
     page = <SessionsPage />;
   } else if (route.name === 'users') {
     page = <UsersPage />;

@@ -13,6 +13,7 @@ import { createI18n } from './i18n/i18n.js';
 import { asRawChannel, ScreenHost } from './screen/screen-host.js';
 import { SessionController } from './session/session-controller.js';
 import { openBrowserWebSocket } from './session/browser-websocket.js';
+import { PendingInvitation } from './invitation/pending-invitation.js';
 import { ServicesProvider, type Services } from './services.js';
 import { App } from './app.js';
 import './styles.css';
@@ -43,7 +44,8 @@ const sessions = new SessionController(
 );
 // shared: the customer's own viewers (if any) stay connected; the stream is the session's only.
 const screen = new ScreenHost(sessions, (target, channel) => new RFB(target, asRawChannel(channel), { shared: true }), document);
-const services: Services = { api, auth, sessions, screen, languageStore };
+const pendingInvitation = new PendingInvitation(storage(() => window.sessionStorage));
+const services: Services = { api, auth, sessions, screen, languageStore, pendingInvitation, consoleOrigin: window.location.origin };
 const i18n = createI18n(languageStore, navigator.languages ?? [navigator.language]);
 
 const root = document.getElementById('root');

@@ -6,6 +6,7 @@ import { createContext, useContext, useSyncExternalStore, type ReactNode } from 
 import type { ApiClient } from './api/api-client.js';
 import type { AuthState, AuthStore } from './auth/auth-store.js';
 import type { KeyValueStore } from './i18n/language.js';
+import type { PendingInvitation } from './invitation/pending-invitation.js';
 import type { ScreenHost, ScreenState } from './screen/screen-host.js';
 import type { SessionController } from './session/session-controller.js';
 import type { SessionView } from './session/session-model.js';
@@ -19,6 +20,10 @@ export interface Services {
   screen: ScreenHost;
   /** Where the language choice persists (localStorage). */
   languageStore: KeyValueStore | undefined;
+  /** An invitation link's data waiting to be opened (kept across sign-in, never sent anywhere). */
+  pendingInvitation: PendingInvitation;
+  /** The origin that served the console: the only relay its sessions can use. */
+  consoleOrigin: string;
 }
 
 const ServicesContext = createContext<Services | undefined>(undefined);
@@ -48,6 +53,12 @@ export function useAuth(): AuthState | undefined {
 export function useSessionView(): SessionView | undefined {
   const { sessions } = useServices();
   return useSyncExternalStore(sessions.subscribe, () => sessions.view);
+}
+
+/** The invitation link data waiting to be opened, re-rendering when it changes. */
+export function usePendingInvitation(): string | undefined {
+  const { pendingInvitation } = useServices();
+  return useSyncExternalStore(pendingInvitation.subscribe, () => pendingInvitation.data);
 }
 
 /** The screen viewer's state, re-rendering when it changes. */

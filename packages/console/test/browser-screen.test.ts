@@ -15,8 +15,8 @@ import { chromium, type Browser, type Locator, type Page } from 'playwright-core
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { RelayFixture, type Proc } from '../../agent/test/harness.js';
 import { requireTools, sleep, startXterm, startXvfb, type Xvfb } from '../../agent/test/rfb-harness.js';
+import { CHROMIUM_ARGS } from './chromium.js';
 
-const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'];
 const W = 1024;
 const H = 768;
 /** When set, the tests save screenshots of the console there (English and Japanese), for people to look at. */

@@ -1,5 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { AUDIT_EVENT_KINDS, END_REASONS, ERROR_CODES, MODES } from '@tandem/protocol';
+import { errorKey, INVITATION_ERROR_CODES } from './translate-error.js';
 import en from './en.json';
 import ja from './ja.json';
 
@@ -58,5 +59,16 @@ describe('translation catalogues', () => {
     for (const code of ERROR_CODES) {
       expect(catalogues.ja.get(`errors.${code}`), code).not.toBe(catalogues.en.get(`errors.${code}`));
     }
+  });
+
+  it('word the errors of an invitation session as such, in both languages', () => {
+    for (const code of INVITATION_ERROR_CODES) {
+      const key = errorKey(code, 'invitation');
+      expect(key).toBe(`invitation.errors.${code}`);
+      for (const [lang, entries] of Object.entries(catalogues)) expect(entries.has(key), `${lang}:${key}`).toBe(true);
+    }
+    expect(errorKey('TANDEM_ERR_WRONG_CODE')).toBe('errors.TANDEM_ERR_WRONG_CODE');
+    expect(errorKey('TANDEM_ERR_REFUSED', 'invitation')).toBe('errors.TANDEM_ERR_REFUSED');
+    expect(String(catalogues.en.get('invitation.errors.TANDEM_ERR_WRONG_CODE'))).toMatch(/wrong password/i);
   });
 });

@@ -23,8 +23,18 @@ describe('parseRoute', () => {
     expect(parseRoute('#/signin/extra').name).toBe('not-found');
   });
 
+  it('parses invitation links and never echoes bad invitation data', () => {
+    expect(parseRoute('#/invitation/VGFuZGVtLUludml0YXRpb24_-')).toEqual({ name: 'invitation', data: 'VGFuZGVtLUludml0YXRpb24_-' });
+    expect(parseRoute('#/invitation/VGFu/')).toEqual({ name: 'invitation', data: 'VGFu' });
+    expect(parseRoute('#/invitation/secret%20with%20space')).toEqual({ name: 'not-found', path: '/invitation' });
+    expect(parseRoute('#/invitation/abc/def')).toEqual({ name: 'not-found', path: '/invitation' });
+    expect(parseRoute('#/invitation')).toEqual({ name: 'not-found', path: '/invitation' });
+    expect(parseRoute(`#/invitation/${'A'.repeat(8193)}`).name).toBe('not-found');
+    expect(isPublicRoute({ name: 'invitation', data: 'x' })).toBe(false);
+  });
+
   it('round-trips through routeHash', () => {
-    const routes: Route[] = [{ name: 'signin' }, { name: 'sessions' }, { name: 'users' }, { name: 'audit' }, { name: 'setup', token: 'tok_en-1234567' }];
+    const routes: Route[] = [{ name: 'signin' }, { name: 'sessions' }, { name: 'users' }, { name: 'audit' }, { name: 'setup', token: 'tok_en-1234567' }, { name: 'invitation', data: 'VGFuZGVt' }];
     for (const r of routes) expect(parseRoute(routeHash(r))).toEqual(r);
   });
 

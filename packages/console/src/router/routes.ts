@@ -1,20 +1,26 @@
 /**
  * The console's hash routes. The relay serves one page at `/`; everything
- * after `#` picks the screen, so set-up links (`ORIGIN/#/setup/TOKEN`) work
- * without server-side routing.
+ * after `#` picks the screen, so set-up links (`ORIGIN/#/setup/TOKEN`) and
+ * invitation links (`ORIGIN/#/invitation/DATA`) work without server-side
+ * routing, and their secrets stay in the fragment, which browsers never send
+ * to the server (RFC 3986 §3.5).
  */
+import { INVITATION_LIMITS } from '@tandem/protocol';
 
 /** A parsed route. */
 export type Route =
   | { name: 'signin' }
   | { name: 'setup'; token: string }
   | { name: 'sessions' }
+  | { name: 'invitation'; data: string }
   | { name: 'users' }
   | { name: 'audit' }
   | { name: 'not-found'; path: string };
 
 /** Set-up tokens are URL-safe; anything else is not a token. */
 const SETUP_TOKEN = /^[A-Za-z0-9_-]{8,256}$/;
+/** Invitation link data is the file in base64url (docs/invitation-format.md "The link"). */
+const INVITATION_DATA = new RegExp(`^[A-Za-z0-9_-]{1,${INVITATION_LIMITS.maxLinkChars}}$`);
 
 /** Parses `location.hash` (with or without the leading `#`). */
 export function parseRoute(hash: string): Route {
@@ -28,9 +34,13 @@ export function parseRoute(hash: string): Route {
       const token = decodeURIComponent(arg);
       if (SETUP_TOKEN.test(token)) return { name: 'setup', token };
     }
+    // The data is checked as an invitation later, where a damaged one gets its own message.
+    if (head === 'invitation' && arg !== undefined && INVITATION_DATA.test(arg)) return { name: 'invitation', data: arg };
     if (head === 'admin' && arg === 'users') return { name: 'users' };
     if (head === 'admin' && arg === 'audit') return { name: 'audit' };
   }
+  // Never echo invitation data back in a not-found path: it may hold a secret.
+  if (head === 'invitation') return { name: 'not-found', path: '/invitation' };
   return { name: 'not-found', path };
 }
 
@@ -43,6 +53,8 @@ export function routeHash(route: Route): string {
       return `#/setup/${encodeURIComponent(route.token)}`;
     case 'sessions':
       return '#/';
+    case 'invitation':
+      return `#/invitation/${route.data}`;
     case 'users':
       return '#/admin/users';
     case 'audit':

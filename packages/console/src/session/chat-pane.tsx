@@ -2,13 +2,15 @@ import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
 import { LIMITS } from '@tandem/protocol';
+import { errorKey } from '../i18n/translate-error.js';
 import type { LogEntry, Notice } from './session-model.js';
 
 /** Translates a system notice of the session log. */
 export function renderNotice(t: TFunction, notice: Notice): string {
   switch (notice.key) {
     case 'joined':
-      return t('session.notice.joined', { sas: notice.sas });
+    case 'joinedInvitation':
+      return t(`session.notice.${notice.key}`, { sas: notice.sas });
     case 'accepted':
     case 'requested':
     case 'granted':
@@ -21,7 +23,7 @@ export function renderNotice(t: TFunction, notice: Notice): string {
     case 'ended':
       return t('session.notice.ended', { reason: t(`endReason.${notice.reason}`) });
     case 'failed':
-      return t('session.notice.failed', { error: t(`errors.${notice.code}`) });
+      return t('session.notice.failed', { error: t(errorKey(notice.code, notice.invitation ? 'invitation' : 'code')) });
     case 'code':
     case 'extended':
     case 'refused':

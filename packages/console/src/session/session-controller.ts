@@ -14,7 +14,17 @@ export interface ScreenStream {
 }
 
 /** Makes a TechnicianSession; injected so the app decides connect and AEAD. */
-export type TechnicianSessionFactory = (options: Pick<TechnicianSessionOptions, 'token' | 'mode' | 'caseNumber'>) => TechnicianSession;
+export type TechnicianSessionFactory = (options: Pick<TechnicianSessionOptions, 'token' | 'mode' | 'caseNumber' | 'invitation'>) => TechnicianSession;
+
+/** Answering a customer's invitation instead of making a code. */
+export interface InvitationAnswer {
+  /** The ticket the relay routes by. */
+  ticket: string;
+  /** The PAKE secret: the customer's password, or the invitation's own secret. */
+  secret: string;
+  /** Who the invitation is from, shown while the customer's computer answers. */
+  customerName: string;
+}
 
 /** Starts, drives and ends the technician's session. */
 export class SessionController {
@@ -52,15 +62,23 @@ export class SessionController {
     return () => this.#listeners.delete(listener);
   };
 
-  /** Starts a new session. A previous one must have finished. */
-  start(token: string, mode: Mode, caseNumber?: string): void {
+  /**
+   * Starts a new session: a code, or with `invitation` the answer to a
+   * customer's invitation. A previous one must have finished.
+   */
+  start(token: string, mode: Mode, caseNumber?: string, invitation?: InvitationAnswer): void {
     if (this.live) throw new Error('a session is already under way');
     this.#unsubscribe?.();
-    const trimmed = caseNumber?.trim();
-    const session = this.#factory(trimmed ? { token, mode, caseNumber: trimmed } : { token, mode });
+    const trimmed = caseNumber?.trim() || undefined;
+    const session = this.#factory({
+      token,
+      mode,
+      ...(trimmed ? { caseNumber: trimmed } : {}),
+      ...(invitation ? { invitation: { ticket: invitation.ticket, secret: invitation.secret } } : {}),
+    });
     this.#session = session;
     this.#endScreen();
-    this.#view = initialView(mode, trimmed);
+    this.#view = initialView(mode, trimmed, invitation ? { customerName: invitation.customerName } : undefined);
     this.#unsubscribe = session.onEvent((event) => {
       // Events of a session that was replaced must not touch the new one's view.
       if (this.#session !== session) return;

@@ -96,4 +96,17 @@ describe('reduceSession', () => {
     reduceSession(view, { type: 'sent', text: 'x', at: 1 });
     expect(view).toEqual(copy);
   });
+
+  it('words an invitation session as such: no code, answered by the customer\'s computer, failures marked', () => {
+    const start = initialView('chat', undefined, { customerName: '山田 太郎' });
+    expect(start.invitation).toEqual({ customerName: '山田 太郎' });
+    const joined = run(start, [[{ type: 'joined', sessionId: 's1', sas: '12 34' }, 'consent']]);
+    expect(joined.log.at(-1)).toMatchObject({ from: 'system', notice: { key: 'joinedInvitation', sas: '12 34' } });
+    const failed = run(start, [[{ type: 'failed', error: new TandemError('TANDEM_ERR_WRONG_CODE') }, 'failed']]);
+    expect(failed.failure?.code).toBe('TANDEM_ERR_WRONG_CODE');
+    expect(failed.log.at(-1)).toMatchObject({ notice: { key: 'failed', code: 'TANDEM_ERR_WRONG_CODE', invitation: true } });
+    const codeFailed = run(initialView('chat'), [[{ type: 'failed', error: new TandemError('TANDEM_ERR_WRONG_CODE') }, 'failed']]);
+    expect(codeFailed.log.at(-1)).toMatchObject({ notice: { key: 'failed', code: 'TANDEM_ERR_WRONG_CODE' } });
+    expect(codeFailed.log.at(-1)).not.toMatchObject({ notice: { invitation: true } });
+  });
 });

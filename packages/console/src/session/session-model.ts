@@ -11,6 +11,7 @@ export type Notice =
   | { key: 'code' }
   | { key: 'extended' }
   | { key: 'joined'; sas: string }
+  | { key: 'joinedInvitation'; sas: string }
   | { key: 'accepted'; mode: Mode }
   | { key: 'acceptedLess'; mode: Mode; requested: Mode }
   | { key: 'refused' }
@@ -20,7 +21,7 @@ export type Notice =
   | { key: 'mode'; mode: Mode }
   | { key: 'tookBack'; mode: Mode }
   | { key: 'ended'; reason: EndReason }
-  | { key: 'failed'; code: TandemErrorCode; message: string };
+  | { key: 'failed'; code: TandemErrorCode; message: string; invitation?: true };
 
 /** One line of the chat log. */
 export type LogEntry =
@@ -39,6 +40,8 @@ export interface SessionView {
   state: string;
   requestedMode: Mode;
   caseNumber?: string;
+  /** Set when the session answers a customer's invitation rather than showing a code. */
+  invitation?: { customerName: string };
   code?: string;
   expiresAt?: number;
   sessionId?: string;
@@ -68,10 +71,11 @@ export type SessionAction =
   | { type: 'sent'; text: string; at: number }
   | { type: 'requested'; mode: Mode; at: number };
 
-/** The view of a session that was just started. */
-export function initialView(requestedMode: Mode, caseNumber?: string): SessionView {
+/** The view of a session that was just started (from a code, or answering `invitation`). */
+export function initialView(requestedMode: Mode, caseNumber?: string, invitation?: { customerName: string }): SessionView {
   const view: SessionView = { state: 'connecting', requestedMode, streams: 0, log: [] };
   if (caseNumber) view.caseNumber = caseNumber;
+  if (invitation) view.invitation = { customerName: invitation.customerName };
   return view;
 }
 
@@ -112,7 +116,7 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
     case 'extended':
       return { ...next, expiresAt: event.expiresAt, log: withNotice(view, { key: 'extended' }, at) };
     case 'joined':
-      return { ...next, sessionId: event.sessionId, sas: event.sas, log: withNotice(view, { key: 'joined', sas: event.sas }, at) };
+      return { ...next, sessionId: event.sessionId, sas: event.sas, log: withNotice(view, { key: view.invitation ? 'joinedInvitation' : 'joined', sas: event.sas }, at) };
     case 'accepted': {
       const notice: Notice =
         modeRank(event.mode) < modeRank(view.requestedMode)
@@ -146,7 +150,8 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
     case 'failed': {
       const { pending: _dropped, screen: _over, ...rest } = next;
       const failure = { code: event.error.code, message: event.error.message };
-      return { ...rest, failure, log: withNotice(view, { key: 'failed', ...failure }, at) };
+      const notice: Notice = view.invitation ? { key: 'failed', ...failure, invitation: true } : { key: 'failed', ...failure };
+      return { ...rest, failure, log: withNotice(view, notice, at) };
     }
   }
 }

@@ -2,12 +2,22 @@ import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { MODES, type Mode } from '@tandem/protocol';
 import { useServices } from '../services.js';
-import { translateError } from '../i18n/translate-error.js';
+import { errorKey, translateError } from '../i18n/translate-error.js';
 import { ScreenPane } from '../screen/screen-pane.js';
 import { ChatPane } from './chat-pane.js';
 import { CodePanel } from './code-panel.js';
 import { canRequest, isFinished, type SessionView } from './session-model.js';
 import { useNow } from './use-now.js';
+
+/** The `session.state.*` key of the state, worded for an invitation where it differs. */
+function stateLabelKey(view: SessionView): string {
+  if (view.invitation) {
+    // Answering an invitation: no code is shown; the customer's computer answers the ticket.
+    if (view.state === 'authenticating') return 'answering';
+    if (view.state === 'handshaking') return 'handshakingInvitation';
+  }
+  return view.state === 'authenticating' ? 'connecting' : view.state;
+}
 
 /** Status line: the state, and the end reason or the error once finished. */
 function StatusLine({ view }: { view: SessionView }) {
@@ -16,9 +26,9 @@ function StatusLine({ view }: { view: SessionView }) {
     view.state === 'ended' && view.endReason
       ? t('session.endedWith', { reason: t(`endReason.${view.endReason}`) })
       : view.state === 'failed' && view.failure
-        ? t('session.failedWith', { error: t(`errors.${view.failure.code}`) })
+        ? t('session.failedWith', { error: t(errorKey(view.failure.code, view.invitation ? 'invitation' : 'code')) })
         : undefined;
-  const stateKey = view.state === 'authenticating' ? 'connecting' : view.state;
+  const stateKey = stateLabelKey(view);
   const tone = view.state === 'active' ? 'ok' : view.state === 'failed' ? 'bad' : view.state === 'ended' ? 'done' : 'wait';
   return (
     <div className={`status status-${tone}`} data-testid="session-status" data-state={view.state} role="status" aria-live="polite">
@@ -76,7 +86,7 @@ export function SessionPanel({ view }: { view: SessionView }) {
     {view.screen !== undefined && <ScreenPane key={view.screen} view={view} onRequestControl={() => act(() => sessions.requestMode('control'))} />}
     <div className="session-grid">
       <div className="session-side">
-        {waiting && (
+        {waiting && !view.invitation && (
           <CodePanel
             code={view.code}
             remainingMs={remaining}
@@ -136,6 +146,15 @@ export function SessionPanel({ view }: { view: SessionView }) {
             </button>
           )}
         </section>
+
+        {view.invitation && !view.customer && (
+          <section className="card" aria-labelledby="invitation-from-title">
+            <h2 id="invitation-from-title" className="card-title">{t('invitation.sessionTitle')}</h2>
+            <p className="small" data-testid="session-invitation-from">
+              {t('invitation.from')}: <strong>{view.invitation.customerName}</strong>
+            </p>
+          </section>
+        )}
 
         {view.customer && (
           <section className="card" aria-labelledby="customer-title">
