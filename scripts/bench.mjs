@@ -2,7 +2,8 @@
 // Benchmarks (`npm run bench`). Session set-up time on loopback: from the
 // agent's process start to the first chat message delivered to the
 // technician, over N runs, against the bare cost of starting a Node process
-// measured in the same run. Writes docs/benchmarks.md.
+// measured in the same run. Writes docs/benchmarks.md. Then runs the screen
+// benchmark (scripts/bench-screen.mjs), which writes its own section.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -117,3 +118,11 @@ try {
   await new Promise((r) => relay.on('exit', r));
   rmSync(dir, { recursive: true, force: true });
 }
+
+// The screen engine against x11vnc writes its own section (scripts/bench-screen.mjs).
+const screen = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-screen.mjs')], { stdio: 'inherit' });
+if (screen.status !== 0) process.exitCode = screen.status ?? 1;
+
+// Input-to-screen latency through the relay, against the engine direct and x11vnc (scripts/bench-latency.mjs).
+const latency = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-latency.mjs')], { stdio: 'inherit' });
+if (latency.status !== 0) process.exitCode = latency.status ?? 1;

@@ -4,6 +4,7 @@ import { assertInteger, assertString, assertThat, type TandemError } from '@tand
 import type { DesktopSource } from '../desktop/desktop-source.js';
 import type { JpegEncoder, RectEncoder } from './encoders/encoder.js';
 import { defaultEncoders } from './encoders/registry.js';
+import { createSharpJpegEncoder } from './jpeg/sharp-jpeg-encoder.js';
 import { RfbServerConnection } from './rfb-server-connection.js';
 
 /** Options shared by {@link serveRfb} and {@link startRfbServer}. */
@@ -13,6 +14,7 @@ export interface RfbServeOptions {
   password?: string;
   name?: string;
   inputAllowed?: boolean;
+  /** Tight's JPEG encoder; omitted: sharp ({@link createSharpJpegEncoder}); null: Tight stays lossless. */
   jpeg?: JpegEncoder | null;
   encoders?: ReadonlyMap<number, RectEncoder>;
   onClose?: (err: TandemError | null) => void;
@@ -27,7 +29,7 @@ export function serveRfb(channel: Duplex, opts: RfbServeOptions): RfbServerConne
     password: opts.password,
     name: opts.name,
     inputAllowed: opts.inputAllowed,
-    jpeg: opts.jpeg ?? null,
+    jpeg: opts.jpeg === undefined ? createSharpJpegEncoder() : opts.jpeg,
     onClose: opts.onClose,
   });
 }

@@ -4,6 +4,7 @@ import { compactLength, rectHeader } from '../server-messages.js';
 import { compactBytesPerPixel, writeCompactPixel } from './compact-pixels.js';
 import type { EncodeContext, RectEncoder } from './encoder.js';
 import { collectPalette, packIndices } from './palette.js';
+import { JPEG_MAX_PALETTE, looksPhotographic } from './photo-detect.js';
 import { writeCompactRect } from './zrle.js';
 
 /** Tight limits sub-rectangles to 2048 pixels wide (rfbproto §7.7.5 "Tight"); area kept small for latency. */
@@ -26,10 +27,12 @@ const STREAM_INDEXED = 2;
 /**
  * Tight (rfbproto "Tight Encoding"): per sub-rectangle, fill for one colour,
  * palette (mono 1-bit or 8-bit indices) up to 256 colours, basic zlib of
- * TPIXELs, or JPEG for many-coloured content when the client sent a quality
- * level and a JPEG encoder is available. Lossless and JPEG are chosen by the
- * rectangle's colour count: photographic content has hundreds of colours, text
- * and UI far fewer.
+ * TPIXELs, or JPEG. JPEG is used only when the client sent a quality level
+ * (pseudo-encodings -32..-23), a JPEG encoder is available, the client's
+ * pixels are 32-bit, and the rectangle is photographic by content: more than
+ * {@link JPEG_MAX_PALETTE} colours (TigerVNC's limit) and a photographic
+ * texture ({@link looksPhotographic}). Text and UI, even anti-aliased and in
+ * many colours, stay lossless.
  */
 export const tightEncoder: RectEncoder = {
   encoding: ENCODING.Tight,
@@ -65,7 +68,12 @@ async function encodeSub(r: Rect, ctx: EncodeContext): Promise<Uint8Array[]> {
     writeCompactPixel(out, 1, palette[0] as number, ctx);
     return [out];
   }
-  if (palette) {
+  // JPEG carries 24-bit colour; like TigerVNC, only for 32-bit true-colour clients with 8-bit channels.
+  const pf = ctx.pf;
+  const jpegAllowed = ctx.jpeg !== null && ctx.qualityLevel >= 0 && pf.bitsPerPixel === 32 && pf.trueColour
+    && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255;
+  const jpeg = jpegAllowed && (!palette || palette.length > JPEG_MAX_PALETTE) && looksPhotographic(ctx.fb, r);
+  if (palette && !jpeg) {
     const mono = palette.length === 2;
     const head = new Uint8Array(3 + palette.length * cbpp);
     head[0] = ((mono ? STREAM_MONO : STREAM_INDEXED) << 4) | CONTROL_EXPLICIT_FILTER;
@@ -76,9 +84,9 @@ async function encodeSub(r: Rect, ctx: EncodeContext): Promise<Uint8Array[]> {
     const data = packIndices(ctx.fb, r, palette, mono ? 1 : 8);
     return [head, ...(await compressed(ctx, mono ? STREAM_MONO : STREAM_INDEXED, data))];
   }
-  if (ctx.jpeg && ctx.qualityLevel >= 0 && ctx.pf.bitsPerPixel === 32) {
-    const jpeg = await ctx.jpeg.encode(rgbOf(r, ctx), r.w, r.h, JPEG_QUALITY[ctx.qualityLevel] as number);
-    return [Uint8Array.of(CONTROL_JPEG), compactLength(jpeg.length), jpeg];
+  if (jpeg && ctx.jpeg) {
+    const data = await ctx.jpeg.encode(rgbOf(r, ctx), r.w, r.h, JPEG_QUALITY[ctx.qualityLevel] as number);
+    return [Uint8Array.of(CONTROL_JPEG), compactLength(data.length), data];
   }
   const data = new Uint8Array(r.w * r.h * cbpp);
   writeCompactRect(data, 0, r, ctx);
