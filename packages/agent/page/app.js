@@ -62,6 +62,33 @@ function renderWho() {
   byTestId('sas').textContent = view.sas ?? '';
 }
 
+/** A lifetime in words in the page's language (English comes with the text from the agent). */
+function durationText(params) {
+  if (i18n.language !== 'ja') return params.duration;
+  const units = [[86400, '日'], [3600, '時間'], [60, '分'], [1, '秒']];
+  let rest = Number(params.seconds);
+  const parts = [];
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    if (n > 0) parts.push(`${n}${name}`);
+    rest -= n * size;
+  }
+  return parts.join('');
+}
+
+function renderPolicy() {
+  const list = view.policy ?? [];
+  $('#policy').hidden = list.length === 0;
+  byTestId('policy-list').replaceChildren(...list.map((r) => {
+    const li = document.createElement('li');
+    li.dataset.key = r.key;
+    const params = { ...r.params };
+    if (r.key === 'policy.maxInvitationLifetime') params.duration = durationText(r.params);
+    li.textContent = t(r.key, params);
+    return li;
+  }));
+}
+
 function renderConsent() {
   const show = view.status === 'consent' && Boolean(view.requestedMode);
   $('#consent').hidden = !show;
@@ -75,14 +102,16 @@ function renderConsent() {
   }
   const select = $('#grant-mode');
   const chosen = select.value || view.requestedMode;
-  const allowed = MODES.slice(0, MODES.indexOf(view.requestedMode) + 1);
+  // The local policy may cap what can be granted (docs/policy.md): never offer more.
+  const most = view.maxMode ?? view.requestedMode;
+  const allowed = MODES.slice(0, MODES.indexOf(most) + 1);
   select.replaceChildren(...allowed.map((mode) => {
     const option = document.createElement('option');
     option.value = mode;
     option.textContent = t(`modes.${mode}`);
     return option;
   }));
-  select.value = allowed.includes(chosen) ? chosen : view.requestedMode;
+  select.value = allowed.includes(chosen) ? chosen : most;
 }
 
 function renderSession() {
@@ -104,6 +133,7 @@ function renderSession() {
 function render() {
   renderStatus();
   renderWho();
+  renderPolicy();
   renderConsent();
   renderSession();
   renderChat();

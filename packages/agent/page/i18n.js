@@ -73,6 +73,20 @@ const en = {
     ended: 'Session ended: {{reason}}.',
     screenError: 'Your screen cannot be shared: {{message}}',
     hotkey: 'You took back control with Ctrl+Alt+Shift+S.',
+    policyDenied: 'The technician asked for "{{mode}}"; this computer\'s policy forbids it, so it was refused automatically.',
+    policyCapped: 'This computer\'s policy does not allow "{{mode}}": the session started in view only.',
+  },
+  policy: {
+    heading: 'This computer\'s policy',
+    forbid: {
+      invitations: 'Invitations are turned off on this computer.',
+      control: 'Shared control is turned off on this computer: a technician can at most see the screen.',
+      fileTransfer: 'File transfer is turned off on this computer.',
+      systemInfo: 'Technicians cannot request system information from this computer.',
+    },
+    maxInvitationLifetime: 'Invitations last at most {{duration}}.',
+    allowedRelays: 'Only these relays may be used: {{relays}}.',
+    noRelays: 'No relay may be used from this computer.',
   },
 };
 
@@ -146,6 +160,20 @@ const ja = {
     ended: 'セッション終了: {{reason}}',
     screenError: '画面を共有できません: {{message}}',
     hotkey: 'Ctrl+Alt+Shift+S で操作を取り戻しました。',
+    policyDenied: '技術者が「{{mode}}」を求めましたが、このコンピューターのポリシーで禁止されているため自動的に拒否しました。',
+    policyCapped: 'このコンピューターのポリシーでは「{{mode}}」は許可されていません。表示のみでセッションを開始しました。',
+  },
+  policy: {
+    heading: 'このコンピューターのポリシー',
+    forbid: {
+      invitations: 'このコンピューターでは招待が無効になっています。',
+      control: 'このコンピューターでは共同操作が無効になっています。技術者は画面を見ることしかできません。',
+      fileTransfer: 'このコンピューターではファイル転送が無効になっています。',
+      systemInfo: '技術者はこのコンピューターのシステム情報を要求できません。',
+    },
+    maxInvitationLifetime: '招待の有効期間は最長 {{duration}} です。',
+    allowedRelays: '使用できる中継サーバーは次のものだけです: {{relays}}',
+    noRelays: 'このコンピューターからはどの中継サーバーも使用できません。',
   },
 };
 

@@ -9,10 +9,14 @@
  *   tandem tech session --relay URL --user NAME --password-file F [--case N]
  *               [--mode chat|view|control] [--relay-fingerprint HEX]
  *
+ * and, for invitations (issue 4), the forms in invite-args.ts.
+ *
  * Parsing never touches the network or files; it only validates.
  */
-import { LIMITS, MODES, TandemError, parseCode, type Mode } from '@tandem/protocol';
+import { LIMITS, MODES, parseCode, type Mode } from '@tandem/protocol';
 import { normaliseFingerprint } from './fingerprint.js';
+import { bad, limited, parseRelayUrl, parseScreenOptions, required, scan, stringOption, type HostPort } from './cli-scan.js';
+import { parseExpire, parseInvitations, parseInvite, parseTechInvitation, type ExpireArgs, type InvitationsArgs, type InviteArgs, type TechInvitationArgs } from './invite-args.js';
 
 /** `tandem join`. */
 export interface JoinArgs {
@@ -38,12 +42,6 @@ export interface JoinArgs {
   vncPasswordFile?: string;
 }
 
-/** A TCP address from the command line. */
-export interface HostPort {
-  host: string;
-  port: number;
-}
-
 /** `tandem tech session`. */
 export interface TechSessionArgs {
   command: 'tech-session';
@@ -62,13 +60,17 @@ export interface HelpArgs {
 }
 
 /** Any parsed command line. */
-export type CliArgs = JoinArgs | TechSessionArgs | HelpArgs;
+export type CliArgs = JoinArgs | TechSessionArgs | InviteArgs | InvitationsArgs | ExpireArgs | TechInvitationArgs | HelpArgs;
 
 export const MAIN_HELP = `Usage: tandem COMMAND ...
 
 Commands:
   join CODE --relay URL ...      join a support session with the code the technician gave you
+  invite --relay URL --expires D invite a technician with an invitation file and link, and wait
+  invitations                    list the invitations made on this computer
+  expire ID | --all              expire an invitation at once (every copy stops working)
   tech session --relay URL ...   run a technician session from a script
+  tech invitation FILE_OR_LINK   answer a customer's invitation from a script
 
 Run "tandem COMMAND --help" for the options of each command.
 `;
@@ -135,90 +137,14 @@ Output (stdout, one per line): "code: NNNNNNNN", "event: joined",
 `;
 
 export const TECH_HELP = `Usage: tandem tech session --relay URL --user NAME --password-file F [options]
+       tandem tech invitation FILE_OR_LINK --user NAME --password-file F [options]
 
-Run "tandem tech session --help" for details.
+Run "tandem tech session --help" or "tandem tech invitation --help" for details.
 `;
 
-interface OptionSpec {
-  /** Takes a value (`--x VALUE` or `--x=VALUE`) or is a flag. */
-  value: boolean;
-}
+export { parseRelayUrl, parseHostPort, isLoopbackHost, type HostPort } from './cli-scan.js';
 
-function bad(message: string): TandemError {
-  return new TandemError('TANDEM_ERR_BAD_INPUT', message);
-}
-
-/** Splits argv into positionals and options against a spec; rejects unknown and repeated options. */
-function scan(argv: readonly string[], spec: Record<string, OptionSpec>): { positionals: string[]; options: Map<string, string | true> } {
-  const positionals: string[] = [];
-  const options = new Map<string, string | true>();
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] === '-h' ? '--help' : (argv[i] as string);
-    if (arg === '--') {
-      positionals.push(...argv.slice(i + 1));
-      break;
-    }
-    if (!arg.startsWith('--')) {
-      if (arg.startsWith('-') && arg.length > 1) throw bad(`unknown option ${arg}`);
-      positionals.push(arg);
-      continue;
-    }
-    const eq = arg.indexOf('=');
-    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
-    const opt = spec[name];
-    if (!opt) throw bad(`unknown option --${name}`);
-    if (options.has(name)) throw bad(`--${name} given twice`);
-    if (!opt.value) {
-      if (eq !== -1) throw bad(`--${name} takes no value`);
-      options.set(name, true);
-      continue;
-    }
-    let value: string | undefined;
-    if (eq !== -1) value = arg.slice(eq + 1);
-    else {
-      value = argv[i + 1];
-      if (value === undefined || value.startsWith('--')) throw bad(`--${name} needs a value`);
-      i++;
-    }
-    options.set(name, value);
-  }
-  return { positionals, options };
-}
-
-function stringOption(options: Map<string, string | true>, name: string): string | undefined {
-  const v = options.get(name);
-  return typeof v === 'string' ? v : undefined;
-}
-
-function required(options: Map<string, string | true>, name: string, command: string): string {
-  const v = stringOption(options, name);
-  if (v === undefined || v === '') throw bad(`${command}: --${name} is required`);
-  return v;
-}
-
-/** Validates --relay: an http(s) URL; returns its origin. */
-export function parseRelayUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw bad(`--relay: not a URL: ${value}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad(`--relay: must start with https:// or http://, got ${value}`);
-  if (url.username || url.password) throw bad('--relay: must not contain a user name or password');
-  if (url.pathname !== '/' || url.search || url.hash) throw bad(`--relay: give only the relay's address (scheme, host, port), got ${value}`);
-  return url.origin;
-}
-
-function limited(value: string | undefined, name: string, max: number): string | undefined {
-  if (value === undefined) return undefined;
-  if (value.length > max) throw bad(`--${name}: must be at most ${max} characters`);
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they must not reach audit rows or terminals
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw bad(`--${name}: must not contain control characters`);
-  return value;
-}
-
-const COMMON = { relay: { value: true }, 'relay-fingerprint': { value: true }, help: { value: false } } as const;
+export const COMMON = { relay: { value: true }, 'relay-fingerprint': { value: true }, help: { value: false } } as const;
 
 function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
   const { positionals, options } = scan(argv, {
@@ -255,46 +181,6 @@ function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
   if (caseNumber !== undefined) args.caseNumber = caseNumber;
   parseScreenOptions(options, args);
   return args;
-}
-
-/** Parses HOST:PORT (IPv6 in brackets: [::1]:5900). */
-export function parseHostPort(value: string, option: string): HostPort {
-  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
-  if (!m) throw bad(`--${option}: expected HOST:PORT, got ${value}`);
-  const port = Number(m[3]);
-  if (port > 65535) throw bad(`--${option}: port ${port} is out of range`);
-  const host = (m[1] ?? m[2]) as string;
-  if (host.length > 255) throw bad(`--${option}: host name too long`);
-  return { host, port };
-}
-
-/** True for loopback addresses: 127.0.0.0/8, ::1 and localhost. */
-export function isLoopbackHost(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
-}
-
-function parseScreenOptions(options: Map<string, string | true>, args: JoinArgs): void {
-  const listen = stringOption(options, 'rfb-listen');
-  const listenPw = stringOption(options, 'rfb-password-file');
-  const vnc = stringOption(options, 'vnc');
-  const vncPw = stringOption(options, 'vnc-password-file');
-  if (listen !== undefined) {
-    const hp = parseHostPort(listen, 'rfb-listen');
-    // A VNC password is weak (8 bytes, DES challenge): the listener is for local viewers only.
-    if (!isLoopbackHost(hp.host)) throw bad(`--rfb-listen: ${hp.host} is not a loopback address; only 127.0.0.1, ::1 or localhost are allowed`);
-    if (listenPw === undefined || listenPw === '') throw bad('--rfb-listen needs --rfb-password-file F');
-    if (vnc !== undefined) throw bad('--rfb-listen serves the built-in engine; it cannot be combined with --vnc');
-    args.rfbListen = hp;
-    args.rfbPasswordFile = listenPw;
-  } else if (listenPw !== undefined) {
-    throw bad('--rfb-password-file is only for --rfb-listen');
-  }
-  if (vnc !== undefined) args.vnc = parseHostPort(vnc, 'vnc');
-  if (vncPw !== undefined) {
-    if (vnc === undefined) throw bad('--vnc-password-file is only for --vnc');
-    if (vncPw === '') throw bad('--vnc-password-file needs a file name');
-    args.vncPasswordFile = vncPw;
-  }
 }
 
 function parseTechSession(argv: readonly string[]): TechSessionArgs | HelpArgs {
@@ -340,12 +226,19 @@ export function parseCliArgs(argv: readonly string[]): CliArgs {
       return { command: 'help', text: MAIN_HELP };
     case 'join':
       return parseJoin(rest);
+    case 'invite':
+      return parseInvite(rest);
+    case 'invitations':
+      return parseInvitations(rest);
+    case 'expire':
+      return parseExpire(rest);
     case 'tech': {
       const [sub, ...more] = rest;
       if (sub === 'session') return parseTechSession(more);
+      if (sub === 'invitation') return parseTechInvitation(more);
       if (sub === '--help' || sub === '-h') return { command: 'help', text: TECH_HELP };
       if (sub === undefined) throw bad('tech: a command is missing: tandem tech session --relay URL --user NAME --password-file F');
-      throw bad(`tech: unknown command ${sub} (did you mean "tandem tech session"?)`);
+      throw bad(`tech: unknown command ${sub} (did you mean "tandem tech session" or "tandem tech invitation"?)`);
     }
     default:
       throw bad(`unknown command ${command}`);

@@ -7,6 +7,9 @@ import { TandemError, toTandemError } from '@tandem/protocol';
 import { parseCliArgs, type CliArgs } from './cli-args.js';
 import { runJoin } from './commands/join.js';
 import { runTechSession } from './commands/tech-session.js';
+import { runInvite } from './commands/invite.js';
+import { runExpire, runInvitations } from './commands/invitations.js';
+import { runTechInvitation } from './commands/tech-invitation.js';
 import type { CommandContext } from './commands/context.js';
 import { LineOutput } from './output.js';
 
@@ -48,11 +51,29 @@ export async function main(argv: readonly string[]): Promise<number> {
   };
   let code: number;
   try {
-    code = args.command === 'join' ? await runJoin(args, ctx) : await runTechSession(args, ctx);
+    code = await run(args, ctx);
   } catch (err) {
     out.error(err instanceof TandemError ? err : toTandemError(err));
     code = EXIT_FAILURE;
   }
   await out.flush();
   return code;
+}
+
+/** Runs one parsed command. */
+async function run(args: Exclude<CliArgs, { command: 'help' }>, ctx: CommandContext): Promise<number> {
+  switch (args.command) {
+    case 'join':
+      return runJoin(args, ctx);
+    case 'tech-session':
+      return runTechSession(args, ctx);
+    case 'invite':
+      return runInvite(args, ctx);
+    case 'invitations':
+      return runInvitations(ctx);
+    case 'expire':
+      return runExpire(args, ctx);
+    case 'tech-invitation':
+      return runTechInvitation(args, ctx);
+  }
 }

@@ -53,6 +53,16 @@ export class EventLog {
     this.#write(`session ${sessionId} mode changed to ${mode}`);
   }
 
+  /** A technician gave a wrong password for an invitation (never the password itself). */
+  wrongInvitationPassword(invitationId: string, technician: TechnicianIdentity, count: number, max: number): void {
+    this.#write(`invitation ${invitationId}: wrong password from technician ${technician.username} (${count} of ${max})`);
+  }
+
+  /** An invitation stopped being usable: expired by the customer, too many wrong passwords, lapsed. */
+  invitationExpired(invitationId: string, why: string): void {
+    this.#write(`invitation ${invitationId} expired (${why})`);
+  }
+
   /** The session ended. */
   disconnected(sessionId: string, how: EndReason | string): void {
     this.#write(`disconnected: session ${sessionId} ended (${how})`);

@@ -16,7 +16,7 @@ export interface RelayHttpOptions {
   fingerprint?: string | undefined;
   /** Bearer token for signed-in calls. */
   token?: string;
-  /** Give up after this long, ms. */
+  /** Give up after this long, ms (the whole request, connection included). */
   timeoutMs?: number;
 }
 
@@ -42,6 +42,15 @@ export function requestJson(options: RelayHttpOptions, method: 'GET' | 'POST', p
     fingerprint: options.fingerprint,
   });
   return new Promise((resolve, reject) => {
+    const timeoutMs = options.timeoutMs ?? 20_000;
+    // The socket's idle timeout starts only once connected: this one covers connecting too (a black-holed address).
+    const deadline = setTimeout(() => req.destroy(new TandemError('TANDEM_ERR_TIMEOUT', `the relay at ${options.relayUrl} did not answer ${method} ${url.pathname} within ${timeoutMs} ms`)), timeoutMs);
+    const settle = <A extends unknown[]>(fn: (...a: A) => void) => (...a: A): void => {
+      clearTimeout(deadline);
+      fn(...a);
+    };
+    resolve = settle(resolve);
+    reject = settle(reject);
     const req = http.request({
       method,
       host: url.hostname.replace(/^\[(.*)\]$/, '$1'),
@@ -51,7 +60,7 @@ export function requestJson(options: RelayHttpOptions, method: 'GET' | 'POST', p
       // No agent (and not `agent: false`, which makes a fresh default Agent that
       // ignores createConnection): each call gets its own checked connection.
       createConnection: createConnection as unknown as http.RequestOptions['createConnection'],
-      timeout: options.timeoutMs ?? 20_000,
+      timeout: timeoutMs,
     });
     req.once('timeout', () => req.destroy(new TandemError('TANDEM_ERR_TIMEOUT', `the relay at ${options.relayUrl} did not answer ${method} ${url.pathname} in time`)));
     req.once('error', (err) => reject(err instanceof TandemError ? err : new TandemError('TANDEM_ERR_RELAY_UNREACHABLE', `cannot reach the relay at ${options.relayUrl}: ${err.message}`, { cause: err })));

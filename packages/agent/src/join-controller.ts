@@ -24,12 +24,25 @@ import {
 import { Emitter } from '@tandem/protocol';
 import type { EventLog } from './event-log.js';
 
+/** What the controller needs of the local policy (docs/policy.md): the mode cap and what to show. */
+export interface ConsentPolicy {
+  maxMode(requested: Mode): Mode;
+  restrictions(): { key: string; params: Record<string, string | number>; text: string }[];
+}
+
+/** No policy: nothing capped, nothing shown. */
+export const NO_POLICY: ConsentPolicy = { maxMode: (mode) => mode, restrictions: () => [] };
+
 /** What the user interfaces show. */
 export interface JoinView {
   status: 'connecting' | 'handshaking' | 'consent' | 'active' | 'ended' | 'failed';
   technician?: TechnicianIdentity;
   /** Mode the technician asked for at the start. */
   requestedMode?: Mode;
+  /** The most the customer may grant of it under the local policy. */
+  maxMode?: Mode;
+  /** What the local policy forbids, for the consent screen (key and params to translate, English text). */
+  policy: { key: string; params: Record<string, string | number>; text: string }[];
   sas?: string;
   /** Pre-filled answers for the consent form. */
   defaults: { name: string; customerNumber: string; caseNumber: string; eventLog: boolean };
@@ -56,6 +69,8 @@ export interface JoinControllerOptions {
   /** From the command line and the OS account. */
   defaults: { name: string; customerNumber?: string; caseNumber?: string; eventLog?: boolean };
   eventLog: EventLog;
+  /** The local policy; none by default. */
+  policy?: ConsentPolicy;
 }
 
 /** The consent form's answer. */
@@ -83,6 +98,7 @@ export class JoinController {
   readonly #session: CustomerSession;
   readonly #relayUrl: string;
   readonly #log: EventLog;
+  readonly #policy: ConsentPolicy;
   readonly #updates = new Emitter<JoinUpdate>();
   readonly #chat: ChatEntry[] = [];
   #view: JoinView;
@@ -92,8 +108,10 @@ export class JoinController {
     this.#session = options.session;
     this.#relayUrl = options.relayUrl;
     this.#log = options.eventLog;
+    this.#policy = options.policy ?? NO_POLICY;
     this.#view = {
       status: 'connecting',
+      policy: this.#policy.restrictions().map((r) => ({ key: r.key, params: r.params, text: r.text })),
       defaults: {
         name: options.defaults.name,
         customerNumber: options.defaults.customerNumber ?? '',
@@ -126,10 +144,13 @@ export class JoinController {
     if (modeRank(answer.mode) > modeRank(this.#view.requestedMode)) {
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `mode: ${answer.mode} is more than the ${this.#view.requestedMode} asked for`);
     }
-    this.#session.accept({ mode: answer.mode, customer: { name: answer.name, customerNumber: answer.customerNumber, caseNumber: answer.caseNumber } });
+    // The local policy caps what can be granted, whatever the customer clicked or typed.
+    const mode = this.#policy.maxMode(answer.mode);
+    if (mode !== answer.mode) this.#pushChat({ from: 'system', key: 'system.policyCapped', params: { mode: answer.mode } });
+    this.#session.accept({ mode, customer: { name: answer.name, customerNumber: answer.customerNumber, caseNumber: answer.caseNumber } });
     if (answer.eventLog) this.#log.enable();
     this.#log.connected(this.#sessionId, this.#view.technician as TechnicianIdentity, this.#relayUrl);
-    this.#log.started(this.#sessionId, answer.mode);
+    this.#log.started(this.#sessionId, mode);
   }
 
   /** Refuses the session. */
@@ -216,9 +237,15 @@ export class JoinController {
         };
         break;
       case 'consent-needed':
-        this.#view = { ...this.#view, status: 'consent', technician: event.technician, requestedMode: event.mode, sas: event.sas };
+        this.#view = { ...this.#view, status: 'consent', technician: event.technician, requestedMode: event.mode, maxMode: this.#policy.maxMode(event.mode), sas: event.sas };
         break;
       case 'mode-request':
+        if (this.#policy.maxMode(event.mode) !== event.mode) {
+          // Forbidden by the local policy: refused at once, the customer is never asked.
+          this.#session.decide(event.mode, false);
+          this.#pushChat({ from: 'system', key: 'system.policyDenied', params: { mode: event.mode } });
+          break;
+        }
         this.#view = { ...this.#view, pendingRequest: event.mode };
         this.#pushChat({ from: 'system', key: 'system.request', params: { mode: event.mode } });
         break;

@@ -58,7 +58,16 @@ export class TerminalPrompts {
 
   /** Starts following the session and the input. */
   start(): void {
-    this.#controller.onUpdate(() => this.#pump());
+    this.#controller.onUpdate((update) => {
+      if (update.type === 'chat' && update.entry.from === 'system' && update.entry.key === 'system.policyDenied') {
+        const mode = update.entry.params?.mode as Mode;
+        this.#out.say(`The technician asked to ${MODE_PHRASES[mode] ?? mode}; the local policy forbids it, so it was refused automatically.`);
+      }
+      if (update.type === 'chat' && update.entry.from === 'system' && update.entry.key === 'system.policyCapped') {
+        this.#out.say('The local policy allows at most view only: the session starts in view only.');
+      }
+      this.#pump();
+    });
     this.#input.onChange(() => this.#pump());
     this.#pump();
   }
@@ -75,13 +84,16 @@ export class TerminalPrompts {
 
   #consent(view: JoinView): void {
     const technician = view.technician;
-    const mode = view.requestedMode;
-    if (technician === undefined || mode === undefined) return;
+    const requested = view.requestedMode;
+    if (technician === undefined || requested === undefined) return;
+    const mode = view.maxMode ?? requested;
     if (!this.#askedConsent) {
       this.#askedConsent = true;
       this.#out.say('');
       this.#out.say(`Technician: ${technician.displayName || technician.username}${technician.team ? `, team ${technician.team}` : ''}, user "${technician.username}" (as vouched for by the relay)`);
-      this.#out.say(`Asks to:    ${MODE_PHRASES[mode]} (mode ${mode})`);
+      this.#out.say(`Asks to:    ${MODE_PHRASES[requested]} (mode ${requested})`);
+      for (const r of view.policy) this.#out.say(`Policy:     ${r.text}`);
+      if (mode !== requested) this.#out.say(`            So you can allow at most: ${MODE_PHRASES[mode]} (mode ${mode}).`);
       this.#out.say(`Check code: ${view.sas ?? '?'} (it must match the one the technician sees)`);
       this.#out.say(`You share:  name "${view.defaults.name}", customer number "${view.defaults.customerNumber}", case number "${view.defaults.caseNumber}"`);
       this.#out.say(consentQuestion(technician, mode));

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 
@@ -203,4 +204,95 @@ export interface AuditSession {
   startedAt: number | null;
   endedAt: number | null;
   endReason: string | null;
+}
+
+/** A local TCP server that accepts connections and never answers (a black hole), counting connections. */
+export class BlackHole {
+  readonly server: Server;
+  connections = 0;
+  port = 0;
+  readonly #sockets = new Set<Socket>();
+
+  constructor() {
+    this.server = createServer((socket) => {
+      this.connections++;
+      this.#sockets.add(socket);
+      socket.on('error', () => undefined);
+      socket.on('close', () => this.#sockets.delete(socket));
+    });
+  }
+
+  /** Listens on a free loopback port; resolves with the URL. */
+  async start(): Promise<string> {
+    await new Promise<void>((res) => this.server.listen(0, '127.0.0.1', () => res()));
+    this.port = (this.server.address() as AddressInfo).port;
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async close(): Promise<void> {
+    for (const s of this.#sockets) s.destroy();
+    await new Promise<void>((res) => this.server.close(() => res()));
+  }
+}
+
+/** A loopback port nothing listens on (connections are refused). */
+export async function closedPortUrl(): Promise<string> {
+  const server = createServer();
+  await new Promise<void>((res) => server.listen(0, '127.0.0.1', () => res()));
+  const port = (server.address() as AddressInfo).port;
+  await new Promise<void>((res) => server.close(() => res()));
+  return `http://127.0.0.1:${port}`;
+}
+
+/** Paths and environment for an agent with its own state folder and no policy unless written. */
+export class AgentHome {
+  readonly dir: string;
+
+  constructor() {
+    this.dir = mkdtempSync(join(tmpdir(), 'tandem-home-'));
+  }
+
+  /** The environment: state under the folder, policy files only where written. */
+  env(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+    return {
+      XDG_STATE_HOME: join(this.dir, 'state'),
+      TANDEM_POLICY_SYSTEM: join(this.dir, 'system-policy.json'),
+      TANDEM_POLICY_USER: join(this.dir, 'user-policy.json'),
+      ...extra,
+    };
+  }
+
+  /** Writes the user policy file. */
+  userPolicy(policy: object): void {
+    writeFileSync(join(this.dir, 'user-policy.json'), JSON.stringify({ version: 1, ...policy }));
+  }
+
+  /** Writes a file in the folder and returns its path. */
+  file(name: string, content: string): string {
+    const path = join(this.dir, name);
+    writeFileSync(path, content, { mode: 0o600 });
+    return path;
+  }
+
+  remove(): void {
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/** Starts `tandem invite ... --no-browser` in `home` (files written in its folder). */
+export function invite(fixture: RelayFixture, home: AgentHome, args: string[], env: NodeJS.ProcessEnv = {}): Proc {
+  const p = new Proc('invite', process.execPath, [AGENT_BIN, 'invite', '--no-browser', ...args], home.env(env));
+  return fixture.track(p);
+}
+
+/** Starts `tandem tech invitation FILE_OR_LINK`. */
+export function techInvitation(fixture: RelayFixture, invitation: string, user: string, pwFile: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Proc {
+  return fixture.track(new Proc(`tech-inv ${user}`, process.execPath, [AGENT_BIN, 'tech', 'invitation', invitation, '--user', user, '--password-file', pwFile, ...extra], env));
+}
+
+/** Runs a `tandem` command to its end in `home`; resolves with its process. */
+export async function agentRun(home: AgentHome, args: string[]): Promise<Proc> {
+  const p = new Proc('agent', process.execPath, [AGENT_BIN, ...args], home.env());
+  await p.exitCode();
+  return p;
 }

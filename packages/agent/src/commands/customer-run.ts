@@ -1,0 +1,165 @@
+/**
+ * One customer session from the agent's side, as `tandem join` and
+ * `tandem invite` both run it: the join controller, the screen engine, the
+ * consent page or the terminal prompts, and the stdout lines. The same
+ * consent flow for a session code and an invitation (issue 4, point 6).
+ */
+import type { CustomerEvent, CustomerSession, TandemError } from '@tandem/protocol';
+import { openBrowser } from '../browser-open.js';
+import { ConsentServer, pageFiles, type ServerEvent } from '../consent-server.js';
+import type { EventLog } from '../event-log.js';
+import { JoinController, type ConsentPolicy } from '../join-controller.js';
+import type { LineInput } from '../line-input.js';
+import type { LineOutput } from '../output.js';
+import { agentPageDir, i18nextBrowserModule } from '../paths.js';
+import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
+import { TerminalPrompts } from '../terminal-prompts.js';
+import type { CommandContext } from './context.js';
+import { pageAction } from './page-actions.js';
+
+/** How long the page gets to show the final state before the agent goes on, ms. */
+const FINAL_STATE_GRACE_MS = 1500;
+
+/** Options of {@link runCustomerSession}. */
+export interface CustomerRunOptions {
+  /** A session not started yet. */
+  session: CustomerSession;
+  relayUrl: string;
+  /** The precise cause of a connection failure the session reports in general terms. */
+  connectError: () => TandemError | undefined;
+  screen: ScreenArgs;
+  defaults: { name: string; customerNumber?: string; caseNumber?: string; eventLog: boolean };
+  /** False: consent on the terminal. */
+  browser: boolean;
+  policy: ConsentPolicy;
+  eventLog: EventLog;
+  /** The terminal input, made on first use (invite keeps one across attempts). */
+  input: () => LineInput;
+  /** Open the page only once the handshake succeeded (an invitation's wrong password opens nothing). */
+  pageOnJoined?: boolean;
+  /** Registers what ends the session on SIGINT/SIGTERM. */
+  onStop: (end: () => void) => void;
+  /** Hears every session event before it is printed. */
+  onEvent?: (event: CustomerEvent) => void;
+  /** When it returns true for a failure, the failure is not printed (the caller reports it). */
+  quietFailure?: (error: TandemError) => boolean;
+}
+
+/** How the session finished. */
+export interface CustomerRunResult {
+  /** Process exit code: 0 ended, 1 failed. */
+  code: number;
+  failure?: TandemError;
+  /** True once the handshake succeeded (keys confirmed). */
+  joined: boolean;
+}
+
+/** Runs one customer session to its end. */
+export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandContext): Promise<CustomerRunResult> {
+  const out = ctx.out;
+  const { session } = opts;
+  const controller = new JoinController({
+    session,
+    relayUrl: opts.relayUrl,
+    eventLog: opts.eventLog,
+    policy: opts.policy,
+    defaults: opts.defaults,
+  });
+  // Before the session starts: a bad password file or listener stops here, and the first mode event is seen.
+  const screen = await setUpScreen({ args: opts.screen, session, controller, out, env: ctx.env });
+
+  let joined = false;
+  let server: ConsentServer | undefined;
+  let terminal = false;
+  const startTerminal = (): void => {
+    if (terminal) return;
+    terminal = true;
+    new TerminalPrompts(controller, opts.input(), out, { eventLog: opts.defaults.eventLog }).start();
+  };
+  const startPage = async (): Promise<void> => {
+    server = await ConsentServer.start({
+      files: pageFiles(agentPageDir(), i18nextBrowserModule()),
+      snapshot: (): ServerEvent[] => [
+        { event: 'reset', data: {} },
+        { event: 'state', data: controller.view },
+        ...controller.chat.map((entry) => ({ event: 'chat', data: entry })),
+      ],
+      action: (name, body) => pageAction(controller, name, body),
+    });
+    const page = server;
+    controller.onUpdate((update) => page.broadcast(update.type === 'view' ? { event: 'state', data: update.view } : { event: 'chat', data: update.entry }));
+    out.line(`page: ${page.url}`);
+    void openBrowser(page.url, ctx.env.BROWSER).then((result) => {
+      if (result.ok || session.finished) return;
+      out.say(`Could not open a browser (${result.reason}); answer on this terminal instead, or open ${page.url}`);
+      startTerminal();
+    });
+  };
+  let pageStarting: Promise<void> | undefined;
+
+  const finished = new Promise<CustomerRunResult>((resolve) => {
+    session.onEvent((event) => {
+      opts.onEvent?.(event);
+      printEvent(out, event);
+      if (event.type === 'joined') {
+        joined = true;
+        if (opts.browser && opts.pageOnJoined === true) pageStarting = startPage().catch((err: unknown) => {
+          out.say(`Could not start the consent page (${String(err)}); answer on this terminal instead.`);
+          startTerminal();
+        });
+      }
+      if (event.type === 'failed') {
+        const precise = opts.connectError();
+        const error = event.error.code === 'TANDEM_ERR_RELAY_UNREACHABLE' && precise ? precise : event.error;
+        if (opts.quietFailure?.(error) !== true) out.error(error);
+        resolve({ code: 1, failure: error, joined });
+      } else if (event.type === 'ended') {
+        resolve({ code: 0, joined });
+      }
+    });
+  });
+
+  if (!opts.browser) startTerminal();
+  else if (opts.pageOnJoined !== true) await startPage();
+  // Ends on purpose (customer-ended); `finished` then resolves.
+  opts.onStop(() => void controller.end());
+  session.start();
+
+  const result = await finished;
+  await screen.close();
+  if (pageStarting !== undefined) await pageStarting;
+  const page = server as ConsentServer | undefined;
+  if (page !== undefined) {
+    if (page.connectedPages > 0) await new Promise((resolve) => setTimeout(resolve, FINAL_STATE_GRACE_MS));
+    await page.close();
+  }
+  await opts.eventLog.flush();
+  return result;
+}
+
+/** The stdout line(s) for one customer event. */
+function printEvent(out: LineOutput, event: CustomerEvent): void {
+  switch (event.type) {
+    case 'joined':
+      out.event('joined');
+      out.event('sas', event.sas);
+      return;
+    case 'mode':
+      out.event('mode', event.mode);
+      return;
+    case 'mode-request':
+      out.event('mode-request', event.mode);
+      return;
+    case 'chat':
+      out.line(`chat: ${event.text}`);
+      return;
+    case 'ended':
+      out.event('ended', event.reason);
+      return;
+    case 'consent-needed':
+    case 'failed':
+    case 'rfb':
+      // Consent is asked by the page or the terminal; failures go to stderr; screen bytes are the engine's.
+      return;
+  }
+}
