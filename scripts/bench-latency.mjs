@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
+import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { TechnicianSession } from '@tandem/protocol';
 import { RfbClient, createRelaySocketFactory, login, nodeAeadProvider } from '@tandem/agent';

@@ -175,7 +175,7 @@ async function main() {
       proc.kill();
       await sleep(500);
     }
-    const text = report(results, workloads, x11vncArgs);
+    const text = report(results, workloads);
     section(text);
     console.log(text);
   } finally {
@@ -184,7 +184,7 @@ async function main() {
   }
 }
 
-function report(results, workloads, x11vncArgs) {
+function report(results, workloads) {
   const f = (x, d = 1) => (Number.isFinite(x) ? x.toFixed(d) : 'n/a');
   const lines = [
     '## Screen engine against x11vnc',
