@@ -2,6 +2,8 @@
 // then the mode, step-up prompts, chat and the end button. State arrives as
 // Server-Sent Events from the agent; actions are POSTed as JSON. No
 // framework: the page is small and must load from the agent alone.
+// Served by `tandem invite`, it first shows the open invitations (events
+// `invitation` and `invitations`) until a technician passes the handshake.
 import { browserLanguage, initI18n, LANGUAGES } from './i18n.js';
 
 const MODES = ['chat', 'view', 'control'];
@@ -13,6 +15,11 @@ let view = { status: 'connecting', defaults: { name: '', customerNumber: '', cas
 let chat = [];
 let formFilled = false;
 let events;
+// `tandem invite` only: this invitation's phase, the rows, and the agent's clock minus the browser's.
+let self = null;
+let rows = [];
+let clockOffset = 0;
+let sessionSeen = false;
 
 const t = (key, params) => i18n.t(key, params);
 
@@ -43,6 +50,11 @@ function renderChat() {
 
 function renderStatus() {
   const status = byTestId('status');
+  if (self && !sessionSeen) {
+    status.dataset.state = `invitation-${self.phase}`;
+    status.textContent = t(`invitations.status.${self.phase}`, { id: self.id, relay: self.relay ?? '' });
+    return;
+  }
   status.dataset.state = view.status;
   const params = {};
   if (view.status === 'ended') params.reason = t(`reasons.${view.endReason}`);
@@ -130,7 +142,109 @@ function renderSession() {
   for (const id of ['chat-input', 'chat-send', 'end-session']) byTestId(id).disabled = !active;
 }
 
+/** Time left in words: "1 h 5 min", "4 min 10 s"; "1時間5分", "4分10秒". */
+function leftText(ms) {
+  const seconds = Math.max(0, Math.floor(ms / 1000));
+  const ja = i18n.language === 'ja';
+  const units = ja ? [[86400, '日'], [3600, '時間'], [60, '分'], [1, '秒']] : [[86400, ' d'], [3600, ' h'], [60, ' min'], [1, ' s']];
+  const parts = [];
+  let rest = seconds;
+  for (const [size, name] of units) {
+    const n = Math.floor(rest / size);
+    rest -= n * size;
+    if (n > 0 || (parts.length === 0 && size === 1)) parts.push(`${n}${name}`);
+    // Two units are enough to read at a glance.
+    if (parts.length === 2) break;
+  }
+  return parts.join(ja ? '' : ' ');
+}
+
+function localTime(ms) {
+  return new Intl.DateTimeFormat(i18n.language, { dateStyle: 'medium', timeStyle: 'medium' }).format(new Date(ms));
+}
+
+function fact(list, label, value, attr) {
+  const dt = document.createElement('dt');
+  dt.textContent = label;
+  const dd = document.createElement('dd');
+  dd.textContent = value;
+  if (attr) dd.dataset.field = attr;
+  list.append(dt, dd);
+  return dd;
+}
+
+function expiryText(row) {
+  const left = row.expiresAt - (Date.now() + clockOffset);
+  const live = row.state === 'open' || row.state === 'held';
+  return live && left > 0 ? `${localTime(row.expiresAt)} (${t('invitations.left', { time: leftText(left) })})` : localTime(row.expiresAt);
+}
+
+function holderText(row) {
+  if (row.state === 'held') return t('invitations.heldOn', { relay: row.holder.relay, pid: row.holder.pid });
+  if (row.state !== 'open') return t('invitations.finished');
+  return row.holder ? t('invitations.connecting', { pid: row.holder.pid }) : t('invitations.notHeld');
+}
+
+function renderInvitations() {
+  const show = Boolean(self) && !sessionSeen;
+  $('#invitations').hidden = !show;
+  if (!show) return;
+  const list = byTestId('invitations');
+  byTestId('no-invitations').hidden = rows.length > 0;
+  list.replaceChildren(...rows.map((row) => {
+    const li = document.createElement('li');
+    li.dataset.invitationId = row.id;
+    li.dataset.state = row.state;
+    const head = document.createElement('div');
+    head.className = 'head';
+    head.append(row.customerName);
+    const id = document.createElement('code');
+    id.textContent = row.id;
+    head.append(id);
+    const badges = [t(`invitations.states.${row.state}`) + (row.reason ? ` · ${t(`invitations.reasons.${row.reason}`)}` : '')];
+    if (row.current) badges.push(t('invitations.thisOne'));
+    if (row.passwordProtected) badges.push(t('invitations.password'));
+    for (const text of badges) {
+      const badge = document.createElement('span');
+      badge.className = 'badge';
+      badge.textContent = text;
+      head.append(badge);
+    }
+    const facts = document.createElement('dl');
+    facts.className = 'facts';
+    const live = row.state === 'open' || row.state === 'held';
+    fact(facts, t(live ? 'invitations.expires' : 'invitations.expired'), expiryText(row), 'expires');
+    fact(facts, t('invitations.relays'), row.relays.join(', '), 'relays');
+    fact(facts, t('invitations.holder'), holderText(row), 'holder');
+    fact(facts, t('invitations.wrong'), t('invitations.wrongCount', { count: row.wrongAttempts, max: row.maxWrong }), 'wrong');
+    li.append(head, facts);
+    if (live) {
+      const button = document.createElement('button');
+      button.type = 'button';
+      button.className = 'danger';
+      button.dataset.testid = 'expire-invitation';
+      button.textContent = t('invitations.expire');
+      button.addEventListener('click', () => {
+        button.disabled = true;
+        void post('expire-invitation', { id: row.id });
+      });
+      li.append(button);
+    }
+    return li;
+  }));
+}
+
+/** Once a second: the time left in each row (nothing else changes between events). */
+function tick() {
+  if (!self || sessionSeen) return;
+  for (const row of rows) {
+    const el = document.querySelector(`[data-invitation-id="${row.id}"] [data-field="expires"]`);
+    if (el) el.textContent = expiryText(row);
+  }
+}
+
 function render() {
+  renderInvitations();
   renderStatus();
   renderWho();
   renderPolicy();
@@ -172,8 +286,21 @@ function connect() {
   events.addEventListener('reset', () => {
     chat = [];
   });
+  events.addEventListener('invitation', (e) => {
+    self = JSON.parse(e.data);
+    render();
+    // The agent exits soon after; stop reconnecting to it.
+    if (!sessionSeen && (self.phase === 'expired' || self.phase === 'stopped')) events.close();
+  });
+  events.addEventListener('invitations', (e) => {
+    const data = JSON.parse(e.data);
+    clockOffset = data.now - Date.now();
+    rows = data.rows;
+    renderInvitations();
+  });
   events.addEventListener('state', (e) => {
     view = JSON.parse(e.data);
+    sessionSeen = true;
     render();
     // The agent exits soon after the end; stop reconnecting to it.
     if (view.status === 'ended' || view.status === 'failed') events.close();
@@ -228,3 +355,4 @@ translateStatic();
 wire();
 render();
 connect();
+setInterval(tick, 1000);

@@ -56,6 +56,8 @@ export interface InvitationRecord {
   used: boolean;
   /** The `tandem invite` process holding it, while it runs. */
   holderPid?: number;
+  /** The relay the holder holds the ticket on right now (absent while it connects or retries). */
+  heldOn?: string;
   /** Where the invitation file was written. */
   file?: string;
 }
@@ -85,6 +87,39 @@ export function recordStatus(rec: InvitationRecord, now: number): InvitationStat
   if (rec.expired) return 'expired';
   if (now >= rec.start + rec.lifetimeSeconds * 1000) return 'lapsed';
   return 'open';
+}
+
+/** True when a process with this id runs (signal 0 only checks). */
+export function holderAlive(pid: number | undefined): boolean {
+  if (pid === undefined) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else; ESRCH: gone.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** What {@link expireInvitation} did: expired it now, found it expired already, or found it used. */
+export type ExpireOutcome = 'expired' | 'already-expired' | 'used';
+
+/**
+ * Expires one invitation at once (`tandem expire ID`, the page's "Expire
+ * now"): marks the record; the `tandem invite` holding it notices within a
+ * second and releases the ticket. A used invitation is left as it is.
+ */
+export function expireInvitation(store: InvitationStore, id: string): ExpireOutcome {
+  let outcome: ExpireOutcome = 'expired';
+  store.update(id, (r) => {
+    if (r.used) outcome = 'used';
+    else if (r.expired) outcome = 'already-expired';
+    else {
+      r.expired = true;
+      r.expiredReason ??= 'expired-by-customer';
+    }
+  });
+  return outcome;
 }
 
 /** The record for a new invitation. */
@@ -136,7 +171,8 @@ function parseRecord(text: string, path: string): InvitationRecord {
     typeof r === 'object' && r !== null && r.version === 1 && typeof r.id === 'string' && ID_RE.test(r.id) &&
     typeof r.ticket === 'string' && typeof r.customerName === 'string' && typeof r.passwordProtected === 'boolean' &&
     Number.isInteger(r.start) && Number.isInteger(r.lifetimeSeconds) && Array.isArray(r.relays) &&
-    Number.isInteger(r.wrongAttempts) && Number.isInteger(r.maxWrong) && typeof r.expired === 'boolean' && typeof r.used === 'boolean';
+    Number.isInteger(r.wrongAttempts) && Number.isInteger(r.maxWrong) && typeof r.expired === 'boolean' && typeof r.used === 'boolean' &&
+    (r.holderPid === undefined || Number.isInteger(r.holderPid)) && (r.heldOn === undefined || typeof r.heldOn === 'string');
   if (!ok) throw new TandemError('TANDEM_ERR_BAD_INPUT', `invitation record ${path}: missing or malformed fields (damaged?)`);
   return r as InvitationRecord;
 }

@@ -37,12 +37,25 @@ export interface CustomerRunOptions {
   input: () => LineInput;
   /** Open the page only once the handshake succeeded (an invitation's wrong password opens nothing). */
   pageOnJoined?: boolean;
+  /** With `browser`: show the session on this page, from the handshake on, instead of starting one. */
+  sharedPage?: SharedPage;
   /** Registers what ends the session on SIGINT/SIGTERM. */
   onStop: (end: () => void) => void;
   /** Hears every session event before it is printed. */
   onEvent?: (event: CustomerEvent) => void;
   /** When it returns true for a failure, the failure is not printed (the caller reports it). */
   quietFailure?: (error: TandemError) => boolean;
+}
+
+/**
+ * A page the caller already serves (`tandem invite`): once the handshake
+ * succeeded the session's consent view goes there instead of a page of its own.
+ */
+export interface SharedPage {
+  /** Shows the controller's view and takes its actions; returns what stops the live updates. */
+  show(controller: JoinController): () => void;
+  /** Resolves false when the browser could not be opened (the terminal answers instead). */
+  opened: Promise<boolean>;
 }
 
 /** How the session finished. */
@@ -96,6 +109,13 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
     });
   };
   let pageStarting: Promise<void> | undefined;
+  let hideShared: (() => void) | undefined;
+  const showShared = (shared: SharedPage): void => {
+    hideShared = shared.show(controller);
+    void shared.opened.then((ok) => {
+      if (!ok && !session.finished) startTerminal();
+    });
+  };
 
   const finished = new Promise<CustomerRunResult>((resolve) => {
     session.onEvent((event) => {
@@ -103,7 +123,8 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
       printEvent(out, event);
       if (event.type === 'joined') {
         joined = true;
-        if (opts.browser && opts.pageOnJoined === true) pageStarting = startPage().catch((err: unknown) => {
+        if (opts.browser && opts.sharedPage !== undefined) showShared(opts.sharedPage);
+        else if (opts.browser && opts.pageOnJoined === true) pageStarting = startPage().catch((err: unknown) => {
           out.say(`Could not start the consent page (${String(err)}); answer on this terminal instead.`);
           startTerminal();
         });
@@ -120,13 +141,14 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   });
 
   if (!opts.browser) startTerminal();
-  else if (opts.pageOnJoined !== true) await startPage();
+  else if (opts.pageOnJoined !== true && opts.sharedPage === undefined) await startPage();
   // Ends on purpose (customer-ended); `finished` then resolves.
   opts.onStop(() => void controller.end());
   session.start();
 
   const result = await finished;
   await screen.close();
+  hideShared?.();
   if (pageStarting !== undefined) await pageStarting;
   const page = server as ConsentServer | undefined;
   if (page !== undefined) {

@@ -7,25 +7,16 @@
  */
 import { clockFromEnv, localIsoTime } from '../clock.js';
 import type { ExpireArgs } from '../invite-args.js';
-import { InvitationStore, recordExpiresAt, recordStatus, type InvitationRecord } from '../invitation-store.js';
+import { InvitationStore, expireInvitation, holderAlive, recordExpiresAt, recordStatus, type InvitationRecord } from '../invitation-store.js';
 import type { CommandContext } from './context.js';
-
-/** True when a process with this id runs (signal 0 only checks). */
-function alive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else; ESRCH: gone.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 /** The status column: open (held or not), expired (why), lapsed, used. */
 function statusText(rec: InvitationRecord, now: number): string {
   const status = recordStatus(rec, now);
-  if (status === 'open') return alive(rec.holderPid) ? `open (held by tandem invite, pid ${rec.holderPid})` : 'open (not held: no tandem invite runs for it)';
+  if (status === 'open') {
+    if (!holderAlive(rec.holderPid)) return 'open (not held: no tandem invite runs for it)';
+    return rec.heldOn !== undefined ? `open (held by tandem invite, pid ${rec.holderPid}, on ${rec.heldOn})` : `open (held by tandem invite, pid ${rec.holderPid}, connecting)`;
+  }
   if (status === 'expired') return rec.expiredReason === 'too-many-wrong-passwords' ? `expired (${rec.wrongAttempts} wrong passwords)` : 'expired (by you)';
   return status;
 }
@@ -58,14 +49,10 @@ export function runExpire(args: ExpireArgs, ctx: CommandContext): number {
     return 0;
   }
   for (const rec of targets) {
-    if (rec.used) {
+    if (expireInvitation(store, rec.id) === 'used') {
       out.say(`Invitation ${rec.id} was already used; nothing to expire.`);
       continue;
     }
-    store.update(rec.id, (r) => {
-      r.expired = true;
-      r.expiredReason ??= 'expired-by-customer';
-    });
     out.line(`expired: ${rec.id}`);
   }
   return 0;

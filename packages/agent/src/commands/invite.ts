@@ -10,6 +10,8 @@
  * limit the invitation expires. One session per invitation: once the
  * handshake succeeded the ticket is released and the command exits when the
  * session ends. `tandem expire ID` (or Ctrl+C) is noticed within a second.
+ * Without --no-browser the local page is served from the start
+ * (invitation-page.ts): the open invitations, then this session's consent.
  */
 import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
@@ -23,6 +25,7 @@ import {
   type InvitationAttempt,
   type InvitationHolder,
 } from '@tandem/protocol';
+import { openBrowser } from '../browser-open.js';
 import { clockFromEnv, localIsoTime } from '../clock.js';
 import { EventLog } from '../event-log.js';
 import type { InviteArgs } from '../invite-args.js';
@@ -36,13 +39,16 @@ import { allRelaysFailed, writeDiagnosticReport } from '../relay-failover.js';
 import { createRelaySocketFactory } from '../relay-socket.js';
 import { TicketKeeper } from '../ticket-keeper.js';
 import type { CommandContext } from './context.js';
-import { runCustomerSession } from './customer-run.js';
+import { runCustomerSession, type SharedPage } from './customer-run.js';
+import { InvitationPage, type InvitationPhase } from './invitation-page.js';
 import { readPasswordFile } from './tech-session.js';
 
 /** How often the record is looked at for `tandem expire`, ms (the issue asks for within a second). */
 const RECORD_POLL_MS = 250;
 /** How long a lapsed invitation is still held so attempts get a clear decline, ms. */
 const LAPSED_GRACE_MS = 10 * 60_000;
+/** How long the page gets to show the final state before the agent exits, ms. */
+const FINAL_STATE_GRACE_MS = 1500;
 
 /** Runs `tandem invite`; resolves with the process exit code. */
 export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<number> {
@@ -77,6 +83,8 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
 
   const eventLog = new EventLog({ warn: (message) => out.say(message) });
   if (args.eventLog) eventLog.enable();
+  const shown = args.browser ? await startInvitationPage(store, inv.id, clock, ctx) : undefined;
+  const page = shown?.page;
 
   return new Promise<number>((resolveExit) => {
     let finished = false;
@@ -85,7 +93,19 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
     let stopCurrent: (() => void) | undefined;
     let lapsedShown = false;
 
-    const finish = (code: number): void => {
+    /** Notes in the record where the ticket is held now (for `tandem invitations` and the page). */
+    const noteHeld = (relay: string | undefined): void => {
+      try {
+        store.update(inv.id, (r) => {
+          if (relay === undefined) delete r.heldOn;
+          else r.heldOn = relay;
+        });
+      } catch {
+        // The record is gone (removed by hand): the poll below treats it as withdrawn.
+      }
+    };
+
+    const finish = (code: number, phase?: InvitationPhase): void => {
       if (finished) return;
       finished = true;
       clearInterval(poll);
@@ -93,12 +113,17 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
       try {
         store.update(inv.id, (r) => {
           delete r.holderPid;
+          delete r.heldOn;
         });
       } catch {
         // The record is gone (removed by hand): nothing to update.
       }
       input?.close();
-      void eventLog.flush().then(() => resolveExit(code));
+      if (phase !== undefined) page?.setPhase(phase);
+      else page?.refresh();
+      void closePage(page)
+        .then(() => eventLog.flush())
+        .then(() => resolveExit(code));
     };
 
     const expireNow = (why: 'expired-by-customer' | 'too-many-wrong-passwords'): void => {
@@ -127,7 +152,7 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
         current?.fail(new TandemError('TANDEM_ERR_INVITATION_EXPIRED', 'The customer expired the invitation.'));
         out.event('invitation-expired');
         out.say(`Invitation ${inv.id} was expired: no longer holding it; every copy of it now fails.`);
-        finish(0);
+        finish(0, 'expired');
         return;
       }
       const now = clock();
@@ -136,10 +161,11 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
         lapsedShown = true;
         out.event('invitation-lapsed');
         out.say(`Invitation ${inv.id} lapsed at ${localIsoTime(expiresAt)} (this computer's clock): attempts are declined from now on.`);
+        page?.setPhase('lapsed');
       }
       if (now >= expiresAt + LAPSED_GRACE_MS && current === undefined) {
         eventLog.invitationExpired(inv.id, 'lapsed');
-        finish(0);
+        finish(0, 'lapsed');
       }
     };
 
@@ -192,11 +218,12 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
           connectError: () => sockets.connectError(),
           screen: args,
           defaults: { name: inv.customerName, eventLog: args.eventLog, ...(attempt.caseNumber !== undefined ? { caseNumber: attempt.caseNumber } : {}) },
-          browser: args.browser,
+          // The page failed to start: the terminal asks instead.
+          browser: shown !== undefined,
+          ...(shown !== undefined ? { sharedPage: shown.shared } : {}),
           policy,
           eventLog,
           input: getInput,
-          pageOnJoined: true,
           onStop: (end) => {
             stopCurrent = end;
           },
@@ -234,7 +261,7 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
           eventLog.invitationExpired(inv.id, 'too-many-wrong-passwords');
           out.event('invitation-expired');
           out.error(new TandemError('TANDEM_ERR_INVITATION_EXPIRED', `invitation ${inv.id} expired after ${updated.wrongAttempts} wrong passwords; make a new one`));
-          finish(1);
+          finish(1, 'expired');
         }
         return;
       }
@@ -247,12 +274,20 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
       relays: inv.relays,
       timeoutMs: args.relayTimeoutMs,
       onHolding: (relay) => {
+        noteHeld(relay);
+        page?.setPhase(lapsedShown ? 'lapsed' : 'holding', relay);
         out.event('holding', relay);
         out.say(`Waiting for the technician on ${relay}.`);
       },
-      onDropped: (relay, error) => out.say(`The connection to ${relay} dropped (${error.code} ${error.message}); trying the next relay.`),
+      onDropped: (relay, error) => {
+        noteHeld(undefined);
+        if (!lapsedShown) page?.setPhase('connecting');
+        out.say(`The connection to ${relay} dropped (${error.code} ${error.message}); trying the next relay.`);
+      },
       onAttempt,
       onAllFailed: (failures, retryInMs) => {
+        noteHeld(undefined);
+        if (!lapsedShown) page?.setPhase('retrying');
         const error = allRelaysFailed(failures, `invitation ${inv.id}`);
         out.error(error);
         try {
@@ -277,10 +312,38 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
       current?.fail(new TandemError('TANDEM_ERR_INVITATION_EXPIRED', 'The customer stopped the invitation.'));
       expireNow('expired-by-customer');
       out.say(`Stopped: invitation ${inv.id} is expired.`);
-      finish(0);
+      finish(0, 'stopped');
     });
     keeper.start();
   });
+}
+
+/**
+ * Serves the local page from the start and opens it ($BROWSER or xdg-open).
+ * Undefined when it cannot be served: consent is then asked on the terminal.
+ */
+async function startInvitationPage(store: InvitationStore, id: string, clock: () => number, ctx: CommandContext): Promise<{ page: InvitationPage; shared: SharedPage } | undefined> {
+  const out = ctx.out;
+  let page: InvitationPage;
+  try {
+    page = await InvitationPage.start({ store, id, clock, onBadRecord: (error) => out.error(error) });
+  } catch (err) {
+    out.say(`Could not start the local page (${String(err)}); answer on this terminal instead.`);
+    return undefined;
+  }
+  out.line(`page: ${page.url}`);
+  const opened = openBrowser(page.url, ctx.env.BROWSER).then((result) => {
+    if (!result.ok) out.say(`Could not open a browser (${result.reason}); answer on this terminal instead, or open ${page.url}`);
+    return result.ok;
+  });
+  return { page, shared: { show: (controller) => page.show(controller), opened } };
+}
+
+/** Gives a connected page time to show the final state, then closes it. */
+async function closePage(page: InvitationPage | undefined): Promise<void> {
+  if (page === undefined) return;
+  if (page.connectedPages > 0) await new Promise((resolve) => setTimeout(resolve, FINAL_STATE_GRACE_MS));
+  await page.close();
 }
 
 /** The OS user name, or a neutral word when there is none. */
