@@ -177,7 +177,7 @@ export class X11Desktop implements DesktopSource {
     if (this.#passWanted && !this.#closed) this.#schedulePass();
   }
 
-  /** Reads `r` from the screen into the framebuffer; returns the 32x32 tiles that differed. */
+  /** Reads `r` from the screen into the framebuffer; returns the areas (runs of 32x32 tiles) that differed. */
   async #readRect(r: Rect, all: boolean): Promise<Rect[]> {
     if (r.w <= 0 || r.h <= 0) return [];
     const X = this.#X;
@@ -191,29 +191,7 @@ export class X11Desktop implements DesktopSource {
     }
     const fb = this.#fb;
     if (r.x + r.w > fb.width || r.y + r.h > fb.height) return []; // the screen shrank meanwhile
-    const srcStride = r.w * 4;
-    const changed: Rect[] = [];
-    const tx0 = Math.floor(r.x / TILE), tx1 = Math.ceil((r.x + r.w) / TILE);
-    const ty0 = Math.floor(r.y / TILE), ty1 = Math.ceil((r.y + r.h) / TILE);
-    for (let ty = ty0; ty < ty1; ty++) {
-      const y0 = Math.max(r.y, ty * TILE), y1 = Math.min(r.y + r.h, (ty + 1) * TILE);
-      for (let tx = tx0; tx < tx1; tx++) {
-        const x0 = Math.max(r.x, tx * TILE), x1 = Math.min(r.x + r.w, (tx + 1) * TILE);
-        const bytes = (x1 - x0) * 4;
-        let differs = all;
-        for (let y = y0; y < y1 && !differs; y++) {
-          const s = (y - r.y) * srcStride + (x0 - r.x) * 4, d = y * fb.stride + x0 * 4;
-          if (Buffer.compare(data.subarray(s, s + bytes), fb.data.subarray(d, d + bytes)) !== 0) differs = true;
-        }
-        if (!differs) continue;
-        for (let y = y0; y < y1; y++) {
-          const s = (y - r.y) * srcStride + (x0 - r.x) * 4;
-          fb.data.set(data.subarray(s, s + bytes), y * fb.stride + x0 * 4);
-        }
-        changed.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
-      }
-    }
-    return changed;
+    return diffInto(fb, r, data, all);
   }
 
   async #refreshCursor(): Promise<void> {
@@ -298,4 +276,57 @@ function bounds(rects: readonly Rect[]): Rect {
 function clip(r: Rect, fb: Framebuffer): Rect {
   const x0 = Math.max(0, r.x), y0 = Math.max(0, r.y);
   return { x: x0, y: y0, w: Math.max(0, Math.min(fb.width, r.x + r.w) - x0), h: Math.max(0, Math.min(fb.height, r.y + r.h) - y0) };
+}
+
+/**
+ * Copies the tiles of `r` (TILE x TILE, on the screen's tile grid) that differ
+ * between `captured` (r.w * 4 bytes per row) and `fb` into `fb`, and returns
+ * them, runs of neighbouring tiles in a band merged. Compares whole rows first,
+ * so unchanged rows cost one memcmp; compares and copies go through
+ * Buffer.compare / Buffer.copy with offsets (no per-row views).
+ */
+function diffInto(fb: Framebuffer, r: Rect, captured: Uint8Array, all: boolean): Rect[] {
+  const src = Buffer.from(captured.buffer, captured.byteOffset, captured.byteLength);
+  const dst = Buffer.from(fb.data.buffer, fb.data.byteOffset, fb.data.byteLength);
+  const srcStride = r.w * 4;
+  const changed: Rect[] = [];
+  // A short image (the screen changed under the request) is not used; the next damage reads again.
+  if (captured.length < srcStride * r.h) return changed;
+  const tx0 = Math.floor(r.x / TILE), tx1 = Math.ceil((r.x + r.w) / TILE);
+  const ty0 = Math.floor(r.y / TILE), ty1 = Math.ceil((r.y + r.h) / TILE);
+  const cols = tx1 - tx0;
+  const dirty = new Uint8Array(cols);
+  const left = (k: number): number => Math.max(r.x, (tx0 + k) * TILE);
+  const right = (k: number): number => Math.min(r.x + r.w, (tx0 + k + 1) * TILE);
+  for (let ty = ty0; ty < ty1; ty++) {
+    const y0 = Math.max(r.y, ty * TILE), y1 = Math.min(r.y + r.h, (ty + 1) * TILE);
+    dirty.fill(all ? 1 : 0);
+    let found = all ? cols : 0;
+    for (let y = y0; y < y1 && found < cols; y++) {
+      const s = (y - r.y) * srcStride, d = y * fb.stride + r.x * 4;
+      if (src.compare(dst, d, d + srcStride, s, s + srcStride) === 0) continue;
+      for (let k = 0; k < cols; k++) {
+        if (dirty[k]) continue;
+        const x0 = left(k), bytes = (right(k) - x0) * 4;
+        const so = s + (x0 - r.x) * 4, dof = y * fb.stride + x0 * 4;
+        if (src.compare(dst, dof, dof + bytes, so, so + bytes) !== 0) {
+          dirty[k] = 1;
+          found++;
+        }
+      }
+    }
+    if (found === 0) continue;
+    for (let k = 0; k < cols;) {
+      if (!dirty[k]) { k++; continue; }
+      const start = k;
+      while (k < cols && dirty[k]) k++;
+      const x0 = left(start), x1 = right(k - 1);
+      for (let y = y0; y < y1; y++) {
+        const so = (y - r.y) * srcStride + (x0 - r.x) * 4;
+        src.copy(dst, y * fb.stride + x0 * 4, so, so + (x1 - x0) * 4);
+      }
+      changed.push({ x: x0, y: y0, w: x1 - x0, h: y1 - y0 });
+    }
+  }
+  return changed;
 }

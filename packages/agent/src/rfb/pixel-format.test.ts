@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { compactPixelOffset, decodePixelFormat, encodePixelFormat, NATIVE_FORMAT, translateRect, type Framebuffer, type PixelFormat } from './pixel-format.js';
+import { compactPixelOffset, convertPixel, decodePixelFormat, encodePixelFormat, NATIVE_FORMAT, pixelConverter, translateRect, type Framebuffer, type PixelFormat } from './pixel-format.js';
 
 const fb: Framebuffer = { width: 2, height: 1, stride: 8, data: Uint8Array.of(0x30, 0x20, 0x10, 0, 0xff, 0xff, 0xff, 0) }; // #102030, #ffffff
 
@@ -25,5 +25,22 @@ describe('pixel formats', () => {
     expect(compactPixelOffset(NATIVE_FORMAT)).toBe(0);
     expect(compactPixelOffset({ ...NATIVE_FORMAT, redShift: 24, greenShift: 16, blueShift: 8 })).toBe(1);
     expect(compactPixelOffset({ ...NATIVE_FORMAT, depth: 32 })).toBe(-1);
+  });
+});
+
+describe('pixelConverter', () => {
+  it('agrees with convertPixel for common and odd formats', () => {
+    const formats: PixelFormat[] = [
+      NATIVE_FORMAT,
+      { ...NATIVE_FORMAT, redShift: 0, greenShift: 8, blueShift: 16 },
+      { ...NATIVE_FORMAT, redShift: 24, greenShift: 16, blueShift: 8 },
+      { bitsPerPixel: 16, depth: 16, bigEndian: false, trueColour: true, redMax: 31, greenMax: 63, blueMax: 31, redShift: 11, greenShift: 5, blueShift: 0 },
+      { bitsPerPixel: 8, depth: 8, bigEndian: false, trueColour: true, redMax: 7, greenMax: 7, blueMax: 3, redShift: 0, greenShift: 3, blueShift: 6 },
+      { bitsPerPixel: 32, depth: 30, bigEndian: true, trueColour: true, redMax: 1023, greenMax: 1023, blueMax: 1023, redShift: 20, greenShift: 10, blueShift: 0 },
+    ];
+    for (const pf of formats) {
+      const conv = pixelConverter(pf);
+      for (const rgb of [0, 0xffffff, 0x102030, 0x80ff01, 0x7f807f, 0xabcdef]) expect(conv(rgb)).toBe(convertPixel(rgb, pf));
+    }
   });
 });

@@ -174,6 +174,43 @@ export function nativeAt(fb: Framebuffer, x: number, y: number): number {
   return ((d[p + 2] as number) << 16) | ((d[p + 1] as number) << 8) | (d[p] as number);
 }
 
+/** True on little-endian hosts, where a Uint32Array over native pixels reads 0xXXRRGGBB. */
+const HOST_LITTLE_ENDIAN = new Uint8Array(Uint32Array.of(1).buffer)[0] === 1;
+
+/**
+ * The framebuffer's pixels as 32-bit words (0xXXRRGGBB each), or null when
+ * the host is big-endian or the buffer is not 4-byte aligned; callers then
+ * read bytes. Index of (x, y) is `y * (stride / 4) + x`.
+ */
+export function nativeWords(fb: Framebuffer): Uint32Array | null {
+  const d = fb.data;
+  if (!HOST_LITTLE_ENDIAN || d.byteOffset % 4 !== 0 || fb.stride % 4 !== 0) return null;
+  return new Uint32Array(d.buffer, d.byteOffset, d.byteLength >> 2);
+}
+
+/** Scale of one 8-bit channel to `max` (2^n - 1) by truncation, as {@link convertPixel} does, as a shift. */
+function channelShift(max: number): number {
+  return Math.round(Math.log2(max + 1)) - 8;
+}
+
+/**
+ * A function from native colour (0xRRGGBB) to `pf`'s pixel value, equal to
+ * {@link convertPixel} but with the format's arithmetic resolved once: the
+ * per-pixel cost is a few shifts.
+ */
+export function pixelConverter(pf: PixelFormat): (rgb: number) => number {
+  if (pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255) {
+    if (pf.redShift === 16 && pf.greenShift === 8 && pf.blueShift === 0) return (rgb) => rgb;
+    const rs = pf.redShift, gs = pf.greenShift, bs = pf.blueShift;
+    return (rgb) => ((((rgb >>> 16) & 0xff) << rs) | (((rgb >>> 8) & 0xff) << gs) | ((rgb & 0xff) << bs)) >>> 0;
+  }
+  const rd = channelShift(pf.redMax), gd = channelShift(pf.greenMax), bd = channelShift(pf.blueMax);
+  const rs = pf.redShift, gs = pf.greenShift, bs = pf.blueShift;
+  // A channel wider than 8 bits scales up (shift left); narrower truncates (shift right).
+  const ch = (v: number, d: number): number => (d >= 0 ? v << d : v >>> -d);
+  return (rgb) => ((ch((rgb >>> 16) & 0xff, rd) << rs) | (ch((rgb >>> 8) & 0xff, gd) << gs) | (ch(rgb & 0xff, bd) << bs)) >>> 0;
+}
+
 /**
  * Copies `rect` of `fb` into the client's pixel format, rows packed with no
  * padding (the layout Raw, Zlib and Tight's copy filter send).
@@ -189,6 +226,8 @@ export function translateRect(fb: Framebuffer, rect: Rect, pf: PixelFormat): Uin
     }
     return out;
   }
+  const conv = pixelConverter(pf);
+  const words = nativeWords(fb);
   let o = 0;
   // Small cache: screens are mostly runs of one colour.
   let lastRgb = -1;
@@ -196,10 +235,11 @@ export function translateRect(fb: Framebuffer, rect: Rect, pf: PixelFormat): Uin
   for (let row = 0; row < rect.h; row++) {
     let s = (rect.y + row) * fb.stride + rect.x * 4;
     for (let col = 0; col < rect.w; col++, s += 4, o += bpp) {
-      const rgb = ((src[s + 2] as number) << 16) | ((src[s + 1] as number) << 8) | (src[s] as number);
+      const rgb = words ? (words[s >> 2] as number) & 0xffffff
+        : ((src[s + 2] as number) << 16) | ((src[s + 1] as number) << 8) | (src[s] as number);
       if (rgb !== lastRgb) {
         lastRgb = rgb;
-        lastV = convertPixel(rgb, pf);
+        lastV = conv(rgb);
       }
       writePixel(out, o, lastV, pf);
     }

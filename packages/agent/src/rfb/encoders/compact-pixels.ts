@@ -1,4 +1,4 @@
-import { bytesPerPixel, compactPixelOffset, convertPixel, writePixel, type Framebuffer, type PixelFormat } from '../pixel-format.js';
+import { bytesPerPixel, compactPixelOffset, nativeWords, pixelConverter, writePixel, type Framebuffer, type PixelFormat, type Rect } from '../pixel-format.js';
 
 export { compactBytesPerPixel } from '../pixel-format.js';
 
@@ -9,23 +9,61 @@ export interface EncodeContextPixel {
 }
 
 /**
- * Writes native colour `rgb` (0xRRGGBB) as a ZRLE CPIXEL / Tight TPIXEL: the
- * client's pixel, cut to the three significant bytes when the format allows
- * (RFC 6143 §7.7.6). Returns the number of bytes written.
+ * Writes native colours as ZRLE CPIXELs / Tight TPIXELs for one pixel format:
+ * the client's pixel, cut to the three significant bytes when the format
+ * allows (RFC 6143 §7.7.6). Built once per rectangle so the format's
+ * arithmetic is not redone per pixel.
+ */
+export interface CompactWriter {
+  /** Bytes per written pixel: 3 when packed, else the format's bytes per pixel. */
+  readonly bytes: number;
+  /** Writes native colour `rgb` (0xRRGGBB) at `pos`; returns {@link bytes}. */
+  write(out: Uint8Array, pos: number, rgb: number): number;
+}
+
+/** The {@link CompactWriter} for `pf`. */
+export function compactWriter(pf: PixelFormat): CompactWriter {
+  const off = compactPixelOffset(pf);
+  const conv = pixelConverter(pf);
+  if (off < 0) {
+    const bytes = bytesPerPixel(pf);
+    return { bytes, write: (out, pos, rgb) => { writePixel(out, pos, conv(rgb), pf); return bytes; } };
+  }
+  // Wire byte off + i of the 4-byte pixel sits at bit shift s_i of the pixel value.
+  const shift = (i: number): number => (pf.bigEndian ? (3 - (off + i)) * 8 : (off + i) * 8);
+  const s0 = shift(0), s1 = shift(1), s2 = shift(2);
+  return {
+    bytes: 3,
+    write: (out, pos, rgb) => {
+      const v = conv(rgb);
+      out[pos] = v >>> s0;
+      out[pos + 1] = v >>> s1;
+      out[pos + 2] = v >>> s2;
+      return 3;
+    },
+  };
+}
+
+/**
+ * Writes native colour `rgb` (0xRRGGBB) as a ZRLE CPIXEL / Tight TPIXEL.
+ * Returns the number of bytes written. For many pixels build a
+ * {@link compactWriter} once instead.
  */
 export function writeCompactPixel(out: Uint8Array, pos: number, rgb: number, ctx: EncodeContextPixel): number {
-  const { pf } = ctx;
-  const off = compactPixelOffset(pf);
-  const v = convertPixel(rgb, pf);
-  if (off < 0) {
-    writePixel(out, pos, v, pf);
-    return bytesPerPixel(pf);
+  return compactWriter(ctx.pf).write(out, pos, rgb);
+}
+
+/** Writes every pixel of `t` with `writer` from `pos`; returns the bytes written. */
+export function writeCompactRect(out: Uint8Array, pos: number, t: Rect, fb: Framebuffer, writer: CompactWriter): number {
+  const words = nativeWords(fb);
+  const d = fb.data;
+  let o = pos;
+  for (let y = t.y; y < t.y + t.h; y++) {
+    let p = y * fb.stride + t.x * 4;
+    for (let x = 0; x < t.w; x++, p += 4) {
+      const c = words ? (words[p >> 2] as number) & 0xffffff : ((d[p + 2] as number) << 16) | ((d[p + 1] as number) << 8) | (d[p] as number);
+      o += writer.write(out, o, c);
+    }
   }
-  // Wire byte i of the 4-byte pixel, for i = off, off + 1, off + 2.
-  for (let i = 0; i < 3; i++) {
-    const wire = off + i;
-    const shift = pf.bigEndian ? (3 - wire) * 8 : wire * 8;
-    out[pos + i] = (v >>> shift) & 0xff;
-  }
-  return 3;
+  return o - pos;
 }

@@ -1,4 +1,5 @@
 import type { Framebuffer, Rect } from '../pixel-format.js';
+import { rectWords } from './palette.js';
 
 /** Below this area JPEG's own headers (about 600 bytes) outweigh what it saves. */
 export const JPEG_MIN_AREA = 1024;
@@ -30,18 +31,23 @@ export interface TextureStats {
 
 /** Samples horizontal neighbour pairs of `r` (every {@link ROW_STEP}th row). */
 export function textureStats(fb: Framebuffer, r: Rect): TextureStats {
-  const d = fb.data;
+  const { words, base, stride } = rectWords(fb, r);
   let pairs = 0, flat = 0, edges = 0;
-  for (let y = r.y; y < r.y + r.h; y += ROW_STEP) {
-    let p = y * fb.stride + r.x * 4;
-    for (let x = 1; x < r.w; x++, p += 4) {
-      const db = Math.abs((d[p + 4] as number) - (d[p] as number));
-      const dg = Math.abs((d[p + 5] as number) - (d[p + 1] as number));
-      const dr = Math.abs((d[p + 6] as number) - (d[p + 2] as number));
-      const m = Math.max(db, dg, dr);
+  for (let y = 0; y < r.h; y += ROW_STEP) {
+    let p = base + y * stride;
+    let prev = (words[p] as number) & 0xffffff;
+    for (let x = 1; x < r.w; x++) {
+      const c = (words[++p] as number) & 0xffffff;
       pairs++;
-      if (m === 0) flat++;
-      else if (m > EDGE_STEP) edges++;
+      if (c === prev) {
+        flat++;
+        continue;
+      }
+      const db = Math.abs((c & 0xff) - (prev & 0xff));
+      const dg = Math.abs(((c >>> 8) & 0xff) - ((prev >>> 8) & 0xff));
+      const dr = Math.abs((c >>> 16) - (prev >>> 16));
+      if (db > EDGE_STEP || dg > EDGE_STEP || dr > EDGE_STEP) edges++;
+      prev = c;
     }
   }
   return pairs === 0 ? { pairs, flat: 1, edges: 0 } : { pairs, flat: flat / pairs, edges: edges / pairs };

@@ -1,11 +1,10 @@
 import { ENCODING } from '../encodings.js';
-import type { Rect } from '../pixel-format.js';
 import { compactLength, rectHeader } from '../server-messages.js';
-import { compactBytesPerPixel, writeCompactPixel } from './compact-pixels.js';
+import { nativeWords, type Rect } from '../pixel-format.js';
+import { compactWriter, writeCompactRect, type CompactWriter } from './compact-pixels.js';
 import type { EncodeContext, RectEncoder } from './encoder.js';
-import { collectPalette, packIndices } from './palette.js';
+import { packedSize, packIndices, PaletteAnalyser } from './palette.js';
 import { JPEG_MAX_PALETTE, looksPhotographic } from './photo-detect.js';
-import { writeCompactRect } from './zrle.js';
 
 /** Tight limits sub-rectangles to 2048 pixels wide (rfbproto §7.7.5 "Tight"); area kept small for latency. */
 const MAX_WIDTH = 2048;
@@ -40,12 +39,14 @@ export const tightEncoder: RectEncoder = {
   async encode(rect, ctx) {
     const chunks: Uint8Array[] = [];
     let count = 0;
+    const writer = compactWriter(ctx.pf);
+    const analyser = new PaletteAnalyser();
     const w = Math.min(rect.w, MAX_WIDTH);
     const h = Math.max(1, Math.floor(MAX_AREA / w));
     for (let y = rect.y; y < rect.y + rect.h; y += h) {
       for (let x = rect.x; x < rect.x + rect.w; x += w) {
         const sub: Rect = { x, y, w: Math.min(w, rect.x + rect.w - x), h: Math.min(h, rect.y + rect.h - y) };
-        chunks.push(rectHeader(sub.x, sub.y, sub.w, sub.h, ENCODING.Tight), ...(await encodeSub(sub, ctx)));
+        chunks.push(rectHeader(sub.x, sub.y, sub.w, sub.h, ENCODING.Tight), ...(await encodeSub(sub, ctx, writer, analyser)));
         count++;
       }
     }
@@ -59,29 +60,31 @@ async function compressed(ctx: EncodeContext, stream: number, data: Uint8Array):
   return [compactLength(z.length), z];
 }
 
-async function encodeSub(r: Rect, ctx: EncodeContext): Promise<Uint8Array[]> {
-  const cbpp = compactBytesPerPixel(ctx.pf);
-  const palette = collectPalette(ctx.fb, r, 256);
-  if (palette && palette.length === 1) {
+async function encodeSub(r: Rect, ctx: EncodeContext, writer: CompactWriter, a: PaletteAnalyser): Promise<Uint8Array[]> {
+  const cbpp = writer.bytes;
+  a.analyse(ctx.fb, r, 256, false);
+  if (a.fits && a.size === 1) {
     const out = new Uint8Array(1 + cbpp);
     out[0] = CONTROL_FILL;
-    writeCompactPixel(out, 1, palette[0] as number, ctx);
+    writer.write(out, 1, a.palette[0] as number);
     return [out];
   }
   // JPEG carries 24-bit colour; like TigerVNC, only for 32-bit true-colour clients with 8-bit channels.
   const pf = ctx.pf;
   const jpegAllowed = ctx.jpeg !== null && ctx.qualityLevel >= 0 && pf.bitsPerPixel === 32 && pf.trueColour
     && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255;
-  const jpeg = jpegAllowed && (!palette || palette.length > JPEG_MAX_PALETTE) && looksPhotographic(ctx.fb, r);
-  if (palette && !jpeg) {
-    const mono = palette.length === 2;
-    const head = new Uint8Array(3 + palette.length * cbpp);
+  const jpeg = jpegAllowed && (!a.fits || a.size > JPEG_MAX_PALETTE) && looksPhotographic(ctx.fb, r);
+  if (a.fits && !jpeg) {
+    const mono = a.size === 2;
+    const head = new Uint8Array(3 + a.size * cbpp);
     head[0] = ((mono ? STREAM_MONO : STREAM_INDEXED) << 4) | CONTROL_EXPLICIT_FILTER;
     head[1] = FILTER_PALETTE;
-    head[2] = palette.length - 1;
+    head[2] = a.size - 1;
     let o = 3;
-    for (const c of palette) o += writeCompactPixel(head, o, c, ctx);
-    const data = packIndices(ctx.fb, r, palette, mono ? 1 : 8);
+    for (let i = 0; i < a.size; i++) o += writer.write(head, o, a.palette[i] as number);
+    const bits = mono ? 1 : 8;
+    const data = new Uint8Array(packedSize(r.w, r.h, bits));
+    packIndices(a.indices, r.w, r.h, bits, data, 0);
     return [head, ...(await compressed(ctx, mono ? STREAM_MONO : STREAM_INDEXED, data))];
   }
   if (jpeg && ctx.jpeg) {
@@ -89,7 +92,7 @@ async function encodeSub(r: Rect, ctx: EncodeContext): Promise<Uint8Array[]> {
     return [Uint8Array.of(CONTROL_JPEG), compactLength(data.length), data];
   }
   const data = new Uint8Array(r.w * r.h * cbpp);
-  writeCompactRect(data, 0, r, ctx);
+  writeCompactRect(data, 0, r, ctx.fb, writer);
   return [Uint8Array.of(STREAM_FULL << 4), ...(await compressed(ctx, STREAM_FULL, data))];
 }
 
@@ -97,13 +100,21 @@ async function encodeSub(r: Rect, ctx: EncodeContext): Promise<Uint8Array[]> {
 function rgbOf(r: Rect, ctx: EncodeContext): Uint8Array {
   const { fb } = ctx;
   const out = new Uint8Array(r.w * r.h * 3);
+  const words = nativeWords(fb);
   let o = 0;
   for (let y = r.y; y < r.y + r.h; y++) {
     let p = y * fb.stride + r.x * 4;
     for (let x = 0; x < r.w; x++, p += 4) {
-      out[o++] = fb.data[p + 2] as number;
-      out[o++] = fb.data[p + 1] as number;
-      out[o++] = fb.data[p] as number;
+      if (words) {
+        const c = words[p >> 2] as number;
+        out[o++] = c >>> 16;
+        out[o++] = c >>> 8;
+        out[o++] = c;
+      } else {
+        out[o++] = fb.data[p + 2] as number;
+        out[o++] = fb.data[p + 1] as number;
+        out[o++] = fb.data[p] as number;
+      }
     }
   }
   return out;
