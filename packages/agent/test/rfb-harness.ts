@@ -60,6 +60,30 @@ export function startXterm(display: string, cwd: string): ChildProcess {
   return spawn('/usr/bin/xterm', ['-geometry', '80x24+0+0', '-e', '/bin/sh'], { cwd, env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
 }
 
+/**
+ * Starts xterm at the top left of `display` with coloured text on it (ANSI
+ * backgrounds in red, green, blue and their mixes, so a swapped channel shows)
+ * and a directory listing, then a shell.
+ */
+export function startColourXterm(display: string, cwd: string): ChildProcess {
+  const script = "printf '\\033[41m  red  \\033[42m green \\033[44m  blue \\033[43m yellow \\033[45m magenta \\033[46m cyan \\033[0m\\n'; ls -l /usr/bin | head -n 16; exec /bin/sh";
+  return spawn('/usr/bin/xterm', ['-geometry', '80x24+0+0', '-e', '/bin/sh', '-c', script], { cwd, env: { ...process.env, DISPLAY: display }, stdio: 'ignore' });
+}
+
+/** xterm's ANSI red background (colour 1), as the X server's screenshot shows it. */
+export const XTERM_RED: readonly [number, number, number] = [205, 0, 0];
+
+/** Waits until the X server's screenshot of `display` holds a pixel of exactly `rgb` (the coloured xterm is up). */
+export async function waitForColour(display: string, dir: string, rgb: readonly [number, number, number], ms = 15_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    const img = screenshot(display, dir);
+    for (let i = 0; i < img.length; i += 3) if (img[i] === rgb[0] && img[i + 1] === rgb[1] && img[i + 2] === rgb[2]) return;
+    if (Date.now() > deadline) throw new Error(`no pixel of colour ${rgb.join(',')} on ${display} within ${ms} ms`);
+    await sleep(200);
+  }
+}
+
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'tandem-rfb-'));
 }

@@ -45,7 +45,34 @@ export function compactWriter(pf: PixelFormat): CompactWriter {
 }
 
 /**
- * Writes native colour `rgb` (0xRRGGBB) as a ZRLE CPIXEL / Tight TPIXEL.
+ * The writer of Tight's TPIXEL for `pf`. Unlike ZRLE's CPIXEL, which keeps the
+ * client's byte order and only drops the padding byte (RFC 6143 §7.7.6), a
+ * 3-byte TPIXEL is always red, green, blue, whatever the shifts and
+ * endianness: it is 3 bytes when the client's pixels are 32-bit true colour
+ * of depth 24 with 8-bit channels (rfbproto, Tight encoding; libvncserver's
+ * Pack24), and a full PIXEL otherwise.
+ */
+export function tightPixelWriter(pf: PixelFormat): CompactWriter {
+  const rgb888 = pf.trueColour && pf.bitsPerPixel === 32 && pf.depth === 24 && pf.redMax === 255 && pf.greenMax === 255 && pf.blueMax === 255;
+  if (!rgb888) {
+    const conv = pixelConverter(pf);
+    const bytes = bytesPerPixel(pf);
+    return { bytes, write: (out, pos, rgb) => { writePixel(out, pos, conv(rgb), pf); return bytes; } };
+  }
+  return {
+    bytes: 3,
+    write: (out, pos, rgb) => {
+      // Native colours are 0xRRGGBB with 8-bit channels, the same depth as the client's.
+      out[pos] = (rgb >>> 16) & 0xff;
+      out[pos + 1] = (rgb >>> 8) & 0xff;
+      out[pos + 2] = rgb & 0xff;
+      return 3;
+    },
+  };
+}
+
+/**
+ * Writes native colour `rgb` (0xRRGGBB) as a ZRLE CPIXEL.
  * Returns the number of bytes written. For many pixels build a
  * {@link compactWriter} once instead.
  */

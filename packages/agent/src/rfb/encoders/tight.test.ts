@@ -120,3 +120,23 @@ describe('Tight JPEG choice', () => {
     expect((await encodeOne(fb, { quality: 6, jpeg: sharpJpeg, pf: pf16 })).control).toBe(0x00);
   });
 });
+
+describe('Tight TPIXEL', () => {
+  // TigerVNC's usual format: little-endian, red in bits 16-23, so memory order B, G, R, x.
+  const tigerFormat: PixelFormat = { ...NATIVE_FORMAT, bigEndian: false, redShift: 16, greenShift: 8, blueShift: 0 };
+  // noVNC's: red in bits 0-7, memory order R, G, B, x.
+  const novncFormat: PixelFormat = { ...NATIVE_FORMAT, bigEndian: false, redShift: 0, greenShift: 8, blueShift: 16 };
+
+  it.each([
+    ['red shift 16 (TigerVNC)', tigerFormat],
+    ['red shift 0 (noVNC)', novncFormat],
+    ['big-endian', { ...NATIVE_FORMAT, bigEndian: true, redShift: 16, greenShift: 8, blueShift: 0 }],
+  ] as const)('sends a fill colour as red, green, blue for %s', async (_name, pf) => {
+    const fb = framebuffer(() => 0xcd1020);
+    const ctx: EncodeContext = { fb, pf, compressLevel: 6, qualityLevel: -1, streams, jpeg: null };
+    const out = await tightEncoder.encode({ x: 0, y: 0, w: W, h: H }, ctx);
+    const body = out.chunks[1] as Uint8Array;
+    expect(body[0]).toBe(0x80);
+    expect([...body.subarray(1, 4)]).toEqual([0xcd, 0x10, 0x20]);
+  });
+});

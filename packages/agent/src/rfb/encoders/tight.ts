@@ -1,7 +1,7 @@
 import { ENCODING } from '../encodings.js';
 import { compactLength, rectHeader } from '../server-messages.js';
 import { nativeWords, type Rect } from '../pixel-format.js';
-import { compactWriter, writeCompactRect, type CompactWriter } from './compact-pixels.js';
+import { tightPixelWriter, writeCompactRect, type CompactWriter } from './compact-pixels.js';
 import type { EncodeContext, RectEncoder } from './encoder.js';
 import { packedSize, packIndices, PaletteAnalyser } from './palette.js';
 import { JPEG_MAX_PALETTE, looksPhotographic } from './photo-detect.js';
@@ -39,7 +39,7 @@ export const tightEncoder: RectEncoder = {
   async encode(rect, ctx) {
     const chunks: Uint8Array[] = [];
     let count = 0;
-    const writer = compactWriter(ctx.pf);
+    const writer = tightPixelWriter(ctx.pf);
     const analyser = new PaletteAnalyser();
     const w = Math.min(rect.w, MAX_WIDTH);
     const h = Math.max(1, Math.floor(MAX_AREA / w));
