@@ -17,6 +17,8 @@ const desktop = await X11Desktop.open({ display: process.env.DISPLAY });
 const server = await startRfbServer({ desktop, listen: { host: '127.0.0.1', port: 0 }, password });
 console.log(`port: ${server.port}`);
 const stop = async () => {
+  // Xvfb may already be gone, and then the X connection never answers: do not wait for it.
+  setTimeout(() => process.exit(0), 1000).unref();
   await server.close();
   await desktop.close();
   process.exit(0);

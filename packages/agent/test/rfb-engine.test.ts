@@ -6,6 +6,11 @@ import { X11Desktop } from '../src/desktop/x11-desktop.js';
 import { startRfbServer, type RfbTcpServer } from '../src/rfb/rfb-server.js';
 import { encodeVncPasswordFile } from '../src/rfb/vnc-auth.js';
 import type { TandemError } from '@tandem/protocol';
+import { RfbClient } from '../src/rfb-client/rfb-client.js';
+import { defaultDecoders } from '../src/rfb-client/decoders/registry.js';
+import type { RectDecoder } from '../src/rfb-client/decoders/decoder.js';
+import { ENCODING } from '../src/rfb/encodings.js';
+import { connect } from 'node:net';
 import { diff, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, TestRfbClient, type Xvfb } from './rfb-harness.js';
 
 const PASSWORD = 'tandem-8';
@@ -132,6 +137,40 @@ describe('built-in RFB engine on Xvfb', () => {
     other.close();
   });
 
+  it('sends scrolling as CopyRect to a client that offers it, and its picture stays the X server\'s pixel for pixel', async () => {
+    // Two technician clients (ZRLE, Zlib, CopyRect, Raw) follow incrementally: one reads at once, one only every 150 ms,
+    // so that its updates coalesce several scrolls and damage (the backpressure case). A third offers no CopyRect.
+    const followers = await Promise.all([
+      follower(server.port, 0, true), follower(server.port, 150, true), follower(server.port, 0, false),
+    ]);
+    try {
+      const done = join(dir, 'scrolled');
+      const script = `i=0; while [ $i -lt 300 ]; do i=$((i+1)); echo "line $i of a scrolling terminal"; sleep 0.01; done; seq 1 500; touch ${done}; exec sleep 60`;
+      const scroller = spawn('/usr/bin/xterm', ['-geometry', '80x30+300+150', '-e', '/bin/sh', '-c', script], { cwd: dir, env: { ...process.env, DISPLAY: xvfb.display }, stdio: 'ignore' });
+      try {
+        for (let i = 0; i < 300 && !existsSync(done); i++) await sleep(100);
+        expect(existsSync(done)).toBe(true);
+        let d = { maxDelta: -1, pixels: -1 };
+        // Let the last updates arrive (a wrong copy would never be repaired: nothing changes there any more).
+        for (let attempt = 0; attempt < 10; attempt++) {
+          await sleep(500);
+          const truth = screenshot(xvfb.display, dir);
+          const ds = followers.map((f) => diff(truth, Buffer.from(f.client.framebuffer?.toRgb() ?? []), W));
+          d = ds.reduce((a, b) => ({ maxDelta: Math.max(a.maxDelta, b.maxDelta), pixels: a.pixels + b.pixels }));
+          if (d.pixels === 0) break;
+        }
+        expect(d).toEqual({ maxDelta: 0, pixels: 0 });
+        expect(followers[0]?.copies()).toBeGreaterThan(0);
+        expect(followers[1]?.copies()).toBeGreaterThan(0);
+        expect(followers[2]?.copies()).toBe(0);
+      } finally {
+        scroller.kill();
+      }
+    } finally {
+      for (const f of followers) f.close();
+    }
+  });
+
   it('sends DesktopSize when xrandr resizes the screen', async () => {
     const c = await TestRfbClient.connect(server.port);
     await c.handshake(PASSWORD);
@@ -151,6 +190,38 @@ describe('built-in RFB engine on Xvfb', () => {
     c.close();
   });
 });
+
+/**
+ * A technician RfbClient over TCP that counts the CopyRect rectangles it
+ * draws; `delayMs` > 0 hands it the server's bytes only every so often.
+ */
+async function follower(port: number, delayMs: number, copyRect: boolean): Promise<{ client: RfbClient; copies: () => number; close: () => void }> {
+  const socket = connect(port, '127.0.0.1');
+  await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
+  let copies = 0;
+  const decoders = new Map(defaultDecoders());
+  const plain = decoders.get(ENCODING.CopyRect) as RectDecoder;
+  decoders.set(ENCODING.CopyRect, {
+    ...plain,
+    async decode(rect, q, ctx) {
+      const drawn = await plain.decode(rect, q, ctx);
+      if (drawn) copies++;
+      return drawn;
+    },
+  });
+  const encodings = copyRect ? [ENCODING.ZRLE, ENCODING.Zlib, ENCODING.CopyRect, ENCODING.Raw] : [ENCODING.ZRLE, ENCODING.Raw];
+  const client = new RfbClient({
+    password: PASSWORD, encodings, decoders,
+    send: (b) => new Promise<void>((resolve, reject) => socket.write(b, (err) => (err ? reject(err) : resolve()))),
+  });
+  const held: Buffer[] = [];
+  const timer = delayMs > 0 ? setInterval(() => { for (const c of held.splice(0)) client.receive(c); }, delayMs) : null;
+  socket.on('data', (c: Buffer) => { if (timer) held.push(c); else client.receive(c); });
+  socket.on('close', () => client.close());
+  await client.ready(10_000);
+  await client.waitForUpdate(10_000);
+  return { client, copies: () => copies, close: () => { if (timer) clearInterval(timer); socket.destroy(); } };
+}
 
 function shot(display: string, dir: string): string {
   const file = join(dir, `shot-${Date.now()}.xwd`);

@@ -1,10 +1,28 @@
 import type { CursorImage } from '../rfb/cursor-encoding.js';
 import type { Framebuffer, Rect } from '../rfb/pixel-format.js';
 
+/**
+ * A move of screen content (a terminal or a browser scrolling): the pixels of
+ * `src` now also stand at `src` shifted by (dx, dy), exactly.
+ */
+export interface ScreenMove {
+  src: Rect;
+  dx: number;
+  dy: number;
+}
+
 /** What a desktop tells its listeners. */
 export interface DesktopListener {
   /** Pixels inside `rects` changed in the current framebuffer. */
   onChange(rects: readonly Rect[]): void;
+  /**
+   * The framebuffer's pixels in `move`'s destination were just replaced by
+   * the pixels its source held before (exactly: the desktop verified them).
+   * Called synchronously right after that change, before the onChange for
+   * the rest of the same area; optional: a listener without it gets the
+   * destination in an onChange instead.
+   */
+  onMove?(move: ScreenMove): void;
   /** The screen size changed; {@link DesktopSource.framebuffer} is a new buffer. */
   onResize(width: number, height: number): void;
   /** The cursor image changed. */

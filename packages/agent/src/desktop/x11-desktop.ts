@@ -5,6 +5,7 @@ import type { CursorImage } from '../rfb/cursor-encoding.js';
 import type { Framebuffer, Rect } from '../rfb/pixel-format.js';
 import type { DesktopListener, DesktopSource } from './desktop-source.js';
 import { KeyboardMap } from './keyboard-map.js';
+import { applyMove, findVerticalScroll, moveDestination } from './scroll-detect.js';
 import { X11Input } from './x11-input.js';
 
 const Z_PIXMAP = 2;
@@ -28,12 +29,15 @@ export interface X11DesktopOptions {
   display?: string;
   /** Use MIT-SHM when the server allows it (default true). */
   shm?: boolean;
+  /** Look for vertical scrolls in damaged areas and report them as moves (default true). */
+  scrollDetection?: boolean;
 }
 
 /**
  * The built-in desktop engine on X11: DAMAGE tells what changed, GetImage
  * (through an MIT-SHM segment when possible) reads only those areas, a 32x32
- * tile comparison against the previous frame drops false damage, XFIXES gives
+ * tile comparison against the previous frame drops false damage, a row-hash
+ * search finds vertical scrolls and reports them as moves, XFIXES gives
  * the cursor image, RandR screen changes resize, and XTEST injects input.
  * Nothing is read while the screen does not change.
  */
@@ -48,6 +52,7 @@ export class X11Desktop implements DesktopSource {
   #fb: Framebuffer;
   #shm: X11ShmSegment | null = null;
   #useShm: boolean;
+  #scrolls = true;
   #cursor: CursorImage | null = null;
   #listeners = new Set<DesktopListener>();
   #passTimer: NodeJS.Timeout | null = null;
@@ -105,6 +110,7 @@ export class X11Desktop implements DesktopSource {
     const w = screen.pixel_width, h = screen.pixel_height;
     const fb: Framebuffer = { width: w, height: h, stride: w * 4, data: new Uint8Array(w * h * 4) };
     const desk = new X11Desktop(X, screen.root, damage, fixes, input, fb, useShm);
+    desk.#scrolls = opts.scrollDetection !== false;
     await desk.#start(randr);
     return desk;
   }
@@ -165,9 +171,16 @@ export class X11Desktop implements DesktopSource {
       let rects = region.rectangles.map((r) => ({ x: r.x, y: r.y, w: r.width, h: r.height }));
       // Many small rectangles cost more in round trips than one read of their bounds.
       if (rects.length > 16) rects = [bounds(rects)];
-      const changed: Rect[] = [];
-      for (const r of rects) changed.push(...(await this.#readRect(clip(r, this.#fb), false)));
-      if (changed.length > 0) for (const l of this.#listeners) l.onChange(changed);
+      // Read every area first, then take them into the framebuffer and tell the listeners in one synchronous run:
+      // a move must reach them together with its framebuffer change, and a whole pass makes one update.
+      const images: { r: Rect; data: Uint8Array }[] = [];
+      for (const r of rects) {
+        const c = clip(r, this.#fb);
+        const data = await this.#readImage(c);
+        // The MIT-SHM segment is reused by the next read: keep a copy when more reads follow (new Uint8Array copies; Buffer#slice would not).
+        if (data) images.push({ r: c, data: this.#shm && images.length < rects.length - 1 ? new Uint8Array(data) : data });
+      }
+      for (const { r, data } of images) this.#takeImage(r, data, false);
     } catch {
       // A failed read (a resize in between) is redone on the next damage; force one.
       this.#passWanted = true;
@@ -177,21 +190,47 @@ export class X11Desktop implements DesktopSource {
     if (this.#passWanted && !this.#closed) this.#schedulePass();
   }
 
-  /** Reads `r` from the screen into the framebuffer; returns the areas (runs of 32x32 tiles) that differed. */
-  async #readRect(r: Rect, all: boolean): Promise<Rect[]> {
-    if (r.w <= 0 || r.h <= 0) return [];
-    const X = this.#X;
-    let data: Uint8Array;
+  /** Reads `r` from the screen (null when empty). */
+  async #readImage(r: Rect): Promise<Uint8Array | null> {
+    if (r.w <= 0 || r.h <= 0) return null;
     if (this.#shm) {
       const seg = this.#shm;
       const rep = await call<{ size: number }>((cb) => seg.getImage(this.#root, r.x, r.y, r.w, r.h, 0xffffffff, Z_PIXMAP, 0, cb));
-      data = seg.buffer.subarray(0, rep.size);
-    } else {
-      data = (await call<{ data: Buffer }>((cb) => X.GetImage(Z_PIXMAP, this.#root, r.x, r.y, r.w, r.h, 0xffffffff, cb))).data;
+      return seg.buffer.subarray(0, rep.size);
     }
+    return (await call<{ data: Buffer }>((cb) => this.#X.GetImage(Z_PIXMAP, this.#root, r.x, r.y, r.w, r.h, 0xffffffff, cb))).data;
+  }
+
+  /** Reads `r` into the framebuffer without comparing or notifying (first frame, resize). */
+  async #readRect(r: Rect, all: boolean): Promise<void> {
+    const data = await this.#readImage(r);
+    if (data) this.#takeImage(r, data, all);
+  }
+
+  /**
+   * Takes the image `data` of `r` into the framebuffer and tells the
+   * listeners what changed: first a vertical scroll found inside `r` (applied
+   * to the framebuffer, then reported as a move), then the areas (runs of
+   * 32x32 tiles) that still differ. Synchronous from the framebuffer write to
+   * the notifications, so no listener ever sees the framebuffer ahead of what
+   * it was told. `all` copies everything and notifies nobody.
+   */
+  #takeImage(r: Rect, data: Uint8Array, all: boolean): void {
     const fb = this.#fb;
-    if (r.x + r.w > fb.width || r.y + r.h > fb.height) return []; // the screen shrank meanwhile
-    return diffInto(fb, r, data, all);
+    if (r.x + r.w > fb.width || r.y + r.h > fb.height) return; // the screen shrank meanwhile
+    if (all) {
+      diffInto(fb, r, data, true);
+      return;
+    }
+    const move = this.#scrolls ? findVerticalScroll(fb, data, r) : null;
+    // Verified exact: the new rows of the destination equal the old rows of the source, so applying the move is the same as copying them in.
+    if (move) applyMove(fb, move);
+    const changed = diffInto(fb, r, data, false);
+    for (const l of this.#listeners) {
+      if (move && l.onMove) l.onMove(move);
+      const rects = move && !l.onMove ? [moveDestination(move), ...changed] : changed;
+      if (rects.length > 0) l.onChange(rects);
+    }
   }
 
   async #refreshCursor(): Promise<void> {

@@ -57,6 +57,56 @@ export class DirtyRegion {
     this.add({ x: 0, y: 0, w: this.#width, h: this.#height });
   }
 
+  /** The dirty area overlapping `r`, as runs of dirty tiles per tile row, clipped to `r`. */
+  dirtyIn(r: Rect): Rect[] {
+    const out: Rect[] = [];
+    const x0 = Math.max(0, r.x), y0 = Math.max(0, r.y);
+    const x1 = Math.min(this.#width, r.x + r.w), y1 = Math.min(this.#height, r.y + r.h);
+    if (x1 <= x0 || y1 <= y0 || this.#count === 0) return out;
+    const t = this.tile;
+    const tx0 = Math.floor(x0 / t), tx1 = Math.ceil(x1 / t);
+    for (let ty = Math.floor(y0 / t); ty < Math.ceil(y1 / t); ty++) {
+      const ry0 = Math.max(y0, ty * t), ry1 = Math.min(y1, (ty + 1) * t);
+      for (let tx = tx0; tx < tx1;) {
+        if (this.#bits[ty * this.#cols + tx] !== 1) { tx++; continue; }
+        const start = tx;
+        while (tx < tx1 && this.#bits[ty * this.#cols + tx] === 1) tx++;
+        const rx0 = Math.max(x0, start * t), rx1 = Math.min(x1, tx * t);
+        out.push({ x: rx0, y: ry0, w: rx1 - rx0, h: ry1 - ry0 });
+      }
+    }
+    return out;
+  }
+
+  /** True when every tile overlapping `r` (clipped to the framebuffer) is dirty. */
+  covers(r: Rect): boolean {
+    const x0 = Math.max(0, r.x), y0 = Math.max(0, r.y);
+    const x1 = Math.min(this.#width, r.x + r.w), y1 = Math.min(this.#height, r.y + r.h);
+    if (x1 <= x0 || y1 <= y0) return true;
+    const t = this.tile;
+    for (let ty = Math.floor(y0 / t); ty < Math.ceil(y1 / t); ty++) {
+      for (let tx = Math.floor(x0 / t); tx < Math.ceil(x1 / t); tx++) {
+        if (this.#bits[ty * this.#cols + tx] !== 1) return false;
+      }
+    }
+    return true;
+  }
+
+  /** Marks clean the tiles that lie wholly inside `r` (clipped to the framebuffer); tiles only partly inside stay as they are. */
+  clearInside(r: Rect): void {
+    const t = this.tile;
+    const ty1 = Math.min(this.#rows, Math.ceil((r.y + r.h) / t)), tx1 = Math.min(this.#cols, Math.ceil((r.x + r.w) / t));
+    for (let ty = Math.max(0, Math.floor(r.y / t)); ty < ty1; ty++) {
+      for (let tx = Math.max(0, Math.floor(r.x / t)); tx < tx1; tx++) {
+        const i = ty * this.#cols + tx;
+        if (this.#bits[i] === 1 && this.#inside(tx, ty, r)) {
+          this.#bits[i] = 0;
+          this.#count--;
+        }
+      }
+    }
+  }
+
   /**
    * Takes the dirty area inside `clip` as merged rectangles (runs of tiles per
    * row, joined with identical runs of the rows below), clipped to `clip` and

@@ -22,6 +22,8 @@ export const ENCODING = {
 export interface ClientEncodings {
   /** Real encodings the server implements, in the client's order of preference. */
   preferred: number[];
+  /** The client takes CopyRect (RFC 6143 §7.7.2): moves may be sent as copies of its own pixels. */
+  copyRect: boolean;
   cursor: boolean;
   desktopSize: boolean;
   extendedDesktopSize: boolean;
@@ -35,10 +37,12 @@ export interface ClientEncodings {
 /** Interprets a SetEncodings list; encodings the server lacks are ignored (RFC 6143 §7.5.2). */
 export function interpretEncodings(list: readonly number[], implemented: ReadonlySet<number>): ClientEncodings {
   const out: ClientEncodings = {
-    preferred: [], cursor: false, desktopSize: false, extendedDesktopSize: false, lastRect: false, compressLevel: 6, qualityLevel: -1,
+    preferred: [], copyRect: false, cursor: false, desktopSize: false, extendedDesktopSize: false, lastRect: false, compressLevel: 6, qualityLevel: -1,
   };
   for (const e of list) {
-    if (implemented.has(e)) {
+    // CopyRect is never a rectangle's encoding of choice: the server uses it only for moves it knows of.
+    if (e === ENCODING.CopyRect) out.copyRect = true;
+    else if (implemented.has(e)) {
       if (!out.preferred.includes(e)) out.preferred.push(e);
     } else if (e === ENCODING.Cursor) out.cursor = true;
     else if (e === ENCODING.DesktopSize) out.desktopSize = true;

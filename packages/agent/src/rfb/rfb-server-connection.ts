@@ -1,14 +1,16 @@
 import type { Duplex } from 'node:stream';
 import { TandemError, toTandemError } from '@tandem/protocol';
-import type { DesktopListener, DesktopSource } from '../desktop/desktop-source.js';
+import type { DesktopListener, DesktopSource, ScreenMove } from '../desktop/desktop-source.js';
+import { moveDestination } from '../desktop/scroll-detect.js';
 import { ByteQueue } from './byte-queue.js';
 import { DEFAULT_CLIENT_LIMITS, parseClientMessage, type ClientMessage } from './client-messages.js';
 import { cursorRect } from './cursor-encoding.js';
 import { DirtyRegion } from './dirty-region.js';
 import { ENCODING, interpretEncodings, type ClientEncodings } from './encodings.js';
 import { EncoderStreams, type JpegEncoder, type RectEncoder } from './encoders/encoder.js';
+import { PendingCopies } from './pending-copies.js';
 import { NATIVE_FORMAT, type PixelFormat, type Rect } from './pixel-format.js';
-import { extendedDesktopSizeRect, framebufferUpdateHeader, rectHeader, serverInit } from './server-messages.js';
+import { copyRectRect, extendedDesktopSizeRect, framebufferUpdateHeader, rectHeader, serverInit } from './server-messages.js';
 import { vncChallenge, vncVerify } from './vnc-auth.js';
 import { PersistentDeflate } from './zlib-stream.js';
 
@@ -61,6 +63,11 @@ export class RfbServerConnection {
   #pf: PixelFormat = NATIVE_FORMAT;
   #enc: ClientEncodings = interpretEncodings([], new Set());
   #dirty: DirtyRegion;
+  /** Moves to send as CopyRect, first in the next update; with #dirty it keeps the invariant stated in pending-copies.ts. */
+  readonly #copies = new PendingCopies();
+  /** True while an update's pixel rectangles are being encoded from the live framebuffer: moves arriving then go as damage. */
+  #encoding = false;
+  #pumpScheduled = false;
   #request: Rect | null = null;
   #inFlight = false;
   #sizeChanged = false;
@@ -220,9 +227,10 @@ export class RfbServerConnection {
     this.#write([serverInit(fb.width, fb.height, NATIVE_FORMAT, this.#opts.name ?? 'Tandem')]);
     this.#transition('normal');
     const listener: DesktopListener = {
-      onChange: (rects) => { for (const r of rects) this.#dirty.add(r); this.#pump(); },
-      onResize: () => { this.#sizeChanged = true; this.#pump(); },
-      onCursor: () => { this.#cursorDirty = true; this.#pump(); },
+      onChange: (rects) => { for (const r of rects) this.#dirty.add(r); this.#schedulePump(); },
+      onMove: (move) => this.#onMove(move),
+      onResize: () => { this.#sizeChanged = true; this.#schedulePump(); },
+      onCursor: () => { this.#cursorDirty = true; this.#schedulePump(); },
       onClosed: (err) => this.fail(err ? toTandemError(err) : new TandemError('TANDEM_ERR_PEER_LOST', 'rfb: the desktop went away')),
     };
     this.#unsubscribe = this.#opts.desktop.subscribe(listener);
@@ -233,10 +241,12 @@ export class RfbServerConnection {
     switch (m.type) {
       case 'SetPixelFormat':
         this.#pf = m.format;
+        this.#copies.clear();
         this.#dirty.addAll();
         return;
       case 'SetEncodings':
         this.#enc = interpretEncodings(m.encodings, new Set(this.#opts.encoders.keys()));
+        if (!this.#enc.copyRect) this.#copies.drop(this.#dirty);
         if (this.#enc.cursor) this.#cursorDirty = true;
         return;
       case 'FramebufferUpdateRequest':
@@ -268,10 +278,39 @@ export class RfbServerConnection {
     }
   }
 
+  /**
+   * A move the desktop just applied to its framebuffer: queued as a copy when
+   * this client can take it now, else its destination is damage like any
+   * other change (see the invariant in pending-copies.ts).
+   */
+  #onMove(move: ScreenMove): void {
+    if (this.#state !== 'normal') return;
+    const fb = this.#opts.desktop.framebuffer();
+    const dst = moveDestination(move);
+    const fits = dst.x >= 0 && dst.y >= 0 && dst.x + dst.w <= fb.width && dst.y + dst.h <= fb.height;
+    if (!this.#enc.copyRect || this.#encoding || this.#sizeChanged || !fits || this.#dirty.covers(move.src)) this.#dirty.add(dst);
+    else this.#copies.add(move, this.#dirty);
+    this.#schedulePump();
+  }
+
+  /**
+   * Pumps once the desktop's current notifications are all in: a capture pass
+   * reports a move and the rest of its damage in one synchronous run, and
+   * both belong in the same update.
+   */
+  #schedulePump(): void {
+    if (this.#pumpScheduled) return;
+    this.#pumpScheduled = true;
+    queueMicrotask(() => {
+      this.#pumpScheduled = false;
+      this.#pump();
+    });
+  }
+
   /** Sends the next update if one was asked for, none is in flight, and there is something to send. */
   #pump(): void {
     if (this.#state !== 'normal' || this.#inFlight || !this.#request) return;
-    if (this.#dirty.empty && !this.#sizeChanged && !this.#cursorDirty && this.#sizeReply === null) return;
+    if (this.#dirty.empty && this.#copies.empty && !this.#sizeChanged && !this.#cursorDirty && this.#sizeReply === null) return;
     const request = this.#request;
     this.#request = null;
     this.#inFlight = true;
@@ -292,6 +331,7 @@ export class RfbServerConnection {
     const rects: Uint8Array[][] = [];
     if (this.#sizeChanged) {
       this.#sizeChanged = false;
+      this.#copies.clear();
       this.#dirty.resize(fb.width, fb.height);
       this.#dirty.addAll();
       if (this.#enc.extendedDesktopSize) rects.push([extendedDesktopSizeRect(0, 0, fb.width, fb.height, ENCODING.ExtendedDesktopSize)]);
@@ -317,7 +357,19 @@ export class RfbServerConnection {
       fb, pf: this.#pf, compressLevel: this.#enc.compressLevel, qualityLevel: this.#enc.qualityLevel,
       streams: this.#streams, jpeg: this.#opts.jpeg ?? null,
     };
-    for (const r of this.#dirty.take(request)) encoded.push(await encoder.encode(r, ctx));
+    // Copies first: their source is the client's picture before any pixel rectangle of this update.
+    // A request that does not hold them all gets their areas as pixels instead.
+    if (!this.#copies.within(request)) this.#copies.drop(this.#dirty);
+    for (const m of this.#copies.take()) {
+      const d = moveDestination(m);
+      encoded.push({ count: 1, chunks: [copyRectRect(d.x, d.y, d.w, d.h, m.src.x, m.src.y)] });
+    }
+    this.#encoding = true;
+    try {
+      for (const r of this.#dirty.take(request)) encoded.push(await encoder.encode(r, ctx));
+    } finally {
+      this.#encoding = false;
+    }
     if (encoded.length === 0 || this.#state === 'closed') return false;
     await this.#writeUpdate(encoded);
     return true;

@@ -24,6 +24,15 @@ export function rectHeader(x: number, y: number, w: number, h: number, encoding:
   return b;
 }
 
+/** A CopyRect rectangle (RFC 6143 §7.7.2): (x, y, w, h) takes the client's own pixels from (srcX, srcY). */
+export function copyRectRect(x: number, y: number, w: number, h: number, srcX: number, srcY: number): Uint8Array {
+  const b = Buffer.alloc(16);
+  rectHeader(x, y, w, h, 1).copy(b, 0);
+  b.writeUInt16BE(srcX, 12);
+  b.writeUInt16BE(srcY, 14);
+  return b;
+}
+
 /** ServerInit (RFC 6143 §7.3.2). */
 export function serverInit(width: number, height: number, pf: PixelFormat, name: string): Uint8Array {
   const nameBytes = Buffer.from(name, 'utf8');

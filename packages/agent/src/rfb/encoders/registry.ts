@@ -6,8 +6,9 @@ import { zrleEncoder } from './zrle.js';
 
 /**
  * The encoders this server implements, by encoding number (as noVNC's decoder
- * table). CopyRect is absent: X11 DAMAGE reports changed areas, not moves, so
- * there is no real source of copies to send.
+ * table). CopyRect is not a rectangle encoder: the connection sends it for
+ * the moves the desktop reports (scroll detection in desktop/scroll-detect.ts)
+ * when the client listed it (see rfb/pending-copies.ts).
  */
 export function defaultEncoders(): ReadonlyMap<number, RectEncoder> {
   return new Map<number, RectEncoder>([rawEncoder, zlibEncoder, zrleEncoder, tightEncoder].map((e) => [e.encoding, e]));
