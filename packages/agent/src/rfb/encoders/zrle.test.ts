@@ -35,7 +35,7 @@ function makeFb(width: number, height: number, colour: (x: number, y: number) =>
 function roundTrip(fb: Framebuffer, rect: Rect): Uint8Array {
   const tiles = encodeZrleTiles(fb, rect, compactWriter(NATIVE_FORMAT));
   const client = new ClientFramebuffer(fb.width, fb.height);
-  const used = drawTiles(rect, tiles, client);
+  const used = drawTiles({ ...rect, encoding: 16 }, tiles, client);
   expect(used).toBe(tiles.length);
   for (let y = rect.y; y < rect.y + rect.h; y++) {
     for (let x = rect.x; x < rect.x + rect.w; x++) {
