@@ -38,9 +38,9 @@ describe('console and consent page in Chromium', () => {
     await signIn(techPage);
     await techPage.fill('#case-number', 'CASE-9');
     await techPage.click('[data-testid=new-session]');
-    const codeText = await techPage.locator('[data-testid=code]').textContent({ timeout: 15_000 });
-    const code = (codeText ?? '').replace(/\D/g, '');
-    expect(code).toMatch(/^[0-9]{8}$/);
+    // The code panel may show before the relay has allocated the code: wait for the digits.
+    await expect.poll(async () => ((await techPage.locator('[data-testid=code]').textContent()) ?? '').replace(/\D/g, ''), { timeout: 15_000 }).toMatch(/^[0-9]{8}$/);
+    const code = ((await techPage.locator('[data-testid=code]').textContent()) ?? '').replace(/\D/g, '');
     await expect.poll(() => techPage.locator('[data-testid=countdown]').textContent()).toMatch(/[0-9]:[0-9]{2}/);
 
     // BROWSER=true: the agent "opens" its page with a command that does nothing, and the test opens it instead.
