@@ -128,11 +128,17 @@ Options:
   --relay-fingerprint HEX    accept exactly the relay certificate with this SHA-256 fingerprint
   --help                     show this help
 
-Commands on stdin: /request view|control, /extend, /end.
+Commands on stdin (a line starting with "/"; any other line is chat), run in
+order: /request view|control, /extend, /end, and once the screen is shared
+/snapshot FILE.png (lossless, as the technician sees it), /type TEXT ("\\n"
+for Return), /click X Y, /sleep MS. They are sent whatever the mode: the
+customer's agent decides what takes effect.
 Output (stdout, one per line): "code: NNNNNNNN", "event: joined",
 "event: sas NNN NNN", "event: accepted MODE", "event: refused",
 "event: mode MODE", "event: decision MODE accepted|refused",
-"event: ended REASON", "chat: TEXT". Failures print
+"event: extended ISO-TIME", "event: screen WIDTHxHEIGHT",
+"event: snapshot FILE WIDTHxHEIGHT", "event: ended REASON", "chat: TEXT".
+Failures print
 "error: TANDEM_ERR_... message" on stderr and exit non-zero.
 `;
 
