@@ -123,6 +123,8 @@ export const LIMITS = {
   /** Longest name, customer number, case number, characters. */
   maxNameChars: 120,
   maxNumberChars: 64,
+  /** Longest relay address, characters. */
+  maxRelayUrlChars: 256,
   /** Longest user name, characters. */
   maxUserNameChars: 64,
   /** Passwords: bounds, characters. */

@@ -16,6 +16,7 @@ export * from './cpace.js';
 export * from './key-schedule.js';
 export * from './record-layer.js';
 export * from './relay-connection.js';
+export * from './relay-origin.js';
 export * from './secure-session.js';
 export * from './peer-session.js';
 export * from './technician-session.js';

@@ -13,7 +13,8 @@ import { assertString } from './assert.js';
 import type { Mode } from './constants.js';
 import { Emitter } from './emitter.js';
 import { TandemError, toTandemError, type TandemErrorCode } from './errors.js';
-import { RelayConnection, relayOrigin, type WebSocketFactory } from './relay-connection.js';
+import { RelayConnection, type WebSocketFactory } from './relay-connection.js';
+import { normaliseRelayOrigin } from './relay-origin.js';
 import type { RelaySignal, TechnicianIdentity } from './relay-messages.js';
 
 /** States of a holder. */
@@ -59,7 +60,7 @@ export class InvitationHolder {
 
   constructor(options: InvitationHolderOptions) {
     assertString(options.ticket, 'ticket', 64, 22);
-    this.#origin = relayOrigin(options.relayUrl);
+    this.#origin = normaliseRelayOrigin(options.relayUrl);
     this.#options = options;
   }
 

@@ -13,6 +13,7 @@ import { assertThat } from './assert.js';
 import { fromBase64Url, toBase64Url } from './base64url.js';
 import { fromUtf8, toHex, utf8 } from './bytes.js';
 import { LIMITS } from './constants.js';
+import { normaliseRelayOrigin } from './relay-origin.js';
 import { TandemError } from './errors.js';
 import { platformRandomBytes, type RandomBytes } from './session-code.js';
 
@@ -37,7 +38,7 @@ export const INVITATION_LIMITS = {
   /** Relay addresses in one invitation. */
   maxRelays: 8,
   /** Longest relay address, characters. */
-  maxRelayUrlChars: 256,
+  maxRelayUrlChars: LIMITS.maxRelayUrlChars,
   /** Random bytes drawn for the ticket and the secret (128 bits each). */
   ticketBytes: 16,
   secretBytes: 16,
@@ -105,29 +106,6 @@ function checkCustomerName(value: string, name: string): string {
   return value;
 }
 
-/**
- * Normalises a relay address to its origin (`https://host[:port]`, default
- * port dropped, host lower-cased, per the WHATWG URL standard) and refuses
- * anything else: another scheme, a user name or password, a path, query or
- * fragment.
- */
-export function normaliseRelayOrigin(value: string, name = 'relay'): string {
-  assertThat(typeof value === 'string', name, 'must be a string');
-  if (value.length > INVITATION_LIMITS.maxRelayUrlChars) throw new TandemError('TANDEM_ERR_INVITATION_INVALID', `${name}: longer than ${INVITATION_LIMITS.maxRelayUrlChars} characters`);
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch (err) {
-    throw new TandemError('TANDEM_ERR_INVITATION_INVALID', `${name}: not a URL: ${JSON.stringify(value)}`, { cause: err });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new TandemError('TANDEM_ERR_INVITATION_INVALID', `${name}: must start with https:// or http://, got ${JSON.stringify(value)}`);
-  if (url.username !== '' || url.password !== '') throw new TandemError('TANDEM_ERR_INVITATION_INVALID', `${name}: must not contain a user name or password`);
-  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
-    throw new TandemError('TANDEM_ERR_INVITATION_INVALID', `${name}: give only the relay's address (scheme, host, port), got ${JSON.stringify(value)}`);
-  }
-  return url.origin;
-}
-
 function checkToken(value: string, label: string): string {
   let bytes: Uint8Array;
   try {
@@ -163,7 +141,7 @@ function checkInvitation(inv: Invitation): void {
   if (inv.relays.length > maxRelays) throw bad(`at most ${maxRelays} Relay lines are allowed`);
   const seen = new Set<string>();
   inv.relays.forEach((r, i) => {
-    const origin = normaliseRelayOrigin(r.url, `invitation: Relay ${i + 1}`);
+    const origin = normaliseRelayOrigin(r.url, `invitation: Relay ${i + 1}`, 'TANDEM_ERR_INVITATION_INVALID');
     if (origin !== r.url) throw bad(`Relay ${i + 1} must be written as its origin, ${origin}`);
     if (seen.has(origin)) throw bad(`Relay ${origin} is listed twice`);
     seen.add(origin);
@@ -228,7 +206,7 @@ export function createInvitation(args: {
   assertThat(Array.isArray(args.relays), 'relays', 'must be an array');
   const relays = args.relays.map((r, i): InvitationRelay => {
     assertThat(typeof r === 'object' && r !== null, `relays[${i}]`, 'must be an object');
-    const url = normaliseRelayOrigin(r.url, `relays[${i}].url`);
+    const url = normaliseRelayOrigin(r.url, `relays[${i}].url`, 'TANDEM_ERR_INVITATION_INVALID');
     if (r.fingerprint === undefined) return { url };
     assertThat(typeof r.fingerprint === 'string', `relays[${i}].fingerprint`, 'must be a string');
     const fingerprint = r.fingerprint.replace(/:/g, '').toLowerCase();
@@ -323,7 +301,7 @@ export function parseInvitation(text: string): Invitation {
     if (field === 'Relay') {
       const parts = value.split(' ');
       if (parts.length > 2) throw bad(`Relay (line ${line}) must be "URL" or "URL FINGERPRINT"`);
-      const url = normaliseRelayOrigin(parts[0] as string, `invitation: Relay (line ${line})`);
+      const url = normaliseRelayOrigin(parts[0] as string, `invitation: Relay (line ${line})`, 'TANDEM_ERR_INVITATION_INVALID');
       if (url !== parts[0]) throw bad(`Relay (line ${line}) must be written as its origin, ${url}`);
       const fp = parts[1];
       if (fp !== undefined && !FINGERPRINT_RE.test(fp)) throw bad(`the fingerprint of Relay (line ${line}) must be 64 lower-case hex digits (SHA-256)`);
@@ -385,7 +363,7 @@ export function parseInvitation(text: string): Invitation {
  * fragment, which browsers never send to a server (RFC 3986 §3.5).
  */
 export function invitationLink(inv: Invitation, consoleOrigin: string): string {
-  const origin = normaliseRelayOrigin(consoleOrigin, 'consoleOrigin');
+  const origin = normaliseRelayOrigin(consoleOrigin, 'consoleOrigin', 'TANDEM_ERR_INVITATION_INVALID');
   return `${origin}/${INVITATION_LINK_ROUTE}${toBase64Url(utf8(encodeInvitation(inv)))}`;
 }
 

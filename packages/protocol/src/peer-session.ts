@@ -7,7 +7,8 @@ import type { AeadProvider } from './aead.js';
 import { CHANNEL, LIMITS, TIMEOUTS, type EndReason, type Role } from './constants.js';
 import { Emitter } from './emitter.js';
 import { TandemError, toTandemError } from './errors.js';
-import { RelayConnection, relayOrigin, type WebSocketFactory } from './relay-connection.js';
+import { RelayConnection, type WebSocketFactory } from './relay-connection.js';
+import { normaliseRelayOrigin } from './relay-origin.js';
 import type { ClientSignal, RelaySignal } from './relay-messages.js';
 import { SecureSession } from './secure-session.js';
 import type { RandomBytes } from './session-code.js';
@@ -56,7 +57,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     transitions: Record<S | BaseState, readonly (S | BaseState)[]>,
   ) {
     this.options = options;
-    this.origin = relayOrigin(options.relayUrl);
+    this.origin = normaliseRelayOrigin(options.relayUrl);
     this.#transitions = transitions;
   }
 

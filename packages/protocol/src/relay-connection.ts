@@ -5,6 +5,7 @@
  */
 import { RELAY_WS_PATH } from './constants.js';
 import { TandemError } from './errors.js';
+import { normaliseRelayOrigin } from './relay-origin.js';
 import { encodeSignal, parseRelaySignal, type ClientSignal, type RelaySignal } from './relay-messages.js';
 
 /** The part of the WebSocket interface the session needs. */
@@ -33,23 +34,9 @@ export interface RelayConnectionHandlers {
 
 const OPEN = 1;
 
-/** Normalises a relay address to its origin, e.g. `https://relay.example:8443`. */
-export function relayOrigin(relayUrl: string): string {
-  let url: URL;
-  try {
-    url = new URL(relayUrl);
-  } catch (err) {
-    throw new TandemError('TANDEM_ERR_BAD_INPUT', `relay: ${JSON.stringify(relayUrl)} is not a URL`, { cause: err });
-  }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
-    throw new TandemError('TANDEM_ERR_BAD_INPUT', `relay: ${relayUrl} must start with https:// or http://`);
-  }
-  return url.origin;
-}
-
 /** The relay's rendezvous WebSocket URL for a relay address. */
 export function relayWebSocketUrl(relayUrl: string): string {
-  const origin = relayOrigin(relayUrl);
+  const origin = normaliseRelayOrigin(relayUrl);
   return origin.replace(/^http/, 'ws') + RELAY_WS_PATH;
 }
 

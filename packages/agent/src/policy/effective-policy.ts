@@ -5,9 +5,8 @@
  * consults this whatever the relay or console asks, for session codes and
  * invitations alike.
  */
-import { MODES, TandemError, modeRank, type Mode } from '@tandem/protocol';
+import { MODES, TandemError, modeRank, normaliseRelayOrigin, type Mode } from '@tandem/protocol';
 import type { PolicyFile, PolicyForbidField } from './policy-file.js';
-import { relayOrigin } from './relay-origin.js';
 
 /** Something the policy can forbid. */
 export type PolicyCapability = 'invitations' | 'control' | 'file-transfer' | 'system-info';
@@ -117,7 +116,7 @@ export class EffectivePolicy {
    * files. Call it before contacting a relay, so a refused one never is.
    */
   checkRelay(url: string): string {
-    const origin = relayOrigin(url, 'relay');
+    const origin = normaliseRelayOrigin(url, 'relay');
     if (this.allowedRelays === undefined || this.allowedRelays.includes(origin)) return origin;
     const allowed = this.allowedRelays.length === 0 ? 'no relay at all' : `only ${this.allowedRelays.join(', ')}`;
     throw new TandemError('TANDEM_ERR_POLICY_FORBIDS', `the relay ${origin} is not allowed by the local policy ${this.#relaySources.join(' and ')}, which allows ${allowed}`);

@@ -5,8 +5,7 @@
  * type) is an error naming the file and the field, never silently ignored,
  * since ignoring a restriction would relax it.
  */
-import { TandemError } from '@tandem/protocol';
-import { relayOrigin } from './relay-origin.js';
+import { TandemError, normaliseRelayOrigin } from '@tandem/protocol';
 
 /** The policy format version this agent understands. */
 export const POLICY_VERSION = 1;
@@ -116,7 +115,7 @@ export function parsePolicyFile(text: string, path: string): PolicyFile {
     if (relays.length > POLICY_LIMITS.maxAllowedRelays) throw bad(`field "allowedRelays" has more than ${POLICY_LIMITS.maxAllowedRelays} entries`);
     const origins = relays.map((r, i) => {
       try {
-        return relayOrigin(r, `allowedRelays[${i}]`);
+        return normaliseRelayOrigin(r, `allowedRelays[${i}]`);
       } catch (err) {
         throw bad(`field ${(err as Error).message}`);
       }

@@ -1,0 +1,31 @@
+/**
+ * The one normalisation of a relay address, used wherever relays are named:
+ * the session (whose origin CPace binds), invitations, and the agent's local
+ * policy. Its origin per the WHATWG URL standard (scheme and host lower-cased,
+ * default port dropped), refusing anything else: another scheme, a user name
+ * or password, a path, query or fragment.
+ */
+import { LIMITS } from './constants.js';
+import { TandemError, type TandemErrorCode } from './errors.js';
+
+/**
+ * Returns the origin of an `http(s)://host[:port]` address, or throws a
+ * TandemError with `code` (default TANDEM_ERR_BAD_INPUT) naming `name`.
+ */
+export function normaliseRelayOrigin(value: unknown, name = 'relay', code: TandemErrorCode = 'TANDEM_ERR_BAD_INPUT'): string {
+  const fail = (what: string, cause?: unknown): TandemError => new TandemError(code, `${name}: ${what}`, cause === undefined ? undefined : { cause });
+  if (typeof value !== 'string') throw fail('must be a string');
+  if (value.length > LIMITS.maxRelayUrlChars) throw fail(`longer than ${LIMITS.maxRelayUrlChars} characters`);
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch (err) {
+    throw fail(`not a URL: ${JSON.stringify(value)}`, err);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail(`must start with https:// or http://, got ${JSON.stringify(value)}`);
+  if (url.username !== '' || url.password !== '') throw fail('must not contain a user name or password');
+  if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
+    throw fail(`give only the relay's address (scheme, host, port), got ${JSON.stringify(value)}`);
+  }
+  return url.origin;
+}
