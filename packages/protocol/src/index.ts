@@ -2,6 +2,7 @@
  * @tandem/protocol: the wire protocol shared by the relay, the agent and the
  * console. Isomorphic: runs in Node and in the browser.
  */
+export * from './api-types.js';
 export * from './assert.js';
 export * from './bytes.js';
 export * from './base64url.js';

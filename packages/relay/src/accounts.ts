@@ -6,7 +6,9 @@ import {
   assertOneOf,
   assertString,
   assertThat,
+  type AccountInfo as PublicUser,
   type AccountRole,
+  type UserSummary,
 } from '@tandem/protocol';
 import type { AuditLog } from './audit.js';
 import { checkPasswordStrength, hashPassword, makeDummyHash, verifyPassword } from './password.js';
@@ -20,19 +22,8 @@ export const SETUP_LINK_LIFETIME_MS = 24 * 3_600_000;
 /** User name of the administrator created on first start. */
 export const FIRST_ADMIN = 'admin';
 
-/** A user as signed-in clients see it. */
-export interface PublicUser {
-  username: string;
-  displayName: string;
-  role: AccountRole;
-  team: string;
-}
-
-/** A user as administrators see it. */
-export interface UserSummary extends PublicUser {
-  createdAt: number;
-  hasPassword: boolean;
-}
+/** A user as the API shows it, and as administrators see it: defined in the protocol. */
+export type { PublicUser, UserSummary };
 
 /** Fields of a new account. */
 export interface NewUser {

@@ -1,37 +1,9 @@
-import type { AuditEventKind, EndReason, Mode } from '@tandem/protocol';
+import type { AuditEvent, AuditEventKind, AuditSession, EndReason, Mode } from '@tandem/protocol';
 import { toCsv } from './csv.js';
 import type { AuditSessionsTable, Schema, Storage } from './storage.js';
 import type { Kysely, Transaction } from 'kysely';
 
-/** A session row as the API shows it. */
-export interface AuditSession {
-  sessionId: string;
-  nameplate: string;
-  technicianUsername: string;
-  technicianAddress: string;
-  customerName: string | null;
-  customerNumber: string | null;
-  caseNumber: string | null;
-  customerAddress: string;
-  modeRequested: Mode;
-  modeAtStart: Mode | null;
-  lastMode: Mode | null;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  endReason: EndReason | null;
-}
-
-/** An audit event as the API shows it. */
-export interface AuditEvent {
-  id: number;
-  at: number;
-  kind: AuditEventKind;
-  username: string | null;
-  address: string | null;
-  sessionId: string | null;
-  detail: string;
-}
+export type { AuditEvent, AuditSession };
 
 /** What an event write needs. */
 export interface AuditEventInput {

@@ -1,33 +1,17 @@
 /**
- * Shapes of the relay's HTTP API answers (docs/protocol.md, "Relay HTTP API").
+ * Shapes of the relay's HTTP API answers (docs/protocol.md, "Relay HTTP API"):
+ * defined once in @tandem/protocol, named here as the console's pages use them.
  */
-import type { AccountRole, AuditEventKind, EndReason, Mode } from '@tandem/protocol';
+import type { AccountRole } from '@tandem/protocol';
 
-/** A signed-in account as the relay describes it. */
-export interface AccountInfo {
-  username: string;
-  displayName: string;
-  role: AccountRole;
-  team: string;
-}
-
-/** Answer to POST /api/auth/login. */
-export interface LoginAnswer {
-  token: string;
-  user: AccountInfo;
-}
-
-/** Answer to GET /api/setup/:token. */
-export interface SetupInfo {
-  username: string;
-  role: AccountRole;
-}
-
-/** One row of GET /api/users. */
-export interface UserRow extends AccountInfo {
-  createdAt: number | string;
-  hasPassword: boolean;
-}
+export type {
+  AccountInfo,
+  LoginAnswer,
+  SetupInfo,
+  UserSummary as UserRow,
+  AuditSession as AuditSessionRow,
+  AuditEvent as AuditEventRow,
+} from '@tandem/protocol';
 
 /** Body of POST /api/users. */
 export interface NewUser {
@@ -35,38 +19,4 @@ export interface NewUser {
   displayName?: string;
   role: AccountRole;
   team?: string;
-}
-
-/**
- * One row of GET /api/audit/sessions (the relay's AuditSession). Fields the
- * relay does not know yet (a session still running, a customer who never
- * consented) are null.
- */
-export interface AuditSessionRow {
-  sessionId: string;
-  nameplate?: string;
-  technicianUsername: string;
-  technicianAddress: string | null;
-  customerName: string | null;
-  customerNumber: string | null;
-  caseNumber: string | null;
-  customerAddress: string | null;
-  modeRequested?: Mode;
-  modeAtStart?: Mode | null;
-  lastMode?: Mode | null;
-  createdAt: number;
-  startedAt: number | null;
-  endedAt: number | null;
-  endReason: EndReason | null;
-}
-
-/** One row of GET /api/audit/events (the relay's AuditEvent). */
-export interface AuditEventRow {
-  id: number;
-  at: number;
-  kind: AuditEventKind;
-  username: string | null;
-  address: string | null;
-  sessionId: string | null;
-  detail: string;
 }

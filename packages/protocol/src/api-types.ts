@@ -1,0 +1,64 @@
+/**
+ * Shapes of the relay's HTTP API (docs/protocol.md, "Relay HTTP API"), defined
+ * once for the relay that answers and the console that reads.
+ */
+import type { AccountRole, AuditEventKind, EndReason, Mode } from './constants.js';
+
+/** A signed-in account as the relay describes it (`GET /api/me`, login's `user`). */
+export interface AccountInfo {
+  username: string;
+  displayName: string;
+  role: AccountRole;
+  team: string;
+}
+
+/** One row of `GET /api/users`. */
+export interface UserSummary extends AccountInfo {
+  createdAt: number;
+  hasPassword: boolean;
+}
+
+/** Answer to `POST /api/auth/login`. */
+export interface LoginAnswer {
+  token: string;
+  user: AccountInfo;
+}
+
+/** Answer to `GET /api/setup/:token`. */
+export interface SetupInfo {
+  username: string;
+  role: AccountRole;
+}
+
+/**
+ * One row of `GET /api/audit/sessions`. Fields the relay does not know (a
+ * session still running, a customer who never consented) are null.
+ */
+export interface AuditSession {
+  sessionId: string;
+  nameplate: string;
+  technicianUsername: string;
+  technicianAddress: string;
+  customerName: string | null;
+  customerNumber: string | null;
+  caseNumber: string | null;
+  customerAddress: string;
+  modeRequested: Mode;
+  modeAtStart: Mode | null;
+  lastMode: Mode | null;
+  createdAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+  endReason: EndReason | null;
+}
+
+/** One row of `GET /api/audit/events`. */
+export interface AuditEvent {
+  id: number;
+  at: number;
+  kind: AuditEventKind;
+  username: string | null;
+  address: string | null;
+  sessionId: string | null;
+  detail: string;
+}
