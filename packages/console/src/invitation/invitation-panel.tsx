@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { INVITATION_EXTENSION, INVITATION_MEDIA_TYPE, LIMITS, MODES, type Mode } from '@tandem/protocol';
+import { INVITATION_EXTENSION, INVITATION_MEDIA_TYPE, LIMITS, type Mode } from '@tandem/protocol';
+import { SessionRequestFields } from '../components/session-request-fields.js';
 import { useAuth, useServices } from '../services.js';
 import { errorKey, translateError } from '../i18n/translate-error.js';
 import type { SessionFailure } from '../session/session-model.js';
@@ -125,22 +126,7 @@ function InvitationConnect({ draft, canConnect, sessionFailure }: { draft: Invit
           </label>
         )}
         <div className="invitation-connect-row">
-          <label className="field">
-            <span>
-              {t('sessions.caseNumber')} <span className="muted">({t('common.optional')})</span>
-            </span>
-            <input id="invitation-case-number" maxLength={LIMITS.maxNumberChars} value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} autoComplete="off" />
-          </label>
-          <label className="field">
-            <span>{t('sessions.mode')}</span>
-            <select id="invitation-mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
-              {MODES.map((m) => (
-                <option key={m} value={m}>
-                  {t(`mode.${m}`)}
-                </option>
-              ))}
-            </select>
-          </label>
+          <SessionRequestFields idPrefix="invitation" caseNumber={caseNumber} onCaseNumber={setCaseNumber} mode={mode} onMode={setMode} />
           <button type="submit" className="button primary" data-testid="invitation-connect" disabled={!canConnect || relay === undefined}>
             {t('invitation.connect')}
           </button>

@@ -1,7 +1,8 @@
 import { useEffect, useState, type DragEvent, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LIMITS, MODES, type Mode } from '@tandem/protocol';
+import type { Mode } from '@tandem/protocol';
 import { useAuth, usePendingInvitation, useServices, useSessionView } from '../services.js';
+import { SessionRequestFields } from '../components/session-request-fields.js';
 import { InvitationPanel } from '../invitation/invitation-panel.js';
 import { useInvitationDraft } from '../invitation/use-invitation-draft.js';
 import { translateError } from '../i18n/translate-error.js';
@@ -111,22 +112,7 @@ export function SessionsPage() {
             <p className="muted small">{t('sessions.intro')}</p>
           </div>
           <div className="new-session-fields">
-            <label className="field">
-              <span>
-                {t('sessions.caseNumber')} <span className="muted">({t('common.optional')})</span>
-              </span>
-              <input id="case-number" maxLength={LIMITS.maxNumberChars} value={caseNumber} onChange={(e) => setCaseNumber(e.target.value)} autoComplete="off" />
-            </label>
-            <label className="field">
-              <span>{t('sessions.mode')}</span>
-              <select id="mode" value={mode} onChange={(e) => setMode(e.target.value as Mode)}>
-                {MODES.map((m) => (
-                  <option key={m} value={m}>
-                    {t(`mode.${m}`)}
-                  </option>
-                ))}
-              </select>
-            </label>
+            <SessionRequestFields caseNumber={caseNumber} onCaseNumber={setCaseNumber} mode={mode} onMode={setMode} />
             <button type="submit" className="button primary" data-testid="new-session" disabled={busy}>
               {t('sessions.newSession')}
             </button>
