@@ -240,9 +240,17 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
       case 'error':
         this.fail(new TandemError(signal.code, signal.message));
         return;
-      case 'peer-left':
-        this.#onPeerLeft(signal.reason);
+      case 'peer-left': {
+        // The peer's last records came before this signal on the same socket but are
+        // opened asynchronously: let them speak first (an encrypted `end` or refusal
+        // is the peer's own word, the relay's is not).
+        const reason = signal.reason;
+        const before = this.secure?.settled() ?? Promise.resolve();
+        void before.then(() => {
+          if (!this.finished) this.#onPeerLeft(reason);
+        });
         return;
+      }
       default:
         this.onRelaySignal(signal);
     }

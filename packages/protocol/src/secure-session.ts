@@ -150,6 +150,11 @@ export class SecureSession {
     return this.#outbound;
   }
 
+  /** Resolves when every frame handed to `receive` so far has been handled (opening records is asynchronous). */
+  settled(): Promise<void> {
+    return this.#inbound;
+  }
+
   /**
    * The transport under the session ended. A stream that ends without the
    * peer's close frame is truncated (the caller decides how to report it).

@@ -148,11 +148,7 @@ export function driveTechSession(opts: TechDriveOptions, ctx: CommandContext): P
       }
     };
 
-    let refusedShown = false;
     const onEvent = (event: TechnicianEvent): void => {
-      if (event.type === 'refused') refusedShown = true;
-      // The relay's word of the refusal may overtake the customer's encrypted answer: show it once either way.
-      if (event.type === 'failed' && event.error.code === 'TANDEM_ERR_REFUSED' && !refusedShown) out.event('refused');
       printEvent(out, event);
       if (event.type === 'rfb') {
         screen.onRfb(event.data);
