@@ -18,7 +18,7 @@ import { RfbClient, createRelaySocketFactory, login, nodeAeadProvider } from '@t
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
-const AGENT_BIN = join(ROOT, 'packages/agent/bin/tandem.js');
+const AGENT_BIN = join(ROOT, 'packages/cli/bin/tandem.js');
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
 const XK_x = 0x78;
 const XK_BackSpace = 0xff08;

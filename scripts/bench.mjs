@@ -13,7 +13,7 @@ import { performance } from 'node:perf_hooks';
 const ROOT = resolve(import.meta.dirname, '..');
 const RUNS = Number(process.env.BENCH_RUNS ?? 25);
 const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
-const AGENT_BIN = join(ROOT, 'packages/agent/bin/tandem.js');
+const AGENT_BIN = join(ROOT, 'packages/cli/bin/tandem.js');
 
 function lines(child, onLine) {
   let buf = '';

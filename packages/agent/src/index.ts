@@ -1,19 +1,21 @@
 /**
- * @tandem/agent: the customer's agent and the scriptable technician client.
- * The CLI is `bin/tandem.js`; these exports are for tests and embedding.
+ * @tandem/agent: the customer's side of Tandem, and nothing of the
+ * technician's: the customer's commands (join, invite, invitations, expire),
+ * the local pages, the local policy, the screen engines (the built-in RFB
+ * server on the desktop drivers, the bridge to a VNC server) and the
+ * gatekeeper that enforces the mode on the technician's bytes.
+ *
+ * The repository's `tandem` command (@tandem/cli) and the downloadable agent
+ * run {@link CUSTOMER_COMMANDS}; the rest is exported for embedding and for
+ * the tests of the technician's client, which speak to the real engine.
  */
-export * from './cli-args.js';
-export * from './fingerprint.js';
-export * from './relay-transport.js';
-export * from './relay-socket.js';
-export * from './http-client.js';
-export * from './os-user.js';
-export * from './output.js';
-export * from './event-log.js';
-export * from './join-controller.js';
-export * from './consent-server.js';
-export * from './browser-open.js';
-export * from './terminal-prompts.js';
-export { main, EXIT_FAILURE, EXIT_USAGE } from './cli.js';
-export { nodeAeadProvider } from './node-aead.js';
-export { RfbClient, type RfbClientOptions } from './rfb-client/rfb-client.js';
+export { CUSTOMER_COMMANDS, agentCommandLine } from './command-line/customer-commands.js';
+export { X11Desktop } from './desktop/x11-desktop.js';
+export type { DesktopSource } from './desktop/desktop-source.js';
+export { serveRfb, startRfbServer, type RfbTcpServer } from './rfb-server/rfb-server.js';
+export { defaultEncoders } from './rfb-server/encoders/registry.js';
+export { EncoderStreams, type EncodeContext, type RectEncoder } from './rfb-server/encoders/encoder.js';
+export { rawEncoder } from './rfb-server/encoders/raw.js';
+export { zlibEncoder } from './rfb-server/encoders/zlib.js';
+export { zrleEncoder } from './rfb-server/encoders/zrle.js';
+export { PersistentDeflate } from './rfb-server/zlib-stream.js';

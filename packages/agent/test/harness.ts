@@ -12,7 +12,7 @@ import { join, resolve } from 'node:path';
 /** Repository root. */
 export const ROOT = resolve(import.meta.dirname, '../../..');
 const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
-const AGENT_BIN = join(ROOT, 'packages/agent/bin/tandem.js');
+const AGENT_BIN = join(ROOT, 'packages/cli/bin/tandem.js');
 
 /** A running process whose output lines can be awaited. */
 export class Proc {

@@ -3,13 +3,10 @@ import { existsSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { X11Desktop } from '../src/desktop/x11-desktop.js';
-import { startRfbServer, type RfbTcpServer } from '../src/rfb/rfb-server.js';
-import { encodeVncPasswordFile } from '../src/rfb/vnc-auth.js';
+import { startRfbServer, type RfbTcpServer } from '../src/rfb-server/rfb-server.js';
+import { encodeVncPasswordFile, ENCODING } from '@tandem/rfb';
 import type { TandemError } from '@tandem/protocol';
-import { RfbClient } from '../src/rfb-client/rfb-client.js';
-import { defaultDecoders } from '../src/rfb-client/decoders/registry.js';
-import type { RectDecoder } from '../src/rfb-client/decoders/decoder.js';
-import { ENCODING } from '../src/rfb/encodings.js';
+import { defaultDecoders, RfbClient, type RectDecoder } from '@tandem/tech';
 import { connect } from 'node:net';
 import { diff, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, TestRfbClient, type Xvfb } from './rfb-harness.js';
 

@@ -3,9 +3,7 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ByteQueue } from '../src/rfb/byte-queue.js';
-import { encodeClientMessage, type ClientMessage } from '../src/rfb/client-messages.js';
-import { vncResponse } from '../src/rfb/vnc-auth.js';
+import { ByteQueue, encodeClientMessage, vncResponse, type ClientMessage } from '@tandem/rfb';
 
 /** Programs the RFB integration tests drive; `npm test` installs their Debian packages. */
 export const RFB_TOOLS = ['/usr/bin/Xvfb', '/usr/bin/xterm', '/usr/bin/xwd', '/usr/bin/xrandr', '/usr/bin/vncsnapshot', '/usr/bin/vncviewer', '/usr/bin/convert'];

@@ -5,10 +5,8 @@
  */
 import { existsSync } from 'node:fs';
 import { TechnicianSession, type Mode, type TechnicianEvent } from '@tandem/protocol';
-import { nodeAeadProvider } from '../src/node-aead.js';
-import { createRelaySocketFactory } from '../src/relay-socket.js';
-import { ByteQueue } from '../src/rfb/byte-queue.js';
-import { encodeClientMessage, type ClientMessage } from '../src/rfb/client-messages.js';
+import { createRelaySocketFactory, nodeAeadProvider } from '@tandem/node-client';
+import { ByteQueue, encodeClientMessage, type ClientMessage } from '@tandem/rfb';
 import type { Proc, RelayFixture } from './harness.js';
 import { sleep } from './rfb-harness.js';
 

@@ -7,7 +7,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { encodeVncPasswordFile } from '../src/rfb/vnc-auth.js';
+import { encodeVncPasswordFile } from '@tandem/rfb';
 import { RelayFixture } from './harness.js';
 import { diff, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, type Xvfb } from './rfb-harness.js';
 import { acceptOnTerminal, HostileTech, waitModeCount } from './screen-harness.js';

@@ -1,5 +1,8 @@
-/** Test data only (excluded from the build): published AES-256-GCM vectors, shared by the WebCrypto and node:crypto providers' tests. */
-
+/**
+ * Published AES-256-GCM vectors that every `AeadProvider` (aead.ts) must pass:
+ * exported with the interface so that each provider (WebCrypto here,
+ * node:crypto in @tandem/node-client) tests itself against the same data.
+ */
 /**
  * AES-256 test cases 14, 15 and 16 of McGrew and Viega, "The Galois/Counter
  * Mode of Operation (GCM)" (the GCM specification submitted to NIST), as

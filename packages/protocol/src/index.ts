@@ -13,6 +13,7 @@ export * from './relay-messages.js';
 export * from './session-messages.js';
 export * from './session-code.js';
 export * from './aead.js';
+export * from './aead-vectors.js';
 export * from './cpace.js';
 export * from './key-schedule.js';
 export * from './record-layer.js';

@@ -5,17 +5,15 @@
  * consent flow for a session code and an invitation (issue 4, point 6).
  */
 import type { CustomerEvent, CustomerSession, TandemError } from '@tandem/protocol';
-import { openBrowser } from '../browser-open.js';
-import { ConsentServer, pageFiles, type ServerEvent } from '../consent-server.js';
-import type { EventLog } from '../event-log.js';
-import { JoinController, type ConsentPolicy } from '../join-controller.js';
-import type { LineInput } from '../line-input.js';
-import type { LineOutput } from '../output.js';
-import { agentPageDir, i18nextBrowserModule } from '../paths.js';
+import { openBrowser } from '../pages/browser-open.js';
+import { ConsentServer, pageFiles, type ServerEvent } from '../pages/consent-server.js';
+import type { EventLog } from '../system/event-log.js';
+import { JoinController, type ConsentPolicy } from '../session/join-controller.js';
+import type { CommandContext, LineInput, LineOutput } from '@tandem/node-client';
+import { agentPageDir, i18nextBrowserModule } from '../pages/page-paths.js';
 import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
-import { TerminalPrompts } from '../terminal-prompts.js';
-import type { CommandContext } from './context.js';
-import { pageAction } from './page-actions.js';
+import { TerminalPrompts } from '../terminal/terminal-prompts.js';
+import { pageAction } from '../pages/page-actions.js';
 
 /** How long the page gets to show the final state before the agent goes on, ms. */
 const FINAL_STATE_GRACE_MS = 1500;

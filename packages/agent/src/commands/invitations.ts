@@ -5,10 +5,9 @@
  * `tandem invite` holding it notices within a second and releases the
  * ticket, so every copy of the invitation then fails.
  */
-import { clockFromEnv, localIsoTime } from '../clock.js';
-import type { ExpireArgs } from '../invite-args.js';
-import { InvitationStore, expireInvitation, holderAlive, recordExpiresAt, recordStatus, type InvitationRecord } from '../invitation-store.js';
-import type { CommandContext } from './context.js';
+import { clockFromEnv, localIsoTime, type CommandContext } from '@tandem/node-client';
+import type { ExpireArgs } from '../command-line/invite-args.js';
+import { InvitationStore, expireInvitation, holderAlive, recordExpiresAt, recordStatus, type InvitationRecord } from '../invitations/invitation-store.js';
 
 /** The status column: open (held or not), expired (why), lapsed, used. */
 function statusText(rec: InvitationRecord, now: number): string {

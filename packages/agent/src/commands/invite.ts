@@ -25,23 +25,27 @@ import {
   type InvitationAttempt,
   type InvitationHolder,
 } from '@tandem/protocol';
-import { openBrowser } from '../browser-open.js';
-import { clockFromEnv, localIsoTime } from '../clock.js';
-import { EventLog } from '../event-log.js';
-import type { InviteArgs } from '../invite-args.js';
-import { InvitationStore, newRecord, recordExpiresAt, recordStatus, type InvitationRecord } from '../invitation-store.js';
-import { LineInput } from '../line-input.js';
-import { nodeAeadProvider } from '../node-aead.js';
-import { osFullName } from '../os-user.js';
-import { askHidden, checkInvitationPassword, nextLine } from '../password-input.js';
+import { openBrowser } from '../pages/browser-open.js';
+import {
+  allRelaysFailed,
+  clockFromEnv,
+  createRelaySocketFactory,
+  LineInput,
+  localIsoTime,
+  nodeAeadProvider,
+  readPasswordFile,
+  writeDiagnosticReport,
+  type CommandContext,
+} from '@tandem/node-client';
+import { EventLog } from '../system/event-log.js';
+import type { InviteArgs } from '../command-line/invite-args.js';
+import { InvitationStore, newRecord, recordExpiresAt, recordStatus, type InvitationRecord } from '../invitations/invitation-store.js';
+import { osFullName } from '../system/os-user.js';
+import { askHidden, checkInvitationPassword, nextLine } from '../terminal/password-input.js';
 import { formatDuration, loadPolicyFromEnv } from '../policy/index.js';
-import { allRelaysFailed, writeDiagnosticReport } from '../relay-failover.js';
-import { createRelaySocketFactory } from '../relay-socket.js';
-import { TicketKeeper } from '../ticket-keeper.js';
-import type { CommandContext } from './context.js';
+import { TicketKeeper } from '../invitations/ticket-keeper.js';
 import { runCustomerSession, type SharedPage } from './customer-run.js';
-import { InvitationPage, type InvitationPhase } from './invitation-page.js';
-import { readPasswordFile } from './tech-session.js';
+import { InvitationPage, type InvitationPhase } from '../pages/invitation-page.js';
 
 /** How often the record is looked at for `tandem expire`, ms (the issue asks for within a second). */
 const RECORD_POLL_MS = 250;

@@ -7,14 +7,11 @@
  * `chat:` lines; people-facing text goes to stderr.
  */
 import { CustomerSession } from '@tandem/protocol';
-import type { JoinArgs } from '../cli-args.js';
-import { EventLog } from '../event-log.js';
-import { LineInput } from '../line-input.js';
-import { nodeAeadProvider } from '../node-aead.js';
-import { osFullName } from '../os-user.js';
+import type { JoinArgs } from '../command-line/join-args.js';
+import { EventLog } from '../system/event-log.js';
+import { createRelaySocketFactory, LineInput, nodeAeadProvider, type CommandContext } from '@tandem/node-client';
+import { osFullName } from '../system/os-user.js';
 import { loadPolicyFromEnv } from '../policy/index.js';
-import { createRelaySocketFactory } from '../relay-socket.js';
-import type { CommandContext } from './context.js';
 import { runCustomerSession } from './customer-run.js';
 
 /** Runs the customer's side; resolves with the process exit code. */

@@ -1,5 +1,5 @@
-import type { CursorImage } from '../rfb/cursor-encoding.js';
-import type { Framebuffer, Rect } from '../rfb/pixel-format.js';
+import type { CursorImage } from '../rfb-server/cursor-encoding.js';
+import type { Framebuffer, Rect } from '@tandem/rfb';
 
 /**
  * A move of screen content (a terminal or a browser scrolling): the pixels of

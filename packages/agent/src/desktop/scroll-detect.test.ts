@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Framebuffer, Rect } from '../rfb/pixel-format.js';
+import type { Framebuffer, Rect } from '@tandem/rfb';
 import type { ScreenMove } from './desktop-source.js';
 import { applyMove, findVerticalScroll, moveDestination } from './scroll-detect.js';
 

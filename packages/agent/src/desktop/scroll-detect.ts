@@ -1,4 +1,4 @@
-import type { Framebuffer, Rect } from '../rfb/pixel-format.js';
+import type { Framebuffer, Rect } from '@tandem/rfb';
 import type { ScreenMove } from './desktop-source.js';
 
 /** Fewer changed rows than this in a damaged rectangle: not worth looking for a scroll. */

@@ -1,7 +1,6 @@
 import { describe, it, expect } from 'vitest';
 import { TandemError } from '@tandem/protocol';
-import { encodeClientMessage, type ClientMessage } from '../rfb/client-messages.js';
-import { NATIVE_FORMAT } from '../rfb/pixel-format.js';
+import { encodeClientMessage, NATIVE_FORMAT, type ClientMessage } from '@tandem/rfb';
 import { Gatekeeper, type GateMode, type GatePiece } from './gatekeeper.js';
 import { builtinEncodingFilter, isGatekeeperSafe } from './safe-encodings.js';
 
@@ -141,7 +140,7 @@ describe('Gatekeeper', () => {
   }
 
   it('rejects a bad ProtocolVersion, a security type not offered and a bad ClientInit', () => {
-    expect(() => new Gatekeeper({ mode: 'view', allowEncoding: isGatekeeperSafe }).push(Buffer.from('GET / HTTP/1.1\r\n'))).toThrow(/bad ProtocolVersion/);
+    expect(() => new Gatekeeper({ mode: 'view', allowEncoding: isGatekeeperSafe }).push(Buffer.from('GET / HTTP/1.1\r\n'))).toThrow(/not an RFB ProtocolVersion/);
     expect(() => new Gatekeeper({ mode: 'view', allowEncoding: isGatekeeperSafe }).push(Buffer.from('RFB 003.008\n\x02'))).toThrow(/security type 2 chosen/);
     expect(() => new Gatekeeper({ mode: 'view', allowEncoding: isGatekeeperSafe }).push(Buffer.from('RFB 003.008\n\x01\x05'))).toThrow(/shared flag 5/);
   });

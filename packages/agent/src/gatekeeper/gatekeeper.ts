@@ -8,8 +8,19 @@
  * with an error instead of being passed on. The console is not trusted.
  */
 import { TandemError, toTandemError } from '@tandem/protocol';
-import { ByteQueue } from '../rfb/byte-queue.js';
-import { DEFAULT_CLIENT_LIMITS, encodeClientMessage, parseClientMessage, type ClientMessage, type ClientMessageLimits } from '../rfb/client-messages.js';
+import {
+  ByteQueue,
+  DEFAULT_CLIENT_LIMITS,
+  PROTOCOL_VERSION_BYTES,
+  SECURITY,
+  encodeClientMessage,
+  parseClientMessage,
+  parseProtocolVersion,
+  serverVersionFor,
+  type ClientMessage,
+  type ClientMessageLimits,
+  type RfbMinorVersion,
+} from '@tandem/rfb';
 
 /** The modes in which an RFB stream exists (chat has none). */
 export type GateMode = 'view' | 'control';
@@ -25,12 +36,10 @@ const TRANSITIONS: Record<GateState, readonly GateState[]> = {
   closed: [],
 };
 
-/** Security type None (RFC 6143 §7.2.1): the only one the agent offers on the already authenticated session. */
-export const SECURITY_NONE = 1;
 
 /** One accepted piece of the technician's stream, with the bytes to forward. */
 export type GatePiece =
-  | { phase: 'version'; raw: Uint8Array; minor: 3 | 7 | 8 }
+  | { phase: 'version'; raw: Uint8Array; minor: RfbMinorVersion }
   | { phase: 'security'; raw: Uint8Array; type: number }
   | { phase: 'init'; raw: Uint8Array; shared: boolean }
   | { phase: 'message'; raw: Uint8Array; message: ClientMessage };
@@ -150,7 +159,8 @@ export class Gatekeeper {
         if (!this.#q.has(1)) return null;
         const raw = this.#q.take(1);
         const type = raw[0] as number;
-        if (type !== SECURITY_NONE) throw new TandemError('TANDEM_ERR_PROTOCOL', `security type ${type} chosen, only None (1) was offered`);
+        // Security type None (RFC 6143 §7.2.1) is the only one offered on the already authenticated session.
+        if (type !== SECURITY.none) throw new TandemError('TANDEM_ERR_PROTOCOL', `security type ${type} chosen, only None (1) was offered`);
         this.#to('init');
         return { phase: 'security', raw, type };
       }
@@ -167,14 +177,10 @@ export class Gatekeeper {
   }
 
   #version(): GatePiece | null {
-    if (!this.#q.has(12)) return null;
-    const raw = this.#q.take(12);
-    const text = Buffer.from(raw).toString('latin1');
-    const m = /^RFB (\d{3})\.(\d{3})\n$/.exec(text);
-    if (!m) throw new TandemError('TANDEM_ERR_PROTOCOL', `bad ProtocolVersion ${JSON.stringify(text)}`);
+    if (!this.#q.has(PROTOCOL_VERSION_BYTES)) return null;
+    const raw = this.#q.take(PROTOCOL_VERSION_BYTES);
     // RFC 6143 §7.1.1: 3.7 and 3.8 as such, anything else as 3.3 (the engine does the same).
-    const major = Number(m[1]), minor = Number(m[2]);
-    const v: 3 | 7 | 8 = major === 3 && minor === 8 ? 8 : major === 3 && minor === 7 ? 7 : 3;
+    const v = serverVersionFor(parseProtocolVersion(raw, 'the technician'));
     // 3.3: the server picks the security type alone, so the client's next byte is ClientInit.
     this.#to(v === 3 ? 'init' : 'security');
     return { phase: 'version', raw, minor: v };

@@ -8,7 +8,7 @@
  * 150, Fence -312 adds 248, xvp -309 adds 250, gii -305 adds 253, Extended
  * Mouse Buttons -316 changes PointerEvent) are dropped.
  */
-import { ENCODING } from '../rfb/encodings.js';
+import { ENCODING } from '@tandem/rfb';
 
 /** True when the gatekeeper can parse every consequence of `encoding`. */
 export function isGatekeeperSafe(encoding: number): boolean {

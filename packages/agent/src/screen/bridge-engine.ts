@@ -9,12 +9,11 @@
  */
 import type { Socket } from 'node:net';
 import { TandemError } from '@tandem/protocol';
+import { SECURITY, protocolVersion, type RfbMinorVersion } from '@tandem/rfb';
 import type { GatePiece } from '../gatekeeper/gatekeeper.js';
 import { isGatekeeperSafe } from '../gatekeeper/safe-encodings.js';
 import type { EngineContext, EngineFactory, ScreenEngine } from './screen-engine.js';
 import { connectVncUpstream, type VncUpstreamOptions } from './vnc-upstream.js';
-
-const SERVER_VERSION = Buffer.from('RFB 003.008\n', 'latin1');
 
 /** The bridge's factory. */
 export function bridgeEngine(upstream: VncUpstreamOptions): EngineFactory {
@@ -35,7 +34,7 @@ class BridgeEngine implements ScreenEngine {
   readonly #socket: Socket;
   readonly #serverInit: Uint8Array;
   #leftover: Uint8Array;
-  #minor: 3 | 7 | 8 = 8;
+  #minor: RfbMinorVersion = 8;
   #state: 'handshake' | 'forwarding' | 'closed' = 'handshake';
 
   constructor(ctx: EngineContext, socket: Socket, serverInit: Uint8Array, leftover: Uint8Array) {
@@ -45,7 +44,7 @@ class BridgeEngine implements ScreenEngine {
     this.#leftover = leftover;
     socket.on('error', (err) => this.#end(new TandemError('TANDEM_ERR_PEER_LOST', `the VNC server's connection failed: ${err.message}`)));
     socket.on('close', () => this.#end(new TandemError('TANDEM_ERR_PEER_LOST', 'the VNC server closed the connection')));
-    this.#send(SERVER_VERSION);
+    this.#send(protocolVersion(8));
   }
 
   deliver(piece: GatePiece): void {
@@ -54,7 +53,7 @@ class BridgeEngine implements ScreenEngine {
       case 'version':
         this.#minor = piece.minor;
         // §7.1.2: 3.3 gets the server's choice as a u32; 3.7 and 3.8 get the list (only None).
-        this.#send(piece.minor === 3 ? Uint8Array.of(0, 0, 0, 1) : Uint8Array.of(1, 1));
+        this.#send(piece.minor === 3 ? Uint8Array.of(0, 0, 0, SECURITY.none) : Uint8Array.of(1, SECURITY.none));
         return;
       case 'security':
         // §7.1.3: SecurityResult after None only in 3.8.

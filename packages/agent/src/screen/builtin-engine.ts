@@ -9,8 +9,8 @@ import { TandemError } from '@tandem/protocol';
 import type { DesktopSource } from '../desktop/desktop-source.js';
 import { X11Desktop } from '../desktop/x11-desktop.js';
 import { builtinEncodingFilter } from '../gatekeeper/safe-encodings.js';
-import { defaultEncoders } from '../rfb/encoders/registry.js';
-import { serveRfb } from '../rfb/rfb-server.js';
+import { defaultEncoders } from '../rfb-server/encoders/registry.js';
+import { serveRfb } from '../rfb-server/rfb-server.js';
 import type { EngineContext, EngineFactory, ScreenEngine } from './screen-engine.js';
 
 /** A desktop borrowed for one stream; release() closes it unless it is shared. */

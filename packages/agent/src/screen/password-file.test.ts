@@ -1,5 +1,5 @@
 import { describe, it, expect } from 'vitest';
-import { encodeVncPasswordFile } from '../rfb/vnc-auth.js';
+import { encodeVncPasswordFile } from '@tandem/rfb';
 import { parseVncPasswordFile } from './password-file.js';
 
 describe('parseVncPasswordFile', () => {

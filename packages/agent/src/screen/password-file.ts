@@ -5,7 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { TandemError } from '@tandem/protocol';
-import { decodeVncPasswordFile } from '../rfb/vnc-auth.js';
+import { decodeVncPasswordFile } from '@tandem/rfb';
 
 /** Reads the password in `path`; a clear error when it is missing or empty. */
 export async function readVncPasswordFile(path: string, option: string): Promise<string> {

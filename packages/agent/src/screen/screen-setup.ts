@@ -5,12 +5,11 @@
  * {@link ScreenShare} that follows the session.
  */
 import { toTandemError, type TandemError } from '@tandem/protocol';
-import type { HostPort } from '../cli-args.js';
+import type { HostPort, LineOutput } from '@tandem/node-client';
 import type { DesktopSource } from '../desktop/desktop-source.js';
 import { X11Desktop } from '../desktop/x11-desktop.js';
-import type { JoinController } from '../join-controller.js';
-import type { LineOutput } from '../output.js';
-import { startRfbServer, type RfbTcpServer } from '../rfb/rfb-server.js';
+import type { JoinController } from '../session/join-controller.js';
+import { startRfbServer, type RfbTcpServer } from '../rfb-server/rfb-server.js';
 import { builtinEngine, sharedDesktopProvider, x11DesktopProvider } from './builtin-engine.js';
 import { bridgeEngine } from './bridge-engine.js';
 import { readVncPasswordFile } from './password-file.js';

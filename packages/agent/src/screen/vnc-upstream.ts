@@ -6,8 +6,7 @@
  */
 import { connect, type Socket } from 'node:net';
 import { TandemError } from '@tandem/protocol';
-import { ByteQueue } from '../rfb/byte-queue.js';
-import { vncResponse } from '../rfb/vnc-auth.js';
+import { ByteQueue, PROTOCOL_VERSION_BYTES, SECURITY, clientVersionFor, parseProtocolVersion, protocolVersion, vncResponse, type RfbMinorVersion } from '@tandem/rfb';
 
 /** Where and how to reach the VNC server. */
 export interface VncUpstreamOptions {
@@ -29,9 +28,6 @@ export interface VncUpstream {
   /** Bytes the server sent after ServerInit, read along with it. */
   leftover: Uint8Array;
 }
-
-const SECURITY_NONE = 1;
-const SECURITY_VNC = 2;
 
 /** Connects to the VNC server and completes the handshake; rejects with a clear TandemError. */
 export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncUpstream> {
@@ -71,13 +67,15 @@ export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncU
     return Buffer.from(await take(n)).toString('latin1');
   };
 
-  const versionText = Buffer.from(await take(12)).toString('latin1');
-  const m = /^RFB (\d{3})\.(\d{3})\n$/.exec(versionText);
-  if (!m) fail('TANDEM_ERR_PROTOCOL', `not an RFB server (it said ${JSON.stringify(versionText)})`);
-  const major = Number(m?.[1]), minor = Number(m?.[2]);
-  // §7.1.1: answer with the highest version both speak; anything unknown below 3.7 is 3.3.
-  const v = major > 3 || (major === 3 && minor >= 8) ? 8 : major === 3 && minor === 7 ? 7 : 3;
-  socket.write(`RFB 003.00${v}\n`);
+  const version = await take(PROTOCOL_VERSION_BYTES);
+  let v: RfbMinorVersion = 3;
+  try {
+    // §7.1.1: answer with the highest version both speak; anything unknown below 3.7 is 3.3.
+    v = clientVersionFor(parseProtocolVersion(version, 'it'));
+  } catch (err) {
+    fail('TANDEM_ERR_PROTOCOL', `not an RFB server: ${(err as Error).message}`);
+  }
+  socket.write(protocolVersion(v));
 
   let type: number;
   if (v === 3) {
@@ -87,25 +85,25 @@ export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncU
     const count = (await take(1))[0] as number;
     if (count === 0) fail('TANDEM_ERR_PEER_LOST', `refused the connection: ${await reason()}`);
     const types = [...(await take(count))];
-    if (types.includes(SECURITY_NONE) && opts.password === undefined) type = SECURITY_NONE;
-    else if (types.includes(SECURITY_VNC)) type = SECURITY_VNC;
-    else if (types.includes(SECURITY_NONE)) type = SECURITY_NONE;
+    if (types.includes(SECURITY.none) && opts.password === undefined) type = SECURITY.none;
+    else if (types.includes(SECURITY.vncAuth)) type = SECURITY.vncAuth;
+    else if (types.includes(SECURITY.none)) type = SECURITY.none;
     else return fail('TANDEM_ERR_PROTOCOL', `offers only security types ${types.join(', ')}; the agent speaks None (1) and VNC Authentication (2)`);
     socket.write(Uint8Array.of(type));
   }
-  if (type === SECURITY_VNC) {
+  if (type === SECURITY.vncAuth) {
     if (opts.password === undefined) fail('TANDEM_ERR_UNAUTHORIZED', 'asks for a VNC password: give it with --vnc-password-file');
     const challenge = await take(16);
     socket.write(vncResponse(challenge, opts.password as string));
-  } else if (type !== SECURITY_NONE) {
+  } else if (type !== SECURITY.none) {
     fail('TANDEM_ERR_PROTOCOL', `chose security type ${type}; the agent speaks None (1) and VNC Authentication (2)`);
   }
   // SecurityResult: always after VNC Authentication, after None only in 3.8 (§7.1.3).
-  if (type === SECURITY_VNC || v === 8) {
+  if (type === SECURITY.vncAuth || v === 8) {
     const result = await u32();
     if (result !== 0) {
       const why = v === 8 ? await reason() : 'authentication failed';
-      fail(type === SECURITY_VNC ? 'TANDEM_ERR_UNAUTHORIZED' : 'TANDEM_ERR_PEER_LOST', `${type === SECURITY_VNC ? 'refused the VNC password' : 'refused the connection'} (${why})`);
+      fail(type === SECURITY.vncAuth ? 'TANDEM_ERR_UNAUTHORIZED' : 'TANDEM_ERR_PEER_LOST', `${type === SECURITY.vncAuth ? 'refused the VNC password' : 'refused the connection'} (${why})`);
     }
   }
   socket.write(Uint8Array.of(1)); // ClientInit: shared, so the customer's own viewers stay connected.

@@ -1,0 +1,154 @@
+/**
+ * Keeps an invitation's ticket held on one of its relays (issue 4, point 2
+ * and 7): tries the relay addresses in the listed order, each within the
+ * relay timeout; holds on the first that answers; when that connection
+ * drops, moves on to the next (wrapping round); when a whole round fails,
+ * reports every relay and why, then retries with exponential backoff while
+ * the invitation is open. Outbound connections only.
+ *
+ * States: idle → connecting → holding → (connecting | backoff) … → stopped.
+ * Every transition goes through {@link TicketKeeper.#to}; teardown through
+ * {@link TicketKeeper.stop}.
+ */
+import { InvitationHolder, TandemError, type InvitationAttempt, type InvitationRelay } from '@tandem/protocol';
+import { createRelaySocketFactory, relayTimeoutError, type RelayFailure } from '@tandem/node-client';
+
+/** States of a keeper. */
+export type TicketKeeperState = 'idle' | 'connecting' | 'holding' | 'backoff' | 'stopped';
+
+const TRANSITIONS: Record<TicketKeeperState, readonly TicketKeeperState[]> = {
+  idle: ['connecting', 'stopped'],
+  connecting: ['holding', 'connecting', 'backoff', 'stopped'],
+  holding: ['connecting', 'stopped'],
+  backoff: ['connecting', 'stopped'],
+  stopped: [],
+};
+
+/** First and longest wait between rounds, ms. */
+const BACKOFF_FIRST_MS = 1000;
+const BACKOFF_MAX_MS = 60_000;
+
+/** Options of {@link TicketKeeper}. */
+export interface TicketKeeperOptions {
+  ticket: string;
+  relays: readonly InvitationRelay[];
+  timeoutMs: number;
+  /** Now holding on `relay`. */
+  onHolding(relay: string): void;
+  /** The holding connection to `relay` dropped; moving on. */
+  onDropped(relay: string, error: TandemError): void;
+  /** A technician's attempt arrived through `holder`. */
+  onAttempt(holder: InvitationHolder, attempt: InvitationAttempt): void;
+  /** Every relay failed in one round; the next round starts after `retryInMs`. */
+  onAllFailed(failures: RelayFailure[], retryInMs: number): void;
+}
+
+/** Holds a ticket on the first relay of a list that works. */
+export class TicketKeeper {
+  readonly #opts: TicketKeeperOptions;
+  #state: TicketKeeperState = 'idle';
+  #index = 0;
+  #round: RelayFailure[] = [];
+  #backoffMs = BACKOFF_FIRST_MS;
+  #holder: InvitationHolder | undefined;
+  #timer: ReturnType<typeof setTimeout> | undefined;
+
+  constructor(opts: TicketKeeperOptions) {
+    if (opts.relays.length === 0) throw new TandemError('TANDEM_ERR_BAD_INPUT', 'relays: at least one is needed');
+    this.#opts = opts;
+  }
+
+  /** The current state. */
+  get state(): TicketKeeperState {
+    return this.#state;
+  }
+
+  /** Starts with the first relay. */
+  start(): void {
+    this.#connect();
+  }
+
+  /** Releases the ticket (the relay drops it) and stops for good. */
+  stop(): void {
+    if (this.#state === 'stopped') return;
+    this.#to('stopped');
+    this.#clearTimer();
+    this.#holder?.close();
+    this.#holder = undefined;
+  }
+
+  #to(next: TicketKeeperState): void {
+    if (!TRANSITIONS[this.#state].includes(next)) throw new TandemError('TANDEM_ERR_PROTOCOL', `ticket keeper: no transition ${this.#state} → ${next}`);
+    this.#state = next;
+  }
+
+  #clearTimer(): void {
+    if (this.#timer !== undefined) clearTimeout(this.#timer);
+    this.#timer = undefined;
+  }
+
+  #connect(): void {
+    this.#to('connecting');
+    const relay = this.#opts.relays[this.#index] as InvitationRelay;
+    const sockets = createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint });
+    const holder = new InvitationHolder({ relayUrl: relay.url, ticket: this.#opts.ticket, connect: sockets.connect });
+    this.#holder = holder;
+    this.#timer = setTimeout(() => holder.fail(relayTimeoutError(relay.url, this.#opts.timeoutMs)), this.#opts.timeoutMs);
+    let held = false;
+    holder.onEvent((event) => {
+      if (this.#holder !== holder || this.#state === 'stopped') return;
+      switch (event.type) {
+        case 'holding':
+          this.#clearTimer();
+          held = true;
+          this.#round = [];
+          this.#backoffMs = BACKOFF_FIRST_MS;
+          this.#to('holding');
+          this.#opts.onHolding(holder.relay);
+          return;
+        case 'attempt': {
+          const { type: _type, relay: _relay, ...attempt } = event;
+          this.#opts.onAttempt(holder, attempt);
+          return;
+        }
+        case 'closed':
+          return;
+        case 'failed': {
+          this.#clearTimer();
+          const precise = sockets.connectError();
+          const error = event.error.code === 'TANDEM_ERR_RELAY_UNREACHABLE' && precise ? precise : event.error;
+          this.#failed(relay.url, error, held);
+          return;
+        }
+      }
+    });
+    holder.start();
+  }
+
+  #failed(relay: string, error: TandemError, held: boolean): void {
+    this.#holder = undefined;
+    this.#index = (this.#index + 1) % this.#opts.relays.length;
+    if (held) {
+      // It worked until now: a new round, starting with the next relay.
+      this.#opts.onDropped(relay, error);
+      this.#round = [];
+      this.#connect();
+      return;
+    }
+    this.#round.push({ relay, error });
+    if (this.#round.length < this.#opts.relays.length) {
+      this.#connect();
+      return;
+    }
+    const wait = this.#backoffMs;
+    this.#backoffMs = Math.min(this.#backoffMs * 2, BACKOFF_MAX_MS);
+    const failures = this.#round;
+    this.#round = [];
+    this.#to('backoff');
+    this.#opts.onAllFailed(failures, wait);
+    this.#timer = setTimeout(() => {
+      this.#timer = undefined;
+      if (this.#state === 'backoff') this.#connect();
+    }, wait);
+  }
+}

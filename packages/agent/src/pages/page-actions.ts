@@ -1,0 +1,37 @@
+/**
+ * The consent page's actions (`POST TOKEN/api/NAME` with JSON), validated
+ * and carried to the join controller.
+ */
+import { MODES, TandemError, assertBoolean, assertObject, assertOneOf, assertString, LIMITS } from '@tandem/protocol';
+import { parseAcceptAnswer, type JoinController } from '../session/join-controller.js';
+
+/** Runs one page action; throws TandemError for bad input or an action not possible now. */
+export function pageAction(controller: JoinController, name: string, body: unknown): unknown {
+  assertObject(body, name);
+  switch (name) {
+    case 'accept':
+      controller.accept(parseAcceptAnswer(body));
+      return {};
+    case 'refuse':
+      controller.refuse();
+      return {};
+    case 'decide':
+      assertBoolean(body.accepted, 'decide.accepted');
+      controller.decide(body.accepted);
+      return {};
+    case 'step-down':
+      assertOneOf(body.mode, 'step-down.mode', MODES);
+      controller.stepDown(body.mode);
+      return {};
+    case 'chat':
+      assertString(body.text, 'chat.text', LIMITS.maxChatChars, 1);
+      controller.sendChat(body.text);
+      return {};
+    case 'end':
+      // The end completes asynchronously; the page learns it from the event stream.
+      void controller.end();
+      return {};
+    default:
+      throw new TandemError('TANDEM_ERR_NOT_FOUND', `no such action: ${name}`);
+  }
+}

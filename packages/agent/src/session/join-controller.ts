@@ -1,0 +1,289 @@
+/**
+ * The customer's side of `tandem join` between the session and its user
+ * interfaces (the local consent page and the terminal prompts): one view of
+ * the session's state, one set of actions, the chat history, the event log.
+ * Both interfaces may be live at once (the terminal as a fallback for a
+ * browser that did not open); the first answer wins and later ones get a
+ * clear error.
+ */
+import {
+  assertBoolean,
+  assertObject,
+  assertOneOf,
+  assertString,
+  Emitter,
+  LIMITS,
+  modeRank,
+  MODES,
+  TandemError,
+  type CustomerEvent,
+  type CustomerSession,
+  type EndReason,
+  type Mode,
+  type TechnicianIdentity,
+} from '@tandem/protocol';
+import type { EventLog } from '../system/event-log.js';
+
+/** What the controller needs of the local policy (docs/policy.md): the mode cap and what to show. */
+export interface ConsentPolicy {
+  maxMode(requested: Mode): Mode;
+  restrictions(): { key: string; params: Record<string, string | number>; text: string }[];
+}
+
+/** No policy: nothing capped, nothing shown. */
+export const NO_POLICY: ConsentPolicy = { maxMode: (mode) => mode, restrictions: () => [] };
+
+/** What the user interfaces show. */
+export interface JoinView {
+  status: 'connecting' | 'handshaking' | 'consent' | 'active' | 'ended' | 'failed';
+  technician?: TechnicianIdentity;
+  /** Mode the technician asked for at the start. */
+  requestedMode?: Mode;
+  /** The most the customer may grant of it under the local policy. */
+  maxMode?: Mode;
+  /** What the local policy forbids, for the consent screen (key and params to translate, English text). */
+  policy: { key: string; params: Record<string, string | number>; text: string }[];
+  sas?: string;
+  /** Pre-filled answers for the consent form. */
+  defaults: { name: string; customerNumber: string; caseNumber: string; eventLog: boolean };
+  /** Current mode once active. */
+  mode?: Mode;
+  /** A step-up waiting for the customer. */
+  pendingRequest?: Mode;
+  endReason?: EndReason;
+  error?: { code: string; message: string };
+}
+
+/** One line of the chat pane; system lines carry a message key for the page to translate. */
+export type ChatEntry =
+  | { from: 'me' | 'peer'; text: string }
+  | { from: 'system'; key: string; params?: Record<string, string> };
+
+/** Changes the interfaces hear about. */
+export type JoinUpdate = { type: 'view'; view: JoinView } | { type: 'chat'; entry: ChatEntry };
+
+/** Options of {@link JoinController}. */
+export interface JoinControllerOptions {
+  session: CustomerSession;
+  relayUrl: string;
+  /** From the command line and the OS account. */
+  defaults: { name: string; customerNumber?: string; caseNumber?: string; eventLog?: boolean };
+  eventLog: EventLog;
+  /** The local policy; none by default. */
+  policy?: ConsentPolicy;
+}
+
+/** The consent form's answer. */
+export interface AcceptAnswer {
+  name: string;
+  customerNumber: string;
+  caseNumber: string;
+  mode: Mode;
+  eventLog: boolean;
+}
+
+/** Validates an accept request from the page. */
+export function parseAcceptAnswer(body: unknown): AcceptAnswer {
+  assertObject(body, 'accept');
+  assertString(body.name, 'accept.name', LIMITS.maxNameChars);
+  assertString(body.customerNumber, 'accept.customerNumber', LIMITS.maxNumberChars);
+  assertString(body.caseNumber, 'accept.caseNumber', LIMITS.maxNumberChars);
+  assertOneOf(body.mode, 'accept.mode', MODES);
+  assertBoolean(body.eventLog, 'accept.eventLog');
+  return { name: body.name.trim(), customerNumber: body.customerNumber.trim(), caseNumber: body.caseNumber.trim(), mode: body.mode, eventLog: body.eventLog };
+}
+
+/** Holds the state the interfaces show and carries their actions to the session. */
+export class JoinController {
+  readonly #session: CustomerSession;
+  readonly #relayUrl: string;
+  readonly #log: EventLog;
+  readonly #policy: ConsentPolicy;
+  readonly #updates = new Emitter<JoinUpdate>();
+  readonly #chat: ChatEntry[] = [];
+  #view: JoinView;
+  #sessionId = '';
+
+  constructor(options: JoinControllerOptions) {
+    this.#session = options.session;
+    this.#relayUrl = options.relayUrl;
+    this.#log = options.eventLog;
+    this.#policy = options.policy ?? NO_POLICY;
+    this.#view = {
+      status: 'connecting',
+      policy: this.#policy.restrictions().map((r) => ({ key: r.key, params: r.params, text: r.text })),
+      defaults: {
+        name: options.defaults.name,
+        customerNumber: options.defaults.customerNumber ?? '',
+        caseNumber: options.defaults.caseNumber ?? '',
+        eventLog: options.defaults.eventLog ?? false,
+      },
+    };
+    this.#session.onEvent((event) => this.#onEvent(event));
+  }
+
+  /** The current view. */
+  get view(): JoinView {
+    return this.#view;
+  }
+
+  /** The chat so far (kept in memory only, for a page that reconnects). */
+  get chat(): readonly ChatEntry[] {
+    return this.#chat;
+  }
+
+  /** Subscribes to updates. */
+  onUpdate(listener: (update: JoinUpdate) => void): () => void {
+    return this.#updates.on(listener);
+  }
+
+  /** Accepts the session. */
+  accept(answer: AcceptAnswer): void {
+    this.#expect('consent');
+    if (this.#view.requestedMode === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'the technician has not asked yet');
+    if (modeRank(answer.mode) > modeRank(this.#view.requestedMode)) {
+      throw new TandemError('TANDEM_ERR_BAD_INPUT', `mode: ${answer.mode} is more than the ${this.#view.requestedMode} asked for`);
+    }
+    // The local policy caps what can be granted, whatever the customer clicked or typed.
+    const mode = this.#policy.maxMode(answer.mode);
+    if (mode !== answer.mode) this.#pushChat({ from: 'system', key: 'system.policyCapped', params: { mode: answer.mode } });
+    this.#session.accept({ mode, customer: { name: answer.name, customerNumber: answer.customerNumber, caseNumber: answer.caseNumber } });
+    if (answer.eventLog) this.#log.enable();
+    this.#log.connected(this.#sessionId, this.#view.technician as TechnicianIdentity, this.#relayUrl);
+    this.#log.started(this.#sessionId, mode);
+  }
+
+  /** Refuses the session. */
+  refuse(): void {
+    this.#expect('consent');
+    // Failures end the session through its own `failed` event, which this controller reports.
+    this.#session.refuse().catch(() => undefined);
+  }
+
+  /** Answers the pending step-up. */
+  decide(accepted: boolean): void {
+    this.#expect('active');
+    const mode = this.#view.pendingRequest;
+    if (mode === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'no mode request is waiting');
+    this.#view = withoutPending(this.#view);
+    this.#session.decide(mode, accepted);
+    this.#pushChat({ from: 'system', key: accepted ? 'system.allowed' : 'system.denied', params: { mode } });
+    this.#publish();
+  }
+
+  /** Steps down to `mode`. */
+  stepDown(mode: Mode): void {
+    this.#expect('active');
+    this.#session.stepDown(mode);
+    if (this.#view.pendingRequest !== undefined && modeRank(this.#view.pendingRequest) > modeRank(mode)) {
+      this.#view = withoutPending(this.#view);
+      this.#publish();
+    }
+  }
+
+  /** Steps down one level (control → view → chat). */
+  stepDownOne(): void {
+    const mode = this.#view.mode;
+    if (mode === undefined || mode === 'chat') throw new TandemError('TANDEM_ERR_PROTOCOL', 'already in chat-only mode');
+    this.stepDown(MODES[modeRank(mode) - 1] as Mode);
+  }
+
+  /** Takes back control (the desktop hotkey): control → view; nothing in other modes. */
+  takeBackControl(): void {
+    if (this.#view.status !== 'active' || this.#view.mode !== 'control') return;
+    this.stepDown('view');
+    this.#pushChat({ from: 'system', key: 'system.hotkey' });
+  }
+
+  /** Adds a system line to the chat pane (`key` is a page message key under system.*). */
+  notice(key: string, params?: Record<string, string>): void {
+    this.#pushChat({ from: 'system', key, ...(params !== undefined ? { params } : {}) });
+  }
+
+  /** Sends a chat message. */
+  sendChat(text: string): void {
+    assertString(text, 'text', LIMITS.maxChatChars, 1);
+    this.#expect('active');
+    this.#session.sendChat(text);
+    this.#pushChat({ from: 'me', text });
+  }
+
+  /** Ends the session (customer-ended). */
+  async end(): Promise<void> {
+    try {
+      await this.#session.end();
+    } catch (err) {
+      // A failed goodbye still finishes the session; the session reports it as a 'failed' event.
+      void err;
+    }
+  }
+
+  #expect(status: JoinView['status']): void {
+    if (this.#view.status !== status) {
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `not possible now: the session is ${this.#view.status}`);
+    }
+  }
+
+  #onEvent(event: CustomerEvent): void {
+    switch (event.type) {
+      case 'joined':
+        this.#sessionId = event.sessionId;
+        this.#view = {
+          ...this.#view,
+          status: 'handshaking',
+          technician: event.technician,
+          sas: event.sas,
+          defaults: event.caseNumber && !this.#view.defaults.caseNumber ? { ...this.#view.defaults, caseNumber: event.caseNumber } : this.#view.defaults,
+        };
+        break;
+      case 'consent-needed':
+        this.#view = { ...this.#view, status: 'consent', technician: event.technician, requestedMode: event.mode, maxMode: this.#policy.maxMode(event.mode), sas: event.sas };
+        break;
+      case 'mode-request':
+        if (this.#policy.maxMode(event.mode) !== event.mode) {
+          // Forbidden by the local policy: refused at once, the customer is never asked.
+          this.#session.decide(event.mode, false);
+          this.#pushChat({ from: 'system', key: 'system.policyDenied', params: { mode: event.mode } });
+          break;
+        }
+        this.#view = { ...this.#view, pendingRequest: event.mode };
+        this.#pushChat({ from: 'system', key: 'system.request', params: { mode: event.mode } });
+        break;
+      case 'mode': {
+        const first = this.#view.status !== 'active';
+        this.#view = { ...this.#view, status: 'active', mode: event.mode };
+        if (!first) this.#log.modeChanged(this.#sessionId, event.mode);
+        this.#pushChat({ from: 'system', key: first ? 'system.started' : 'system.mode', params: { mode: event.mode } });
+        break;
+      }
+      case 'chat':
+        this.#pushChat({ from: 'peer', text: event.text });
+        break;
+      case 'ended':
+        this.#view = { ...withoutPending(this.#view), status: 'ended', endReason: event.reason };
+        this.#log.disconnected(this.#sessionId, event.reason);
+        this.#pushChat({ from: 'system', key: 'system.ended', params: { reason: event.reason } });
+        break;
+      case 'failed':
+        this.#view = { ...withoutPending(this.#view), status: 'failed', error: { code: event.error.code, message: event.error.message } };
+        this.#log.disconnected(this.#sessionId, event.error.code);
+        break;
+    }
+    this.#publish();
+  }
+
+  #pushChat(entry: ChatEntry): void {
+    this.#chat.push(entry);
+    this.#updates.emit({ type: 'chat', entry });
+  }
+
+  #publish(): void {
+    this.#updates.emit({ type: 'view', view: this.#view });
+  }
+}
+
+function withoutPending(view: JoinView): JoinView {
+  const { pendingRequest, ...rest } = view;
+  void pendingRequest;
+  return rest;
+}

@@ -1,0 +1,147 @@
+/**
+ * The option scanner every `tandem` command line shares: positionals and
+ * `--name VALUE` / `--name=VALUE` / flags against a spec, unknown and
+ * repeated options refused (except options declared repeatable).
+ */
+import { TandemError } from '@tandem/protocol';
+import { DEFAULT_RELAY_TIMEOUT_SECONDS } from '../relay-failover.js';
+
+/** How one option is written. */
+export interface OptionSpec {
+  /** Takes a value (`--x VALUE` or `--x=VALUE`) or is a flag. */
+  value: boolean;
+  /** May be given more than once (values kept in order in `lists`). */
+  repeat?: boolean;
+}
+
+/** What {@link scan} found. */
+export interface Scanned {
+  positionals: string[];
+  /** Each option given, with its value (the last one for repeatable options) or true for a flag. */
+  options: Map<string, string | true>;
+  /** Every value of each repeatable option, in order. */
+  lists: Map<string, string[]>;
+}
+
+/** A TANDEM_ERR_BAD_INPUT for a command line mistake. */
+export function bad(message: string): TandemError {
+  return new TandemError('TANDEM_ERR_BAD_INPUT', message);
+}
+
+/** Splits argv into positionals and options against a spec; rejects unknown and repeated options. */
+export function scan(argv: readonly string[], spec: Record<string, OptionSpec>): Scanned {
+  const positionals: string[] = [];
+  const options = new Map<string, string | true>();
+  const lists = new Map<string, string[]>();
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i] === '-h' ? '--help' : (argv[i] as string);
+    if (arg === '--') {
+      positionals.push(...argv.slice(i + 1));
+      break;
+    }
+    if (!arg.startsWith('--')) {
+      if (arg.startsWith('-') && arg.length > 1) throw bad(`unknown option ${arg}`);
+      positionals.push(arg);
+      continue;
+    }
+    const eq = arg.indexOf('=');
+    const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);
+    const opt = spec[name];
+    if (!opt) throw bad(`unknown option --${name}`);
+    if (options.has(name) && opt.repeat !== true) throw bad(`--${name} given twice`);
+    if (!opt.value) {
+      if (eq !== -1) throw bad(`--${name} takes no value`);
+      options.set(name, true);
+      continue;
+    }
+    let value: string | undefined;
+    if (eq !== -1) value = arg.slice(eq + 1);
+    else {
+      value = argv[i + 1];
+      if (value === undefined || value.startsWith('--')) throw bad(`--${name} needs a value`);
+      i++;
+    }
+    options.set(name, value);
+    if (opt.repeat === true) lists.set(name, [...(lists.get(name) ?? []), value]);
+  }
+  return { positionals, options, lists };
+}
+
+/** The value of a value option, or undefined. */
+export function stringOption(options: Map<string, string | true>, name: string): string | undefined {
+  const v = options.get(name);
+  return typeof v === 'string' ? v : undefined;
+}
+
+/** The value of a required value option; throws naming the command. */
+export function required(options: Map<string, string | true>, name: string, command: string): string {
+  const v = stringOption(options, name);
+  if (v === undefined || v === '') throw bad(`${command}: --${name} is required`);
+  return v;
+}
+
+/** Checks a free-text option: at most `max` characters, no control characters. */
+export function limited(value: string | undefined, name: string, max: number): string | undefined {
+  if (value === undefined) return undefined;
+  if (value.length > max) throw bad(`--${name}: must be at most ${max} characters`);
+  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they must not reach audit rows or terminals
+  if (/[\u0000-\u001f\u007f]/.test(value)) throw bad(`--${name}: must not contain control characters`);
+  return value;
+}
+
+const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
+
+/**
+ * Parses a duration such as `30s`, `30m`, `1h`, `2d` (a whole number and one
+ * unit: seconds, minutes, hours, days); returns seconds.
+ */
+export function parseDuration(value: string, name: string): number {
+  const m = /^(\d{1,7})([smhd])$/.exec(value.trim());
+  if (!m) throw bad(`--${name}: expected a duration such as 30s, 30m, 1h or 2d, got ${JSON.stringify(value)}`);
+  const seconds = Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
+  if (seconds < 1) throw bad(`--${name}: must be at least 1 second`);
+  return seconds;
+}
+
+/** Validates --relay: an http(s) URL; returns its origin. */
+export function parseRelayUrl(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw bad(`--relay: not a URL: ${value}`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad(`--relay: must start with https:// or http://, got ${value}`);
+  if (url.username || url.password) throw bad('--relay: must not contain a user name or password');
+  if (url.pathname !== '/' || url.search || url.hash) throw bad(`--relay: give only the relay's address (scheme, host, port), got ${value}`);
+  return url.origin;
+}
+
+
+/** A TCP address from the command line. */
+export interface HostPort {
+  host: string;
+  port: number;
+}
+
+/** Parses HOST:PORT (IPv6 in brackets: [::1]:5900). */
+export function parseHostPort(value: string, option: string): HostPort {
+  const m = /^(?:\[([0-9a-fA-F:.]+)\]|([^:[\]]+)):(\d{1,5})$/.exec(value);
+  if (!m) throw bad(`--${option}: expected HOST:PORT, got ${value}`);
+  const port = Number(m[3]);
+  if (port > 65535) throw bad(`--${option}: port ${port} is out of range`);
+  const host = (m[1] ?? m[2]) as string;
+  if (host.length > 255) throw bad(`--${option}: host name too long`);
+  return { host, port };
+}
+
+/** True for loopback addresses: 127.0.0.0/8, ::1 and localhost. */
+export function isLoopbackHost(host: string): boolean {
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/** `--relay-timeout DURATION` (default {@link DEFAULT_RELAY_TIMEOUT_SECONDS}), in milliseconds. */
+export function relayTimeoutMs(options: Map<string, string | true>): number {
+  const v = stringOption(options, 'relay-timeout');
+  return (v === undefined ? DEFAULT_RELAY_TIMEOUT_SECONDS : parseDuration(v, 'relay-timeout')) * 1000;
+}

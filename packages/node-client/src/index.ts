@@ -1,0 +1,22 @@
+/**
+ * @tandem/node-client: what a Node process needs to be a client of a Tandem
+ * relay and a scriptable command, shared by the customer's agent
+ * (@tandem/agent) and the technician's client (@tandem/tech): the relay
+ * transport with certificate pinning (WebSocket and HTTPS), the node:crypto
+ * AEAD provider, trying several relays with a diagnostic report, the clock,
+ * and the command-line kit (command table, option scanner, line output and
+ * input, password files).
+ */
+export * from './clock.js';
+export * from './node-aead.js';
+export * from './relay-failover.js';
+export * from './transport/fingerprint.js';
+export * from './transport/http-client.js';
+export * from './transport/relay-socket.js';
+export * from './transport/relay-transport.js';
+export * from './command-line/command-context.js';
+export * from './command-line/command-line.js';
+export * from './command-line/line-input.js';
+export * from './command-line/line-output.js';
+export * from './command-line/option-scan.js';
+export * from './command-line/password-file.js';
