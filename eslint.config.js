@@ -1,7 +1,33 @@
 // Lint configuration: typescript-eslint's recommended rules with type information,
-// zero warnings allowed (`npm run lint` runs with --max-warnings 0).
+// zero warnings allowed (`npm run lint` runs with --max-warnings 0), and the
+// repository's import boundaries (eslint-rules/boundaries.js, docs/architecture.md).
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
+import boundaries from './eslint-rules/boundaries.js';
+
+/**
+ * The packages and what each one's source may import (tests may import any
+ * package by name). The customer's agent never imports the technician's client.
+ */
+const PACKAGES = {
+  protocol: { name: '@tandem/protocol', deps: [] },
+  rfb: { name: '@tandem/rfb', deps: ['protocol'] },
+  'node-client': { name: '@tandem/node-client', deps: ['protocol'] },
+  relay: { name: '@tandem/relay', deps: ['protocol'] },
+  agent: { name: '@tandem/agent', deps: ['protocol', 'rfb', 'node-client'] },
+  tech: { name: '@tandem/tech', deps: ['protocol', 'rfb', 'node-client'] },
+  cli: { name: '@tandem/cli', deps: ['node-client', 'agent', 'tech'] },
+  console: { name: '@tandem/console', deps: ['protocol'] },
+};
+
+/** Folders of the agent's src, lowest first: a folder imports only folders of lower rows. */
+const AGENT_LAYERS = [
+  ['command-line', 'desktop', 'gatekeeper', 'invitations', 'policy', 'system'],
+  ['rfb-server', 'session'],
+  ['screen'],
+  ['pages', 'terminal'],
+  ['commands'],
+];
 
 export default tseslint.config(
   {
@@ -11,11 +37,16 @@ export default tseslint.config(
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts', '**/*.tsx'],
+    plugins: { tandem: { rules: { boundaries } } },
     rules: {
       'no-empty': ['error', { allowEmptyCatch: false }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
       '@typescript-eslint/consistent-type-imports': 'error',
       'no-console': 'off',
+      'tandem/boundaries': [
+        'error',
+        { root: import.meta.dirname, packages: PACKAGES, layers: { agent: AGENT_LAYERS }, isomorphic: ['protocol'] },
+      ],
     },
   },
   {

@@ -9,7 +9,7 @@
  * run {@link CUSTOMER_COMMANDS}; the rest is exported for embedding and for
  * the tests of the technician's client, which speak to the real engine.
  */
-export { CUSTOMER_COMMANDS, agentCommandLine } from './command-line/customer-commands.js';
+export { CUSTOMER_COMMANDS, agentCommandLine } from './customer-commands.js';
 export { X11Desktop } from './desktop/x11-desktop.js';
 export type { DesktopSource } from './desktop/desktop-source.js';
 export { serveRfb, startRfbServer, type RfbTcpServer } from './rfb-server/rfb-server.js';

@@ -9,6 +9,7 @@ export * from './base64url.js';
 export * from './constants.js';
 export * from './errors.js';
 export * from './emitter.js';
+export * from './state-machine.js';
 export * from './relay-messages.js';
 export * from './session-messages.js';
 export * from './session-code.js';

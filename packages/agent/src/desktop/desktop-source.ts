@@ -1,5 +1,13 @@
-import type { CursorImage } from '../rfb-server/cursor-encoding.js';
 import type { Framebuffer, Rect } from '@tandem/rfb';
+
+/** A cursor image: `argb` is width*height pixels of 0xAARRGGBB, premultiplied alpha (as XFIXES gives it). */
+export interface CursorImage {
+  width: number;
+  height: number;
+  hotX: number;
+  hotY: number;
+  argb: Uint32Array;
+}
 
 /**
  * A move of screen content (a terminal or a browser scrolling): the pixels of

@@ -1,9 +1,8 @@
 import x11 from 'x11';
 import type { X11Client, X11Damage, X11Display, X11Event, X11Fixes, X11Randr, X11Shm, X11ShmSegment, X11Xtest } from 'x11';
 import { TandemError } from '@tandem/protocol';
-import type { CursorImage } from '../rfb-server/cursor-encoding.js';
 import type { Framebuffer, Rect } from '@tandem/rfb';
-import type { DesktopListener, DesktopSource } from './desktop-source.js';
+import type { CursorImage, DesktopListener, DesktopSource } from './desktop-source.js';
 import { KeyboardMap } from './keyboard-map.js';
 import { applyMove, findVerticalScroll, moveDestination } from './scroll-detect.js';
 import { X11Input } from './x11-input.js';

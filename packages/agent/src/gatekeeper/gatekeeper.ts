@@ -7,7 +7,7 @@
  * gatekeeper can go on parsing, and anything it cannot parse ends the stream
  * with an error instead of being passed on. The console is not trusted.
  */
-import { TandemError, toTandemError } from '@tandem/protocol';
+import { StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
 import {
   ByteQueue,
   DEFAULT_CLIENT_LIMITS,
@@ -28,14 +28,13 @@ export type GateMode = 'view' | 'control';
 /** States, in order: version → (security) → init → normal; any → closed. */
 export type GateState = 'version' | 'security' | 'init' | 'normal' | 'closed';
 
-const TRANSITIONS: Record<GateState, readonly GateState[]> = {
+const TRANSITIONS: Transitions<GateState> = {
   version: ['security', 'init', 'closed'],
   security: ['init', 'closed'],
   init: ['normal', 'closed'],
   normal: ['closed'],
   closed: [],
 };
-
 
 /** One accepted piece of the technician's stream, with the bytes to forward. */
 export type GatePiece =
@@ -59,7 +58,7 @@ const PREFIX = 'technician sent an RFB message the agent cannot check';
 
 /** Parses, filters and forwards the technician's RFB client stream. */
 export class Gatekeeper {
-  #state: GateState = 'version';
+  readonly #machine = new StateMachine<GateState>({ name: 'gatekeeper', initial: 'version', transitions: TRANSITIONS });
   #mode: GateMode;
   readonly #q = new ByteQueue();
   readonly #allow: (encoding: number) => boolean;
@@ -76,7 +75,7 @@ export class Gatekeeper {
 
   /** The current state. */
   get state(): GateState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   /** The current mode. */
@@ -123,7 +122,7 @@ export class Gatekeeper {
    * gatekeeper is then closed and throws on every further push.
    */
   push(chunk: Uint8Array): GatePiece[] {
-    if (this.#state === 'closed') throw new TandemError('TANDEM_ERR_PROTOCOL', `${PREFIX}: the stream was already rejected`);
+    if (this.#machine.state === 'closed') throw new TandemError('TANDEM_ERR_PROTOCOL', `${PREFIX}: the stream was already rejected`);
     this.#q.push(chunk);
     const out: GatePiece[] = [];
     try {
@@ -142,18 +141,13 @@ export class Gatekeeper {
 
   /** Stops: drops anything queued. */
   close(): void {
-    if (this.#state === 'closed') return;
-    this.#to('closed');
+    if (this.#machine.state === 'closed') return;
+    this.#machine.to('closed');
     this.#q.clear();
   }
 
-  #to(next: GateState): void {
-    if (!TRANSITIONS[this.#state].includes(next)) throw new TandemError('TANDEM_ERR_INTERNAL', `gatekeeper: no transition ${this.#state} → ${next}`);
-    this.#state = next;
-  }
-
   #step(): GatePiece | 'dropped' | null {
-    switch (this.#state) {
+    switch (this.#machine.state) {
       case 'version': return this.#version();
       case 'security': {
         if (!this.#q.has(1)) return null;
@@ -161,14 +155,14 @@ export class Gatekeeper {
         const type = raw[0] as number;
         // Security type None (RFC 6143 §7.2.1) is the only one offered on the already authenticated session.
         if (type !== SECURITY.none) throw new TandemError('TANDEM_ERR_PROTOCOL', `security type ${type} chosen, only None (1) was offered`);
-        this.#to('init');
+        this.#machine.to('init');
         return { phase: 'security', raw, type };
       }
       case 'init': {
         if (!this.#q.has(1)) return null;
         const raw = this.#q.take(1);
         if ((raw[0] as number) > 1) throw new TandemError('TANDEM_ERR_PROTOCOL', `ClientInit shared flag ${raw[0]} is not 0 or 1`);
-        this.#to('normal');
+        this.#machine.to('normal');
         return { phase: 'init', raw, shared: raw[0] === 1 };
       }
       case 'normal': return this.#message();
@@ -182,7 +176,7 @@ export class Gatekeeper {
     // RFC 6143 §7.1.1: 3.7 and 3.8 as such, anything else as 3.3 (the engine does the same).
     const v = serverVersionFor(parseProtocolVersion(raw, 'the technician'));
     // 3.3: the server picks the security type alone, so the client's next byte is ClientInit.
-    this.#to(v === 3 ? 'init' : 'security');
+    this.#machine.to(v === 3 ? 'init' : 'security');
     return { phase: 'version', raw, minor: v };
   }
 

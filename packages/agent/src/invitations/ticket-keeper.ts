@@ -7,16 +7,16 @@
  * the invitation is open. Outbound connections only.
  *
  * States: idle → connecting → holding → (connecting | backoff) … → stopped.
- * Every transition goes through {@link TicketKeeper.#to}; teardown through
+ * Every transition is checked by one state machine (protocol's StateMachine); teardown through
  * {@link TicketKeeper.stop}.
  */
-import { InvitationHolder, TandemError, type InvitationAttempt, type InvitationRelay } from '@tandem/protocol';
+import { InvitationHolder, StateMachine, TandemError, type InvitationAttempt, type InvitationRelay, type Transitions } from '@tandem/protocol';
 import { createRelaySocketFactory, relayTimeoutError, type RelayFailure } from '@tandem/node-client';
 
 /** States of a keeper. */
 export type TicketKeeperState = 'idle' | 'connecting' | 'holding' | 'backoff' | 'stopped';
 
-const TRANSITIONS: Record<TicketKeeperState, readonly TicketKeeperState[]> = {
+const TRANSITIONS: Transitions<TicketKeeperState> = {
   idle: ['connecting', 'stopped'],
   connecting: ['holding', 'connecting', 'backoff', 'stopped'],
   holding: ['connecting', 'stopped'],
@@ -46,7 +46,7 @@ export interface TicketKeeperOptions {
 /** Holds a ticket on the first relay of a list that works. */
 export class TicketKeeper {
   readonly #opts: TicketKeeperOptions;
-  #state: TicketKeeperState = 'idle';
+  readonly #machine = new StateMachine<TicketKeeperState>({ name: 'ticket keeper', initial: 'idle', transitions: TRANSITIONS });
   #index = 0;
   #round: RelayFailure[] = [];
   #backoffMs = BACKOFF_FIRST_MS;
@@ -60,7 +60,7 @@ export class TicketKeeper {
 
   /** The current state. */
   get state(): TicketKeeperState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   /** Starts with the first relay. */
@@ -70,16 +70,11 @@ export class TicketKeeper {
 
   /** Releases the ticket (the relay drops it) and stops for good. */
   stop(): void {
-    if (this.#state === 'stopped') return;
-    this.#to('stopped');
+    if (this.#machine.state === 'stopped') return;
+    this.#machine.to('stopped');
     this.#clearTimer();
     this.#holder?.close();
     this.#holder = undefined;
-  }
-
-  #to(next: TicketKeeperState): void {
-    if (!TRANSITIONS[this.#state].includes(next)) throw new TandemError('TANDEM_ERR_PROTOCOL', `ticket keeper: no transition ${this.#state} → ${next}`);
-    this.#state = next;
   }
 
   #clearTimer(): void {
@@ -88,7 +83,7 @@ export class TicketKeeper {
   }
 
   #connect(): void {
-    this.#to('connecting');
+    this.#machine.to('connecting');
     const relay = this.#opts.relays[this.#index] as InvitationRelay;
     const sockets = createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint });
     const holder = new InvitationHolder({ relayUrl: relay.url, ticket: this.#opts.ticket, connect: sockets.connect });
@@ -96,14 +91,14 @@ export class TicketKeeper {
     this.#timer = setTimeout(() => holder.fail(relayTimeoutError(relay.url, this.#opts.timeoutMs)), this.#opts.timeoutMs);
     let held = false;
     holder.onEvent((event) => {
-      if (this.#holder !== holder || this.#state === 'stopped') return;
+      if (this.#holder !== holder || this.#machine.state === 'stopped') return;
       switch (event.type) {
         case 'holding':
           this.#clearTimer();
           held = true;
           this.#round = [];
           this.#backoffMs = BACKOFF_FIRST_MS;
-          this.#to('holding');
+          this.#machine.to('holding');
           this.#opts.onHolding(holder.relay);
           return;
         case 'attempt': {
@@ -144,11 +139,11 @@ export class TicketKeeper {
     this.#backoffMs = Math.min(this.#backoffMs * 2, BACKOFF_MAX_MS);
     const failures = this.#round;
     this.#round = [];
-    this.#to('backoff');
+    this.#machine.to('backoff');
     this.#opts.onAllFailed(failures, wait);
     this.#timer = setTimeout(() => {
       this.#timer = undefined;
-      if (this.#state === 'backoff') this.#connect();
+      if (this.#machine.state === 'backoff') this.#connect();
     }, wait);
   }
 }

@@ -1,13 +1,5 @@
 import { bytesPerPixel, convertPixel, ENCODING, rectHeader, writePixel, type PixelFormat } from '@tandem/rfb';
-
-/** A cursor image: `argb` is width*height pixels of 0xAARRGGBB, premultiplied alpha (as XFIXES gives it). */
-export interface CursorImage {
-  width: number;
-  height: number;
-  hotX: number;
-  hotY: number;
-  argb: Uint32Array;
-}
+import type { CursorImage } from '../desktop/desktop-source.js';
 
 /**
  * The Cursor pseudo-encoding rectangle (RFC 6143 §7.8.1): hotspot as x, y;

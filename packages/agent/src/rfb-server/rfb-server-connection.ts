@@ -1,5 +1,5 @@
 import type { Duplex } from 'node:stream';
-import { TandemError, toTandemError } from '@tandem/protocol';
+import { StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
 import type { DesktopListener, DesktopSource, ScreenMove } from '../desktop/desktop-source.js';
 import { moveDestination } from '../desktop/scroll-detect.js';
 import {
@@ -39,7 +39,7 @@ import { PersistentDeflate } from './zlib-stream.js';
  */
 export type RfbServerState = 'version' | 'security' | 'auth' | 'init' | 'normal' | 'closed';
 
-const TRANSITIONS: Record<RfbServerState, readonly RfbServerState[]> = {
+const TRANSITIONS: Transitions<RfbServerState> = {
   version: ['security', 'auth', 'init', 'closed'],
   security: ['auth', 'init', 'closed'],
   auth: ['init', 'closed'],
@@ -70,7 +70,7 @@ export interface RfbServerOptions {
  * previous one was handed to the channel; damage in between is coalesced.
  */
 export class RfbServerConnection {
-  #state: RfbServerState = 'version';
+  readonly #machine = new StateMachine<RfbServerState>({ name: 'rfb server', initial: 'version', transitions: TRANSITIONS });
   readonly #channel: Duplex;
   readonly #opts: RfbServerOptions;
   readonly #in = new ByteQueue();
@@ -109,7 +109,7 @@ export class RfbServerConnection {
 
   /** The current state. */
   get state(): RfbServerState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   /** Allows or stops input; stopping releases everything this connection held. */
@@ -118,15 +118,10 @@ export class RfbServerConnection {
     if (!allowed && this.#inputUsed) this.#opts.desktop.releaseAll();
   }
 
-  #transition(to: RfbServerState): void {
-    if (!TRANSITIONS[this.#state].includes(to)) throw new TandemError('TANDEM_ERR_INTERNAL', `rfb: no transition ${this.#state} → ${to}`);
-    this.#state = to;
-  }
-
   /** Ends the connection; every teardown goes through here. `null` is a clean close. */
   fail(reason: TandemError | null): void {
-    if (this.#state === 'closed') return;
-    this.#transition('closed');
+    if (this.#machine.state === 'closed') return;
+    this.#machine.to('closed');
     this.#unsubscribe?.();
     this.#unsubscribe = null;
     if (this.#inputUsed) this.#opts.desktop.releaseAll();
@@ -137,13 +132,13 @@ export class RfbServerConnection {
   }
 
   #write(chunks: readonly Uint8Array[], done?: () => void): void {
-    if (this.#state === 'closed') return;
+    if (this.#machine.state === 'closed') return;
     const last = chunks.length - 1;
     chunks.forEach((c, i) => this.#channel.write(c, i === last && done ? () => done() : undefined));
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#state === 'closed') return;
+    if (this.#machine.state === 'closed') return;
     this.#in.push(chunk);
     try {
       while (this.#step()) { /* each step consumed one message; closed returns false */ }
@@ -154,7 +149,7 @@ export class RfbServerConnection {
 
   /** Handles one message if whole; false when more bytes are needed. */
   #step(): boolean {
-    switch (this.#state) {
+    switch (this.#machine.state) {
       case 'version': return this.#onVersion();
       case 'security': return this.#onSecurityChoice();
       case 'auth': return this.#onAuthResponse();
@@ -182,7 +177,7 @@ export class RfbServerConnection {
       this.#afterSecurityType(type);
     } else {
       this.#write([Uint8Array.of(1, type)]);
-      this.#transition('security');
+      this.#machine.to('security');
     }
     return true;
   }
@@ -200,12 +195,12 @@ export class RfbServerConnection {
     if (type === SECURITY.vncAuth) {
       this.#challenge = vncChallenge();
       this.#write([this.#challenge]);
-      this.#transition('auth');
+      this.#machine.to('auth');
       return;
     }
     // None: 3.8 still sends SecurityResult OK (§7.1.3); 3.3 and 3.7 do not.
     if (this.#minor === 8) this.#write([new Uint8Array(4)]);
-    this.#transition('init');
+    this.#machine.to('init');
   }
 
   #onAuthResponse(): boolean {
@@ -215,7 +210,7 @@ export class RfbServerConnection {
     this.#challenge = null;
     if (ok) {
       this.#write([new Uint8Array(4)]);
-      this.#transition('init');
+      this.#machine.to('init');
       return true;
     }
     const reason = Buffer.from('Authentication failed', 'latin1');
@@ -237,7 +232,7 @@ export class RfbServerConnection {
     this.#in.skip(1);
     const fb = this.#opts.desktop.framebuffer();
     this.#write([serverInit(fb.width, fb.height, NATIVE_FORMAT, this.#opts.name ?? 'Tandem')]);
-    this.#transition('normal');
+    this.#machine.to('normal');
     const listener: DesktopListener = {
       onChange: (rects) => { for (const r of rects) this.#dirty.add(r); this.#schedulePump(); },
       onMove: (move) => this.#onMove(move),
@@ -296,7 +291,7 @@ export class RfbServerConnection {
    * other change (see the invariant in pending-copies.ts).
    */
   #onMove(move: ScreenMove): void {
-    if (this.#state !== 'normal') return;
+    if (this.#machine.state !== 'normal') return;
     const fb = this.#opts.desktop.framebuffer();
     const dst = moveDestination(move);
     const fits = dst.x >= 0 && dst.y >= 0 && dst.x + dst.w <= fb.width && dst.y + dst.h <= fb.height;
@@ -321,7 +316,7 @@ export class RfbServerConnection {
 
   /** Sends the next update if one was asked for, none is in flight, and there is something to send. */
   #pump(): void {
-    if (this.#state !== 'normal' || this.#inFlight || !this.#request) return;
+    if (this.#machine.state !== 'normal' || this.#inFlight || !this.#request) return;
     if (this.#dirty.empty && this.#copies.empty && !this.#sizeChanged && !this.#cursorDirty && this.#sizeReply === null) return;
     const request = this.#request;
     this.#request = null;
@@ -382,7 +377,7 @@ export class RfbServerConnection {
     } finally {
       this.#encoding = false;
     }
-    if (encoded.length === 0 || this.#state === 'closed') return false;
+    if (encoded.length === 0 || this.#machine.state === 'closed') return false;
     await this.#writeUpdate(encoded);
     return true;
   }

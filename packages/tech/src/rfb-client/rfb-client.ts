@@ -4,7 +4,7 @@
  * pushed with {@link RfbClient.receive} into a resumable queue; outgoing
  * messages go through the `send` function given.
  */
-import { TandemError, toTandemError } from '@tandem/protocol';
+import { StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
 import {
   ByteQueue,
   ENCODING,
@@ -30,7 +30,7 @@ import { keysymsForText } from './keysyms.js';
  */
 export type RfbClientState = 'version' | 'security' | 'auth' | 'result' | 'init' | 'normal' | 'closed';
 
-const TRANSITIONS: Record<RfbClientState, readonly RfbClientState[]> = {
+const TRANSITIONS: Transitions<RfbClientState> = {
   version: ['security', 'closed'],
   security: ['auth', 'result', 'closed'],
   auth: ['result', 'closed'],
@@ -98,7 +98,7 @@ type Waiter = { resolve: () => void; reject: (e: TandemError) => void };
 
 /** The client side of one RFB connection. */
 export class RfbClient {
-  #state: RfbClientState = 'version';
+  readonly #machine = new StateMachine<RfbClientState>({ name: 'rfb client', initial: 'version', transitions: TRANSITIONS });
   readonly #opts: RfbClientOptions;
   readonly #decoders: ReadonlyMap<number, RectDecoder>;
   readonly #encodings: readonly number[];
@@ -128,7 +128,7 @@ export class RfbClient {
   }
 
   get state(): RfbClientState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   /** Screen width, 0 before ServerInit. */
@@ -152,15 +152,15 @@ export class RfbClient {
 
   /** Feeds bytes that arrived from the server. */
   receive(bytes: Uint8Array): void {
-    if (this.#state === 'closed') return;
+    if (this.#machine.state === 'closed') return;
     this.#q.push(bytes);
     this.#kick();
   }
 
   /** Resolves once ServerInit arrived (state normal); rejects if the connection ends first or after `timeoutMs`. */
   ready(timeoutMs?: number): Promise<void> {
-    if (this.#state === 'normal') return Promise.resolve();
-    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    if (this.#machine.state === 'normal') return Promise.resolve();
+    if (this.#machine.state === 'closed') return Promise.reject(this.#closedError());
     return new Promise((resolve, reject) => {
       const timer = timeoutMs === undefined ? undefined : setTimeout(() => {
         this.#readyWaiters = this.#readyWaiters.filter((w) => w !== waiter);
@@ -173,7 +173,7 @@ export class RfbClient {
 
   /** Resolves when the next FramebufferUpdate has been drawn. */
   waitForUpdate(timeoutMs = 30_000): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    if (this.#machine.state === 'closed') return Promise.reject(this.#closedError());
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#updateWaiters = this.#updateWaiters.filter((w) => w !== waiter);
@@ -249,8 +249,8 @@ export class RfbClient {
 
   /** Ends the client; every teardown goes through here. `null` is a deliberate close. */
   fail(reason: TandemError | null): void {
-    if (this.#state === 'closed') return;
-    this.#transition('closed');
+    if (this.#machine.state === 'closed') return;
+    this.#machine.to('closed');
     this.#closeError = reason;
     this.#q.clear();
     this.#inflaters.close();
@@ -269,13 +269,8 @@ export class RfbClient {
     return this.#closeError ?? new TandemError('TANDEM_ERR_PEER_LOST', 'rfb: the screen stream is closed');
   }
 
-  #transition(to: RfbClientState): void {
-    if (!TRANSITIONS[this.#state].includes(to)) throw new TandemError('TANDEM_ERR_INTERNAL', `rfb client: no transition ${this.#state} → ${to}`);
-    this.#state = to;
-  }
-
   #send(m: ClientMessage): Promise<void> {
-    if (this.#state === 'closed') return Promise.reject(this.#closedError());
+    if (this.#machine.state === 'closed') return Promise.reject(this.#closedError());
     try {
       return Promise.resolve(this.#opts.send(encodeClientMessage(m))).catch((err: unknown) => {
         throw toTandemError(err);
@@ -287,7 +282,7 @@ export class RfbClient {
 
   /** Sends a message of the client's own; a failure ends the connection. */
   #sendInternal(m: ClientMessage | Uint8Array): void {
-    if (this.#state === 'closed') return;
+    if (this.#machine.state === 'closed') return;
     const bytes = m instanceof Uint8Array ? m : encodeClientMessage(m);
     try {
       Promise.resolve(this.#opts.send(bytes)).catch((err: unknown) => this.fail(toTandemError(err)));
@@ -304,7 +299,7 @@ export class RfbClient {
 
   async #run(): Promise<void> {
     try {
-      while (this.#state !== 'closed' && (await this.#step())) { /* each step handled one message or rectangle */ }
+      while (this.#machine.state !== 'closed' && (await this.#step())) { /* each step handled one message or rectangle */ }
     } catch (err) {
       this.fail(toTandemError(err, 'TANDEM_ERR_PROTOCOL'));
     } finally {
@@ -314,7 +309,7 @@ export class RfbClient {
 
   /** Handles one whole message or rectangle; false when more bytes are needed. */
   async #step(): Promise<boolean> {
-    switch (this.#state) {
+    switch (this.#machine.state) {
       case 'version': return this.#onVersion();
       case 'security': return this.#onSecurityTypes();
       case 'auth': return this.#onChallenge();
@@ -340,7 +335,7 @@ export class RfbClient {
     // RFC 6143 §7.1.1: answer with the highest version both know; this client knows 3.8 only.
     if (major < 3 || (major === 3 && minor < 8)) throw new TandemError('TANDEM_ERR_PROTOCOL', `rfb: the server speaks RFB ${major}.${minor}; this client needs 3.8`);
     this.#sendInternal(protocolVersion(8));
-    this.#transition('security');
+    this.#machine.to('security');
     return true;
   }
 
@@ -357,10 +352,10 @@ export class RfbClient {
     // §7.2: the client picks; None where offered, VNC Authentication with a password.
     if (types.includes(SECURITY.none)) {
       this.#sendInternal(Uint8Array.of(SECURITY.none));
-      this.#transition('result');
+      this.#machine.to('result');
     } else if (types.includes(SECURITY.vncAuth) && this.#opts.password !== undefined) {
       this.#sendInternal(Uint8Array.of(SECURITY.vncAuth));
-      this.#transition('auth');
+      this.#machine.to('auth');
     } else {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `rfb: the server offers security types ${types.join(', ')}; this client needs None${this.#opts.password !== undefined ? ' or VNC Authentication' : ''}`);
     }
@@ -370,7 +365,7 @@ export class RfbClient {
   #onChallenge(): boolean {
     if (!this.#q.has(16)) return false;
     this.#sendInternal(vncResponse(this.#q.take(16), this.#opts.password as string));
-    this.#transition('result');
+    this.#machine.to('result');
     return true;
   }
 
@@ -385,7 +380,7 @@ export class RfbClient {
     }
     this.#q.skip(4);
     this.#sendInternal(Uint8Array.of(1)); // ClientInit, shared-flag 1: leave other viewers connected (§7.3.1)
-    this.#transition('init');
+    this.#machine.to('init');
     return true;
   }
 
@@ -398,7 +393,7 @@ export class RfbClient {
     if (width === 0 || height === 0 || width > MAX_SCREEN_SIDE || height > MAX_SCREEN_SIDE) throw new TandemError('TANDEM_ERR_PROTOCOL', `rfb: screen size ${width}x${height} out of range`);
     this.#fb = new ClientFramebuffer(width, height);
     this.#name = Buffer.from(name.text, 'latin1').toString('utf8');
-    this.#transition('normal');
+    this.#machine.to('normal');
     // The format and encodings go before the first request, so every update uses them (§7.5.1, §7.5.2).
     this.#sendInternal({ type: 'SetPixelFormat', format: CLIENT_PIXEL_FORMAT });
     this.#sendInternal({ type: 'SetEncodings', encodings: [...this.#encodings, ...PSEUDO_ENCODINGS] });

@@ -4,11 +4,11 @@
  * offers beside the technician's commands. Nothing here is technician code.
  */
 import { CommandLine, defineCommand, type Command } from '@tandem/node-client';
-import { runExpire, runInvitations } from '../commands/invitations.js';
-import { runInvite } from '../commands/invite.js';
-import { runJoin } from '../commands/join.js';
-import { parseExpire, parseInvitations, parseInvite } from './invite-args.js';
-import { parseJoin } from './join-args.js';
+import { runExpire, runInvitations } from './commands/invitations.js';
+import { runInvite } from './commands/invite.js';
+import { runJoin } from './commands/join.js';
+import { parseExpire, parseInvitations, parseInvite } from './command-line/invite-args.js';
+import { parseJoin } from './command-line/join-args.js';
 
 /** `tandem join`, `invite`, `invitations`, `expire`. */
 export const CUSTOMER_COMMANDS: readonly Command[] = [

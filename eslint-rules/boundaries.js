@@ -1,0 +1,109 @@
+// The import boundaries of the repository, as one lint rule (docs/architecture.md):
+//
+// - a package is imported by its name alone (`@tandem/rfb`), never by a deep
+//   path (`@tandem/rfb/src/...`) nor by a relative path into its folder;
+// - a package's source imports only the packages it is allowed to (the
+//   customer's agent never the technician's client);
+// - `protocol` stays isomorphic: no Node built-ins;
+// - inside a package with layers, a folder imports only folders of lower
+//   layers (the desktop drivers never the commands that use them).
+//
+// Tests (`*.test.ts`, `test/`, `fuzz/`) may import any package by name and the
+// shared test harnesses of other packages' `test/` folders.
+import { builtinModules } from 'node:module';
+import { dirname, relative, resolve, sep } from 'node:path';
+
+const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+/** Where a file is: its package, whether it is test code, and its folder inside `src`. */
+function locate(root, file) {
+  const rel = relative(root, file).split(sep);
+  if (rel[0] !== 'packages' || rel.length < 3) return undefined;
+  const pkg = rel[1];
+  const inSrc = rel[2] === 'src';
+  const test = !inSrc || /\.test\.tsx?$/.test(file);
+  const folder = inSrc ? (rel.length > 4 ? rel[3] : '') : undefined;
+  return { pkg, test, inSrc, folder };
+}
+
+/** @type {import('eslint').Rule.RuleModule} */
+export default {
+  meta: {
+    type: 'problem',
+    docs: { description: 'Keeps the package and folder boundaries of docs/architecture.md' },
+    schema: [
+      {
+        type: 'object',
+        properties: {
+          root: { type: 'string' },
+          packages: { type: 'object' },
+          layers: { type: 'object' },
+          isomorphic: { type: 'array', items: { type: 'string' } },
+        },
+        required: ['root', 'packages'],
+        additionalProperties: false,
+      },
+    ],
+  },
+  create(context) {
+    const { root, packages, layers = {}, isomorphic = [] } = context.options[0];
+    const here = locate(root, context.filename);
+    if (here === undefined) return {};
+    const byName = new Map(Object.entries(packages).map(([dir, p]) => [p.name, dir]));
+
+    const layerOf = (pkg, folder) => {
+      const table = layers[pkg];
+      if (table === undefined) return undefined;
+      // Files directly in src/ (the package's entry and its top) sit above every layer.
+      if (folder === '') return table.length;
+      const i = table.findIndex((row) => row.includes(folder));
+      return i === -1 ? -1 : i;
+    };
+
+    const check = (node, spec) => {
+      if (typeof spec !== 'string') return;
+      if (spec.startsWith('@tandem/')) {
+        const name = spec.split('/').slice(0, 2).join('/');
+        if (name !== spec) return context.report({ node, message: `Import ${name}, not ${spec}: each package has one public entry.` });
+        const target = byName.get(name);
+        if (target === undefined) return context.report({ node, message: `No package ${name} in this repository.` });
+        if (target === here.pkg) return context.report({ node, message: `Inside ${name}, import its own files by relative path.` });
+        if (here.test) return;
+        const allowed = packages[here.pkg]?.deps ?? [];
+        if (!allowed.includes(target)) {
+          return context.report({ node, message: `${packages[here.pkg]?.name ?? here.pkg} may not import ${name} (allowed: ${allowed.map((d) => packages[d].name).join(', ') || 'none'}).` });
+        }
+        return;
+      }
+      if (spec.startsWith('.')) {
+        const there = locate(root, resolve(dirname(context.filename), spec));
+        if (there === undefined) return;
+        if (there.pkg !== here.pkg) {
+          if (here.test && !there.inSrc) return;
+          return context.report({ node, message: `Relative import into packages/${there.pkg}: import ${packages[there.pkg]?.name ?? there.pkg} instead.` });
+        }
+        if (here.test || !here.inSrc || !there.inSrc || here.folder === there.folder) return;
+        const from = layerOf(here.pkg, here.folder);
+        const to = layerOf(here.pkg, there.folder);
+        if (from === undefined) return;
+        if (from === -1 || to === -1) {
+          return context.report({ node, message: `Folder src/${from === -1 ? here.folder : there.folder} of ${here.pkg} has no layer: add it to the layers in eslint.config.js and docs/architecture.md.` });
+        }
+        if (to >= from) {
+          return context.report({ node, message: `src/${here.folder || '.'} may not import src/${there.folder} in ${here.pkg}: only lower layers (docs/architecture.md).` });
+        }
+        return;
+      }
+      if (isomorphic.includes(here.pkg) && !here.test && NODE_BUILTINS.has(spec)) {
+        context.report({ node, message: `${packages[here.pkg]?.name} runs in the browser too: no Node built-in ${spec}.` });
+      }
+    };
+
+    return {
+      ImportDeclaration: (node) => check(node, node.source.value),
+      ExportAllDeclaration: (node) => check(node, node.source.value),
+      ExportNamedDeclaration: (node) => node.source && check(node, node.source.value),
+      ImportExpression: (node) => node.source.type === 'Literal' && check(node, node.source.value),
+    };
+  },
+};
