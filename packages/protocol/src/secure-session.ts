@@ -3,8 +3,9 @@
  * records carrying multiplexed channels (docs/protocol.md). It sees only the
  * binary frames the relay forwards and knows nothing of the relay's signals.
  *
- * States: idle → shares (own share sent) → confirming (keys derived, own tag
- * sent) → open → closed | failed. Every transition goes through
+ * States: idle → shares (own share sent) → confirming (keys derived; the
+ * technician's tag sent, the customer's only once the technician's verified)
+ * → open → closed | failed. Every transition goes through
  * {@link SecureSession.#to}; every teardown through {@link SecureSession.fail}.
  */
 import type { Aead, AeadProvider } from './aead.js';
@@ -231,9 +232,18 @@ export class SecureSession {
     const yb = technician ? peerShare : this.#cpace.share;
     this.#transcript = lvCat(utf8(PROTOCOL_LABEL), this.#ci, this.#sid, ya, yb);
     this.#keys = deriveSessionKeys(isk, this.#transcript);
-    const ownKey = technician ? this.#keys.confirmTechnician : this.#keys.confirmCustomer;
     this.#to('confirming');
-    this.#options.sendFrame(concatBytes(Uint8Array.of(FRAME_TYPE.confirm), confirmationTag(ownKey, this.#transcript)));
+    // Only the initiator speaks first. The responder's tag depends on the secret, so it goes out only
+    // after the initiator's tag verified (#onConfirm): before that, all a peer has from the responder is
+    // its share, a uniformly random group element, and a wrong guess cannot be tested without it failing
+    // the handshake where it is counted (docs/protocol.md, "What a guesser learns").
+    if (technician) this.#sendConfirm();
+  }
+
+  #sendConfirm(): void {
+    const keys = this.#keys as SessionKeys;
+    const ownKey = this.#options.role === 'technician' ? keys.confirmTechnician : keys.confirmCustomer;
+    this.#options.sendFrame(concatBytes(Uint8Array.of(FRAME_TYPE.confirm), confirmationTag(ownKey, this.#transcript as Uint8Array)));
   }
 
   async #onConfirm(tag: Uint8Array): Promise<void> {
@@ -255,6 +265,8 @@ export class SecureSession {
     if (this.#state !== 'confirming') return;
     this.#sealer = new RecordSealer(sendAead, send.iv);
     this.#opener = new RecordOpener(recvAead, recv.iv);
+    // The responder answers with its own tag only now that the initiator proved it holds the secret.
+    if (!technician) this.#sendConfirm();
     this.#to('open');
     this.#options.handlers.open(this.#keys.sas);
   }
