@@ -15,6 +15,7 @@ export * from './session-code.js';
 export * from './aead.js';
 export * from './cpace.js';
 export * from './key-schedule.js';
+export * from './handshake.js';
 export * from './record-layer.js';
 export * from './relay-connection.js';
 export * from './relay-origin.js';

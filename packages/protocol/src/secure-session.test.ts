@@ -105,10 +105,35 @@ describe('secure session', () => {
     expect(p.technician.session.state).toBe('confirming');
   });
 
-  it('binds the relay origin: the same code through another relay address fails', async () => {
-    const p = pair({ customerOrigin: 'https://evil.test' });
+  it('binds the relay origin: the same code through another relay address fails before the customer says anything but its share', async () => {
+    const fromCustomer: number[] = [];
+    const p = pair({
+      customerOrigin: 'https://evil.test',
+      wire: (from, frame) => {
+        if (from === 'customer') fromCustomer.push(frame[0] as number);
+        return [frame];
+      },
+    });
     start(p);
-    expect((await p.customer.failure).code).toBe('TANDEM_ERR_WRONG_CODE');
+    const failure = await p.customer.failure;
+    // CI is in the commitment: the technician's share does not open it for the customer's CI.
+    expect(failure.code).toBe('TANDEM_ERR_PROTOCOL');
+    expect(failure.message).toMatch(/does not match the commitment/);
+    expect(fromCustomer).toEqual([FRAME_TYPE.share]);
+  });
+
+  it('sends the frames in the documented order: commit, share, share, confirm, confirm', async () => {
+    const order: string[] = [];
+    const names = new Map(Object.entries(FRAME_TYPE).map(([name, type]) => [type as number, name]));
+    const p = pair({
+      wire: (from, frame) => {
+        order.push(`${from} ${names.get(frame[0] as number)}`);
+        return [frame];
+      },
+    });
+    start(p);
+    await Promise.all([p.technician.opened, p.customer.opened]);
+    expect(order).toEqual(['technician commit', 'customer share', 'technician share', 'technician confirm', 'customer confirm']);
   });
 
   it('fails on a record altered in transit', async () => {
