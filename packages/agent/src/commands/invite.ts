@@ -72,7 +72,7 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
   writeFileSync(file, encodeInvitation(inv), { mode: 0o600 });
   chmodSync(file, 0o600);
   const store = InvitationStore.fromEnv(ctx.env);
-  store.save(newRecord(inv, { ...(password !== undefined ? { password } : {}), maxWrong: args.maxWrong, file, holderPid: process.pid }));
+  store.save(newRecord(inv, { maxWrong: args.maxWrong, file, holderPid: process.pid }));
   const firstRelay = inv.relays[0]?.url as string;
   out.line(`invitation: ${file}`);
   out.line(`link: ${invitationLink(inv, firstRelay)}`);
