@@ -33,6 +33,7 @@ function translateStatic() {
 function systemText(entry) {
   const params = { ...(entry.params ?? {}) };
   if (params.mode) params.mode = t(`modes.${params.mode}`);
+  if (params.pending) params.pending = t(`modes.${params.pending}`);
   if (params.reason) params.reason = t(`reasons.${params.reason}`);
   return t(entry.key, params);
 }
@@ -138,6 +139,8 @@ function renderSession() {
   stop.textContent = view.mode === 'control' ? t('session.stopControl') : t('session.stopViewing');
   const request = byTestId('mode-request');
   request.hidden = !active || !view.pendingRequest;
+  // The mode shown is the mode answered: Allow and Deny send it, and the agent refuses an answer for another.
+  request.dataset.mode = view.pendingRequest ?? '';
   if (view.pendingRequest) $('#mode-request-text').textContent = t('session.request', { mode: t(`modeVerbs.${view.pendingRequest}`) });
   for (const id of ['chat-input', 'chat-send', 'end-session']) byTestId(id).disabled = !active;
 }
@@ -331,8 +334,9 @@ function wire() {
   });
   byTestId('refuse').addEventListener('click', () => void post('refuse'));
   byTestId('stop-control').addEventListener('click', stepDownOne);
-  byTestId('allow-mode').addEventListener('click', () => void post('decide', { accepted: true }));
-  byTestId('deny-mode').addEventListener('click', () => void post('decide', { accepted: false }));
+  const decide = (accepted) => void post('decide', { mode: byTestId('mode-request').dataset.mode, accepted });
+  byTestId('allow-mode').addEventListener('click', () => decide(true));
+  byTestId('deny-mode').addEventListener('click', () => decide(false));
   byTestId('end-session').addEventListener('click', () => void post('end'));
   $('#chat-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -55,6 +55,8 @@ export const FRAME_TYPE = {
   record: 3,
   /** AEAD close record: authenticated end of stream, empty plaintext. */
   close: 4,
+  /** The technician's commitment to its share, sent before it sees the customer's (64 bytes follow; RFC 6189 §4.4.1.1). */
+  commit: 5,
 } as const;
 
 /** How a session ended, as audited by the relay and shown to both ends. */

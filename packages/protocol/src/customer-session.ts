@@ -49,6 +49,8 @@ export type CustomerEvent =
   | { type: 'joined'; sessionId: string; sas: string; technician: TechnicianIdentity; caseNumber?: string }
   | { type: 'consent-needed'; technician: TechnicianIdentity; mode: Mode; caseNumber?: string; sas: string }
   | { type: 'mode-request'; mode: Mode }
+  /** A request that came while `pending` waited for the customer: refused at once, the pending one stays. */
+  | { type: 'request-refused'; mode: Mode; pending: Mode }
   | { type: 'mode'; mode: Mode }
   | { type: 'chat'; text: string }
   | RfbEvent
@@ -137,11 +139,14 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     await this.finishWith('refused', false);
   }
 
-  /** Answers the pending step-up request. */
+  /**
+   * Answers the pending step-up request. `mode` is the mode the customer was
+   * shown: an answer for anything but the request waiting grants nothing.
+   */
   decide(mode: Mode, accepted: boolean): void {
     assertOneOf(mode, 'mode', MODES);
     if (this.state !== 'active' || this.#pendingRequest !== mode) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `no pending request for ${mode}`);
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `no pending request for ${mode}${this.#pendingRequest !== undefined ? ` (the request waiting is for ${this.#pendingRequest})` : ''}`);
     }
     this.#pendingRequest = undefined;
     void this.sendControl({ type: 'decision', mode, accepted });
@@ -223,6 +228,13 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
         return;
       }
       if (this.state === 'active' && this.#mode !== undefined) {
+        if (this.#pendingRequest !== undefined) {
+          // One question at a time: a new request never replaces the one the customer is looking at
+          // (an "Allow" in flight would grant the swapped-in mode). Refused now, the customer told.
+          void this.sendControl({ type: 'decision', mode: message.mode, accepted: false });
+          this.emitter.emit({ type: 'request-refused', mode: message.mode, pending: this.#pendingRequest });
+          return;
+        }
         if (modeRank(message.mode) <= modeRank(this.#mode)) {
           // Already granted: answer at once so the technician is not left waiting.
           void this.sendControl({ type: 'decision', mode: message.mode, accepted: true });

@@ -17,6 +17,7 @@ export * from './aead.js';
 export * from './aead-vectors.js';
 export * from './cpace.js';
 export * from './key-schedule.js';
+export * from './handshake.js';
 export * from './record-layer.js';
 export * from './relay-connection.js';
 export * from './relay-origin.js';

@@ -257,8 +257,19 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   }
 
   #onPeerLeft(reason: EndReason): void {
-    // The relay's word is not authenticated: a normal end is only trusted once the
-    // peer's encrypted `end` arrived (handled in #onMessage). Here the peer vanished.
+    // The relay's word is not authenticated. Once keys are confirmed, a session ends normally only by the
+    // peer's own encrypted `end` (#onMessage), refusal (onControl) or close frame (onPeerClosed), all of
+    // which arrived before this signal if the peer sent them; anything else is truncation, whatever the
+    // relay says. Before keys are confirmed nothing can be authenticated: the relay's reason stands.
+    if (this.secure?.state === 'open') {
+      this.fail(
+        new TandemError(
+          'TANDEM_ERR_TRUNCATED',
+          `The session was cut off: the other side's authenticated end never arrived (the relay reports "${reason}", which it cannot prove).`,
+        ),
+      );
+      return;
+    }
     switch (reason) {
       case 'wrong-code':
         this.fail(new TandemError('TANDEM_ERR_WRONG_CODE', 'The code is wrong: the other side used a different secret. This code is now burnt; ask for a new one.'));

@@ -88,19 +88,52 @@ describe('secure session', () => {
     expect(p.customer.session.state).toBe('closed');
   });
 
-  it('fails both sides with TANDEM_ERR_WRONG_CODE on a wrong secret', async () => {
-    const p = pair({ customerSecret: '45679' });
-    start(p);
-    const [a, b] = await Promise.all([p.technician.failure, p.customer.failure]);
-    expect(a.code).toBe('TANDEM_ERR_WRONG_CODE');
-    expect(b.code).toBe('TANDEM_ERR_WRONG_CODE');
-    expect(p.technician.session.state).toBe('failed');
-  });
-
-  it('binds the relay origin: the same code through another relay address fails', async () => {
-    const p = pair({ customerOrigin: 'https://evil.test' });
+  it('fails the customer with TANDEM_ERR_WRONG_CODE on a wrong secret, and sends the technician no tag', async () => {
+    const fromCustomer: number[] = [];
+    const p = pair({
+      customerSecret: '45679',
+      wire: (from, frame) => {
+        if (from === 'customer') fromCustomer.push(frame[0] as number);
+        return [frame];
+      },
+    });
     start(p);
     expect((await p.customer.failure).code).toBe('TANDEM_ERR_WRONG_CODE');
+    await p.technician.session.settled();
+    // The technician learns of the failure from the relay (peer-left wrong-code), never from a tag it could test offline.
+    expect(fromCustomer).not.toContain(FRAME_TYPE.confirm);
+    expect(p.technician.session.state).toBe('confirming');
+  });
+
+  it('binds the relay origin: the same code through another relay address fails before the customer says anything but its share', async () => {
+    const fromCustomer: number[] = [];
+    const p = pair({
+      customerOrigin: 'https://evil.test',
+      wire: (from, frame) => {
+        if (from === 'customer') fromCustomer.push(frame[0] as number);
+        return [frame];
+      },
+    });
+    start(p);
+    const failure = await p.customer.failure;
+    // CI is in the commitment: the technician's share does not open it for the customer's CI.
+    expect(failure.code).toBe('TANDEM_ERR_PROTOCOL');
+    expect(failure.message).toMatch(/does not match the commitment/);
+    expect(fromCustomer).toEqual([FRAME_TYPE.share]);
+  });
+
+  it('sends the frames in the documented order: commit, share, share, confirm, confirm', async () => {
+    const order: string[] = [];
+    const names = new Map(Object.entries(FRAME_TYPE).map(([name, type]) => [type as number, name]));
+    const p = pair({
+      wire: (from, frame) => {
+        order.push(`${from} ${names.get(frame[0] as number)}`);
+        return [frame];
+      },
+    });
+    start(p);
+    await Promise.all([p.technician.opened, p.customer.opened]);
+    expect(order).toEqual(['technician commit', 'customer share', 'technician share', 'technician confirm', 'customer confirm']);
   });
 
   it('fails on a record altered in transit', async () => {

@@ -1,39 +1,84 @@
 /**
- * The end-to-end part of a session: CPace shares, key confirmation, then AEAD
- * records carrying multiplexed channels (docs/protocol.md). It sees only the
- * binary frames the relay forwards and knows nothing of the relay's signals.
+ * The end-to-end part of a session: CPace with a commitment, key
+ * confirmation, then AEAD records carrying multiplexed channels
+ * (docs/protocol.md, "Handshake"). It sees only the binary frames the relay
+ * forwards and knows nothing of the relay's signals.
  *
- * States: idle → shares (own share sent) → confirming (keys derived, own tag
- * sent) → open → closed | failed. Every transition goes through
- * {@link SecureSession.#to}; every teardown through {@link SecureSession.fail}.
+ * Message order (technician = CPace initiator A, customer = responder B):
+ *
+ *   technician → customer  commit   SHA-512(lv_cat("tandem/1 commit", CI, sid, Ya))
+ *   customer → technician  share    Yb
+ *   technician → customer  share    Ya   (must open the commitment)
+ *   technician → customer  confirm  tag_A
+ *   customer → technician  confirm  tag_B  (only once tag_A verified)
+ *
+ * The commitment (RFC 6189 §4.4.1.1) fixes the technician's share before it
+ * sees the customer's, so a man in the middle who knows the secret cannot
+ * choose its shares to make both SASs match. The customer's tag, the first
+ * thing it sends that depends on the secret, goes out only after the
+ * technician proved it knows the secret, so every guess is counted.
+ *
+ * States, technician: idle → committed (commit sent, waiting for Yb) →
+ * confirming (Ya and tag_A sent, waiting for tag_B) → open.
+ * Customer: idle → awaiting-commit → shared (Yb sent, waiting for Ya) →
+ * verifying (Ya opened the commitment, waiting for tag_A) → open.
+ * Then closed | failed. Which frame each state takes is {@link EXPECTED};
+ * every other frame fails the session with TANDEM_ERR_PROTOCOL. Every
+ * transition goes through {@link SecureSession.#to}; every teardown through
+ * {@link SecureSession.fail}.
  */
 import type { Aead, AeadProvider } from './aead.js';
 import { assertBytes, assertInteger, assertThat } from './assert.js';
 import { concatBytes, utf8 } from './bytes.js';
-import { FRAME_TYPE, PROTOCOL_LABEL, type Role } from './constants.js';
-import { cpaceDeriveIsk, cpaceStart, lvCat, type CpaceStart } from './cpace.js';
+import { FRAME_TYPE, type Role } from './constants.js';
+import { CPACE_SHARE_BYTES, cpaceDeriveIsk, cpaceStart, type CpaceStart } from './cpace.js';
 import { TandemError, toTandemError } from './errors.js';
-import { confirmationTag, deriveSessionKeys, verifyConfirmationTag, type SessionKeys } from './key-schedule.js';
+import { COMMITMENT_BYTES, handshakeChannelId, handshakeTranscript, opensCommitment, shareCommitment } from './handshake.js';
+import { CONFIRM_BYTES, confirmationTag, deriveSessionKeys, verifyConfirmationTag, type SessionKeys } from './key-schedule.js';
 import { RecordOpener, RecordSealer } from './record-layer.js';
 import type { RandomBytes } from './session-code.js';
 
-/** States of the end-to-end layer. */
-export const SECURE_SESSION_STATES = ['idle', 'shares', 'confirming', 'open', 'closed', 'failed'] as const;
+/** States of the end-to-end layer (both roles; each uses its own path through them). */
+export const SECURE_SESSION_STATES = ['idle', 'committed', 'confirming', 'awaiting-commit', 'shared', 'verifying', 'open', 'closed', 'failed'] as const;
 /** A state of the end-to-end layer. */
 export type SecureSessionState = (typeof SECURE_SESSION_STATES)[number];
 
 const TRANSITIONS: Record<SecureSessionState, readonly SecureSessionState[]> = {
-  idle: ['shares', 'failed'],
-  shares: ['confirming', 'failed'],
+  idle: ['committed', 'awaiting-commit', 'failed'],
+  committed: ['confirming', 'failed'],
   confirming: ['open', 'failed'],
+  'awaiting-commit': ['shared', 'failed'],
+  shared: ['verifying', 'failed'],
+  verifying: ['open', 'failed'],
   open: ['closed', 'failed'],
   closed: [],
   failed: [],
 };
 
-/** Byte length of a ristretto255 share and of a confirmation tag. */
-const SHARE_BYTES = 32;
-const TAG_BYTES = 64;
+/** A frame type's name, for messages. */
+type FrameName = keyof typeof FRAME_TYPE;
+
+/** The frames each state takes from the peer; any other frame fails the session. */
+const EXPECTED: Record<SecureSessionState, readonly FrameName[]> = {
+  idle: [],
+  committed: ['share'],
+  confirming: ['confirm'],
+  'awaiting-commit': ['commit'],
+  shared: ['share'],
+  verifying: ['confirm'],
+  open: ['record', 'close'],
+  closed: [],
+  failed: [],
+};
+
+/** Body length of each handshake frame (records are checked by the record layer). */
+const BODY_BYTES: Partial<Record<FrameName, number>> = {
+  commit: COMMITMENT_BYTES,
+  share: CPACE_SHARE_BYTES,
+  confirm: CONFIRM_BYTES,
+};
+
+const FRAME_NAMES = new Map<number, FrameName>(Object.entries(FRAME_TYPE).map(([name, type]) => [type, name as FrameName]));
 
 /** What the end-to-end layer reports upwards. */
 export interface SecureSessionHandlers {
@@ -72,6 +117,10 @@ export class SecureSession {
   #ci: Uint8Array;
   #sid: Uint8Array;
   #cpace: CpaceStart | undefined;
+  /** The technician's commitment: its own (technician) or as received (customer). */
+  #commitment: Uint8Array | undefined;
+  /** The customer's share as received (technician only), kept for the transcript. */
+  #peerShare: Uint8Array | undefined;
   #keys: SessionKeys | undefined;
   #transcript: Uint8Array | undefined;
   #sealer: RecordSealer | undefined;
@@ -87,7 +136,7 @@ export class SecureSession {
     assertThat(options.secret.length > 0, 'secret', 'must not be empty');
     this.#options = options;
     // CPace draft §3.1 (channel identifier): binds the protocol, the relay and the code.
-    this.#ci = lvCat(utf8(PROTOCOL_LABEL), utf8(options.relayOrigin), utf8(options.nameplate));
+    this.#ci = handshakeChannelId(options.relayOrigin, options.nameplate);
     this.#sid = utf8(options.sessionId);
   }
 
@@ -101,16 +150,24 @@ export class SecureSession {
     return this.#keys?.sas;
   }
 
-  /** Sends this side's CPace share. */
+  /**
+   * Starts the handshake. The technician draws its share and sends only the
+   * commitment to it; the customer draws its share and waits for that
+   * commitment before it sends anything.
+   */
   start(): void {
-    this.#to('shares');
+    const technician = this.#options.role === 'technician';
+    this.#to(technician ? 'committed' : 'awaiting-commit');
     try {
       this.#cpace = cpaceStart({ prs: this.#options.secret, ci: this.#ci, sid: this.#sid }, this.#options.random);
     } catch (err) {
       this.fail(toTandemError(err));
       return;
     }
-    this.#options.sendFrame(concatBytes(Uint8Array.of(FRAME_TYPE.share), this.#cpace.share));
+    if (technician) {
+      this.#commitment = shareCommitment(this.#ci, this.#sid, this.#cpace.share);
+      this.#sendHandshake('commit', this.#commitment);
+    }
   }
 
   /** Feeds one binary frame from the peer. Frames are processed in order. */
@@ -194,76 +251,113 @@ export class SecureSession {
     this.#state = next;
   }
 
+  #sendHandshake(name: 'commit' | 'share' | 'confirm', body: Uint8Array): void {
+    this.#options.sendFrame(concatBytes(Uint8Array.of(FRAME_TYPE[name]), body));
+  }
+
+  /** The one place that decides whether a frame is acceptable now (EXPECTED), then dispatches it. */
   async #handle(frame: Uint8Array): Promise<void> {
     if (frame.length === 0) throw new TandemError('TANDEM_ERR_PROTOCOL', 'empty frame from peer');
-    const type = frame[0];
+    const type = frame[0] as number;
+    const name = FRAME_NAMES.get(type);
+    if (name === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `unknown frame type ${type} from peer`);
+    if (!EXPECTED[this.#state].includes(name)) {
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `unexpected ${name} frame from peer in state ${this.#state}`);
+    }
     const body = frame.subarray(1);
-    switch (type) {
-      case FRAME_TYPE.share:
-        return this.#onShare(body);
-      case FRAME_TYPE.confirm:
+    const length = BODY_BYTES[name];
+    if (length !== undefined && body.length !== length) {
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `${name} frame from peer must carry ${length} bytes, got ${body.length}`);
+    }
+    switch (this.#state) {
+      case 'awaiting-commit':
+        return this.#onCommit(body);
+      case 'committed':
+        return this.#onCustomerShare(body);
+      case 'shared':
+        return this.#onTechnicianShare(body);
+      case 'verifying':
+      case 'confirming':
         return this.#onConfirm(body);
-      case FRAME_TYPE.record:
-      case FRAME_TYPE.close:
-        return this.#onRecord(frame);
       default:
-        throw new TandemError('TANDEM_ERR_PROTOCOL', `unknown frame type ${String(type)} from peer`);
+        return this.#onRecord(frame);
     }
   }
 
-  #onShare(peerShare: Uint8Array): void {
-    if (this.#state !== 'shares' || this.#cpace === undefined) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `unexpected share in state ${this.#state}`);
+  /** Customer: the technician committed to its share; now, and only now, send ours. */
+  #onCommit(commitment: Uint8Array): void {
+    this.#commitment = commitment.slice();
+    this.#to('shared');
+    this.#sendHandshake('share', (this.#cpace as CpaceStart).share);
+  }
+
+  /** Technician: the customer's share; derive the keys, open the commitment, prove we hold the secret. */
+  #onCustomerShare(yb: Uint8Array): void {
+    const cpace = this.#cpace as CpaceStart;
+    this.#peerShare = yb.slice();
+    this.#deriveKeys(cpace.share, this.#peerShare);
+    this.#to('confirming');
+    this.#sendHandshake('share', cpace.share);
+    this.#sendHandshake('confirm', confirmationTag((this.#keys as SessionKeys).confirmTechnician, this.#transcript as Uint8Array));
+  }
+
+  /** Customer: the technician's share must be the one it committed to before it saw ours. */
+  #onTechnicianShare(ya: Uint8Array): void {
+    if (!opensCommitment(this.#commitment as Uint8Array, this.#ci, this.#sid, ya)) {
+      // CI and sid are in the commitment: a share from another session, or for another relay address, fails here too.
+      throw new TandemError(
+        'TANDEM_ERR_PROTOCOL',
+        "The technician's share does not match the commitment it sent first: the handshake was altered on the way, or the two sides reached the relay under different addresses.",
+      );
     }
-    if (peerShare.length !== SHARE_BYTES) throw new TandemError('TANDEM_ERR_PROTOCOL', `peer share must be ${SHARE_BYTES} bytes`);
+    this.#deriveKeys(ya, (this.#cpace as CpaceStart).share);
+    this.#to('verifying');
+  }
+
+  /** CPace's ISK (draft §6.1, initiator-responder), the transcript and everything HKDF derives from them. */
+  #deriveKeys(ya: Uint8Array, yb: Uint8Array): void {
     const technician = this.#options.role === 'technician';
-    const ownAd = utf8(this.#options.role);
-    const peerAd = utf8(technician ? 'customer' : 'technician');
-    // CPace draft §6.1 (initiator-responder): the technician is the initiator.
-    const isk = cpaceDeriveIsk(this.#cpace, {
+    const isk = cpaceDeriveIsk(this.#cpace as CpaceStart, {
       role: technician ? 'initiator' : 'responder',
-      ownAd,
-      peerShare,
-      peerAd,
+      ownAd: utf8(this.#options.role),
+      peerShare: technician ? yb : ya,
+      peerAd: utf8(technician ? 'customer' : 'technician'),
       sid: this.#sid,
     });
-    const ya = technician ? this.#cpace.share : peerShare;
-    const yb = technician ? peerShare : this.#cpace.share;
-    this.#transcript = lvCat(utf8(PROTOCOL_LABEL), this.#ci, this.#sid, ya, yb);
+    this.#transcript = handshakeTranscript(this.#ci, this.#sid, this.#commitment as Uint8Array, ya, yb);
     this.#keys = deriveSessionKeys(isk, this.#transcript);
-    const ownKey = technician ? this.#keys.confirmTechnician : this.#keys.confirmCustomer;
-    this.#to('confirming');
-    this.#options.sendFrame(concatBytes(Uint8Array.of(FRAME_TYPE.confirm), confirmationTag(ownKey, this.#transcript)));
   }
 
+  /**
+   * The peer's tag. The customer verifies the technician's and only then
+   * sends its own: before that it has sent nothing that depends on the
+   * secret. The technician verifies the customer's. Either side then opens.
+   */
   async #onConfirm(tag: Uint8Array): Promise<void> {
-    if (this.#state !== 'confirming' || this.#keys === undefined || this.#transcript === undefined) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `unexpected confirmation in state ${this.#state}`);
-    }
-    if (tag.length !== TAG_BYTES) throw new TandemError('TANDEM_ERR_PROTOCOL', `confirmation must be ${TAG_BYTES} bytes`);
+    const keys = this.#keys as SessionKeys;
+    const transcript = this.#transcript as Uint8Array;
     const technician = this.#options.role === 'technician';
-    const peerKey = technician ? this.#keys.confirmCustomer : this.#keys.confirmTechnician;
-    if (!verifyConfirmationTag(peerKey, this.#transcript, tag)) {
+    const peerKey = technician ? keys.confirmCustomer : keys.confirmTechnician;
+    if (!verifyConfirmationTag(peerKey, transcript, tag)) {
       throw new TandemError('TANDEM_ERR_WRONG_CODE', 'The code is wrong: the other side used a different secret. This code is now burnt; ask for a new one.');
     }
-    const send = technician ? this.#keys.technicianToCustomer : this.#keys.customerToTechnician;
-    const recv = technician ? this.#keys.customerToTechnician : this.#keys.technicianToCustomer;
+    const confirmingState = this.#state;
+    const send = technician ? keys.technicianToCustomer : keys.customerToTechnician;
+    const recv = technician ? keys.customerToTechnician : keys.technicianToCustomer;
     const [sendAead, recvAead]: [Aead, Aead] = await Promise.all([
       this.#options.aead.importKey(send.key),
       this.#options.aead.importKey(recv.key),
     ]);
-    if (this.#state !== 'confirming') return;
+    if (this.#state !== confirmingState) return;
     this.#sealer = new RecordSealer(sendAead, send.iv);
     this.#opener = new RecordOpener(recvAead, recv.iv);
+    if (!technician) this.#sendHandshake('confirm', confirmationTag(keys.confirmCustomer, transcript));
     this.#to('open');
-    this.#options.handlers.open(this.#keys.sas);
+    this.#options.handlers.open(keys.sas);
   }
 
   async #onRecord(frame: Uint8Array): Promise<void> {
-    if (this.#state !== 'open' || this.#opener === undefined) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `unexpected record in state ${this.#state}`);
-    }
-    const result = await this.#opener.open(frame);
+    const result = await (this.#opener as RecordOpener).open(frame);
     if (result.kind === 'close') {
       this.#to('closed');
       this.#options.handlers.closed();

@@ -5,7 +5,8 @@
  * Flow: after key confirmation the technician sends `request` with the mode
  * it asks for; the customer answers `consent` (accepted with the granted
  * mode and the details it chose to share, or refused). Later the technician
- * may send `request` for a higher mode; the customer answers `decision`.
+ * may send `request` for a higher mode; the customer answers `decision`,
+ * one request at a time (a request while another waits is refused at once).
  * The customer announces every change of the current mode with `mode`
  * (including stepping down on its own). Either side ends with `end`.
  */

@@ -79,7 +79,9 @@ Options:
   --expires DURATION         lifetime, e.g. 30m, 1h, 2d (capped by the local policy); decided
                              by this computer's clock only
   --password-file F          protect it with the password in F (first line); give the
-                             password to the technician by another way (phone)
+                             password to the technician by another way (phone); at least
+                             7 characters (8 with --max-wrong 10-99, 9 with 100-999),
+                             best random digits or longer
   --password-stdin           read the password from the first line of stdin
   --ask-password             ask for the password on the terminal
                              (without a password option the file carries a random secret)

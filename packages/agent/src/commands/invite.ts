@@ -76,7 +76,7 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
   writeFileSync(file, encodeInvitation(inv), { mode: 0o600 });
   chmodSync(file, 0o600);
   const store = InvitationStore.fromEnv(ctx.env);
-  store.save(newRecord(inv, { ...(password !== undefined ? { password } : {}), maxWrong: args.maxWrong, file, holderPid: process.pid }));
+  store.save(newRecord(inv, { maxWrong: args.maxWrong, file, holderPid: process.pid }));
   const firstRelay = inv.relays[0]?.url as string;
   out.line(`invitation: ${file}`);
   out.line(`link: ${invitationLink(inv, firstRelay)}`);
@@ -366,15 +366,15 @@ async function readInvitationPassword(args: InviteArgs, ctx: CommandContext, get
     case 'none':
       return undefined;
     case 'file':
-      return checkInvitationPassword(await readPasswordFile(args.password.path), '--password-file');
+      return checkInvitationPassword(await readPasswordFile(args.password.path), '--password-file', args.maxWrong);
     case 'stdin': {
       const line = await nextLine(getInput());
       if (line === undefined || line === '') throw new TandemError('TANDEM_ERR_BAD_INPUT', '--password-stdin: no password on the first line of stdin');
-      return checkInvitationPassword(line, '--password-stdin');
+      return checkInvitationPassword(line, '--password-stdin', args.maxWrong);
     }
     case 'ask': {
       const stderr = process.stderr;
-      const first = checkInvitationPassword(await askHidden('Password for the invitation: ', ctx.stdin, stderr), '--ask-password');
+      const first = checkInvitationPassword(await askHidden('Password for the invitation: ', ctx.stdin, stderr), '--ask-password', args.maxWrong);
       const again = await askHidden('The same password again: ', ctx.stdin, stderr);
       if (again !== first) throw new TandemError('TANDEM_ERR_BAD_INPUT', '--ask-password: the two passwords differ');
       return first;

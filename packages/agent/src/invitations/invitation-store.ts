@@ -7,11 +7,12 @@
  * `~/.local/state/tandem/invitations/ID.json`, XDG Base Directory rules),
  * folder 0700, files 0600, written atomically (temporary file + rename).
  *
- * A password-protected invitation keeps only a scrypt verifier of the
- * password (RFC 7914), never the password itself; the running
- * `tandem invite` holds the password in memory for the PAKE.
+ * A password-protected invitation's record keeps nothing of the password:
+ * the running `tandem invite` holds it in memory for the PAKE, and the
+ * handshake is what checks it (an offline-testable hash on disk would only
+ * help someone who reads the file guess it).
  */
-import { randomBytes, scryptSync, timingSafeEqual } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
@@ -19,18 +20,6 @@ import { TandemError, invitationExpiresAt, type Invitation, type InvitationRelay
 
 /** Why an invitation stopped being usable before its lifetime ended. */
 export type ExpiredReason = 'expired-by-customer' | 'too-many-wrong-passwords';
-
-/** A scrypt verifier of the invitation's password. */
-export interface PasswordVerifier {
-  algorithm: 'scrypt';
-  N: number;
-  r: number;
-  p: number;
-  /** base64url */
-  salt: string;
-  /** base64url, 32 bytes */
-  hash: string;
-}
 
 /** One invitation as this computer remembers it. */
 export interface InvitationRecord {
@@ -41,7 +30,6 @@ export interface InvitationRecord {
   passwordProtected: boolean;
   /** The invitation's secret (the PAKE secret when there is no password). */
   secret?: string;
-  passwordVerifier?: PasswordVerifier;
   /** Start, ms since the epoch, by this computer's clock. */
   start: number;
   lifetimeSeconds: number;
@@ -64,22 +52,6 @@ export interface InvitationRecord {
 
 /** What an invitation's record says about it at a given time. */
 export type InvitationStatus = 'open' | 'expired' | 'lapsed' | 'used';
-
-const SCRYPT = { N: 16384, r: 8, p: 1 } as const;
-
-/** Makes a scrypt verifier of `password`. */
-export function makePasswordVerifier(password: string): PasswordVerifier {
-  const salt = randomBytes(16);
-  const hash = scryptSync(Buffer.from(password, 'utf8'), salt, 32, SCRYPT);
-  return { algorithm: 'scrypt', ...SCRYPT, salt: salt.toString('base64url'), hash: hash.toString('base64url') };
-}
-
-/** True when `password` matches the verifier. */
-export function checkPasswordVerifier(v: PasswordVerifier, password: string): boolean {
-  const expected = Buffer.from(v.hash, 'base64url');
-  const got = scryptSync(Buffer.from(password, 'utf8'), Buffer.from(v.salt, 'base64url'), expected.length, { N: v.N, r: v.r, p: v.p });
-  return timingSafeEqual(expected, got);
-}
 
 /** The record's status at `now` (this computer's clock). */
 export function recordStatus(rec: InvitationRecord, now: number): InvitationStatus {
@@ -123,7 +95,7 @@ export function expireInvitation(store: InvitationStore, id: string): ExpireOutc
 }
 
 /** The record for a new invitation. */
-export function newRecord(inv: Invitation, args: { password?: string; maxWrong: number; file: string; holderPid: number }): InvitationRecord {
+export function newRecord(inv: Invitation, args: { maxWrong: number; file: string; holderPid: number }): InvitationRecord {
   const rec: InvitationRecord = {
     version: 1,
     id: inv.id,
@@ -141,7 +113,6 @@ export function newRecord(inv: Invitation, args: { password?: string; maxWrong: 
     file: args.file,
   };
   if (inv.secret !== undefined) rec.secret = inv.secret;
-  if (args.password !== undefined) rec.passwordVerifier = makePasswordVerifier(args.password);
   return rec;
 }
 
@@ -166,9 +137,12 @@ function parseRecord(text: string, path: string): InvitationRecord {
   } catch (err) {
     throw new TandemError('TANDEM_ERR_BAD_INPUT', `invitation record ${path}: not JSON (damaged?)`, { cause: err });
   }
-  const r = value as Partial<InvitationRecord>;
+  // Records of older versions carry `passwordVerifier`, an scrypt hash of the password that nothing
+  // used: ignored, and gone from the file at the next write.
+  const fields = typeof value === 'object' && value !== null ? value : {};
+  const { passwordVerifier: _oldVerifier, ...r } = fields as Partial<InvitationRecord> & { passwordVerifier?: unknown };
   const ok =
-    typeof r === 'object' && r !== null && r.version === 1 && typeof r.id === 'string' && ID_RE.test(r.id) &&
+    r.version === 1 && typeof r.id === 'string' && ID_RE.test(r.id) &&
     typeof r.ticket === 'string' && typeof r.customerName === 'string' && typeof r.passwordProtected === 'boolean' &&
     Number.isInteger(r.start) && Number.isInteger(r.lifetimeSeconds) && Array.isArray(r.relays) &&
     Number.isInteger(r.wrongAttempts) && Number.isInteger(r.maxWrong) && typeof r.expired === 'boolean' && typeof r.used === 'boolean' &&

@@ -16,8 +16,10 @@ export function pageAction(controller: JoinController, name: string, body: unkno
       controller.refuse();
       return {};
     case 'decide':
+      // The page sends the mode it showed: the answer is for that request and no other.
+      assertOneOf(body.mode, 'decide.mode', MODES);
       assertBoolean(body.accepted, 'decide.accepted');
-      controller.decide(body.accepted);
+      controller.decide(body.mode, body.accepted);
       return {};
     case 'step-down':
       assertOneOf(body.mode, 'step-down.mode', MODES);

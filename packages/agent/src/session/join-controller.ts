@@ -160,11 +160,18 @@ export class JoinController {
     this.#session.refuse().catch(() => undefined);
   }
 
-  /** Answers the pending step-up. */
-  decide(accepted: boolean): void {
+  /**
+   * Answers the pending step-up. `mode` is the mode the customer was shown
+   * and answered: if another request is waiting now, nothing is granted.
+   */
+  decide(mode: Mode, accepted: boolean): void {
+    assertOneOf(mode, 'mode', MODES);
     this.#expect('active');
-    const mode = this.#view.pendingRequest;
-    if (mode === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'no mode request is waiting');
+    const pending = this.#view.pendingRequest;
+    if (pending === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'no mode request is waiting');
+    if (pending !== mode) {
+      throw new TandemError('TANDEM_ERR_CONFLICT', `the answer was for "${mode}", but the request waiting is for "${pending}": nothing was granted; answer the request shown now`);
+    }
     this.#view = withoutPending(this.#view);
     this.#session.decide(mode, accepted);
     this.#pushChat({ from: 'system', key: accepted ? 'system.allowed' : 'system.denied', params: { mode } });
@@ -248,6 +255,10 @@ export class JoinController {
         }
         this.#view = { ...this.#view, pendingRequest: event.mode };
         this.#pushChat({ from: 'system', key: 'system.request', params: { mode: event.mode } });
+        break;
+      case 'request-refused':
+        // The session refused it already; the pending request the customer sees stays as it was.
+        this.#pushChat({ from: 'system', key: 'system.requestRefused', params: { mode: event.mode, pending: event.pending } });
         break;
       case 'mode': {
         const first = this.#view.status !== 'active';

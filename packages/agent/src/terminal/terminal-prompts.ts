@@ -62,6 +62,11 @@ export class TerminalPrompts {
         const mode = update.entry.params?.mode as Mode;
         this.#out.say(`The technician asked to ${MODE_PHRASES[mode] ?? mode}; the local policy forbids it, so it was refused automatically.`);
       }
+      if (update.type === 'chat' && update.entry.from === 'system' && update.entry.key === 'system.requestRefused') {
+        const mode = update.entry.params?.mode as Mode;
+        const pending = update.entry.params?.pending as Mode;
+        this.#out.say(`The technician also asked to ${MODE_PHRASES[mode] ?? mode} while you are being asked whether to let them ${MODE_PHRASES[pending] ?? pending}; that second request was refused automatically. Your answer is about: ${MODE_PHRASES[pending] ?? pending} (mode ${pending}).`);
+      }
       if (update.type === 'chat' && update.entry.from === 'system' && update.entry.key === 'system.policyCapped') {
         this.#out.say('The local policy allows at most view only: the session starts in view only.');
       }
@@ -130,12 +135,13 @@ export class TerminalPrompts {
       if (answer === undefined) {
         if (this.#input.ended) {
           this.#out.say('No answer (end of input): denying.');
-          this.#controller.decide(false);
+          this.#controller.decide(pending, false);
         }
         return;
       }
+      // The answer is for the question printed, and the controller refuses it if another is waiting now.
       this.#askedRequest = undefined;
-      this.#controller.decide(isYes(answer));
+      this.#controller.decide(pending, isYes(answer));
       this.#pump();
       return;
     }

@@ -1,0 +1,115 @@
+/**
+ * How a session ends when the relay says the peer left (security review,
+ * issue 7 item 7). The relay's `peer-left` is not authenticated: once keys
+ * are confirmed, only the peer's own encrypted `end` or close frame ends a
+ * session normally, and any other end is truncation. Before that nothing can
+ * be authenticated, and the relay's reason is reported as it is.
+ */
+import { describe, expect, it } from 'vitest';
+import { MemoryRelay } from '../test/memory-relay.js';
+import { webCryptoAeadProvider } from './aead.js';
+import { CustomerSession, type CustomerEvent } from './customer-session.js';
+import type { FinalEvent } from './peer-session.js';
+import { TechnicianSession, type TechnicianEvent } from './technician-session.js';
+
+async function until(check: () => boolean, what: string): Promise<void> {
+  for (let i = 0; i < 400; i++) {
+    if (check()) return;
+    await new Promise((r) => setTimeout(r, 5));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+}
+
+interface Run {
+  relay: MemoryRelay;
+  technician: TechnicianSession;
+  customer: CustomerSession;
+  techEvents: TechnicianEvent[];
+  customerEvents: CustomerEvent[];
+}
+
+/** Both sessions on a relay in memory; `accept` takes them to active in chat-only mode. */
+async function run(relay: MemoryRelay, accept: boolean): Promise<Run> {
+  const aead = webCryptoAeadProvider();
+  const techEvents: TechnicianEvent[] = [];
+  const customerEvents: CustomerEvent[] = [];
+  const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: 'token', mode: 'chat', aead, connect: relay.connect });
+  technician.onEvent((e) => techEvents.push(e));
+  technician.start();
+  await until(() => techEvents.some((e) => e.type === 'code'), 'the code');
+  const code = (techEvents.find((e) => e.type === 'code') as { code: string }).code;
+  const customer = new CustomerSession({ relayUrl: 'https://relay.test', code, aead, connect: relay.connect });
+  customer.onEvent((e) => customerEvents.push(e));
+  customer.start();
+  if (accept) {
+    await until(() => customerEvents.some((e) => e.type === 'consent-needed'), 'the consent question');
+    customer.accept({ mode: 'chat', customer: { name: 'Yamada Hanako', customerNumber: '', caseNumber: '' } });
+    await until(() => technician.state === 'active', 'the technician active');
+  }
+  return { relay, technician, customer, techEvents, customerEvents };
+}
+
+const final = (events: (TechnicianEvent | CustomerEvent)[]): FinalEvent | undefined =>
+  events.find((e): e is FinalEvent => e.type === 'ended' || e.type === 'failed');
+
+const outcome = (events: (TechnicianEvent | CustomerEvent)[]): string => {
+  const f = final(events);
+  return f === undefined ? 'running' : f.type === 'ended' ? `ended ${f.reason}` : `failed ${f.error.code}`;
+};
+
+describe('peer-left from the relay', () => {
+  it('after keys are confirmed, a "customer-ended" without the customer\'s authenticated close is truncation', async () => {
+    const r = await run(new MemoryRelay(), true);
+    r.relay.signal('technician', { t: 'peer-left', reason: 'customer-ended' });
+    await until(() => r.technician.finished, 'the technician finished');
+    expect(outcome(r.techEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
+    const f = final(r.techEvents);
+    expect(f?.type === 'failed' && f.error.message).toMatch(/customer-ended/);
+  });
+
+  it('the same for the customer hearing "technician-ended", and for a "refused" no refusal came with', async () => {
+    const a = await run(new MemoryRelay(), true);
+    a.relay.signal('customer', { t: 'peer-left', reason: 'technician-ended' });
+    await until(() => a.customer.finished, 'the customer finished');
+    expect(outcome(a.customerEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
+    const b = await run(new MemoryRelay(), true);
+    b.relay.signal('technician', { t: 'peer-left', reason: 'refused' });
+    await until(() => b.technician.finished, 'the technician finished');
+    expect(outcome(b.techEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
+  });
+
+  it('an end the peer authenticated stays a normal end, and so does a refusal', async () => {
+    const a = await run(new MemoryRelay(), true);
+    await a.customer.end();
+    await until(() => a.technician.finished, 'the technician finished');
+    expect(outcome(a.techEvents)).toBe('ended customer-ended');
+    expect(outcome(a.customerEvents)).toBe('ended customer-ended');
+
+    const b = await run(new MemoryRelay(), false);
+    await until(() => b.customerEvents.some((e) => e.type === 'consent-needed'), 'the consent question');
+    await b.customer.refuse();
+    await until(() => b.technician.finished, 'the technician finished');
+    expect(outcome(b.techEvents)).toBe('failed TANDEM_ERR_REFUSED');
+  });
+
+  it('before keys are confirmed, the handshake-phase reasons are reported as the relay gives them', async () => {
+    // The customer's frames never arrive: the technician is still in the handshake.
+    const relay = new MemoryRelay({ onFrame: (from) => (from === 'customer' ? 'drop' : 'forward') });
+    const r = await run(relay, false);
+    await until(() => r.customer.state === 'handshaking', 'the handshake');
+    r.relay.signal('technician', { t: 'peer-left', reason: 'wrong-code' });
+    await until(() => r.technician.finished, 'the technician finished');
+    expect(outcome(r.techEvents)).toBe('failed TANDEM_ERR_WRONG_CODE');
+  });
+
+  it('the relay cannot drop the close and call it a clean end: the customer ends, the technician sees truncation', async () => {
+    let cut = false;
+    const relay = new MemoryRelay({ onFrame: (from) => (cut && from === 'customer' ? 'drop' : 'forward') });
+    const r = await run(relay, true);
+    cut = true;
+    // The customer's encrypted `end` and close frame are dropped; its `bye` still makes the relay say customer-ended.
+    await r.customer.end();
+    await until(() => r.technician.finished, 'the technician finished');
+    expect(outcome(r.techEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
+  });
+});
