@@ -7,8 +7,8 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CustomerSession, TechnicianSession, webCryptoAeadProvider, type Mode, type TechnicianEvent } from '@tandem/protocol';
-import { MemoryRelay } from '../../protocol/test/memory-relay.js';
-import { EventLog } from './event-log.js';
+import { MemoryRelay } from '../../../protocol/test/memory-relay.js';
+import { EventLog } from '../system/event-log.js';
 import { JoinController, type ChatEntry } from './join-controller.js';
 
 async function until(check: () => boolean, what: string): Promise<void> {
