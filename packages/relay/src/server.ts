@@ -5,7 +5,7 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/protocol';
 import { Accounts, type SigninLimits } from './accounts.js';
 import { AuditLog } from './audit.js';
-import { clientAddress } from './client-address.js';
+import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
 import { originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
@@ -30,8 +30,10 @@ export interface RelayOptions {
   codeLifetimeMs?: number;
   /** `postgres://...` to use PostgreSQL instead of DATA/tandem.sqlite. */
   databaseUrl?: string;
-  /** Take client addresses from X-Forwarded-For's first hop. */
+  /** Behind one reverse proxy: take client addresses from the X-Forwarded-For entry it appended (the right-most). */
   trustProxy?: boolean;
+  /** Behind this many reverse proxies (overrides `trustProxy`): the Nth X-Forwarded-For entry from the right. */
+  trustProxyHops?: number;
   /** Failed claims per address per minute before TANDEM_ERR_RATE_LIMITED (default 30). */
   claimFailuresPerMinute?: number;
   /** Sign-in throttling (default SIGNIN_LIMITS). */
@@ -94,7 +96,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       // Unknown tickets are throttled per address like failed claims, with the same limit.
       unknownTicketsPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
     });
-    const trustProxy = options.trustProxy ?? false;
+    const trustedHops = options.trustProxyHops ?? (options.trustProxy ? 1 : 0);
+    if (!Number.isInteger(trustedHops) || trustedHops < 0 || trustedHops > MAX_TRUSTED_HOPS) {
+      throw new TandemError('TANDEM_ERR_BAD_INPUT', `trustProxyHops: must be an integer from 0 (no proxy) to ${MAX_TRUSTED_HOPS}`);
+    }
     const connections = new Set<RendezvousConnection>();
     let shuttingDown = false;
     let publicUrl = '';
@@ -117,7 +122,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     });
     const deps = { accounts, registry, invitations, firstMessageMs: options.firstMessageMs ?? TIMEOUTS.firstMessageMs };
     app.get(RELAY_WS_PATH, { websocket: true }, (socket, req) => {
-      const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustProxy), deps, (c) => connections.delete(c));
+      const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustedHops), deps, (c) => connections.delete(c));
       connections.add(conn);
       if (shuttingDown) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN'));
     });
@@ -128,7 +133,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       tls,
       fingerprint: material?.fingerprint,
       publicUrl: () => publicUrl,
-      addressOf: (req) => clientAddress(req.raw, trustProxy),
+      addressOf: (req) => clientAddress(req.raw, trustedHops),
     });
     await registerConsole(app, findConsoleDist());
 

@@ -214,8 +214,8 @@ export class WsClient {
   readonly #waiters: ((m: WsMessage | undefined) => void)[] = [];
   #isClosed = false;
 
-  constructor(url: string, options: { maxPayload?: number } = {}) {
-    this.ws = new WebSocket(url, { rejectUnauthorized: false, maxPayload: options.maxPayload ?? 64 * 1024 * 1024 });
+  constructor(url: string, options: { maxPayload?: number; headers?: Record<string, string> } = {}) {
+    this.ws = new WebSocket(url, { rejectUnauthorized: false, maxPayload: options.maxPayload ?? 64 * 1024 * 1024, ...(options.headers ? { headers: options.headers } : {}) });
     this.opened = new Promise((r, j) => {
       this.ws.once('open', () => r());
       this.ws.once('error', j);
@@ -281,9 +281,9 @@ export class WsClient {
   }
 }
 
-/** Opens a WebSocket to the relay's rendezvous endpoint. */
-export async function connect(relay: { wsUrl: string }): Promise<WsClient> {
-  const client = new WsClient(relay.wsUrl);
+/** Opens a WebSocket to the relay's rendezvous endpoint (`headers`: extra request headers, e.g. a forged X-Forwarded-For). */
+export async function connect(relay: { wsUrl: string }, options: { headers?: Record<string, string> } = {}): Promise<WsClient> {
+  const client = new WsClient(relay.wsUrl, options);
   await client.opened;
   return client;
 }
@@ -306,8 +306,8 @@ export async function technicianWithCode(
 
 /** A customer connection claiming `nameplate`; resolves with its first answer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function claim(relay: { wsUrl: string }, nameplate: string): Promise<{ customer: WsClient; answer: any }> {
-  const customer = await connect(relay);
+export async function claim(relay: { wsUrl: string }, nameplate: string, options: { headers?: Record<string, string> } = {}): Promise<{ customer: WsClient; answer: any }> {
+  const customer = await connect(relay, options);
   customer.send({ t: 'claim', nameplate });
   return { customer, answer: await customer.signal() };
 }
