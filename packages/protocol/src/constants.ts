@@ -79,6 +79,7 @@ export const AUDIT_EVENT_KINDS = [
   'code-expired',
   'code-unknown',
   'code-rate-limited',
+  'code-scan',
   'invitation-failed',
   'invitation-unknown',
   'mode-change',

@@ -41,6 +41,10 @@ Options:
                              failed code claims (and unknown invitations) per
                              address per minute before the address is refused
                              for a while (default 30)
+  --claim-failures-per-minute-total N
+                             failed code claims per minute from all addresses
+                             together (a scan) before every claim is refused
+                             for a minute (default 120)
   --attempt-timeout DURATION time the customer's computer has to join an
                              invitation attempt (default 30s)
   --help                     show this help
@@ -97,6 +101,7 @@ async function start(args: string[]): Promise<number> {
     'trust-proxy': { type: 'boolean' },
     'trust-proxy-hops': { type: 'string' },
     'claim-failures-per-minute': { type: 'string' },
+    'claim-failures-per-minute-total': { type: 'string' },
     'attempt-timeout': { type: 'string' },
   });
   if (values.help) {
@@ -113,6 +118,8 @@ async function start(args: string[]): Promise<number> {
   const attemptTimeoutMs = values['attempt-timeout'] === undefined ? undefined : badInput(() => parseDuration(values['attempt-timeout'] as string, '--attempt-timeout'));
   const claimLimit = values['claim-failures-per-minute'];
   if (claimLimit !== undefined && !/^[1-9]\d{0,6}$/.test(claimLimit)) throw new UsageError('--claim-failures-per-minute: must be a positive integer');
+  const claimTotal = values['claim-failures-per-minute-total'];
+  if (claimTotal !== undefined && !/^[1-9]\d{0,6}$/.test(claimTotal)) throw new UsageError('--claim-failures-per-minute-total: must be a positive integer');
   const hops = values['trust-proxy-hops'];
   if (hops !== undefined && !(/^\d{1,2}$/.test(hops) && Number(hops) >= 1 && Number(hops) <= MAX_TRUSTED_HOPS)) {
     throw new UsageError(`--trust-proxy-hops: must be an integer from 1 to ${MAX_TRUSTED_HOPS}`);
@@ -129,6 +136,7 @@ async function start(args: string[]): Promise<number> {
     trustProxy: values['trust-proxy'] ?? false,
     ...(hops !== undefined ? { trustProxyHops: Number(hops) } : {}),
     ...(claimLimit ? { claimFailuresPerMinute: Number(claimLimit) } : {}),
+    ...(claimTotal ? { claimFailuresPerMinuteTotal: Number(claimTotal) } : {}),
     ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.

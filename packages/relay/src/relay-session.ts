@@ -51,8 +51,32 @@ export function abortReason(code: TandemErrorCode): EndReason {
 }
 
 /**
+ * Key confirmation as the relay learns it. The relay cannot see the
+ * handshake, so it takes each side's `confirmed` signal (sent once its
+ * end-to-end layer opened) as that side's word; a session counts as
+ * confirmed only once BOTH said so. A hostile claimer can send `confirmed`
+ * without knowing the secret, but cannot send it for the honest side.
+ * - `unconfirmed`: neither side has confirmed yet;
+ * - `technician-confirmed`, `customer-confirmed`: one side has;
+ * - `confirmed`: both have (terminal).
+ */
+export type HandshakeState = 'unconfirmed' | 'technician-confirmed' | 'customer-confirmed' | 'confirmed';
+
+const HANDSHAKE_TRANSITIONS: Record<HandshakeState, Partial<Record<'technician' | 'customer', HandshakeState>>> = {
+  unconfirmed: { technician: 'technician-confirmed', customer: 'customer-confirmed' },
+  'technician-confirmed': { customer: 'confirmed' },
+  'customer-confirmed': { technician: 'confirmed' },
+  confirmed: {},
+};
+
+/**
  * A paired session: forwards binary frames between the two sides, keeps the
- * audit row up to date, and ends once, through {@link end}.
+ * audit row up to date, and ends once, through {@link end}. A session that
+ * ends before both sides confirmed the keys, for whatever reason (a wrong
+ * secret, a claimer who dropped after checking a guess against the
+ * technician's confirmation tag, a timeout, network loss), is audited as a
+ * failed handshake of the side that presented the secret; its end reason
+ * stays the truthful one (docs/protocol.md).
  */
 export class RelaySession {
   readonly id = randomUUID();
@@ -67,6 +91,7 @@ export class RelaySession {
   #ended = false;
   #lastMode: Mode | null = null;
   #started = false;
+  #handshake: HandshakeState = 'unconfirmed';
 
   constructor(deps: {
     nameplate: string;
@@ -110,6 +135,19 @@ export class RelaySession {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /** True once both sides confirmed the keys. */
+  get confirmed(): boolean {
+    return this.#handshake === 'confirmed';
+  }
+
+  /** `from` says its end-to-end layer opened; a second word from the same side is a protocol error. */
+  confirm(from: SessionSide): void {
+    const role = from === this.technician ? 'technician' : 'customer';
+    const next = HANDSHAKE_TRANSITIONS[this.#handshake][role];
+    if (next === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `confirmed: the ${role} already confirmed the keys`);
+    this.#handshake = next;
   }
 
   /** Forwards a binary frame verbatim to the other side, pausing the sender while the receiver is backed up. */
@@ -159,7 +197,7 @@ export class RelaySession {
     this.#ended = true;
     this.#onEnded(this);
     void this.#write(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
-    if (reason === 'wrong-code') void this.#write(this.#auditWrongSecret());
+    if (!this.confirmed) void this.#write(this.#auditFailedHandshake(reason));
     const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : undefined;
     for (const side of [this.technician, this.customer]) {
       if (side === origin || error) side.close(error);
@@ -168,18 +206,20 @@ export class RelaySession {
   }
 
   /**
-   * The handshake failed on the secret. The event names the address of the
-   * side that presented the secret: the customer who typed a code, the
-   * technician who typed an invitation's password. Nothing is burnt for an
-   * invitation: its ticket stays held and the customer's agent counts wrong
-   * attempts (docs/protocol.md, Invitations).
+   * The session ended before both sides confirmed the keys: the secret was
+   * never proven. The event names the address of the side that presented the
+   * secret: the customer who typed a code, the technician who typed an
+   * invitation's password. Nothing is burnt for an invitation: its ticket
+   * stays held and the customer's agent counts wrong attempts
+   * (docs/protocol.md, Invitations).
    */
-  #auditWrongSecret(): Promise<void> {
+  #auditFailedHandshake(reason: EndReason): Promise<void> {
     const username = this.info.identity.username;
+    const how = reason === 'wrong-code' ? 'handshake failed' : `ended before key confirmation (${reason})`;
     if (this.kind === 'invitation') {
-      return this.#audit.event({ kind: 'invitation-failed', username, address: this.info.address, sessionId: this.id, detail: `${this.nameplate}: handshake failed` });
+      return this.#audit.event({ kind: 'invitation-failed', username, address: this.info.address, sessionId: this.id, detail: `${this.nameplate}: ${how}` });
     }
-    return this.#audit.event({ kind: 'code-failed', username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: handshake failed` });
+    return this.#audit.event({ kind: 'code-failed', username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: ${how}` });
   }
 
   /** Audit failures are reported by the AuditLog itself; the session keeps running. */

@@ -340,6 +340,8 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
     switch (signal.t) {
       case 'bye':
         return session.end(customer ? 'customer-ended' : 'technician-ended', this);
+      case 'confirmed':
+        return session.confirm(this);
       case 'abort':
         return session.end(abortReason(signal.code), this);
       case 'extend':

@@ -36,6 +36,8 @@ export interface RelayOptions {
   trustProxyHops?: number;
   /** Failed claims per address per minute before TANDEM_ERR_RATE_LIMITED (default 30). */
   claimFailuresPerMinute?: number;
+  /** Failed claims per minute from all addresses before every claim is refused for a minute (default 120). */
+  claimFailuresPerMinuteTotal?: number;
   /** Sign-in throttling (default SIGNIN_LIMITS). */
   signinLimits?: SigninLimits;
   /** Time allowed for a connection's first signal (default TIMEOUTS.firstMessageMs). */
@@ -63,6 +65,12 @@ export interface RelayHandle {
 /** Default failed claims per address per minute. */
 export const DEFAULT_CLAIM_FAILURES_PER_MINUTE = 30;
 
+/**
+ * Default failed claims per minute from all addresses together: a scan of
+ * the 1000 3-digit nameplates takes over 8 minutes, longer than a code lives.
+ */
+export const DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL = 120;
+
 function relayVersion(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   return typeof pkg === 'object' && pkg !== null && typeof (pkg as { version?: unknown }).version === 'string' ? (pkg as { version: string }).version : '0.0.0';
@@ -88,6 +96,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       audit,
       codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
       claimFailuresPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
+      claimFailuresPerMinuteTotal: options.claimFailuresPerMinuteTotal ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL,
     });
     const invitations = new InvitationRegistry({
       audit,

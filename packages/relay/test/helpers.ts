@@ -292,9 +292,9 @@ export async function connect(relay: { wsUrl: string }, options: { headers?: Rec
 export async function technicianWithCode(
   relay: { wsUrl: string },
   token: string,
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string; headers?: Record<string, string> } = {},
 ): Promise<{ tech: WsClient; nameplate: string; expiresAt: number }> {
-  const tech = await connect(relay);
+  const tech = await connect(relay, options.headers ? { headers: options.headers } : {});
   tech.send({ t: 'auth', token });
   const ready = await tech.signal();
   if (ready.t !== 'ready') throw new Error(`expected ready, got ${JSON.stringify(ready)}`);
@@ -312,11 +312,19 @@ export async function claim(relay: { wsUrl: string }, nameplate: string, options
   return { customer, answer: await customer.signal() };
 }
 
-/** A paired session: both sides have received `paired`. */
+/** Options of the session helpers: `confirm: false` leaves out the `confirmed` signals honest clients send. */
+export interface SessionHelperOptions {
+  mode?: 'chat' | 'view' | 'control';
+  caseNumber?: string;
+  /** Both sides send `confirmed` once paired, as clients do once their keys are confirmed (default true). */
+  confirm?: boolean;
+}
+
+/** A paired session: both sides have received `paired` (and, unless `confirm: false`, sent `confirmed`). */
 export async function pairedSession(
   relay: { wsUrl: string },
   token: string,
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: SessionHelperOptions = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ tech: WsClient; customer: WsClient; nameplate: string; sessionId: string; paired: any }> {
   const { tech, nameplate } = await technicianWithCode(relay, token, options);
@@ -324,6 +332,7 @@ export async function pairedSession(
   if (answer.t !== 'paired') throw new Error(`expected paired, got ${JSON.stringify(answer)}`);
   const techPaired = await tech.signal();
   if (techPaired.t !== 'paired' || techPaired.sessionId !== answer.sessionId) throw new Error('technician was not paired');
+  if (options.confirm ?? true) for (const side of [tech, customer]) side.send({ t: 'confirmed' });
   return { tech, customer, nameplate, sessionId: answer.sessionId as string, paired: answer };
 }
 
@@ -375,9 +384,9 @@ export async function technicianAnswering(
   relay: { wsUrl: string },
   token: string,
   ticket: string,
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string; headers?: Record<string, string> } = {},
 ): Promise<WsClient> {
-  const tech = await connect(relay);
+  const tech = await connect(relay, options.headers ? { headers: options.headers } : {});
   tech.send({ t: 'auth', token });
   const ready = await tech.signal();
   if (ready.t !== 'ready') throw new Error(`expected ready, got ${JSON.stringify(ready)}`);
@@ -390,7 +399,7 @@ export async function invitationSession(
   relay: { wsUrl: string },
   token: string,
   held: { client: WsClient; ticket: string },
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: SessionHelperOptions = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ tech: WsClient; customer: WsClient; sessionId: string; attempt: any; paired: any }> {
   const tech = await technicianAnswering(relay, token, held.ticket, options);
@@ -402,5 +411,6 @@ export async function invitationSession(
   if (paired.t !== 'paired') throw new Error(`expected paired, got ${JSON.stringify(paired)}`);
   const techPaired = await tech.signal();
   if (techPaired.t !== 'paired' || techPaired.sessionId !== paired.sessionId) throw new Error(`technician was not paired: ${JSON.stringify(techPaired)}`);
+  if (options.confirm ?? true) for (const side of [tech, customer]) side.send({ t: 'confirmed' });
   return { tech, customer, sessionId: paired.sessionId as string, attempt, paired };
 }
