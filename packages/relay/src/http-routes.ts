@@ -28,6 +28,9 @@ export interface ApiDeps {
   addressOf: (req: FastifyRequest) => string;
 }
 
+/** Longest set-up token accepted (they are 43 characters). */
+const SETUP_TOKEN_MAX_CHARS = 128;
+
 function bearer(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
   const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header);
@@ -107,12 +110,20 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get('/api/me', async (req) => signedIn(req));
 
-  app.get<{ Params: { token: string } }>('/api/setup/:token', async (req) => accounts.describeSetupLink(req.params.token));
-
-  app.post<{ Params: { token: string } }>('/api/setup/:token', async (req) => {
+  // A set-up token is a password-equivalent: it travels in request bodies only, never in a
+  // path or query, which reverse proxies write to their access logs. The link the admin hands
+  // out keeps it in the URL fragment (ORIGIN/#/setup/TOKEN), which browsers never send.
+  app.post('/api/setup/describe', async (req) => {
     assertObject(req.body, 'body');
+    assertString(req.body.token, 'token', SETUP_TOKEN_MAX_CHARS, 1);
+    return accounts.describeSetupLink(req.body.token);
+  });
+
+  app.post('/api/setup/complete', async (req) => {
+    assertObject(req.body, 'body');
+    assertString(req.body.token, 'token', SETUP_TOKEN_MAX_CHARS, 1);
     const displayName = optionalString(req.body.displayName, 'displayName', LIMITS.maxNameChars);
-    await accounts.completeSetup(req.params.token, req.body.password, displayName);
+    await accounts.completeSetup(req.body.token, req.body.password, displayName);
     return {};
   });
 

@@ -173,7 +173,7 @@ export const PASSWORD = 'correct horse battery staple';
 export async function createAdmin(relay: RelayProcess, password = PASSWORD): Promise<{ username: string; password: string; token: string }> {
   if (!relay.setupLink) throw new Error('relay printed no setup link');
   const token = relay.setupLink.split('/#/setup/')[1] as string;
-  const set = await api(relay, 'POST', `/api/setup/${token}`, { body: { password } });
+  const set = await api(relay, 'POST', '/api/setup/complete', { body: { token, password } });
   if (set.status !== 200) throw new Error(`setup failed: ${set.body}`);
   return { username: 'admin', password, token: await login(relay, 'admin', password) };
 }
