@@ -67,6 +67,8 @@ export const END_REASONS = [
   'expired-code',
   'relay-shutdown',
   'protocol-error',
+  /** The relay could not go on with the session: its audit log could not be written (fail closed). */
+  'relay-error',
 ] as const;
 /** An end reason. */
 export type EndReason = (typeof END_REASONS)[number];

@@ -10,7 +10,7 @@ import {
   type AccountRole,
   type UserSummary,
 } from '@tandem/protocol';
-import type { AuditLog } from './audit.js';
+import type { AuditLog, AuditTally } from './audit.js';
 import { checkPasswordStrength, hashPassword, makeDummyHash, verifyPassword } from './password.js';
 import type { Storage } from './storage.js';
 import { Throttle, type Reservation } from './throttle.js';
@@ -63,6 +63,8 @@ export class Accounts {
   readonly #byAccount: Throttle;
   readonly #byAddress: Throttle;
   #dummyHash: Promise<string> | undefined;
+  /** The audit row counting sign-ins rejected during each lock, by `account:NAME` or `address:ADDR`. */
+  readonly #rejections = new Map<string, { until: number; tally: AuditTally }>();
 
   constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; now?: () => number; signinLimits?: SigninLimits }) {
     this.#storage = deps.storage;
@@ -191,7 +193,7 @@ export class Accounts {
     for (;;) {
       if (this.#byAccount.isLocked(key) || this.#byAddress.isLocked(address)) {
         const which = this.#byAccount.isLocked(key) ? 'account' : 'address';
-        await this.#audit.event({ kind: 'signin-failed', username, address, detail: `rejected: ${which} locked` });
+        await this.#rejected(which, username, key, address);
         throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', `Too many failed sign-ins for this ${which}; try again in ${Math.ceil(this.#lockedFor(key, address) / 60_000)} min.`);
       }
       const account = this.#byAccount.reserve(key);
@@ -239,6 +241,26 @@ export class Accounts {
       await this.addUser({ username, role: 'admin', displayName: 'Administrator' }, 'first-start');
     }
     return this.createSetupLink(username);
+  }
+
+  /**
+   * Audits a sign-in rejected while the account or the address is locked. It
+   * costs the attacker nothing, so it must not cost a row: each lock gets one
+   * `signin-failed` row, written at its first rejected attempt and rewritten
+   * with the count at each further one (rewrites coalesce in the audit
+   * queue). The row thus shows the count while the lock lasts, and a relay
+   * that stops loses at most the increments not yet committed.
+   */
+  async #rejected(which: 'account' | 'address', username: string, key: string, address: string): Promise<void> {
+    const lockKey = which === 'account' ? `account:${key}` : `address:${address}`;
+    const until = which === 'account' ? this.#byAccount.lockedUntil(key) : this.#byAddress.lockedUntil(address);
+    const current = this.#rejections.get(lockKey);
+    if (current?.until === until) return current.tally.add();
+    const now = this.#now();
+    for (const [k, entry] of this.#rejections) if (entry.until <= now) this.#rejections.delete(k);
+    const tally = this.#audit.tally({ kind: 'signin-failed', username: which === 'account' ? username : null, address }, (n) => `rejected while ${which} locked: ${n} attempt${n === 1 ? '' : 's'}`);
+    this.#rejections.set(lockKey, { until, tally });
+    return tally.add();
   }
 
   #lockedFor(key: string, address: string): number {

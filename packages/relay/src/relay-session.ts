@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TandemError, type CustomerDetails, type EndReason, type Mode, type TandemErrorCode, type TechnicianIdentity } from '@tandem/protocol';
-import type { AuditLog } from './audit.js';
+import { TandemError, toTandemError, type CustomerDetails, type EndReason, type Mode, type TandemErrorCode, type TechnicianIdentity } from '@tandem/protocol';
+import { AUDIT_FAILED, type AuditLog } from './audit.js';
 
 /** What a session needs from each of its two connections. */
 export interface SessionSide {
@@ -92,6 +92,14 @@ export class RelaySession {
   #lastMode: Mode | null = null;
   #started = false;
   #handshake: HandshakeState = 'unconfirmed';
+  /** Set when an audit write failed and the session was ended for it (fail closed). */
+  #auditFailure: TandemError | undefined;
+  /**
+   * Settles once the session's audit row is committed: only then may the two
+   * sides be told they are paired. Rejects when it cannot be written; the
+   * session has then been ended with TANDEM_ERR_INTERNAL to both sides.
+   */
+  readonly recorded: Promise<void>;
 
   constructor(deps: {
     nameplate: string;
@@ -112,7 +120,7 @@ export class RelaySession {
     this.#audit = deps.audit;
     this.#now = deps.now;
     this.#onEnded = deps.onEnded;
-    void this.#write(
+    this.recorded = this.#write(
       this.#audit.sessionCreated({
         session_id: this.id,
         nameplate: this.nameplate,
@@ -135,6 +143,11 @@ export class RelaySession {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /** True when the session was ended because the relay could not write its audit. */
+  get endedByAuditFailure(): boolean {
+    return this.#auditFailure !== undefined;
   }
 
   /** True once both sides confirmed the keys. */
@@ -190,15 +203,18 @@ export class RelaySession {
 
   /**
    * Ends the session once: records the reason and tells both sides. `origin`
-   * is the side whose action or loss ended it.
+   * is the side whose action or loss ended it. A session the relay ended
+   * itself (`relay-shutdown`, `relay-error`) closes both sides with that
+   * error instead of `peer-left`.
    */
   end(reason: EndReason, origin?: SessionSide): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#onEnded(this);
     void this.#write(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
-    if (!this.confirmed) void this.#write(this.#auditFailedHandshake(reason));
-    const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : undefined;
+    // A session the relay's own audit failure ended proves nothing about the secret.
+    if (!this.confirmed && this.#auditFailure === undefined) void this.#write(this.#auditFailedHandshake(reason));
+    const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : this.#auditFailure;
     for (const side of [this.technician, this.customer]) {
       if (side === origin || error) side.close(error);
       else side.leave(reason);
@@ -222,8 +238,25 @@ export class RelaySession {
     return this.#audit.event({ kind: 'code-failed', username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: ${how}` });
   }
 
-  /** Audit failures are reported by the AuditLog itself; the session keeps running. */
+  /**
+   * Every audit write of the session goes through here. A write that fails
+   * ends the session (fail closed): a session the relay cannot record must
+   * not start, nor go on unrecorded. Both sides get TANDEM_ERR_INTERNAL
+   * naming the audit; the relay's stderr gets the cause (AuditLog's onError)
+   * and this line. The returned promise still rejects, for {@link recorded}.
+   */
   #write(p: Promise<void>): Promise<void> {
-    return p.catch(() => undefined);
+    const written = p.catch((err: unknown) => {
+      const error = toTandemError(err);
+      process.stderr.write(`tandem-relay: session ${this.id}: audit write failed, ${this.#ended ? 'after the session ended' : 'ending the session'}: ${error.message}\n`);
+      if (!this.#ended) {
+        this.#auditFailure = new TandemError('TANDEM_ERR_INTERNAL', AUDIT_FAILED, { cause: err });
+        this.end('relay-error');
+      }
+      throw error;
+    });
+    // Callers other than `recorded` need nothing more: the failure is handled above.
+    written.catch(() => undefined);
+    return written;
   }
 }

@@ -141,7 +141,7 @@ export class SessionRegistry {
       now: this.#now,
       onEnded: (s) => {
         this.#sessions.delete(s.id);
-        if (s.kind !== 'code' || s.confirmed) return;
+        if (s.kind !== 'code' || s.confirmed || s.endedByAuditFailure) return;
         // A code claimed and burnt without completing the handshake: a failed claim of its customer.
         this.#claims.failed(s.customer.address, `nameplate ${s.nameplate}: handshake not completed`).catch(() => {
           // AuditLog's onError has reported the failed write; the session is over, there is nothing to hold back.

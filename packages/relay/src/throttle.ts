@@ -92,6 +92,11 @@ export class Throttle {
     return entry !== undefined && entry.lockedUntil > this.#now();
   }
 
+  /** When the lock of `key` ends (ms since the epoch); identifies one lock. 0 when never locked. */
+  lockedUntil(key: string): number {
+    return this.#entries.get(key)?.lockedUntil ?? 0;
+  }
+
   /** Milliseconds until `key` unlocks; 0 when it is not locked. */
   lockedFor(key: string): number {
     const entry = this.#entries.get(key);

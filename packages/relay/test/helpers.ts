@@ -312,6 +312,20 @@ export async function claim(relay: { wsUrl: string }, nameplate: string, options
   return { customer, answer: await customer.signal() };
 }
 
+/**
+ * Both sides say `confirmed`, as clients do once their keys are confirmed,
+ * then a binary frame goes each way behind it (and is consumed here): once
+ * each side got the other's, the relay has handled both signals, so a test's
+ * next step on either connection cannot overtake them.
+ */
+export async function confirmBoth(tech: WsClient, customer: WsClient): Promise<void> {
+  for (const [from, to] of [[tech, customer], [customer, tech]] as const) {
+    from.send({ t: 'confirmed' });
+    from.ws.send(Buffer.from([0]));
+    await to.binary();
+  }
+}
+
 /** Options of the session helpers: `confirm: false` leaves out the `confirmed` signals honest clients send. */
 export interface SessionHelperOptions {
   mode?: 'chat' | 'view' | 'control';
@@ -332,7 +346,7 @@ export async function pairedSession(
   if (answer.t !== 'paired') throw new Error(`expected paired, got ${JSON.stringify(answer)}`);
   const techPaired = await tech.signal();
   if (techPaired.t !== 'paired' || techPaired.sessionId !== answer.sessionId) throw new Error('technician was not paired');
-  if (options.confirm ?? true) for (const side of [tech, customer]) side.send({ t: 'confirmed' });
+  if (options.confirm ?? true) await confirmBoth(tech, customer);
   return { tech, customer, nameplate, sessionId: answer.sessionId as string, paired: answer };
 }
 
@@ -411,6 +425,6 @@ export async function invitationSession(
   if (paired.t !== 'paired') throw new Error(`expected paired, got ${JSON.stringify(paired)}`);
   const techPaired = await tech.signal();
   if (techPaired.t !== 'paired' || techPaired.sessionId !== paired.sessionId) throw new Error(`technician was not paired: ${JSON.stringify(techPaired)}`);
-  if (options.confirm ?? true) for (const side of [tech, customer]) side.send({ t: 'confirmed' });
+  if (options.confirm ?? true) await confirmBoth(tech, customer);
   return { tech, customer, sessionId: paired.sessionId as string, attempt, paired };
 }
