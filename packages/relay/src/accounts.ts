@@ -4,6 +4,7 @@ import {
   SIGNIN_LIMITS,
   TandemError,
   assertOneOf,
+  assertPlainName,
   assertString,
   assertThat,
   type AccountInfo as PublicUser,
@@ -45,9 +46,9 @@ export interface SigninLimits {
   windowMs: number;
 }
 
-/** Fails unless `value` is an acceptable user name. */
+/** Fails unless `value` is an acceptable user name (stricter than any name: a login, not a label). */
 export function assertUsername(value: unknown, name = 'username'): asserts value is string {
-  assertString(value, name, LIMITS.maxUserNameChars, 1);
+  assertPlainName(value, name, LIMITS.maxUserNameChars, 1);
   assertThat(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(value), name, 'may hold only letters, digits and . _ @ - and must start with a letter or digit');
 }
 
@@ -80,8 +81,8 @@ export class Accounts {
   async addUser(user: NewUser, actor: string): Promise<void> {
     assertUsername(user.username);
     assertOneOf(user.role, 'role', ACCOUNT_ROLES);
-    if (user.displayName !== undefined) assertString(user.displayName, 'displayName', LIMITS.maxNameChars);
-    if (user.team !== undefined) assertString(user.team, 'team', LIMITS.maxNameChars);
+    if (user.displayName !== undefined) assertPlainName(user.displayName, 'displayName', LIMITS.maxNameChars);
+    if (user.team !== undefined) assertPlainName(user.team, 'team', LIMITS.maxNameChars);
     if (user.password !== undefined) checkPasswordStrength(user.password);
     if (await this.#find(user.username)) throw new TandemError('TANDEM_ERR_CONFLICT', `user ${user.username} already exists`);
     const passwordHash = user.password === undefined ? null : await hashPassword(user.password);
@@ -127,7 +128,7 @@ export class Accounts {
   async completeSetup(token: string, password: unknown, displayName?: string): Promise<void> {
     const username = await this.#setupLinkUser(token);
     checkPasswordStrength(password);
-    if (displayName !== undefined) assertString(displayName, 'displayName', LIMITS.maxNameChars);
+    if (displayName !== undefined) assertPlainName(displayName, 'displayName', LIMITS.maxNameChars);
     // Spend the link first: of two concurrent uses only the one whose delete hits a row proceeds.
     const deleted = await this.#storage.db.deleteFrom('setup_links').where('token_hash', '=', hashToken(token)).executeTakeFirst();
     if (Number(deleted.numDeletedRows) !== 1) throw new TandemError('TANDEM_ERR_SETUP_LINK');

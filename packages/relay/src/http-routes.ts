@@ -5,6 +5,7 @@ import {
   TandemError,
   assertObject,
   assertOneOf,
+  assertPlainName,
   assertString,
   optional,
   toTandemError,
@@ -37,8 +38,8 @@ function bearer(req: FastifyRequest): string | undefined {
   return match?.[1];
 }
 
-function optionalString(value: unknown, name: string, max: number): string | undefined {
-  return optional(value, (v): asserts v is string => assertString(v, name, max));
+function optionalName(value: unknown, name: string): string | undefined {
+  return optional(value, (v): asserts v is string => assertPlainName(v, name, LIMITS.maxNameChars));
 }
 
 function parseLimit(query: unknown): number {
@@ -122,7 +123,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
   app.post('/api/setup/complete', async (req) => {
     assertObject(req.body, 'body');
     assertString(req.body.token, 'token', SETUP_TOKEN_MAX_CHARS, 1);
-    const displayName = optionalString(req.body.displayName, 'displayName', LIMITS.maxNameChars);
+    const displayName = optionalName(req.body.displayName, 'displayName');
     await accounts.completeSetup(req.body.token, req.body.password, displayName);
     return {};
   });
@@ -138,8 +139,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { username, role } = req.body;
     assertString(username, 'username', LIMITS.maxUserNameChars, 1);
     assertOneOf<AccountRole>(role, 'role', ACCOUNT_ROLES);
-    const displayName = optionalString(req.body.displayName, 'displayName', LIMITS.maxNameChars);
-    const team = optionalString(req.body.team, 'team', LIMITS.maxNameChars);
+    const displayName = optionalName(req.body.displayName, 'displayName');
+    const team = optionalName(req.body.team, 'team');
     await accounts.addUser({ username, role, displayName, team }, actor.username);
     const token = await accounts.createSetupLink(username);
     return { setupLink: setupLinkUrl(deps.publicUrl(), token) };

@@ -6,7 +6,7 @@ import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/prot
 import { Accounts, type SigninLimits } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
-import { originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
+import { DEFAULT_PUBLIC_URL, originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
 import { InvitationRegistry } from './invitations.js';
@@ -120,7 +120,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       trustProxy: false,
       ...(material ? { https: { key: material.key, cert: material.cert } } : {}),
     });
-    installSecurityHeaders(app);
+    installSecurityHeaders(app, () => publicUrl || DEFAULT_PUBLIC_URL);
     installErrorHandlers(app);
     await app.register(fastifyWebsocket, {
       options: { maxPayload: LIMITS.maxFrameBytes },
