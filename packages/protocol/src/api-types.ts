@@ -24,7 +24,7 @@ export interface LoginAnswer {
   user: AccountInfo;
 }
 
-/** Answer to `GET /api/setup/:token`. */
+/** Answer to `POST /api/setup/describe`. */
 export interface SetupInfo {
   username: string;
   role: AccountRole;

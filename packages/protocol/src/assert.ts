@@ -23,6 +23,37 @@ export function assertString(value: unknown, name: string, maxLength: number, mi
   assertThat(value.length <= maxLength, name, `must be at most ${maxLength} characters`);
 }
 
+/**
+ * Characters no name may hold: C0 and C1 controls and DEL (\p{Cc}), the
+ * bidirectional marks, embeddings, overrides and isolates (U+061C, U+200E,
+ * U+200F, U+202A–U+202E, U+2066–U+2069; Unicode UAX #9 §2) and the line and
+ * paragraph separators. U+202E turns "Admin\u202Egnp.exe" into
+ * "Adminexe.png" on screen: a name shown to a customer or an administrator
+ * must read as what it is.
+ */
+const NOT_IN_NAMES = /[\p{Cc}\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069\u2028\u2029]/u;
+
+/**
+ * Fails unless `value` is a string fit to show as a name (a display name, a
+ * team, a user name): {@link assertString}'s bounds, and none of the control
+ * or bidirectional-text characters of {@link NOT_IN_NAMES}. Every script,
+ * spaces and punctuation pass.
+ */
+export function assertPlainName(value: unknown, name: string, maxLength: number, minLength = 0): asserts value is string {
+  assertString(value, name, maxLength, minLength);
+  const found = NOT_IN_NAMES.exec(value);
+  assertThat(
+    found === null,
+    name,
+    `must not contain control or bidirectional-text characters (found U+${(found?.[0].codePointAt(0) ?? 0).toString(16).toUpperCase().padStart(4, '0')})`,
+  );
+}
+
+/** True when `text` holds none of the characters {@link assertPlainName} refuses (for forms that check before sending). */
+export function isPlainName(text: string): boolean {
+  return !NOT_IN_NAMES.test(text);
+}
+
 /** Fails unless `value` is a string of decimal digits whose length lies in [min, max]. */
 export function assertDigits(value: unknown, name: string, min: number, max: number): asserts value is string {
   assertThat(typeof value === 'string' && /^[0-9]+$/.test(value), name, 'must be decimal digits');

@@ -69,6 +69,8 @@ export const END_REASONS = [
   'expired-code',
   'relay-shutdown',
   'protocol-error',
+  /** The relay could not go on with the session: its audit log could not be written (fail closed). */
+  'relay-error',
 ] as const;
 /** An end reason. */
 export type EndReason = (typeof END_REASONS)[number];
@@ -81,6 +83,7 @@ export const AUDIT_EVENT_KINDS = [
   'code-expired',
   'code-unknown',
   'code-rate-limited',
+  'code-scan',
   'invitation-failed',
   'invitation-unknown',
   'mode-change',

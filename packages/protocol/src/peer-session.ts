@@ -215,6 +215,8 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
       handlers: {
         open: (sas) => this.guard(() => {
           this.#clearHandshakeTimer();
+          // The relay is blind to the handshake: our word that keys are confirmed lets it audit unconfirmed ends as failed codes.
+          this.sendSignal({ t: 'confirmed' });
           this.onSecureOpen(sas);
         }),
         message: (channel, payload) => this.guard(() => this.#onMessage(channel, payload)),

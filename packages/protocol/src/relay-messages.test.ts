@@ -13,6 +13,7 @@ describe('client signals', () => {
       { t: 'consent', customer: { name: '山田 花子', customerNumber: '42', caseNumber: '' }, mode: 'control' },
       { t: 'refuse' },
       { t: 'mode', mode: 'chat' },
+      { t: 'confirmed' },
       { t: 'abort', code: 'TANDEM_ERR_WRONG_CODE' },
       { t: 'bye' },
       { t: 'hold', ticket: 'AAAAAAAAAAAAAAAAAAAAAA' },

@@ -6,7 +6,8 @@
  * Technician: `auth` (first) → `ready`; `allocate` → `allocated`;
  * `extend` → `extended`; then `paired` when a customer claims the code.
  * Customer: `claim` (first) → `paired`; then `consent` or `refuse`, `mode`.
- * Either: `abort` (handshake failed), `bye` (ends the session).
+ * Either: `confirmed` (once, when its end-to-end layer opened: keys confirmed),
+ * `abort` (handshake failed), `bye` (ends the session).
  * Relay: `peer-left` when the other side went away, `error` before closing.
  *
  * Invitations turn the roles of waiting around: the customer's agent holds a
@@ -49,6 +50,7 @@ export type ClientSignal =
   | { t: 'consent'; customer: CustomerDetails; mode: Mode }
   | { t: 'refuse' }
   | { t: 'mode'; mode: Mode }
+  | { t: 'confirmed' }
   | { t: 'abort'; code: TandemErrorCode }
   | { t: 'bye' }
   | { t: 'hold'; ticket: string }
@@ -134,6 +136,8 @@ export function parseClientSignal(text: unknown): ClientSignal {
     case 'mode':
       assertOneOf(m.mode, 'signal.mode', MODES);
       return { t: 'mode', mode: m.mode };
+    case 'confirmed':
+      return { t: 'confirmed' };
     case 'abort':
       assertOneOf(m.code, 'signal.code', ERROR_CODES);
       return { t: 'abort', code: m.code };

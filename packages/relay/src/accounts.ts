@@ -4,20 +4,24 @@ import {
   SIGNIN_LIMITS,
   TandemError,
   assertOneOf,
+  assertPlainName,
   assertString,
   assertThat,
   type AccountInfo as PublicUser,
   type AccountRole,
   type UserSummary,
 } from '@tandem/protocol';
-import type { AuditLog } from './audit.js';
+import type { AuditLog, AuditTally } from './audit.js';
 import { checkPasswordStrength, hashPassword, makeDummyHash, verifyPassword } from './password.js';
 import type { Storage } from './storage.js';
-import { Throttle } from './throttle.js';
+import { Throttle, type Reservation } from './throttle.js';
 import { hashToken, newToken, type TokenStore } from './tokens.js';
 
 /** Lifetime of a one-time set-up link, milliseconds (24 h). */
 export const SETUP_LINK_LIFETIME_MS = 24 * 3_600_000;
+
+/** Sign-ins that may wait for a check in flight, per account and per address (see {@link Accounts.login}). */
+export const MAX_WAITING_SIGNINS = 128;
 
 /** User name of the administrator created on first start. */
 export const FIRST_ADMIN = 'admin';
@@ -42,9 +46,9 @@ export interface SigninLimits {
   windowMs: number;
 }
 
-/** Fails unless `value` is an acceptable user name. */
+/** Fails unless `value` is an acceptable user name (stricter than any name: a login, not a label). */
 export function assertUsername(value: unknown, name = 'username'): asserts value is string {
-  assertString(value, name, LIMITS.maxUserNameChars, 1);
+  assertPlainName(value, name, LIMITS.maxUserNameChars, 1);
   assertThat(/^[A-Za-z0-9][A-Za-z0-9._@-]*$/.test(value), name, 'may hold only letters, digits and . _ @ - and must start with a letter or digit');
 }
 
@@ -59,9 +63,9 @@ export class Accounts {
   readonly #now: () => number;
   readonly #byAccount: Throttle;
   readonly #byAddress: Throttle;
-  /** Sign-ins of one account run one at a time, so parallel guesses cannot overrun the lock. */
-  readonly #inFlight = new Map<string, Promise<unknown>>();
   #dummyHash: Promise<string> | undefined;
+  /** The audit row counting sign-ins rejected during each lock, by `account:NAME` or `address:ADDR`. */
+  readonly #rejections = new Map<string, { until: number; tally: AuditTally }>();
 
   constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; now?: () => number; signinLimits?: SigninLimits }) {
     this.#storage = deps.storage;
@@ -77,8 +81,8 @@ export class Accounts {
   async addUser(user: NewUser, actor: string): Promise<void> {
     assertUsername(user.username);
     assertOneOf(user.role, 'role', ACCOUNT_ROLES);
-    if (user.displayName !== undefined) assertString(user.displayName, 'displayName', LIMITS.maxNameChars);
-    if (user.team !== undefined) assertString(user.team, 'team', LIMITS.maxNameChars);
+    if (user.displayName !== undefined) assertPlainName(user.displayName, 'displayName', LIMITS.maxNameChars);
+    if (user.team !== undefined) assertPlainName(user.team, 'team', LIMITS.maxNameChars);
     if (user.password !== undefined) checkPasswordStrength(user.password);
     if (await this.#find(user.username)) throw new TandemError('TANDEM_ERR_CONFLICT', `user ${user.username} already exists`);
     const passwordHash = user.password === undefined ? null : await hashPassword(user.password);
@@ -124,7 +128,7 @@ export class Accounts {
   async completeSetup(token: string, password: unknown, displayName?: string): Promise<void> {
     const username = await this.#setupLinkUser(token);
     checkPasswordStrength(password);
-    if (displayName !== undefined) assertString(displayName, 'displayName', LIMITS.maxNameChars);
+    if (displayName !== undefined) assertPlainName(displayName, 'displayName', LIMITS.maxNameChars);
     // Spend the link first: of two concurrent uses only the one whose delete hits a row proceeds.
     const deleted = await this.#storage.db.deleteFrom('setup_links').where('token_hash', '=', hashToken(token)).executeTakeFirst();
     if (Number(deleted.numDeletedRows) !== 1) throw new TandemError('TANDEM_ERR_SETUP_LINK');
@@ -140,46 +144,69 @@ export class Accounts {
    * Signs in. Fails with TANDEM_ERR_SIGNIN_LOCKED while the account or the
    * address is locked (even with the right password), else
    * TANDEM_ERR_SIGNIN_FAILED; every failure and every lock is audited.
+   *
+   * Each password check is counted against the account and the address from
+   * the moment it starts, not when it fails: the hash takes tens of
+   * milliseconds, and a lock checked before it and failures counted after it
+   * let any number of parallel guesses through. A check starts only while the
+   * failures in the window plus the checks in flight stay below the limit, so
+   * at most the limit can fail whatever the parallelism; a success gives its
+   * reservation back. Sign-ins beyond that wait for a check in flight to settle
+   * rather than being refused, so one account signing in many times at once
+   * with the right password is not locked out by itself; at most
+   * {@link MAX_WAITING_SIGNINS} wait per account or address, beyond that
+   * TANDEM_ERR_RATE_LIMITED.
    */
   async login(username: unknown, password: unknown, address: string): Promise<{ token: string; user: PublicUser }> {
     assertString(username, 'username', LIMITS.maxUserNameChars, 1);
     assertString(password, 'password', LIMITS.maxPasswordChars);
     const key = username.toLowerCase();
-    const previous = this.#inFlight.get(key) ?? Promise.resolve();
-    const attempt = previous.then(
-      () => this.#login(username, password, address),
-      () => this.#login(username, password, address),
-    );
-    this.#inFlight.set(key, attempt);
-    try {
-      return await attempt;
-    } finally {
-      if (this.#inFlight.get(key) === attempt) this.#inFlight.delete(key);
-    }
-  }
-
-  async #login(username: string, password: string, address: string): Promise<{ token: string; user: PublicUser }> {
-    const key = username.toLowerCase();
-    if (this.#byAccount.isLocked(key) || this.#byAddress.isLocked(address)) {
-      const which = this.#byAccount.isLocked(key) ? 'account' : 'address';
-      await this.#audit.event({ kind: 'signin-failed', username, address, detail: `rejected: ${which} locked` });
-      throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', `Too many failed sign-ins for this ${which}; try again in ${Math.ceil(this.#lockedFor(key, address) / 60_000)} min.`);
-    }
-    const user = await this.#find(username);
+    const slot = await this.#reserve(username, key, address);
+    const user = await this.#find(username).catch((err: unknown) => {
+      slot.account.release();
+      slot.address.release();
+      throw err;
+    });
     const stored = user?.passwordHash ?? (await (this.#dummyHash ??= makeDummyHash()));
     const ok = (await verifyPassword(password, stored)) && user !== undefined && user.passwordHash !== null;
     if (ok) {
+      slot.account.release();
+      slot.address.release();
       this.#byAccount.reset(key);
       const { token } = await this.#tokens.issue(user.username);
       return { token, user: publicUser(user) };
     }
+    const account = slot.account.fail();
+    const byAddress = slot.address.fail();
     await this.#audit.event({ kind: 'signin-failed', username, address, detail: user ? 'wrong password' : 'unknown user' });
-    const account = this.#byAccount.fail(key);
-    const byAddress = this.#byAddress.fail(address);
     if (account.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `account locked after ${account.count} failures` });
     if (byAddress.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `address locked after ${byAddress.count} failures` });
     if (account.lockedNow || byAddress.lockedNow) throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', 'Too many failed sign-ins; this account or address is locked for a while.');
     throw new TandemError('TANDEM_ERR_SIGNIN_FAILED');
+  }
+
+  /**
+   * Reserves a password check on both the account and the address (see
+   * {@link login}), waiting while either is full of checks in flight.
+   * Rejects at once while either is locked.
+   */
+  async #reserve(username: string, key: string, address: string): Promise<{ account: Reservation; address: Reservation }> {
+    for (;;) {
+      if (this.#byAccount.isLocked(key) || this.#byAddress.isLocked(address)) {
+        const which = this.#byAccount.isLocked(key) ? 'account' : 'address';
+        await this.#rejected(which, username, key, address);
+        throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', `Too many failed sign-ins for this ${which}; try again in ${Math.ceil(this.#lockedFor(key, address) / 60_000)} min.`);
+      }
+      const account = this.#byAccount.reserve(key);
+      const byAddress = account && this.#byAddress.reserve(address);
+      if (account && byAddress) return { account, address: byAddress };
+      account?.release();
+      const [throttle, full] = account ? [this.#byAddress, address] : [this.#byAccount, key];
+      if (throttle.waiting(full) >= MAX_WAITING_SIGNINS) {
+        throw new TandemError('TANDEM_ERR_RATE_LIMITED', 'Too many sign-ins at once for this account or address; try again in a moment.');
+      }
+      await throttle.whenSettled(full);
+    }
   }
 
   /** The signed-in user for a bearer token; TANDEM_ERR_UNAUTHORIZED otherwise. */
@@ -215,6 +242,26 @@ export class Accounts {
       await this.addUser({ username, role: 'admin', displayName: 'Administrator' }, 'first-start');
     }
     return this.createSetupLink(username);
+  }
+
+  /**
+   * Audits a sign-in rejected while the account or the address is locked. It
+   * costs the attacker nothing, so it must not cost a row: each lock gets one
+   * `signin-failed` row, written at its first rejected attempt and rewritten
+   * with the count at each further one (rewrites coalesce in the audit
+   * queue). The row thus shows the count while the lock lasts, and a relay
+   * that stops loses at most the increments not yet committed.
+   */
+  async #rejected(which: 'account' | 'address', username: string, key: string, address: string): Promise<void> {
+    const lockKey = which === 'account' ? `account:${key}` : `address:${address}`;
+    const until = which === 'account' ? this.#byAccount.lockedUntil(key) : this.#byAddress.lockedUntil(address);
+    const current = this.#rejections.get(lockKey);
+    if (current?.until === until) return current.tally.add();
+    const now = this.#now();
+    for (const [k, entry] of this.#rejections) if (entry.until <= now) this.#rejections.delete(k);
+    const tally = this.#audit.tally({ kind: 'signin-failed', username: which === 'account' ? username : null, address }, (n) => `rejected while ${which} locked: ${n} attempt${n === 1 ? '' : 's'}`);
+    this.#rejections.set(lockKey, { until, tally });
+    return tally.add();
   }
 
   #lockedFor(key: string, address: string): number {

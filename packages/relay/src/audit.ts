@@ -1,6 +1,6 @@
-import type { AuditEvent, AuditEventKind, AuditSession, EndReason, Mode } from '@tandem/protocol';
+import { TandemError, type AuditEvent, type AuditEventKind, type AuditSession, type EndReason, type Mode } from '@tandem/protocol';
 import { toCsv } from './csv.js';
-import type { AuditSessionsTable, Schema, Storage } from './storage.js';
+import type { AuditEventsTable, AuditSessionsTable, Schema, Storage } from './storage.js';
 import type { Kysely, Transaction } from 'kysely';
 
 export type { AuditEvent, AuditSession };
@@ -15,6 +15,12 @@ export interface AuditEventInput {
 }
 
 type Write = (trx: Transaction<Schema> | Kysely<Schema>) => Promise<unknown>;
+
+/** What every caller of a failed audit write is told: what needed the row does not happen. */
+export const AUDIT_FAILED = 'The relay could not write its audit log, so it does not go on with what the audit must record; see the relay log.';
+
+/** Longest detail kept in an event row. */
+const MAX_DETAIL_CHARS = 200;
 interface Pending {
   write: Write;
   resolve: () => void;
@@ -55,15 +61,18 @@ export class AuditLog {
 
   /** Records an event. */
   event(input: AuditEventInput): Promise<void> {
-    const row = {
-      at: this.#now(),
-      kind: input.kind,
-      username: input.username ?? null,
-      address: input.address ?? null,
-      session_id: input.sessionId ?? null,
-      detail: (input.detail ?? '').slice(0, 200),
-    };
+    const row = this.#eventRow(input);
     return this.#enqueue((db) => db.insertInto('audit_events').values(row).execute());
+  }
+
+  /**
+   * One event row that counts repeats (sign-ins rejected while a lock lasts):
+   * the first {@link AuditTally.add} inserts it, later ones rewrite its detail
+   * with the new count. Rewrites waiting in the queue are coalesced into one,
+   * so a burst of a thousand repeats costs a few writes and one row.
+   */
+  tally(input: Omit<AuditEventInput, 'detail'>, detail: (count: number) => string): AuditTally {
+    return new AuditTally((write) => this.#enqueue(write), (count) => this.#eventRow({ ...input, detail: detail(count) }));
   }
 
   /** Inserts a session row. */
@@ -129,6 +138,17 @@ export class AuditLog {
     return toCsv(EVENT_COLUMNS, rows.map((r) => EVENT_COLUMNS.map((c) => (c === 'at' ? iso(r.at) : r[c]))));
   }
 
+  #eventRow(input: AuditEventInput): Omit<AuditEventsTable, 'id'> {
+    return {
+      at: this.#now(),
+      kind: input.kind,
+      username: input.username ?? null,
+      address: input.address ?? null,
+      session_id: input.sessionId ?? null,
+      detail: (input.detail ?? '').slice(0, MAX_DETAIL_CHARS),
+    };
+  }
+
   #enqueue(write: Write): Promise<void> {
     return new Promise<void>((resolve, reject) => {
       this.#queue.push({ write, resolve, reject });
@@ -163,10 +183,50 @@ export class AuditLog {
           await p.write(this.#storage.db);
           p.resolve();
         } catch (err) {
+          // The cause goes to the relay's log; callers get one clear error that names the audit.
           this.#onError(err);
-          p.reject(err);
+          p.reject(new TandemError('TANDEM_ERR_INTERNAL', AUDIT_FAILED, { cause: err }));
         }
       }
     }
+  }
+}
+
+/** The counting event row of {@link AuditLog.tally}. */
+export class AuditTally {
+  readonly #enqueue: (write: Write) => Promise<void>;
+  readonly #row: (count: number) => Omit<AuditEventsTable, 'id'>;
+  #count = 0;
+  /** The row's id once inserted; undefined until then. */
+  #id: number | undefined;
+  /** A rewrite queued and not yet run: later repeats ride on it. */
+  #queued: Promise<void> | undefined;
+
+  constructor(enqueue: (write: Write) => Promise<void>, row: (count: number) => Omit<AuditEventsTable, 'id'>) {
+    this.#enqueue = enqueue;
+    this.#row = row;
+  }
+
+  /** Repeats counted so far. */
+  get count(): number {
+    return this.#count;
+  }
+
+  /** Counts one more repeat; resolves once a write that includes it is committed. */
+  add(): Promise<void> {
+    this.#count++;
+    this.#queued ??= this.#enqueue(async (db) => {
+      // Runs in queue order; from here on, repeats need a rewrite of their own.
+      this.#queued = undefined;
+      const row = this.#row(this.#count);
+      if (this.#id !== undefined) {
+        const updated = await db.updateTable('audit_events').set({ detail: row.detail }).where('id', '=', this.#id).executeTakeFirst();
+        // No row: its insert was in a batch that rolled back (AuditLog replays the writes), so insert it again.
+        if (Number(updated.numUpdatedRows) === 1) return;
+      }
+      const inserted = await db.insertInto('audit_events').values(row).returning('id').executeTakeFirstOrThrow();
+      this.#id = Number(inserted.id);
+    });
+    return this.#queued;
   }
 }

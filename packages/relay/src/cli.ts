@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { ACCOUNT_ROLES, TandemError, type AccountRole } from '@tandem/protocol';
 import { addUser } from './add-user.js';
+import { MAX_TRUSTED_HOPS } from './client-address.js';
 import { parseListen, parsePublicUrl } from './config.js';
 import { parseDuration } from './duration.js';
 import { startRelay } from './server.js';
@@ -30,11 +31,20 @@ Options:
   --code-lifetime DURATION   lifetime of an unused session code (default 5m;
                              examples: 5m, 90s)
   --database URL             postgres://... instead of DIR/tandem.sqlite
-  --trust-proxy              take client addresses from X-Forwarded-For
+  --trust-proxy              behind one reverse proxy: take client addresses
+                             from the X-Forwarded-For entry it appended (the
+                             right-most; entries the client sent are ignored)
+  --trust-proxy-hops N       behind N reverse proxies in a row: the Nth
+                             X-Forwarded-For entry from the right (1 to 10;
+                             --trust-proxy is --trust-proxy-hops 1)
   --claim-failures-per-minute N
                              failed code claims (and unknown invitations) per
                              address per minute before the address is refused
                              for a while (default 30)
+  --claim-failures-per-minute-total N
+                             failed code claims per minute from all addresses
+                             together (a scan) before every claim is refused
+                             for a minute (default 120)
   --attempt-timeout DURATION time the customer's computer has to join an
                              invitation attempt (default 30s)
   --help                     show this help
@@ -89,7 +99,9 @@ async function start(args: string[]): Promise<number> {
     'code-lifetime': { type: 'string' },
     database: { type: 'string' },
     'trust-proxy': { type: 'boolean' },
+    'trust-proxy-hops': { type: 'string' },
     'claim-failures-per-minute': { type: 'string' },
+    'claim-failures-per-minute-total': { type: 'string' },
     'attempt-timeout': { type: 'string' },
   });
   if (values.help) {
@@ -106,6 +118,12 @@ async function start(args: string[]): Promise<number> {
   const attemptTimeoutMs = values['attempt-timeout'] === undefined ? undefined : badInput(() => parseDuration(values['attempt-timeout'] as string, '--attempt-timeout'));
   const claimLimit = values['claim-failures-per-minute'];
   if (claimLimit !== undefined && !/^[1-9]\d{0,6}$/.test(claimLimit)) throw new UsageError('--claim-failures-per-minute: must be a positive integer');
+  const claimTotal = values['claim-failures-per-minute-total'];
+  if (claimTotal !== undefined && !/^[1-9]\d{0,6}$/.test(claimTotal)) throw new UsageError('--claim-failures-per-minute-total: must be a positive integer');
+  const hops = values['trust-proxy-hops'];
+  if (hops !== undefined && !(/^\d{1,2}$/.test(hops) && Number(hops) >= 1 && Number(hops) <= MAX_TRUSTED_HOPS)) {
+    throw new UsageError(`--trust-proxy-hops: must be an integer from 1 to ${MAX_TRUSTED_HOPS}`);
+  }
   if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new UsageError('--database: must be a postgres:// URL');
 
   const relay = await startRelay({
@@ -116,7 +134,9 @@ async function start(args: string[]): Promise<number> {
     ...(codeLifetimeMs ? { codeLifetimeMs } : {}),
     ...(values.database ? { databaseUrl: values.database } : {}),
     trustProxy: values['trust-proxy'] ?? false,
+    ...(hops !== undefined ? { trustProxyHops: Number(hops) } : {}),
     ...(claimLimit ? { claimFailuresPerMinute: Number(claimLimit) } : {}),
+    ...(claimTotal ? { claimFailuresPerMinuteTotal: Number(claimTotal) } : {}),
     ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.

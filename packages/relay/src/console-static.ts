@@ -6,24 +6,33 @@ import type { FastifyInstance } from 'fastify';
 
 /**
  * Content-Security-Policy for everything the relay serves: only its own
- * scripts, styles and connections (WebSocket included), never framed.
+ * scripts, styles and connections, never framed. WebSockets may go to the
+ * relay only: `'self'` (CSP Level 3 lets it match ws: and wss: on the page's
+ * own host and port, which Chromium does, as the console's browser test
+ * checks, so the relay works under any name it is reached by) and the exact
+ * ws(s) origin of its public URL, never `ws:`/`wss:` at large, which would let
+ * an injected script send a session anywhere.
  */
-export const CSP = [
-  "default-src 'self'",
-  "connect-src 'self' ws: wss:",
-  "img-src 'self' data: blob:",
-  "style-src 'self'",
-  "script-src 'self'",
-  "object-src 'none'",
-  "base-uri 'none'",
-  "form-action 'self'",
-  "frame-ancestors 'none'",
-].join('; ');
+export function contentSecurityPolicy(publicUrl: string): string {
+  const url = new URL(publicUrl);
+  const wsOrigin = `${url.protocol === 'https:' ? 'wss:' : 'ws:'}//${url.host}`;
+  return [
+    "default-src 'self'",
+    `connect-src 'self' ${wsOrigin}`,
+    "img-src 'self' data: blob:",
+    "style-src 'self'",
+    "script-src 'self'",
+    "object-src 'none'",
+    "base-uri 'none'",
+    "form-action 'self'",
+    "frame-ancestors 'none'",
+  ].join('; ');
+}
 
-/** Adds the security headers to every response. */
-export function installSecurityHeaders(app: FastifyInstance): void {
+/** Adds the security headers to every response; `publicUrl` is read when a response goes out (known once listening). */
+export function installSecurityHeaders(app: FastifyInstance, publicUrl: () => string): void {
   app.addHook('onSend', async (_req, reply) => {
-    void reply.header('content-security-policy', CSP);
+    void reply.header('content-security-policy', contentSecurityPolicy(publicUrl()));
     void reply.header('x-content-type-options', 'nosniff');
     void reply.header('referrer-policy', 'no-referrer');
     void reply.header('x-frame-options', 'DENY');

@@ -5,6 +5,7 @@ import {
   TandemError,
   assertObject,
   assertOneOf,
+  assertPlainName,
   assertString,
   optional,
   toTandemError,
@@ -28,14 +29,17 @@ export interface ApiDeps {
   addressOf: (req: FastifyRequest) => string;
 }
 
+/** Longest set-up token accepted (they are 43 characters). */
+const SETUP_TOKEN_MAX_CHARS = 128;
+
 function bearer(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
   const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header);
   return match?.[1];
 }
 
-function optionalString(value: unknown, name: string, max: number): string | undefined {
-  return optional(value, (v): asserts v is string => assertString(v, name, max));
+function optionalName(value: unknown, name: string): string | undefined {
+  return optional(value, (v): asserts v is string => assertPlainName(v, name, LIMITS.maxNameChars));
 }
 
 function parseLimit(query: unknown): number {
@@ -107,12 +111,20 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.get('/api/me', async (req) => signedIn(req));
 
-  app.get<{ Params: { token: string } }>('/api/setup/:token', async (req) => accounts.describeSetupLink(req.params.token));
-
-  app.post<{ Params: { token: string } }>('/api/setup/:token', async (req) => {
+  // A set-up token is a password-equivalent: it travels in request bodies only, never in a
+  // path or query, which reverse proxies write to their access logs. The link the admin hands
+  // out keeps it in the URL fragment (ORIGIN/#/setup/TOKEN), which browsers never send.
+  app.post('/api/setup/describe', async (req) => {
     assertObject(req.body, 'body');
-    const displayName = optionalString(req.body.displayName, 'displayName', LIMITS.maxNameChars);
-    await accounts.completeSetup(req.params.token, req.body.password, displayName);
+    assertString(req.body.token, 'token', SETUP_TOKEN_MAX_CHARS, 1);
+    return accounts.describeSetupLink(req.body.token);
+  });
+
+  app.post('/api/setup/complete', async (req) => {
+    assertObject(req.body, 'body');
+    assertString(req.body.token, 'token', SETUP_TOKEN_MAX_CHARS, 1);
+    const displayName = optionalName(req.body.displayName, 'displayName');
+    await accounts.completeSetup(req.body.token, req.body.password, displayName);
     return {};
   });
 
@@ -127,8 +139,8 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const { username, role } = req.body;
     assertString(username, 'username', LIMITS.maxUserNameChars, 1);
     assertOneOf<AccountRole>(role, 'role', ACCOUNT_ROLES);
-    const displayName = optionalString(req.body.displayName, 'displayName', LIMITS.maxNameChars);
-    const team = optionalString(req.body.team, 'team', LIMITS.maxNameChars);
+    const displayName = optionalName(req.body.displayName, 'displayName');
+    const team = optionalName(req.body.team, 'team');
     await accounts.addUser({ username, role, displayName, team }, actor.username);
     const token = await accounts.createSetupLink(username);
     return { setupLink: setupLinkUrl(deps.publicUrl(), token) };

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { TandemError, type CustomerDetails, type EndReason, type Mode, type TandemErrorCode, type TechnicianIdentity } from '@tandem/protocol';
-import type { AuditLog } from './audit.js';
+import { TandemError, toTandemError, type CustomerDetails, type EndReason, type Mode, type TandemErrorCode, type TechnicianIdentity } from '@tandem/protocol';
+import { AUDIT_FAILED, type AuditLog } from './audit.js';
 
 /** What a session needs from each of its two connections. */
 export interface SessionSide {
@@ -51,8 +51,32 @@ export function abortReason(code: TandemErrorCode): EndReason {
 }
 
 /**
+ * Key confirmation as the relay learns it. The relay cannot see the
+ * handshake, so it takes each side's `confirmed` signal (sent once its
+ * end-to-end layer opened) as that side's word; a session counts as
+ * confirmed only once BOTH said so. A hostile claimer can send `confirmed`
+ * without knowing the secret, but cannot send it for the honest side.
+ * - `unconfirmed`: neither side has confirmed yet;
+ * - `technician-confirmed`, `customer-confirmed`: one side has;
+ * - `confirmed`: both have (terminal).
+ */
+export type HandshakeState = 'unconfirmed' | 'technician-confirmed' | 'customer-confirmed' | 'confirmed';
+
+const HANDSHAKE_TRANSITIONS: Record<HandshakeState, Partial<Record<'technician' | 'customer', HandshakeState>>> = {
+  unconfirmed: { technician: 'technician-confirmed', customer: 'customer-confirmed' },
+  'technician-confirmed': { customer: 'confirmed' },
+  'customer-confirmed': { technician: 'confirmed' },
+  confirmed: {},
+};
+
+/**
  * A paired session: forwards binary frames between the two sides, keeps the
- * audit row up to date, and ends once, through {@link end}.
+ * audit row up to date, and ends once, through {@link end}. A session that
+ * ends before both sides confirmed the keys, for whatever reason (a wrong
+ * secret, a claimer who dropped after checking a guess against the
+ * technician's confirmation tag, a timeout, network loss), is audited as a
+ * failed handshake of the side that presented the secret; its end reason
+ * stays the truthful one (docs/protocol.md).
  */
 export class RelaySession {
   readonly id = randomUUID();
@@ -67,6 +91,15 @@ export class RelaySession {
   #ended = false;
   #lastMode: Mode | null = null;
   #started = false;
+  #handshake: HandshakeState = 'unconfirmed';
+  /** Set when an audit write failed and the session was ended for it (fail closed). */
+  #auditFailure: TandemError | undefined;
+  /**
+   * Settles once the session's audit row is committed: only then may the two
+   * sides be told they are paired. Rejects when it cannot be written; the
+   * session has then been ended with TANDEM_ERR_INTERNAL to both sides.
+   */
+  readonly recorded: Promise<void>;
 
   constructor(deps: {
     nameplate: string;
@@ -87,7 +120,7 @@ export class RelaySession {
     this.#audit = deps.audit;
     this.#now = deps.now;
     this.#onEnded = deps.onEnded;
-    void this.#write(
+    this.recorded = this.#write(
       this.#audit.sessionCreated({
         session_id: this.id,
         nameplate: this.nameplate,
@@ -110,6 +143,24 @@ export class RelaySession {
 
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /** True when the session was ended because the relay could not write its audit. */
+  get endedByAuditFailure(): boolean {
+    return this.#auditFailure !== undefined;
+  }
+
+  /** True once both sides confirmed the keys. */
+  get confirmed(): boolean {
+    return this.#handshake === 'confirmed';
+  }
+
+  /** `from` says its end-to-end layer opened; a second word from the same side is a protocol error. */
+  confirm(from: SessionSide): void {
+    const role = from === this.technician ? 'technician' : 'customer';
+    const next = HANDSHAKE_TRANSITIONS[this.#handshake][role];
+    if (next === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `confirmed: the ${role} already confirmed the keys`);
+    this.#handshake = next;
   }
 
   /** Forwards a binary frame verbatim to the other side, pausing the sender while the receiver is backed up. */
@@ -152,15 +203,18 @@ export class RelaySession {
 
   /**
    * Ends the session once: records the reason and tells both sides. `origin`
-   * is the side whose action or loss ended it.
+   * is the side whose action or loss ended it. A session the relay ended
+   * itself (`relay-shutdown`, `relay-error`) closes both sides with that
+   * error instead of `peer-left`.
    */
   end(reason: EndReason, origin?: SessionSide): void {
     if (this.#ended) return;
     this.#ended = true;
     this.#onEnded(this);
     void this.#write(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
-    if (reason === 'wrong-code') void this.#write(this.#auditWrongSecret());
-    const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : undefined;
+    // A session the relay's own audit failure ended proves nothing about the secret.
+    if (!this.confirmed && this.#auditFailure === undefined) void this.#write(this.#auditFailedHandshake(reason));
+    const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : this.#auditFailure;
     for (const side of [this.technician, this.customer]) {
       if (side === origin || error) side.close(error);
       else side.leave(reason);
@@ -168,22 +222,41 @@ export class RelaySession {
   }
 
   /**
-   * The handshake failed on the secret. The event names the address of the
-   * side that presented the secret: the customer who typed a code, the
-   * technician who typed an invitation's password. Nothing is burnt for an
-   * invitation: its ticket stays held and the customer's agent counts wrong
-   * attempts (docs/protocol.md, Invitations).
+   * The session ended before both sides confirmed the keys: the secret was
+   * never proven. The event names the address of the side that presented the
+   * secret: the customer who typed a code, the technician who typed an
+   * invitation's password. Nothing is burnt for an invitation: its ticket
+   * stays held and the customer's agent counts wrong attempts
+   * (docs/protocol.md, Invitations).
    */
-  #auditWrongSecret(): Promise<void> {
+  #auditFailedHandshake(reason: EndReason): Promise<void> {
     const username = this.info.identity.username;
+    const how = reason === 'wrong-code' ? 'handshake failed' : `ended before key confirmation (${reason})`;
     if (this.kind === 'invitation') {
-      return this.#audit.event({ kind: 'invitation-failed', username, address: this.info.address, sessionId: this.id, detail: `${this.nameplate}: handshake failed` });
+      return this.#audit.event({ kind: 'invitation-failed', username, address: this.info.address, sessionId: this.id, detail: `${this.nameplate}: ${how}` });
     }
-    return this.#audit.event({ kind: 'code-failed', username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: handshake failed` });
+    return this.#audit.event({ kind: 'code-failed', username, address: this.customer.address, sessionId: this.id, detail: `nameplate ${this.nameplate}: ${how}` });
   }
 
-  /** Audit failures are reported by the AuditLog itself; the session keeps running. */
+  /**
+   * Every audit write of the session goes through here. A write that fails
+   * ends the session (fail closed): a session the relay cannot record must
+   * not start, nor go on unrecorded. Both sides get TANDEM_ERR_INTERNAL
+   * naming the audit; the relay's stderr gets the cause (AuditLog's onError)
+   * and this line. The returned promise still rejects, for {@link recorded}.
+   */
   #write(p: Promise<void>): Promise<void> {
-    return p.catch(() => undefined);
+    const written = p.catch((err: unknown) => {
+      const error = toTandemError(err);
+      process.stderr.write(`tandem-relay: session ${this.id}: audit write failed, ${this.#ended ? 'after the session ended' : 'ending the session'}: ${error.message}\n`);
+      if (!this.#ended) {
+        this.#auditFailure = new TandemError('TANDEM_ERR_INTERNAL', AUDIT_FAILED, { cause: err });
+        this.end('relay-error');
+      }
+      throw error;
+    });
+    // Callers other than `recorded` need nothing more: the failure is handled above.
+    written.catch(() => undefined);
+    return written;
   }
 }

@@ -263,13 +263,23 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
   /**
    * This customer connection and the session's technician become `paired`
    * (the registry paired them synchronously), then both are told, so that
-   * neither can speak before both are in `paired`.
+   * neither can speak before both are in `paired`. They are told only once
+   * the session's audit row is committed: a session the relay cannot record
+   * does not start (it has then been ended with TANDEM_ERR_INTERNAL).
    */
-  #pair(session: RelaySession): void {
+  async #pair(session: RelaySession): Promise<void> {
     this.#session = session;
     this.#to('paired');
     const technician = session.technician as RendezvousConnection;
     technician.#paired(session);
+    try {
+      await session.recorded;
+    } catch (err) {
+      // RelaySession ended itself on the failed write and told both sides why.
+      void err;
+      return;
+    }
+    if (session.ended) return;
     const paired: RelaySignal = {
       t: 'paired',
       sessionId: session.id,
@@ -340,6 +350,8 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
     switch (signal.t) {
       case 'bye':
         return session.end(customer ? 'customer-ended' : 'technician-ended', this);
+      case 'confirmed':
+        return session.confirm(this);
       case 'abort':
         return session.end(abortReason(signal.code), this);
       case 'extend':

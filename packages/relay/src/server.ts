@@ -5,8 +5,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/protocol';
 import { Accounts, type SigninLimits } from './accounts.js';
 import { AuditLog } from './audit.js';
-import { clientAddress } from './client-address.js';
-import { originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
+import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
+import { DEFAULT_PUBLIC_URL, originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
 import { InvitationRegistry } from './invitations.js';
@@ -30,10 +30,14 @@ export interface RelayOptions {
   codeLifetimeMs?: number;
   /** `postgres://...` to use PostgreSQL instead of DATA/tandem.sqlite. */
   databaseUrl?: string;
-  /** Take client addresses from X-Forwarded-For's first hop. */
+  /** Behind one reverse proxy: take client addresses from the X-Forwarded-For entry it appended (the right-most). */
   trustProxy?: boolean;
+  /** Behind this many reverse proxies (overrides `trustProxy`): the Nth X-Forwarded-For entry from the right. */
+  trustProxyHops?: number;
   /** Failed claims per address per minute before TANDEM_ERR_RATE_LIMITED (default 30). */
   claimFailuresPerMinute?: number;
+  /** Failed claims per minute from all addresses before every claim is refused for a minute (default 120). */
+  claimFailuresPerMinuteTotal?: number;
   /** Sign-in throttling (default SIGNIN_LIMITS). */
   signinLimits?: SigninLimits;
   /** Time allowed for a connection's first signal (default TIMEOUTS.firstMessageMs). */
@@ -61,6 +65,12 @@ export interface RelayHandle {
 /** Default failed claims per address per minute. */
 export const DEFAULT_CLAIM_FAILURES_PER_MINUTE = 30;
 
+/**
+ * Default failed claims per minute from all addresses together: a scan of
+ * the 1000 3-digit nameplates takes over 8 minutes, longer than a code lives.
+ */
+export const DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL = 120;
+
 function relayVersion(): string {
   const pkg: unknown = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
   return typeof pkg === 'object' && pkg !== null && typeof (pkg as { version?: unknown }).version === 'string' ? (pkg as { version: string }).version : '0.0.0';
@@ -86,6 +96,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       audit,
       codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
       claimFailuresPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
+      claimFailuresPerMinuteTotal: options.claimFailuresPerMinuteTotal ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL,
     });
     const invitations = new InvitationRegistry({
       audit,
@@ -94,7 +105,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       // Unknown tickets are throttled per address like failed claims, with the same limit.
       unknownTicketsPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
     });
-    const trustProxy = options.trustProxy ?? false;
+    const trustedHops = options.trustProxyHops ?? (options.trustProxy ? 1 : 0);
+    if (!Number.isInteger(trustedHops) || trustedHops < 0 || trustedHops > MAX_TRUSTED_HOPS) {
+      throw new TandemError('TANDEM_ERR_BAD_INPUT', `trustProxyHops: must be an integer from 0 (no proxy) to ${MAX_TRUSTED_HOPS}`);
+    }
     const connections = new Set<RendezvousConnection>();
     let shuttingDown = false;
     let publicUrl = '';
@@ -106,7 +120,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       trustProxy: false,
       ...(material ? { https: { key: material.key, cert: material.cert } } : {}),
     });
-    installSecurityHeaders(app);
+    installSecurityHeaders(app, () => publicUrl || DEFAULT_PUBLIC_URL);
     installErrorHandlers(app);
     await app.register(fastifyWebsocket, {
       options: { maxPayload: LIMITS.maxFrameBytes },
@@ -117,7 +131,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     });
     const deps = { accounts, registry, invitations, firstMessageMs: options.firstMessageMs ?? TIMEOUTS.firstMessageMs };
     app.get(RELAY_WS_PATH, { websocket: true }, (socket, req) => {
-      const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustProxy), deps, (c) => connections.delete(c));
+      const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustedHops), deps, (c) => connections.delete(c));
       connections.add(conn);
       if (shuttingDown) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN'));
     });
@@ -128,7 +142,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       tls,
       fingerprint: material?.fingerprint,
       publicUrl: () => publicUrl,
-      addressOf: (req) => clientAddress(req.raw, trustProxy),
+      addressOf: (req) => clientAddress(req.raw, trustedHops),
     });
     await registerConsole(app, findConsoleDist());
 

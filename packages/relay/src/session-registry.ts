@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { CODE, TandemError, type Mode, type TechnicianIdentity } from '@tandem/protocol';
 import type { AuditLog } from './audit.js';
+import { ClaimGuard } from './claim-guard.js';
 import { NameplateAllocator } from './nameplates.js';
 import { RelaySession, type SessionKind, type SessionSide, type TechnicianInfo } from './relay-session.js';
-import { Throttle } from './throttle.js';
 
 /** A technician connection waiting for its code to be claimed. */
 export interface WaitingTechnician extends SessionSide {
@@ -18,19 +18,23 @@ export interface SessionRegistryOptions {
   codeLifetimeMs: number;
   /** Failed claims per address per minute before TANDEM_ERR_RATE_LIMITED. */
   claimFailuresPerMinute: number;
+  /** Failed claims per minute from all addresses together before every claim is refused (see ClaimGuard). */
+  claimFailuresPerMinuteTotal: number;
   now?: () => number;
 }
 
 /**
  * Nameplates and live sessions of one relay node: allocation and expiry of
- * codes, claims (each consumes its nameplate) with per-address throttling,
- * and the set of paired sessions.
+ * codes, claims (each consumes its nameplate) with per-address and
+ * relay-wide throttling of failed claims, and the set of paired sessions. A
+ * claimed code whose handshake never completed counts as a failed claim of
+ * its customer: it burnt a live code.
  */
 export class SessionRegistry {
   readonly #audit: AuditLog;
   readonly #now: () => number;
   readonly #allocator: NameplateAllocator<TechnicianInfo>;
-  readonly #claims: Throttle;
+  readonly #claims: ClaimGuard;
   readonly #waiting = new Map<string, { side: WaitingTechnician; timer: NodeJS.Timeout }>();
   readonly #sessions = new Map<string, RelaySession>();
 
@@ -38,7 +42,12 @@ export class SessionRegistry {
     this.#audit = options.audit;
     this.#now = options.now ?? Date.now;
     this.#allocator = new NameplateAllocator({ lifetimeMs: options.codeLifetimeMs, now: this.#now });
-    this.#claims = new Throttle({ maxFailures: options.claimFailuresPerMinute, windowMs: 60_000, now: this.#now });
+    this.#claims = new ClaimGuard({
+      audit: this.#audit,
+      perAddressPerMinute: options.claimFailuresPerMinute,
+      totalPerMinute: options.claimFailuresPerMinuteTotal,
+      now: this.#now,
+    });
   }
 
   /** Live paired sessions. */
@@ -80,9 +89,7 @@ export class SessionRegistry {
    */
   async claim(customer: SessionSide, nameplate: string): Promise<RelaySession> {
     const address = customer.address;
-    if (this.#claims.isLocked(address)) {
-      throw new TandemError('TANDEM_ERR_RATE_LIMITED', `Too many failed codes from this address; try again in ${Math.ceil(this.#claims.lockedFor(address) / 1000)} s.`);
-    }
+    this.#claims.check(address);
     const outcome = this.#allocator.claim(nameplate);
     const waiting = this.#waiting.get(nameplate);
     if (outcome.status === 'ok' && waiting) {
@@ -90,11 +97,8 @@ export class SessionRegistry {
       this.#waiting.delete(nameplate);
       return this.open({ nameplate, technician: waiting.side, customer, info: outcome.owner, kind: 'code' });
     }
-    this.#claims.fail(address);
-    if (this.#claims.isLocked(address)) {
-      // Audited once per lock: later claims from the address are refused above without counting.
-      await this.#audit.event({ kind: 'code-rate-limited', address, detail: `locked after nameplate ${nameplate}` });
-    }
+    // Audited once per lock: later claims are refused above without counting.
+    await this.#claims.failed(address, `nameplate ${nameplate}`);
     if (outcome.status === 'expired') {
       const now = this.#now();
       const info = outcome.owner;
@@ -135,7 +139,14 @@ export class SessionRegistry {
       ...pairing,
       audit: this.#audit,
       now: this.#now,
-      onEnded: (s) => this.#sessions.delete(s.id),
+      onEnded: (s) => {
+        this.#sessions.delete(s.id);
+        if (s.kind !== 'code' || s.confirmed || s.endedByAuditFailure) return;
+        // A code claimed and burnt without completing the handshake: a failed claim of its customer.
+        this.#claims.failed(s.customer.address, `nameplate ${s.nameplate}: handshake not completed`).catch(() => {
+          // AuditLog's onError has reported the failed write; the session is over, there is nothing to hold back.
+        });
+      },
     });
     this.#sessions.set(session.id, session);
     return session;

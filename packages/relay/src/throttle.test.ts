@@ -53,4 +53,31 @@ describe('Throttle', () => {
     th.fail('fresh');
     expect(th.size).toBe(1);
   });
+  it('counts reserved checks against the limit until they settle, and wakes waiters when one does', async () => {
+    const c = clock();
+    const th = new Throttle({ maxFailures: 2, windowMs: 1000, now: c.now });
+    const first = th.reserve('a');
+    const second = th.reserve('a');
+    expect(first && second).toBeTruthy();
+    expect(th.reserve('a')).toBeUndefined();
+    const woken = th.whenSettled('a');
+    expect(th.waiting('a')).toBe(1);
+    first?.release();
+    await woken;
+    expect(th.isLocked('a')).toBe(false);
+    const third = th.reserve('a');
+    expect(second?.fail()).toEqual({ lockedNow: false, count: 1 });
+    expect(third?.fail()).toEqual({ lockedNow: true, count: 2 });
+    expect(third?.fail()).toEqual({ lockedNow: false, count: 2 });
+    expect(th.reserve('a')).toBeUndefined();
+    expect(th.isLocked('a')).toBe(true);
+  });
+  it('keeps checks in flight counted across a reset', () => {
+    const th = new Throttle({ maxFailures: 1, windowMs: 1000 });
+    const pending = th.reserve('a');
+    th.reset('a');
+    expect(th.reserve('a')).toBeUndefined();
+    pending?.release();
+    expect(th.reserve('a')).toBeDefined();
+  });
 });

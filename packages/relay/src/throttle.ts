@@ -17,6 +17,49 @@ export interface ThrottleOptions {
 interface Entry {
   failures: number[];
   lockedUntil: number;
+  /** Reservations taken and not yet settled (checks in flight). */
+  pending: number;
+  /** Woken whenever a reservation of this key settles. */
+  waiters: (() => void)[];
+}
+
+/**
+ * A check in flight, counted against the key until it settles: {@link fail}
+ * when the check failed, {@link release} when it succeeded. Only the first
+ * settling counts.
+ */
+export interface Reservation {
+  fail(): FailureResult;
+  release(): void;
+}
+
+/** The {@link Reservation} of {@link Throttle.reserve}. Its entry stays in the map while it is pending. */
+class PendingCheck implements Reservation {
+  readonly #entry: Entry;
+  readonly #record: (entry: Entry) => FailureResult;
+  #settled = false;
+
+  constructor(entry: Entry, record: (entry: Entry) => FailureResult) {
+    this.#entry = entry;
+    this.#record = record;
+  }
+
+  fail(): FailureResult {
+    if (this.#settled) return { lockedNow: false, count: this.#entry.failures.length };
+    this.#settle();
+    return this.#record(this.#entry);
+  }
+
+  release(): void {
+    if (!this.#settled) this.#settle();
+  }
+
+  /** Waiters run later (promise callbacks), so they see the failure recorded by fail(). */
+  #settle(): void {
+    this.#settled = true;
+    this.#entry.pending--;
+    for (const wake of this.#entry.waiters.splice(0)) wake();
+  }
 }
 
 /** Result of recording a failure. */
@@ -49,6 +92,11 @@ export class Throttle {
     return entry !== undefined && entry.lockedUntil > this.#now();
   }
 
+  /** When the lock of `key` ends (ms since the epoch); identifies one lock. 0 when never locked. */
+  lockedUntil(key: string): number {
+    return this.#entries.get(key)?.lockedUntil ?? 0;
+  }
+
   /** Milliseconds until `key` unlocks; 0 when it is not locked. */
   lockedFor(key: string): number {
     const entry = this.#entries.get(key);
@@ -59,12 +107,54 @@ export class Throttle {
   fail(key: string): FailureResult {
     const now = this.#now();
     this.#prune(now);
+    return this.#recordFailure(this.#entry(key), now);
+  }
+
+  /**
+   * Reserves one check for `key` before it runs: granted only while the key
+   * is not locked and its failures in the window plus the checks already in
+   * flight stay below `maxFailures`, so however many checks run at once, no
+   * more of them can fail than the limit allows. Undefined when no check may
+   * start now: the key is locked ({@link isLocked}) or full of checks in
+   * flight ({@link whenSettled} tells when to try again).
+   */
+  reserve(key: string): Reservation | undefined {
+    const now = this.#now();
+    this.#prune(now);
+    const entry = this.#entry(key);
+    this.#dropExpired(entry, now);
+    if (entry.lockedUntil > now || entry.failures.length + entry.pending >= this.#max) return undefined;
+    entry.pending++;
+    return new PendingCheck(entry, (e) => this.#recordFailure(e, this.#now()));
+  }
+
+  /** Resolves when a reservation of `key` settles (or at once when none is in flight). */
+  whenSettled(key: string): Promise<void> {
+    const entry = this.#entries.get(key);
+    if (!entry || entry.pending === 0) return Promise.resolve();
+    return new Promise((resolve) => entry.waiters.push(resolve));
+  }
+
+  /** Callers waiting in {@link whenSettled} for `key`. */
+  waiting(key: string): number {
+    return this.#entries.get(key)?.waiters.length ?? 0;
+  }
+
+  #entry(key: string): Entry {
     let entry = this.#entries.get(key);
     if (!entry) {
-      entry = { failures: [], lockedUntil: 0 };
+      entry = { failures: [], lockedUntil: 0, pending: 0, waiters: [] };
       this.#entries.set(key, entry);
     }
+    return entry;
+  }
+
+  #dropExpired(entry: Entry, now: number): void {
     entry.failures = entry.failures.filter((t) => t > now - this.#windowMs);
+  }
+
+  #recordFailure(entry: Entry, now: number): FailureResult {
+    this.#dropExpired(entry, now);
     entry.failures.push(now);
     const wasLocked = entry.lockedUntil > now;
     if (!wasLocked && entry.failures.length >= this.#max) {
@@ -74,9 +164,12 @@ export class Throttle {
     return { lockedNow: false, count: entry.failures.length };
   }
 
-  /** Forgets the failures of `key` (after a success), unless it is locked. */
+  /** Forgets the failures of `key` (after a success), unless it is locked; checks in flight stay counted. */
   reset(key: string): void {
-    if (!this.isLocked(key)) this.#entries.delete(key);
+    const entry = this.#entries.get(key);
+    if (!entry || this.isLocked(key)) return;
+    if (entry.pending === 0 && entry.waiters.length === 0) this.#entries.delete(key);
+    else entry.failures = [];
   }
 
   /** Keys tracked now (for tests and bounds). */
@@ -89,7 +182,7 @@ export class Throttle {
     if (this.#entries.size < 1024) return;
     for (const [key, entry] of this.#entries) {
       const last = entry.failures[entry.failures.length - 1] ?? 0;
-      if (entry.lockedUntil <= now && last <= now - this.#windowMs) this.#entries.delete(key);
+      if (entry.lockedUntil <= now && last <= now - this.#windowMs && entry.pending === 0 && entry.waiters.length === 0) this.#entries.delete(key);
     }
   }
 }

@@ -18,7 +18,7 @@ let relay: RelayProcess;
 let admin: string;
 
 beforeAll(async () => {
-  relay = await startRelayProcess({ args: ['--claim-failures-per-minute', '100000'] });
+  relay = await startRelayProcess({ args: ['--claim-failures-per-minute', '100000', '--claim-failures-per-minute-total', '100000'] });
   admin = (await createAdmin(relay)).token;
 });
 afterAll(() => cleanup(relay));

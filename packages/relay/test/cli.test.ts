@@ -106,11 +106,12 @@ describe('tandem-relay CLI', () => {
     }
   });
 
-  it('takes client addresses from X-Forwarded-For only with --trust-proxy', async () => {
+  it('takes client addresses from the X-Forwarded-For entry the proxy appended with --trust-proxy', async () => {
     const relay = await startRelayProcess({ args: ['--trust-proxy'] });
     try {
       const admin = await createAdmin(relay);
-      const headers = { 'x-forwarded-for': '203.0.113.9, 10.0.0.1' };
+      // The client wrote 10.0.0.1; the proxy appended 203.0.113.9, the address it saw.
+      const headers = { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' };
       await api(relay, 'POST', '/api/auth/login', { headers, body: { username: 'proxied', password: 'wrong password' } });
       const events = await api(relay, 'GET', '/api/audit/events', { token: admin.token });
       expect(events.json.events.find((e: { username: string }) => e.username === 'proxied')).toMatchObject({ kind: 'signin-failed', address: '203.0.113.9' });

@@ -173,7 +173,7 @@ export const PASSWORD = 'correct horse battery staple';
 export async function createAdmin(relay: RelayProcess, password = PASSWORD): Promise<{ username: string; password: string; token: string }> {
   if (!relay.setupLink) throw new Error('relay printed no setup link');
   const token = relay.setupLink.split('/#/setup/')[1] as string;
-  const set = await api(relay, 'POST', `/api/setup/${token}`, { body: { password } });
+  const set = await api(relay, 'POST', '/api/setup/complete', { body: { token, password } });
   if (set.status !== 200) throw new Error(`setup failed: ${set.body}`);
   return { username: 'admin', password, token: await login(relay, 'admin', password) };
 }
@@ -214,8 +214,8 @@ export class WsClient {
   readonly #waiters: ((m: WsMessage | undefined) => void)[] = [];
   #isClosed = false;
 
-  constructor(url: string, options: { maxPayload?: number } = {}) {
-    this.ws = new WebSocket(url, { rejectUnauthorized: false, maxPayload: options.maxPayload ?? 64 * 1024 * 1024 });
+  constructor(url: string, options: { maxPayload?: number; headers?: Record<string, string> } = {}) {
+    this.ws = new WebSocket(url, { rejectUnauthorized: false, maxPayload: options.maxPayload ?? 64 * 1024 * 1024, ...(options.headers ? { headers: options.headers } : {}) });
     this.opened = new Promise((r, j) => {
       this.ws.once('open', () => r());
       this.ws.once('error', j);
@@ -281,9 +281,9 @@ export class WsClient {
   }
 }
 
-/** Opens a WebSocket to the relay's rendezvous endpoint. */
-export async function connect(relay: { wsUrl: string }): Promise<WsClient> {
-  const client = new WsClient(relay.wsUrl);
+/** Opens a WebSocket to the relay's rendezvous endpoint (`headers`: extra request headers, e.g. a forged X-Forwarded-For). */
+export async function connect(relay: { wsUrl: string }, options: { headers?: Record<string, string> } = {}): Promise<WsClient> {
+  const client = new WsClient(relay.wsUrl, options);
   await client.opened;
   return client;
 }
@@ -292,9 +292,9 @@ export async function connect(relay: { wsUrl: string }): Promise<WsClient> {
 export async function technicianWithCode(
   relay: { wsUrl: string },
   token: string,
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string; headers?: Record<string, string> } = {},
 ): Promise<{ tech: WsClient; nameplate: string; expiresAt: number }> {
-  const tech = await connect(relay);
+  const tech = await connect(relay, options.headers ? { headers: options.headers } : {});
   tech.send({ t: 'auth', token });
   const ready = await tech.signal();
   if (ready.t !== 'ready') throw new Error(`expected ready, got ${JSON.stringify(ready)}`);
@@ -306,17 +306,39 @@ export async function technicianWithCode(
 
 /** A customer connection claiming `nameplate`; resolves with its first answer. */
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
-export async function claim(relay: { wsUrl: string }, nameplate: string): Promise<{ customer: WsClient; answer: any }> {
-  const customer = await connect(relay);
+export async function claim(relay: { wsUrl: string }, nameplate: string, options: { headers?: Record<string, string> } = {}): Promise<{ customer: WsClient; answer: any }> {
+  const customer = await connect(relay, options);
   customer.send({ t: 'claim', nameplate });
   return { customer, answer: await customer.signal() };
 }
 
-/** A paired session: both sides have received `paired`. */
+/**
+ * Both sides say `confirmed`, as clients do once their keys are confirmed,
+ * then a binary frame goes each way behind it (and is consumed here): once
+ * each side got the other's, the relay has handled both signals, so a test's
+ * next step on either connection cannot overtake them.
+ */
+export async function confirmBoth(tech: WsClient, customer: WsClient): Promise<void> {
+  for (const [from, to] of [[tech, customer], [customer, tech]] as const) {
+    from.send({ t: 'confirmed' });
+    from.ws.send(Buffer.from([0]));
+    await to.binary();
+  }
+}
+
+/** Options of the session helpers: `confirm: false` leaves out the `confirmed` signals honest clients send. */
+export interface SessionHelperOptions {
+  mode?: 'chat' | 'view' | 'control';
+  caseNumber?: string;
+  /** Both sides send `confirmed` once paired, as clients do once their keys are confirmed (default true). */
+  confirm?: boolean;
+}
+
+/** A paired session: both sides have received `paired` (and, unless `confirm: false`, sent `confirmed`). */
 export async function pairedSession(
   relay: { wsUrl: string },
   token: string,
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: SessionHelperOptions = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ tech: WsClient; customer: WsClient; nameplate: string; sessionId: string; paired: any }> {
   const { tech, nameplate } = await technicianWithCode(relay, token, options);
@@ -324,6 +346,7 @@ export async function pairedSession(
   if (answer.t !== 'paired') throw new Error(`expected paired, got ${JSON.stringify(answer)}`);
   const techPaired = await tech.signal();
   if (techPaired.t !== 'paired' || techPaired.sessionId !== answer.sessionId) throw new Error('technician was not paired');
+  if (options.confirm ?? true) await confirmBoth(tech, customer);
   return { tech, customer, nameplate, sessionId: answer.sessionId as string, paired: answer };
 }
 
@@ -375,9 +398,9 @@ export async function technicianAnswering(
   relay: { wsUrl: string },
   token: string,
   ticket: string,
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string; headers?: Record<string, string> } = {},
 ): Promise<WsClient> {
-  const tech = await connect(relay);
+  const tech = await connect(relay, options.headers ? { headers: options.headers } : {});
   tech.send({ t: 'auth', token });
   const ready = await tech.signal();
   if (ready.t !== 'ready') throw new Error(`expected ready, got ${JSON.stringify(ready)}`);
@@ -390,7 +413,7 @@ export async function invitationSession(
   relay: { wsUrl: string },
   token: string,
   held: { client: WsClient; ticket: string },
-  options: { mode?: 'chat' | 'view' | 'control'; caseNumber?: string } = {},
+  options: SessionHelperOptions = {},
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
 ): Promise<{ tech: WsClient; customer: WsClient; sessionId: string; attempt: any; paired: any }> {
   const tech = await technicianAnswering(relay, token, held.ticket, options);
@@ -402,5 +425,6 @@ export async function invitationSession(
   if (paired.t !== 'paired') throw new Error(`expected paired, got ${JSON.stringify(paired)}`);
   const techPaired = await tech.signal();
   if (techPaired.t !== 'paired' || techPaired.sessionId !== paired.sessionId) throw new Error(`technician was not paired: ${JSON.stringify(techPaired)}`);
+  if (options.confirm ?? true) await confirmBoth(tech, customer);
   return { tech, customer, sessionId: paired.sessionId as string, attempt, paired };
 }

@@ -28,15 +28,22 @@ describe('HTTP API', () => {
   it('creates the first administrator through the one-time set-up link', async () => {
     expect(relay.setupLink).toMatch(new RegExp(`^${relay.url}/#/setup/[A-Za-z0-9_-]{43}$`));
     const token = relay.setupLink?.split('/#/setup/')[1] as string;
-    expect((await api(relay, 'GET', `/api/setup/${token}`)).json).toEqual({ username: 'admin', role: 'admin' });
-    const weak = await api(relay, 'POST', `/api/setup/${token}`, { body: { password: 'short' } });
+    // The token travels only in request bodies (paths end up in proxies' access logs): the path form is no route at all.
+    for (const method of ['GET', 'POST']) {
+      const inPath = await api(relay, method, `/api/setup/${token}`, method === 'POST' ? { body: { password: PASSWORD } } : {});
+      expect(inPath.status, method).toBe(404);
+      expect(inPath.json.code).toBe('TANDEM_ERR_NOT_FOUND');
+    }
+    expect((await api(relay, 'POST', '/api/setup/describe', { body: { token } })).json).toEqual({ username: 'admin', role: 'admin' });
+    expect((await api(relay, 'POST', '/api/setup/describe', { body: {} })).json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT', message: expect.stringMatching(/token/) });
+    const weak = await api(relay, 'POST', '/api/setup/complete', { body: { token, password: 'short' } });
     expect(weak.status).toBe(400);
     expect(weak.json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT' });
-    expect((await api(relay, 'POST', `/api/setup/${token}`, { body: { password: PASSWORD, displayName: 'Root' } })).status).toBe(200);
-    const spent = await api(relay, 'POST', `/api/setup/${token}`, { body: { password: PASSWORD } });
+    expect((await api(relay, 'POST', '/api/setup/complete', { body: { token, password: PASSWORD, displayName: 'Root' } })).status).toBe(200);
+    const spent = await api(relay, 'POST', '/api/setup/complete', { body: { token, password: PASSWORD } });
     expect(spent.status).toBe(403);
     expect(spent.json.code).toBe('TANDEM_ERR_SETUP_LINK');
-    expect((await api(relay, 'GET', `/api/setup/${token}`)).json.code).toBe('TANDEM_ERR_SETUP_LINK');
+    expect((await api(relay, 'POST', '/api/setup/describe', { body: { token } })).json.code).toBe('TANDEM_ERR_SETUP_LINK');
     admin = await login(relay, 'admin');
   });
 
@@ -71,7 +78,7 @@ describe('HTTP API', () => {
     const list = await api(relay, 'GET', '/api/users', { token: admin });
     expect(list.json.users.find((u: { username: string }) => u.username === 'tina')).toMatchObject({ displayName: 'Tina', team: 'Desk 2', role: 'technician', hasPassword: false, createdAt: expect.any(Number) });
     const token = (created.json.setupLink as string).split('/#/setup/')[1] as string;
-    expect((await api(relay, 'POST', `/api/setup/${token}`, { body: { password: PASSWORD } })).status).toBe(200);
+    expect((await api(relay, 'POST', '/api/setup/complete', { body: { token, password: PASSWORD } })).status).toBe(200);
     const tina = await login(relay, 'tina');
     expect((await api(relay, 'GET', '/api/users', { token: tina })).json.code).toBe('TANDEM_ERR_FORBIDDEN');
     expect((await api(relay, 'GET', '/api/audit/sessions', { token: tina })).status).toBe(403);

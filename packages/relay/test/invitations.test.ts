@@ -137,7 +137,8 @@ describe('invitations: sessions', () => {
   it('audits a wrong password as invitation-failed without burning the ticket: the next attempt pairs', async () => {
     const t = ticket();
     const agent = await holder(relay, t);
-    const s = await invitationSession(relay, tech, { client: agent, ticket: t });
+    // A wrong password: the handshake fails, neither side confirms the keys.
+    const s = await invitationSession(relay, tech, { client: agent, ticket: t }, { confirm: false });
     s.customer.send({ t: 'abort', code: 'TANDEM_ERR_WRONG_CODE' });
     expect(await s.tech.signal()).toEqual({ t: 'peer-left', reason: 'wrong-code' });
     await waitFor(async () => (await auditSession(relay, admin, s.sessionId))?.endReason === 'wrong-code');

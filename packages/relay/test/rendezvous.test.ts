@@ -100,7 +100,8 @@ describe('rendezvous', () => {
   });
 
   it('audits a wrong-code abort and burns the nameplate', async () => {
-    const s = await pairedSession(relay, tech);
+    // A wrong secret: the handshake fails, neither side confirms the keys.
+    const s = await pairedSession(relay, tech, { confirm: false });
     s.customer.send({ t: 'abort', code: 'TANDEM_ERR_WRONG_CODE' });
     expect(await s.tech.signal()).toEqual({ t: 'peer-left', reason: 'wrong-code' });
     await waitFor(async () => (await auditSession(relay, admin, s.sessionId))?.endReason === 'wrong-code');

@@ -114,15 +114,15 @@ export class ApiClient {
     return this.#json('GET', '/api/me');
   }
 
-  /** GET /api/setup/:token. */
+  /** POST /api/setup/describe: the token goes in the body, never in a URL a proxy would log. */
   setupInfo(token: string): Promise<SetupInfo> {
-    return this.#json('GET', `/api/setup/${encodeURIComponent(token)}`);
+    return this.#json('POST', '/api/setup/describe', { token });
   }
 
-  /** POST /api/setup/:token: sets the password; the link is spent. */
+  /** POST /api/setup/complete: sets the password; the link is spent. */
   async completeSetup(token: string, password: string, displayName?: string): Promise<void> {
-    const body = displayName ? { password, displayName } : { password };
-    await this.#json('POST', `/api/setup/${encodeURIComponent(token)}`, body);
+    const body = displayName ? { token, password, displayName } : { token, password };
+    await this.#json('POST', '/api/setup/complete', body);
   }
 
   /** GET /api/users (admin). */

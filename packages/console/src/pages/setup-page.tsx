@@ -1,6 +1,6 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LIMITS } from '@tandem/protocol';
+import { LIMITS, isPlainName } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { translateError } from '../i18n/translate-error.js';
 import type { SetupInfo } from '../api/types.js';
@@ -34,6 +34,8 @@ export function SetupPage({ token, onDone }: { token: string; onDone: () => void
     e.preventDefault();
     if (password.length < LIMITS.minPasswordChars) return setError(t('setup.tooShort', { min: LIMITS.minPasswordChars }));
     if (password !== again) return setError(t('setup.mismatch'));
+    // The relay refuses such a name too (assertPlainName); saying so here keeps the message clear.
+    if (!isPlainName(displayName)) return setError(t('common.badName'));
     setBusy(true);
     setError(undefined);
     try {

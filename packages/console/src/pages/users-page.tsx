@@ -1,6 +1,6 @@
 import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ACCOUNT_ROLES, LIMITS, type AccountRole } from '@tandem/protocol';
+import { ACCOUNT_ROLES, LIMITS, isPlainName, type AccountRole } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { translateError } from '../i18n/translate-error.js';
 import { CopyButton } from '../components/copy-button.js';
@@ -36,6 +36,8 @@ export function UsersPage() {
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
+    // The relay refuses such names too (assertPlainName); saying so here keeps the message clear.
+    if (![username, displayName, team].every(isPlainName)) return setAddError(t('common.badName'));
     setBusy(true);
     setAddError(undefined);
     setCreated(undefined);

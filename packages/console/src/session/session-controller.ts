@@ -87,7 +87,7 @@ export class SessionController {
         this.#screen?.channel.push(event.data);
         return;
       }
-      this.#apply({ type: 'event', event, state: session.state, at: this.#now() });
+      this.#apply({ type: 'event', event, state: session.state, paired: session.sessionId !== undefined, at: this.#now() });
     });
     this.#emit();
     session.start();

@@ -109,4 +109,19 @@ describe('reduceSession', () => {
     expect(codeFailed.log.at(-1)).toMatchObject({ notice: { key: 'failed', code: 'TANDEM_ERR_WRONG_CODE' } });
     expect(codeFailed.log.at(-1)).not.toMatchObject({ notice: { invitation: true } });
   });
+
+  it('marks a code burnt by a wrong secret or by an end before the keys were confirmed, never an invitation or a later end', () => {
+    const end = (view: SessionView, event: TechnicianEvent, paired: boolean): SessionView =>
+      reduceSession(view, { type: 'event', event, state: event.type === 'ended' ? 'ended' : 'failed', paired, at: 9 });
+    const waiting = run(initialView('view', 'CASE-9'), [[{ type: 'code', code: '12345678', nameplate: '123', expiresAt: 5000 }, 'waiting']]);
+    expect(end(waiting, { type: 'failed', error: new TandemError('TANDEM_ERR_WRONG_CODE') }, true)).toMatchObject({ burnt: 'wrong-code', requestedMode: 'view', caseNumber: 'CASE-9' });
+    expect(end(waiting, { type: 'failed', error: new TandemError('TANDEM_ERR_PEER_LOST') }, true).burnt).toBe('unverified');
+    expect(end(waiting, { type: 'ended', reason: 'customer-ended' }, true).burnt).toBe('unverified');
+    expect(end(waiting, { type: 'failed', error: new TandemError('TANDEM_ERR_PEER_LOST') }, false).burnt).toBeUndefined();
+    expect(end(waiting, { type: 'failed', error: new TandemError('TANDEM_ERR_CODE_EXPIRED') }, false).burnt).toBeUndefined();
+    const active = run(waiting, [[{ type: 'joined', sessionId: 's', sas: '1' }, 'consent'], [{ type: 'accepted', mode: 'view', customer }, 'active']]);
+    expect(end(active, { type: 'failed', error: new TandemError('TANDEM_ERR_PEER_LOST') }, true).burnt).toBeUndefined();
+    const invitation = initialView('chat', undefined, { customerName: 'Ann' });
+    expect(end(invitation, { type: 'failed', error: new TandemError('TANDEM_ERR_WRONG_CODE') }, true).burnt).toBeUndefined();
+  });
 });

@@ -62,12 +62,27 @@ export interface SessionView {
   tookBack?: boolean;
   endReason?: EndReason;
   failure?: SessionFailure;
+  /**
+   * The code was used up without a session: a wrong secret, or the claimer
+   * left before the keys were confirmed (maybe after testing a guess). The
+   * relay will never accept it again; the screen offers a fresh one.
+   * `wrong-code` when the handshake failed on the secret, `unverified` when
+   * the session ended before it was verified.
+   */
+  burnt?: 'wrong-code' | 'unverified';
   log: LogEntry[];
 }
 
 /** Inputs of the reducer: the session's events plus what this side did. */
 export type SessionAction =
-  | { type: 'event'; event: TechnicianEvent; state: string; at: number }
+  | {
+      type: 'event';
+      event: TechnicianEvent;
+      state: string;
+      at: number;
+      /** The relay has paired the session with a claimer (the TechnicianSession knows its session id). */
+      paired?: boolean;
+    }
   | { type: 'sent'; text: string; at: number }
   | { type: 'requested'; mode: Mode; at: number };
 
@@ -77,6 +92,19 @@ export function initialView(requestedMode: Mode, caseNumber?: string, invitation
   if (caseNumber) view.caseNumber = caseNumber;
   if (invitation) view.invitation = { customerName: invitation.customerName };
   return view;
+}
+
+/**
+ * Whether a code session that finishes now burnt its code: the relay burns a
+ * nameplate once it is claimed, so any end after the claim (`paired`) and
+ * before the keys were confirmed (the `joined` event, which brings the SAS)
+ * leaves the code unusable, as does a wrong secret. Invitations have no code
+ * to burn.
+ */
+function burntBy(view: SessionView, code: TandemErrorCode | undefined, paired: boolean): SessionView['burnt'] {
+  if (view.invitation) return undefined;
+  if (code === 'TANDEM_ERR_WRONG_CODE') return 'wrong-code';
+  return paired && view.sas === undefined ? 'unverified' : undefined;
 }
 
 /** True for the modes that carry a screen. */
@@ -145,13 +173,15 @@ export function reduceSession(view: SessionView, action: SessionAction): Session
       return view;
     case 'ended': {
       const { pending: _dropped, screen: _over, ...rest } = next;
-      return { ...rest, endReason: event.reason, log: withNotice(view, { key: 'ended', reason: event.reason }, at) };
+      const burnt = burntBy(view, undefined, action.paired ?? false);
+      return { ...rest, endReason: event.reason, ...(burnt ? { burnt } : {}), log: withNotice(view, { key: 'ended', reason: event.reason }, at) };
     }
     case 'failed': {
       const { pending: _dropped, screen: _over, ...rest } = next;
       const failure = { code: event.error.code, message: event.error.message };
       const notice: Notice = view.invitation ? { key: 'failed', ...failure, invitation: true } : { key: 'failed', ...failure };
-      return { ...rest, failure, log: withNotice(view, notice, at) };
+      const burnt = burntBy(view, event.error.code, action.paired ?? false);
+      return { ...rest, failure, ...(burnt ? { burnt } : {}), log: withNotice(view, notice, at) };
     }
   }
 }

@@ -4,6 +4,7 @@ import { MODES, type Mode } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { errorKey, translateError } from '../i18n/translate-error.js';
 import { ScreenPane } from '../screen/screen-pane.js';
+import { BurntCodeNotice } from './burnt-code-notice.js';
 import { ChatPane } from './chat-pane.js';
 import { CodePanel } from './code-panel.js';
 import { canRequest, isFinished, type SessionView } from './session-model.js';
@@ -94,6 +95,7 @@ export function SessionPanel({ view }: { view: SessionView }) {
             onExtend={() => act(() => sessions.extend())}
           />
         )}
+        <BurntCodeNotice view={view} />
 
         <section className="card" aria-labelledby="status-title">
           <h2 id="status-title" className="card-title">{t('session.status')}</h2>
