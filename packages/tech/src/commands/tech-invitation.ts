@@ -46,6 +46,7 @@ import {
   type LineOutput,
   type PinnedRelay,
   type RelayFailure,
+  type RelaySocketFactory,
 } from '@tandem/node-client';
 import { driveTechSession } from '../driver/tech-driver.js';
 import { chooseRelays } from './invitation-relays.js';
@@ -145,7 +146,22 @@ export interface DialerOptions {
   invitation: Pick<Invitation, 'id' | 'ticket'>;
   clock: Clock;
   out: LineOutput;
+  /** How one relay is reached; by default the relay's HTTPS sign-in and the pinned WebSocket (tests pass in-memory ones). */
+  transport?: RelayTransport;
 }
+
+/** Signing in on one relay and opening its rendezvous WebSockets. */
+export interface RelayTransport {
+  /** Signs in on `relay`; resolves with the bearer token. */
+  signIn(relay: PinnedRelay, user: string, password: string, timeoutMs: number): Promise<string>;
+  sockets(relay: PinnedRelay): RelaySocketFactory;
+}
+
+/** The real transport: `POST /api/auth/login` and `ws`, both with the technician's pin for that relay. */
+const NETWORK: RelayTransport = {
+  signIn: async (relay, user, password, timeoutMs) => (await login({ relayUrl: relay.url, fingerprint: relay.fingerprint, timeoutMs }, user, password)).token,
+  sockets: (relay) => createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint }),
+};
 
 /** One relay's answer: paired (or over already), or why it did not work. */
 type RelayTry = { ok: true; session: TechnicianSession; replay: TechnicianEvent[]; connectError: () => TandemError | undefined } | { ok: false; error: TandemError };
@@ -205,11 +221,11 @@ export class InvitationDialer {
     const { args } = this.#opts;
     const timeoutMs = args.relayTimeoutMs;
     const deadline = Date.now() + timeoutMs;
-    // The technician's pin for the technician's relay; the invitation's fingerprint is never used.
-    const fingerprint = relay.fingerprint;
+    // The technician's pin for the technician's relay (in `relay`); the invitation's fingerprint is never used.
+    const transport = this.#opts.transport ?? NETWORK;
     let token: string;
     try {
-      ({ token } = await login({ relayUrl: relay.url, fingerprint, timeoutMs }, args.user, this.#opts.password));
+      token = await transport.signIn(relay, args.user, this.#opts.password, timeoutMs);
     } catch (err) {
       const error = toTandemError(err, 'TANDEM_ERR_RELAY_UNREACHABLE');
       // A slow answer is the relay timeout, named as such.
@@ -217,7 +233,7 @@ export class InvitationDialer {
     }
     if (this.#machine.is('stopped')) return { ok: false, error: new TandemError('TANDEM_ERR_TIMEOUT', 'stopped by a signal') };
     this.#machine.to('answering');
-    const sockets = createRelaySocketFactory({ relayUrl: relay.url, fingerprint });
+    const sockets = transport.sockets(relay);
     const session = new TechnicianSession({
       relayUrl: relay.url,
       token,
