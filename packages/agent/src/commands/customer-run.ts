@@ -9,7 +9,7 @@ import { openBrowser } from '../pages/browser-open.js';
 import { ConsentServer, pageFiles, type ServerEvent } from '../pages/consent-server.js';
 import type { EventLog } from '../system/event-log.js';
 import { JoinController, type ConsentPolicy } from '../session/join-controller.js';
-import { printSharedEvent, type CommandContext, type LineInput, type LineOutput } from '@tandem/node-client';
+import { isSharedSessionEvent, printSharedEvent, type CommandContext, type LineInput, type LineOutput } from '@tandem/node-client';
 import { agentPageDir, i18nextBrowserModule } from '../pages/page-paths.js';
 import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
 import { TerminalPrompts } from '../terminal/terminal-prompts.js';
@@ -159,13 +159,11 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
 
 /** The stdout line(s) for one customer event: the lines both sides share (node-client's session-lines), and the customer's own. */
 function printEvent(out: LineOutput, event: CustomerEvent): void {
+  if (isSharedSessionEvent(event)) {
+    printSharedEvent(out, event);
+    return;
+  }
   switch (event.type) {
-    case 'joined':
-    case 'mode':
-    case 'chat':
-    case 'ended':
-      printSharedEvent(out, event);
-      return;
     case 'mode-request':
       out.event('mode-request', event.mode);
       return;

@@ -16,6 +16,14 @@ export type SharedSessionEvent =
   | { type: 'chat'; text: string }
   | { type: 'ended'; reason: EndReason };
 
+/** The types of {@link SharedSessionEvent}. */
+const SHARED_TYPES: readonly string[] = ['joined', 'mode', 'chat', 'ended'] satisfies readonly SharedSessionEvent['type'][];
+
+/** True for the events whose lines both sides share; narrows either side's event type to them. */
+export function isSharedSessionEvent<E extends { type: string }>(event: E): event is Extract<E, { type: SharedSessionEvent['type'] }> {
+  return SHARED_TYPES.includes(event.type);
+}
+
 /** Prints the stdout line(s) of an event both sides share. */
 export function printSharedEvent(out: LineOutput, event: SharedSessionEvent): void {
   switch (event.type) {

@@ -30,7 +30,7 @@
  * and on each size change, `event: snapshot FILE WxH` when a PNG is written.
  */
 import { StateMachine, toTandemError, type TandemError, type TechnicianEvent, type TechnicianSession, type Transitions } from '@tandem/protocol';
-import { LineInput, printSharedEvent, type CommandContext, type LineOutput } from '@tandem/node-client';
+import { LineInput, isSharedSessionEvent, printSharedEvent, type CommandContext, type LineOutput } from '@tandem/node-client';
 import { TechScreen } from '../screen/tech-screen.js';
 import { parseLine, type CommandTarget, type LineAction } from './stdin-commands.js';
 
@@ -244,13 +244,11 @@ class TechDriver implements CommandTarget {
 
 /** The stdout line(s) for one technician event: the lines both sides share, and the technician's own. */
 function printEvent(out: LineOutput, event: TechnicianEvent): void {
+  if (isSharedSessionEvent(event)) {
+    printSharedEvent(out, event);
+    return;
+  }
   switch (event.type) {
-    case 'joined':
-    case 'mode':
-    case 'chat':
-    case 'ended':
-      printSharedEvent(out, event);
-      return;
     case 'code':
       out.line(`code: ${event.code}`);
       return;
