@@ -11,11 +11,11 @@
  * names each and why. Once connected it behaves exactly like
  * `tandem tech session` (the shared driver, tech-driver.ts).
  *
- * The relay loop is an explicit state machine ({@link InvitationDialer}):
- *
- *   idle → signing-in → answering → connected
- *              ↑  ↺        │
- *              └───────────┘ next relay        (any → failed | stopped)
+ * The relay loop is an explicit state machine ({@link InvitationDialer},
+ * {@link DIAL_TRANSITIONS}): idle → signing-in (`POST /api/auth/login`) →
+ * answering (the ticket, until paired) → connected; a relay that did not work
+ * leads from signing-in or answering back to signing-in on the next one;
+ * failed (a final error, or every relay failed) and stopped (a signal) end it.
  */
 import { readFile, stat } from 'node:fs/promises';
 import {

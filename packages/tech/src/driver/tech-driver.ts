@@ -2,21 +2,20 @@
  * What `tandem tech session` and `tandem tech invitation` share once the
  * technician's session exists: stdout lines for its events and stdin lines
  * turned into chat and commands (issue 2, "Scriptable command lines"), as an
- * explicit state machine (protocol's StateMachine):
- *
- *   waiting  ─joined→  consent  ─accepted→  idle  ⇄  running
- *      │ ↺ burnt code renewed        │           │        │
- *      └──────────────┴─── /end, end of stdin, signal ──→ ending ──→ done
- *   (a failure or the session's end goes to done from any state)
+ * explicit state machine (protocol's StateMachine, {@link DRIVER_TRANSITIONS}):
  *
  * - waiting: the code is shown (or the relay pairs us, or the handshake
- *   runs); consent: keys confirmed, the customer is deciding. In both, lines
- *   are queued, except the commands the table marks as acting at once
- *   (`/extend`, `/end`).
- * - idle / running: the customer accepted; queued lines run strictly in
+ *   runs); → consent on `joined`; → waiting again when a burnt code is
+ *   replaced by a fresh one.
+ * - consent: keys confirmed, the customer is deciding; → idle on `accepted`.
+ *   In waiting and consent lines are queued, except the commands the table
+ *   marks as acting at once (`/extend`, `/end`).
+ * - idle ⇄ running: the customer accepted; queued lines run strictly in
  *   order, each finishing its sending before the next starts (running).
- * - ending: the session is being ended on purpose; later lines are dropped.
- * - done: the exit code is known; everything is closed, by {@link TechDriver.#finish} only.
+ * - ending: the session is being ended on purpose (`/end`, end of stdin, a
+ *   signal); later lines are dropped.
+ * - done: the session ended or failed (from any state); the exit code is
+ *   known and everything is closed, by `#finish` only.
  *
  * End of stdin ends the session once the queue is done and the customer has
  * accepted (a refusal or a failure ends it anyway), so
