@@ -285,9 +285,13 @@ export function invite(fixture: RelayFixture, home: AgentHome, args: string[], e
   return fixture.track(p);
 }
 
-/** Starts `tandem tech invitation FILE_OR_LINK`. */
+/**
+ * Starts `tandem tech invitation FILE_OR_LINK` with the technician's relay:
+ * the fixture's (`--relay URL`), unless `extra` names the relays itself.
+ */
 export function techInvitation(fixture: RelayFixture, invitation: string, user: string, pwFile: string, extra: string[] = [], env: NodeJS.ProcessEnv = {}): Proc {
-  return fixture.track(new Proc(`tech-inv ${user}`, process.execPath, [AGENT_BIN, 'tech', 'invitation', invitation, '--user', user, '--password-file', pwFile, ...extra], env));
+  const relays = extra.includes('--relay') ? [] : ['--relay', fixture.url];
+  return fixture.track(new Proc(`tech-inv ${user}`, process.execPath, [AGENT_BIN, 'tech', 'invitation', invitation, '--user', user, '--password-file', pwFile, ...relays, ...extra], env));
 }
 
 /** Runs a `tandem` command to its end in `home`; resolves with its process. */

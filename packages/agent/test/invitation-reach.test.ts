@@ -78,7 +78,8 @@ describe('invitation expiry and relay lists', () => {
     const started = Date.now();
     const { agent, file } = await held(['--relay', closedUrl, '--relay', holeUrl, '--relay', relay.url, '--expires', '1h', '--relay-timeout', '2s']);
     expect(hole.connections).toBeGreaterThan(0);
-    const tech = techInvitation(relay, file, 'tanaka', techPw, ['--relay-timeout', '2s']);
+    // The technician's own relay list, in the same order: the first two fail on that side too.
+    const tech = techInvitation(relay, file, 'tanaka', techPw, ['--relay', closedUrl, '--relay', holeUrl, '--relay', relay.url, '--relay-timeout', '2s']);
     await tech.waitFor(/^event: joined$/, 20_000);
     // Two relay timeouts at most on each side, plus a generous margin for process start-up.
     expect(Date.now() - started).toBeLessThan(2 * 2000 + 15_000);
@@ -102,7 +103,7 @@ describe('invitation expiry and relay lists', () => {
     agent.kill('SIGINT');
     await agent.exitCode();
 
-    const tech = techInvitation(relay, file, 'tanaka', techPw, ['--relay-timeout', '2s']);
+    const tech = techInvitation(relay, file, 'tanaka', techPw, ['--relay', closedUrl, '--relay', holeUrl, '--relay-timeout', '2s']);
     const techMessage = (await tech.waitFor(/^error: TANDEM_ERR_\w+ (.*)$/, 20_000, 'err'))[1]!;
     expect(techMessage).toMatch(/no relay worked/);
     expect(techMessage).toContain(closedUrl);

@@ -53,7 +53,10 @@ describe('parseCliArgs: tandem join', () => {
 describe('parseCliArgs: tandem tech session', () => {
   it('parses the scriptable form with defaults', () => {
     expect(parseCliArgs(['tech', 'session', '--relay', 'http://127.0.0.1:8080', '--user', 'tech', '--password-file', '/tmp/pw'])).toEqual({
-      command: 'tech-session', relayUrl: 'http://127.0.0.1:8080', user: 'tech', passwordFile: '/tmp/pw', mode: 'chat',
+      command: 'tech-session', relayUrl: 'http://127.0.0.1:8080', user: 'tech', passwordFile: '/tmp/pw', mode: 'chat', renewBurntCode: false,
+    });
+    expect(parseCliArgs(['tech', 'session', '--relay', `https://r#${HEX_FP}`, '--user', 't', '--password-file', 'f', '--renew-burnt-code'])).toMatchObject({
+      relayUrl: 'https://r', fingerprint: HEX_FP, renewBurntCode: true,
     });
     expect(parseCliArgs(['tech', 'session', '--relay', 'https://r', '--user', 't', '--password-file', 'f', '--case', '7', '--mode', 'control', '--relay-fingerprint', 'ab'.repeat(32)])).toMatchObject({
       caseNumber: '7', mode: 'control', fingerprint: 'ab'.repeat(32),
@@ -65,6 +68,14 @@ describe('parseCliArgs: tandem tech session', () => {
     expect(() => parseCliArgs(['tech', 'session', '--relay', 'http://r', '--user', 't'])).toThrow(/--password-file is required/);
     expect(() => parseCliArgs(['tech'])).toThrow(/tech session/);
     expect(() => parseCliArgs(['tech', 'sessions'])).toThrow(/unknown command/);
+  });
+  it('refuses http:// to anything but loopback: the password must not cross the network unencrypted', () => {
+    for (const relay of ['http://relay.example', 'http://192.0.2.1:8080', 'http://[fd00::2]:8080', 'http://127.0.0.1.example']) {
+      expect(() => parseCliArgs(['tech', 'session', '--relay', relay, '--user', 't', '--password-file', 'f']), relay).toThrow(/--relay: .* is http:\/\/.*https:\/\//);
+    }
+    for (const relay of ['http://127.0.0.1:8080', 'http://127.8.9.10', 'http://[::1]:8080', 'http://localhost:8080', 'https://relay.example']) {
+      expect(parseCliArgs(['tech', 'session', '--relay', relay, '--user', 't', '--password-file', 'f']), relay).toMatchObject({ command: 'tech-session' });
+    }
   });
   it('gives help at every level', () => {
     expect(parseCliArgs(['--help'])).toMatchObject({ command: 'help' });
@@ -98,8 +109,18 @@ describe('parseCliArgs: invitation commands', () => {
     expect(parseCliArgs(['expire', '0123456789ab'])).toEqual({ command: 'expire', target: '0123456789ab' });
     expect(parseCliArgs(['expire', '--all'])).toEqual({ command: 'expire', target: 'all' });
     expect(parseCliArgs(['invitations'])).toEqual({ command: 'invitations' });
-    expect(parseCliArgs(['tech', 'invitation', 'x.tandem', '--user', 'u', '--password-file', 'p', '--mode', 'view', '--relay-timeout', '5s'])).toEqual({
-      command: 'tech-invitation', invitation: 'x.tandem', user: 'u', passwordFile: 'p', mode: 'view', relayTimeoutMs: 5000,
+    expect(parseCliArgs(['tech', 'invitation', 'x.tandem', '--relay', 'https://a.example', '--user', 'u', '--password-file', 'p', '--mode', 'view', '--relay-timeout', '5s'])).toEqual({
+      command: 'tech-invitation', invitation: 'x.tandem', relays: [{ url: 'https://a.example' }], user: 'u', passwordFile: 'p', mode: 'view', relayTimeoutMs: 5000,
     });
+    // The technician's relays in the technician's order, with the technician's pins: inline or one per --relay.
+    expect(parseCliArgs(['tech', 'invitation', 'x.tandem', '--relay', 'https://b.example:8443', '--relay', 'http://127.0.0.1:9000', '--relay-fingerprint', FP, '--relay-fingerprint', HEX_FP, '--user', 'u', '--password-file', 'p'])).toMatchObject({
+      relays: [{ url: 'https://b.example:8443', fingerprint: HEX_FP }, { url: 'http://127.0.0.1:9000', fingerprint: HEX_FP }],
+    });
+    expect(parseCliArgs(['tech', 'invitation', 'x.tandem', '--relay', `https://b.example#${FP}`, '--user', 'u', '--password-file', 'p'])).toMatchObject({ relays: [{ url: 'https://b.example', fingerprint: HEX_FP }] });
+    // Without --relay it parses (the run names the invitation's relays and exits 2, contacting nothing).
+    expect(parseCliArgs(['tech', 'invitation', 'x.tandem', '--user', 'u', '--password-file', 'p'])).toMatchObject({ relays: [] });
+    expect(() => parseCliArgs(['tech', 'invitation', 'x.tandem', '--relay', 'http://relay.example', '--user', 'u', '--password-file', 'p'])).toThrow(/--relay: .* is http:\/\//);
+    expect(() => parseCliArgs(['tech', 'invitation', 'x.tandem', '--relay', 'https://a.example', '--relay', 'https://b.example', '--relay-fingerprint', HEX_FP, '--user', 'u', '--password-file', 'p'])).toThrow(/one per --relay/);
+    expect(() => parseCliArgs(['tech', 'invitation', 'x.tandem', '--relay', 'https://a.example', '--relay', 'https://A.example:443', '--user', 'u', '--password-file', 'p'])).toThrow(/listed twice/);
   });
 });

@@ -20,3 +20,4 @@ export * from './command-line/line-input.js';
 export * from './command-line/line-output.js';
 export * from './command-line/option-scan.js';
 export * from './command-line/password-file.js';
+export * from './command-line/session-lines.js';

@@ -27,6 +27,7 @@ export const ERROR_CATALOGUE = {
   TANDEM_ERR_TIMEOUT: { close: 4408, http: 504, summary: 'The other side or the relay did not answer in time.' },
   TANDEM_ERR_RELAY_UNREACHABLE: { close: 4502, http: 502, summary: 'The relay could not be reached.' },
   TANDEM_ERR_TLS_FINGERPRINT: { close: 4495, http: 495, summary: 'The relay\'s TLS certificate does not match the expected fingerprint, or is untrusted and no fingerprint was given.' },
+  TANDEM_ERR_RELAY_NOT_CONFIGURED: { close: 4400, http: 400, summary: 'The invitation names none of the relays the technician configured (--relay); sign-ins go only to those, so nothing was contacted.' },
   TANDEM_ERR_INVITATION_INVALID: { close: 4400, http: 400, summary: 'The invitation (file or link) is damaged, incomplete or was edited.' },
   TANDEM_ERR_INVITATION_VERSION: { close: 4426, http: 426, summary: 'The invitation was made by a newer Tandem; update Tandem to open it.' },
   TANDEM_ERR_INVITATION_EXPIRED: { close: 4410, http: 410, summary: 'The invitation has expired or was withdrawn by the customer.' },

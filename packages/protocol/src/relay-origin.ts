@@ -29,3 +29,18 @@ export function normaliseRelayOrigin(value: unknown, name = 'relay', code: Tande
   }
   return url.origin;
 }
+
+/**
+ * The origin of `value` when it is a relay address, else undefined: for
+ * matching relays against each other (an invitation's against the console's
+ * own origin or the technician's `--relay`), where "not a relay address"
+ * simply means "matches nothing".
+ */
+export function relayOriginOf(value: unknown): string | undefined {
+  try {
+    return normaliseRelayOrigin(value);
+  } catch {
+    // normaliseRelayOrigin throws only for values that are not relay addresses: the answer is "none".
+    return undefined;
+  }
+}

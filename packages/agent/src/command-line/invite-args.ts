@@ -14,9 +14,8 @@ import { INVITATION_LIMITS, LIMITS, type InvitationRelay } from '@tandem/protoco
 import {
   bad,
   limited,
-  normaliseFingerprint,
   parseDuration,
-  parseRelayUrl,
+  parseRelayOptions,
   relayTimeoutMs,
   required,
   scan,
@@ -144,19 +143,7 @@ export function parseInvite(argv: readonly string[]): InviteArgs | HelpArgs {
   const urls = lists.get('relay') ?? [];
   if (urls.length === 0) throw bad('invite: --relay is required (one or more)');
   if (urls.length > INVITATION_LIMITS.maxRelays) throw bad(`invite: at most ${INVITATION_LIMITS.maxRelays} relays`);
-  const fps = lists.get('relay-fingerprint') ?? [];
-  if (fps.length > 0 && fps.length !== urls.length) {
-    throw bad(`--relay-fingerprint: give one per --relay, in the same order (${urls.length} relays, ${fps.length} fingerprints), or write URL#FINGERPRINT`);
-  }
-  const relays = urls.map((value, i): InvitationRelay => {
-    const hash = value.indexOf('#');
-    const url = parseRelayUrl(hash === -1 ? value : value.slice(0, hash));
-    const inline = hash === -1 ? undefined : normaliseFingerprint(value.slice(hash + 1), `--relay ${value.slice(0, hash)}#`);
-    if (inline !== undefined && fps.length > 0) throw bad('--relay URL#FINGERPRINT and --relay-fingerprint cannot be combined');
-    const fp = inline ?? (fps[i] !== undefined ? normaliseFingerprint(fps[i] as string) : undefined);
-    return fp === undefined ? { url } : { url, fingerprint: fp };
-  });
-  if (new Set(relays.map((r) => r.url)).size !== relays.length) throw bad('invite: a relay is listed twice');
+  const relays: InvitationRelay[] = parseRelayOptions(urls, lists.get('relay-fingerprint') ?? [], 'invite');
   const sources = ['password-stdin', 'ask-password', 'password-file'].filter((n) => options.has(n));
   if (sources.length > 1) throw bad(`invite: choose one of --password-stdin, --ask-password, --password-file (got ${sources.map((s) => `--${s}`).join(', ')})`);
   const pwFile = stringOption(options, 'password-file');

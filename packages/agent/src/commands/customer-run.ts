@@ -9,7 +9,7 @@ import { openBrowser } from '../pages/browser-open.js';
 import { ConsentServer, pageFiles, type ServerEvent } from '../pages/consent-server.js';
 import type { EventLog } from '../system/event-log.js';
 import { JoinController, type ConsentPolicy } from '../session/join-controller.js';
-import type { CommandContext, LineInput, LineOutput } from '@tandem/node-client';
+import { isSharedSessionEvent, printSharedEvent, type CommandContext, type LineInput, type LineOutput } from '@tandem/node-client';
 import { agentPageDir, i18nextBrowserModule } from '../pages/page-paths.js';
 import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
 import { TerminalPrompts } from '../terminal/terminal-prompts.js';
@@ -157,24 +157,15 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   return result;
 }
 
-/** The stdout line(s) for one customer event. */
+/** The stdout line(s) for one customer event: the lines both sides share (node-client's session-lines), and the customer's own. */
 function printEvent(out: LineOutput, event: CustomerEvent): void {
+  if (isSharedSessionEvent(event)) {
+    printSharedEvent(out, event);
+    return;
+  }
   switch (event.type) {
-    case 'joined':
-      out.event('joined');
-      out.event('sas', event.sas);
-      return;
-    case 'mode':
-      out.event('mode', event.mode);
-      return;
     case 'mode-request':
       out.event('mode-request', event.mode);
-      return;
-    case 'chat':
-      out.line(`chat: ${event.text}`);
-      return;
-    case 'ended':
-      out.event('ended', event.reason);
       return;
     case 'consent-needed':
     case 'failed':

@@ -12,9 +12,9 @@ import {
   TandemError,
   invitationExpiresAt,
   isInvitationExpired,
-  normaliseRelayOrigin,
   parseInvitationLinkData,
   readInvitation,
+  relayOriginOf,
   type Invitation,
 } from '@tandem/protocol';
 
@@ -43,25 +43,15 @@ export async function readInvitationFile(file: Blob): Promise<Invitation> {
   return readInvitationText(await file.text());
 }
 
-/** The normalised origin, or undefined when it is not a relay origin at all. */
-function originOf(value: string): string | undefined {
-  try {
-    return normaliseRelayOrigin(value);
-  } catch {
-    // Not an http(s) origin: it can match nothing, which is the answer the caller wants.
-    return undefined;
-  }
-}
-
 /**
  * The relay of the invitation that this console can use: the browser reaches
  * only the origin that served the console, so that origin must be listed.
  * Both sides are normalised (lower-case host, default port dropped).
  */
 export function matchingRelay(invitation: Invitation, consoleOrigin: string): string | undefined {
-  const mine = originOf(consoleOrigin);
+  const mine = relayOriginOf(consoleOrigin);
   if (mine === undefined) return undefined;
-  return invitation.relays.find((r) => originOf(r.url) === mine)?.url;
+  return invitation.relays.find((r) => relayOriginOf(r.url) === mine)?.url;
 }
 
 /**

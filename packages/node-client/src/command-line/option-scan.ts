@@ -5,6 +5,7 @@
  */
 import { TandemError } from '@tandem/protocol';
 import { DEFAULT_RELAY_TIMEOUT_SECONDS } from '../relay-failover.js';
+import { normaliseFingerprint } from '../transport/fingerprint.js';
 
 /** How one option is written. */
 export interface OptionSpec {
@@ -115,6 +116,35 @@ export function parseRelayUrl(value: string): string {
   if (url.username || url.password) throw bad('--relay: must not contain a user name or password');
   if (url.pathname !== '/' || url.search || url.hash) throw bad(`--relay: give only the relay's address (scheme, host, port), got ${value}`);
   return url.origin;
+}
+
+/** A relay from the command line: its origin and, for a self-signed certificate, the pinned fingerprint. */
+export interface PinnedRelay {
+  url: string;
+  fingerprint?: string;
+}
+
+/**
+ * `--relay URL` (given `urls.length` times, in order) with either
+ * `--relay URL#HEX` or one `--relay-fingerprint HEX` per `--relay` in the same
+ * order (`fingerprints`): the relays, each normalised, none listed twice.
+ * How many there must be is the caller's rule.
+ */
+export function parseRelayOptions(urls: readonly string[], fingerprints: readonly string[], command: string): PinnedRelay[] {
+  if (fingerprints.length > 0 && fingerprints.length !== urls.length) {
+    throw bad(`--relay-fingerprint: give one per --relay, in the same order (${urls.length} relays, ${fingerprints.length} fingerprints), or write URL#FINGERPRINT`);
+  }
+  const relays = urls.map((value, i): PinnedRelay => {
+    const hash = value.indexOf('#');
+    const url = parseRelayUrl(hash === -1 ? value : value.slice(0, hash));
+    const inline = hash === -1 ? undefined : normaliseFingerprint(value.slice(hash + 1), `--relay ${value.slice(0, hash)}#`);
+    if (inline !== undefined && fingerprints.length > 0) throw bad('--relay URL#FINGERPRINT and --relay-fingerprint cannot be combined');
+    const given = fingerprints[i];
+    const fp = inline ?? (given !== undefined ? normaliseFingerprint(given) : undefined);
+    return fp === undefined ? { url } : { url, fingerprint: fp };
+  });
+  if (new Set(relays.map((r) => r.url)).size !== relays.length) throw bad(`${command}: a relay is listed twice`);
+  return relays;
 }
 
 

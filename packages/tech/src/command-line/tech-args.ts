@@ -3,50 +3,64 @@
  * fixed (README, "Scriptable command lines"); scripts depend on them:
  *
  *   tandem tech session --relay URL --user NAME --password-file F [--case N]
- *               [--mode chat|view|control] [--relay-fingerprint HEX]
- *   tandem tech invitation FILE_OR_LINK --user NAME --password-file F
- *               [--invitation-password-file F] [--mode chat|view|control] [--case N]
- *               [--relay-fingerprint HEX] [--relay-timeout 30s]
+ *               [--mode chat|view|control] [--relay-fingerprint HEX] [--renew-burnt-code]
+ *   tandem tech invitation FILE_OR_LINK --relay URL [--relay URL ...] --user NAME
+ *               --password-file F [--relay-fingerprint HEX ...] [--invitation-password-file F]
+ *               [--mode chat|view|control] [--case N] [--relay-timeout 30s]
  *
- * Parsing never touches the network or files; it only validates.
+ * Every `--relay` is the technician's own: the password goes to no other, and
+ * over http:// only to this computer (sign-in.ts). Parsing never touches the
+ * network or files; it only validates.
  */
-import { LIMITS, MODES, type Mode } from '@tandem/protocol';
+import { INVITATION_LIMITS, LIMITS, MODES, type Mode } from '@tandem/protocol';
 import {
   bad,
   limited,
-  normaliseFingerprint,
-  parseRelayUrl,
+  parseRelayOptions,
   relayTimeoutMs,
   required,
   scan,
   stringOption,
   type HelpArgs,
+  type PinnedRelay,
 } from '@tandem/node-client';
+import { assertCredentialsStayEncrypted } from '../commands/sign-in.js';
+import { stdinCommandsHelp } from '../driver/stdin-commands.js';
 
-/** `tandem tech session`. */
-export interface TechSessionArgs {
-  command: 'tech-session';
-  relayUrl: string;
+/** What both commands take: who signs in, and what to ask for. */
+interface SignInArgs {
   user: string;
   passwordFile: string;
-  caseNumber?: string;
   mode: Mode;
+  caseNumber?: string;
+}
+
+/** `tandem tech session`. */
+export interface TechSessionArgs extends SignInArgs {
+  command: 'tech-session';
+  relayUrl: string;
   fingerprint?: string;
+  /** On a burnt code, allocate a fresh one on the same sign-in instead of failing. */
+  renewBurntCode: boolean;
 }
 
 /** `tandem tech invitation`. */
-export interface TechInvitationArgs {
+export interface TechInvitationArgs extends SignInArgs {
   command: 'tech-invitation';
   /** A file path or a link. */
   invitation: string;
-  user: string;
-  passwordFile: string;
+  /** The technician's relays, in the order to try, each with the technician's pin if any (possibly none: then nothing is tried). */
+  relays: PinnedRelay[];
   invitationPasswordFile?: string;
-  mode: Mode;
-  caseNumber?: string;
-  fingerprint?: string;
   relayTimeoutMs: number;
 }
+
+const OUTPUT_HELP = `Output (stdout, one per line): "code: NNNNNNNN", "event: joined",
+"event: sas NNN NNN", "event: accepted MODE", "event: refused",
+"event: mode MODE", "event: decision MODE accepted|refused",
+"event: extended ISO-TIME", "event: burnt", "event: screen WIDTHxHEIGHT",
+"event: snapshot FILE WIDTHxHEIGHT", "event: ended REASON", "chat: TEXT".
+Failures print "error: TANDEM_ERR_... message" on stderr and exit non-zero.`;
 
 export const TECH_SESSION_HELP = `Usage: tandem tech session --relay URL --user NAME --password-file F [options]
 
@@ -55,121 +69,137 @@ prints "code: NNNNNNNN", then events and chat; each stdin line is sent as
 chat once the customer accepted. End of stdin ends the session.
 
 Options:
-  --relay URL                the relay's address, https://host:port
+  --relay URL                your relay's address, https://host[:port] (http:// only for a relay
+                             on this computer: your password must not cross the network unencrypted);
+                             URL#HEX pins its self-signed certificate
   --user NAME                technician user name
   --password-file F          file holding the password (one trailing newline is ignored)
   --case N                   case number to attach to the session
   --mode chat|view|control   mode to ask for at the start (default chat)
   --relay-fingerprint HEX    accept exactly the relay certificate with this SHA-256 fingerprint
+  --renew-burnt-code         when a code is burnt (a wrong code, a failed handshake), print
+                             "event: burnt" and at once a fresh "code: NNNNNNNN" on the same
+                             sign-in, and go on waiting (without it: "event: burnt", then the
+                             error, exit 1)
   --help                     show this help
 
-Commands on stdin (a line starting with "/"; any other line is chat), run in
-order: /request view|control, /extend, /end, and once the screen is shared
-/snapshot FILE.png (lossless, as the technician sees it), /type TEXT ("\\n"
-for Return), /click X Y, /sleep MS. They are sent whatever the mode: the
-customer's agent decides what takes effect.
-Output (stdout, one per line): "code: NNNNNNNN", "event: joined",
-"event: sas NNN NNN", "event: accepted MODE", "event: refused",
-"event: mode MODE", "event: decision MODE accepted|refused",
-"event: extended ISO-TIME", "event: screen WIDTHxHEIGHT",
-"event: snapshot FILE WIDTHxHEIGHT", "event: ended REASON", "chat: TEXT".
-Failures print
-"error: TANDEM_ERR_... message" on stderr and exit non-zero.
+Commands on stdin (a line starting with "/"; any other line is chat). They
+run in order once the customer accepted; those marked * act at once before
+that. They are sent whatever the mode: the customer's agent decides what
+takes effect. A mistyped line gets "error: TANDEM_ERR_BAD_INPUT ..." at once
+and is not sent.
+${stdinCommandsHelp()}
+/snapshot, /type and /click need the screen: ask with /request view or control.
+
+${OUTPUT_HELP}
 `;
 
 export const TECH_HELP = `Usage: tandem tech session --relay URL --user NAME --password-file F [options]
-       tandem tech invitation FILE_OR_LINK --user NAME --password-file F [options]
+       tandem tech invitation FILE_OR_LINK --relay URL --user NAME --password-file F [options]
 
 Run "tandem tech session --help" or "tandem tech invitation --help" for details.
 `;
 
-export const TECH_INVITATION_HELP = `Usage: tandem tech invitation FILE_OR_LINK --user NAME --password-file F [options]
+export const TECH_INVITATION_HELP = `Usage: tandem tech invitation FILE_OR_LINK --relay URL [--relay URL ...] --user NAME --password-file F [options]
 
 Signs in as a technician and answers a customer's invitation (a .tandem file
-or its link), trying the invitation's relays in order. Once connected it
-behaves exactly like "tandem tech session" (same output lines and stdin
-commands), without the code.
+or its link). Your password goes only to the relays you give with --relay,
+never to those the invitation names (anyone can write an invitation): the
+relays tried are yours that the invitation also names, in your order. An
+invitation naming none of them fails with TANDEM_ERR_RELAY_NOT_CONFIGURED
+and nothing is contacted. Once connected it behaves exactly like
+"tandem tech session" (same output lines and stdin commands), without the code.
 
 Options:
+  --relay URL                        a relay of yours, https://host[:port] (http:// only for one on this
+                                     computer); repeat for several, in the order to try. URL#HEX pins
+                                     its self-signed certificate
+  --relay-fingerprint HEX            the fingerprints instead, one per --relay, in the same order (the
+                                     invitation's fingerprints are never used)
   --user NAME                        technician user name
   --password-file F                  file holding your sign-in password
   --invitation-password-file F       file holding the invitation's password (required when
                                      the invitation is password protected)
   --mode chat|view|control           mode to ask for at the start (default chat)
   --case N                           case number to attach to the session
-  --relay-fingerprint HEX            pin this certificate for relays the invitation gives no
-                                     fingerprint for
   --relay-timeout DURATION           wait this long for each relay before the next (default 30s)
   --help                             show this help
 
 Output (stdout): first "invitation: ID from NAME, expires TIME (informative; the
 customer's computer decides)", then the lines of tandem tech session.
+Exit 2 without --relay or without a needed --invitation-password-file.
 `;
 
-const COMMON = { relay: { value: true }, 'relay-fingerprint': { value: true }, help: { value: false } } as const;
+/** Parses `--user`, `--password-file`, `--mode` and `--case`. */
+function parseSignIn(options: Map<string, string | true>, command: string): SignInArgs {
+  const mode = MODES.find((m) => m === (stringOption(options, 'mode') ?? 'chat'));
+  if (mode === undefined) throw bad(`--mode: must be one of ${MODES.join(', ')}, got ${stringOption(options, 'mode') ?? ''}`);
+  const user = required(options, 'user', command);
+  if (user.length > LIMITS.maxUserNameChars) throw bad(`--user: must be at most ${LIMITS.maxUserNameChars} characters`);
+  const args: SignInArgs = { user, passwordFile: required(options, 'password-file', command), mode };
+  const caseNumber = limited(stringOption(options, 'case'), 'case', LIMITS.maxNumberChars);
+  if (caseNumber !== undefined) args.caseNumber = caseNumber;
+  return args;
+}
+
+/** The technician's relays: parsed, pinned as given, and none that would carry the password in the clear. */
+function parseTechRelays(urls: readonly string[], fingerprints: readonly string[], command: string): PinnedRelay[] {
+  const relays = parseRelayOptions(urls, fingerprints, command);
+  for (const relay of relays) assertCredentialsStayEncrypted(relay.url);
+  return relays;
+}
+
+const SIGN_IN_OPTIONS = {
+  user: { value: true },
+  'password-file': { value: true },
+  case: { value: true },
+  mode: { value: true },
+  help: { value: false },
+} as const;
 
 /** Parses `tandem tech session`'s arguments. */
 export function parseTechSession(argv: readonly string[]): TechSessionArgs | HelpArgs {
   const { positionals, options } = scan(argv, {
-    ...COMMON,
-    user: { value: true },
-    'password-file': { value: true },
-    case: { value: true },
-    mode: { value: true },
+    ...SIGN_IN_OPTIONS,
+    relay: { value: true },
+    'relay-fingerprint': { value: true },
+    'renew-burnt-code': { value: false },
   });
   if (options.has('help')) return { command: 'help', text: TECH_SESSION_HELP };
   if (positionals.length > 0) throw bad(`tech session: unexpected argument ${positionals[0]}`);
-  const mode = stringOption(options, 'mode') ?? 'chat';
-  if (!(MODES as readonly string[]).includes(mode)) throw bad(`--mode: must be one of ${MODES.join(', ')}, got ${mode}`);
-  const user = required(options, 'user', 'tech session');
-  if (user.length > LIMITS.maxUserNameChars) throw bad(`--user: must be at most ${LIMITS.maxUserNameChars} characters`);
-  const args: TechSessionArgs = {
-    command: 'tech-session',
-    relayUrl: parseRelayUrl(required(options, 'relay', 'tech session')),
-    user,
-    passwordFile: required(options, 'password-file', 'tech session'),
-    mode: mode as Mode,
-  };
-  const caseNumber = limited(stringOption(options, 'case'), 'case', LIMITS.maxNumberChars);
-  if (caseNumber !== undefined) args.caseNumber = caseNumber;
+  const signIn = parseSignIn(options, 'tech session');
   const fp = stringOption(options, 'relay-fingerprint');
-  if (fp !== undefined) args.fingerprint = normaliseFingerprint(fp);
+  const [relay] = parseTechRelays([required(options, 'relay', 'tech session')], fp === undefined ? [] : [fp], 'tech session');
+  if (relay === undefined) throw bad('tech session: --relay is required');
+  const args: TechSessionArgs = { command: 'tech-session', relayUrl: relay.url, ...signIn, renewBurntCode: options.has('renew-burnt-code') };
+  if (relay.fingerprint !== undefined) args.fingerprint = relay.fingerprint;
   return args;
 }
 
 /** Parses `tandem tech invitation`'s arguments. */
 export function parseTechInvitation(argv: readonly string[]): TechInvitationArgs | HelpArgs {
-  const scanned = scan(argv, {
-    user: { value: true },
-    'password-file': { value: true },
+  const { positionals, options, lists } = scan(argv, {
+    ...SIGN_IN_OPTIONS,
+    relay: { value: true, repeat: true },
+    'relay-fingerprint': { value: true, repeat: true },
     'invitation-password-file': { value: true },
-    mode: { value: true },
-    case: { value: true },
-    'relay-fingerprint': { value: true },
     'relay-timeout': { value: true },
-    help: { value: false },
   });
-  const { positionals, options } = scanned;
   if (options.has('help')) return { command: 'help', text: TECH_INVITATION_HELP };
-  if (positionals.length === 0) throw bad('tech invitation: the invitation FILE_OR_LINK is missing');
-  if (positionals.length > 1) throw bad(`tech invitation: unexpected argument ${positionals[1]}`);
-  const mode = stringOption(options, 'mode') ?? 'chat';
-  if (!(MODES as readonly string[]).includes(mode)) throw bad(`--mode: must be one of ${MODES.join(', ')}, got ${mode}`);
-  const user = required(options, 'user', 'tech invitation');
-  if (user.length > LIMITS.maxUserNameChars) throw bad(`--user: must be at most ${LIMITS.maxUserNameChars} characters`);
+  const [invitation, extra] = positionals;
+  if (invitation === undefined) throw bad('tech invitation: the invitation FILE_OR_LINK is missing');
+  if (extra !== undefined) throw bad(`tech invitation: unexpected argument ${extra}`);
+  const signIn = parseSignIn(options, 'tech invitation');
+  const urls = lists.get('relay') ?? [];
+  if (urls.length > INVITATION_LIMITS.maxRelays) throw bad(`tech invitation: at most ${INVITATION_LIMITS.maxRelays} relays`);
   const args: TechInvitationArgs = {
     command: 'tech-invitation',
-    invitation: positionals[0] as string,
-    user,
-    passwordFile: required(options, 'password-file', 'tech invitation'),
-    mode: mode as Mode,
+    invitation,
+    relays: parseTechRelays(urls, lists.get('relay-fingerprint') ?? [], 'tech invitation'),
+    ...signIn,
     relayTimeoutMs: relayTimeoutMs(options),
   };
   const invPw = stringOption(options, 'invitation-password-file');
   if (invPw !== undefined) args.invitationPasswordFile = invPw;
-  const caseNumber = limited(stringOption(options, 'case'), 'case', LIMITS.maxNumberChars);
-  if (caseNumber !== undefined) args.caseNumber = caseNumber;
-  const fp = stringOption(options, 'relay-fingerprint');
-  if (fp !== undefined) args.fingerprint = normaliseFingerprint(fp);
   return args;
 }

@@ -1,4 +1,5 @@
 import { TandemError } from '@tandem/protocol';
+import { nativeAt, type Framebuffer } from '@tandem/rfb';
 
 /**
  * The technician client's copy of the remote screen. Pixels are kept in the
@@ -6,7 +7,7 @@ import { TandemError } from '@tandem/protocol';
  * each, in memory order B, G, R, X, so Raw and Zlib data are copied as they
  * arrive and ZRLE's 3-byte CPIXELs (RFC 6143 §7.7.6) are B, G, R.
  */
-export class ClientFramebuffer {
+export class ClientFramebuffer implements Framebuffer {
   #width: number;
   #height: number;
   #data: Uint8Array;
@@ -83,11 +84,14 @@ export class ClientFramebuffer {
     this.#data[p + 3] = 0;
   }
 
+  /** Bytes per row: this is an RFB {@link Framebuffer} in the native pixel format. */
+  get stride(): number {
+    return this.#width * 4;
+  }
+
   /** The pixel at (x, y) as 0xRRGGBB. */
   pixel(x: number, y: number): number {
-    const p = (y * this.#width + x) * 4;
-    const d = this.#data;
-    return ((d[p + 2] as number) << 16) | ((d[p + 1] as number) << 8) | (d[p] as number);
+    return nativeAt(this, x, y);
   }
 
   /** Copies the rectangle at (sx, sy) to (x, y); overlapping areas copy as if through a temporary buffer (CopyRect, RFC 6143 §7.7.2). */

@@ -32,7 +32,7 @@ export function keysymForCodePoint(cp: number): number {
 export function unescapeTypeText(text: string): string {
   let out = '';
   for (let i = 0; i < text.length; i++) {
-    const c = text[i] as string;
+    const c = text.charAt(i);
     if (c !== '\\') {
       out += c;
       continue;
@@ -52,5 +52,6 @@ export function unescapeTypeText(text: string): string {
 
 /** The keysyms for typing `text`, one per character (code point). */
 export function keysymsForText(text: string): number[] {
-  return [...text].map((ch) => keysymForCodePoint(ch.codePointAt(0) as number));
+  // Each element of Array.from(string) is one whole code point, so codePointAt(0) is always defined.
+  return Array.from(text, (ch) => keysymForCodePoint(ch.codePointAt(0) ?? 0));
 }

@@ -114,7 +114,7 @@ describe('RfbClient', () => {
     const s = scripted();
     const ready = s.client.ready();
     ready.catch(() => undefined);
-    await s.feed(...(parts as unknown as (number[] | string)[]));
+    await s.feed(...parts);
     expect(s.client.state).toBe('closed');
     const closed = s.events.at(-1);
     expect(closed?.type).toBe('closed');

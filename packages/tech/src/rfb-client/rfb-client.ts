@@ -198,7 +198,7 @@ export class RfbClient {
 
   async #takeSnapshot(timeoutMs: number): Promise<RfbSnapshot> {
     await this.ready(timeoutMs);
-    const fb = this.#fb as ClientFramebuffer;
+    const fb = this.#framebuffer();
     return new Promise<RfbSnapshot>((resolve, reject) => {
       const timer = setTimeout(() => {
         this.#coverage = null;
@@ -364,7 +364,10 @@ export class RfbClient {
 
   #onChallenge(): boolean {
     if (!this.#q.has(16)) return false;
-    this.#sendInternal(vncResponse(this.#q.take(16), this.#opts.password as string));
+    // Chosen only with a password (#onSecurityTypes); a server that sends a challenge otherwise breaks the protocol.
+    const password = this.#opts.password;
+    if (password === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'rfb: a VNC Authentication challenge, but no password was given');
+    this.#sendInternal(vncResponse(this.#q.take(16), password));
     this.#machine.to('result');
     return true;
   }
@@ -440,8 +443,9 @@ export class RfbClient {
   }
 
   async #onRect(): Promise<boolean> {
-    const update = this.#update as { left: number };
-    const fb = this.#fb as ClientFramebuffer;
+    const update = this.#update;
+    if (update === null) throw new TandemError('TANDEM_ERR_INTERNAL', 'rfb: a rectangle outside a FramebufferUpdate');
+    const fb = this.#framebuffer();
     if (!this.#rect) {
       if (!this.#q.has(12)) return false;
       const header: RectHeader = { x: this.#q.peekU16(0), y: this.#q.peekU16(2), w: this.#q.peekU16(4), h: this.#q.peekU16(6), encoding: this.#q.peekU32(8) | 0 };
@@ -465,7 +469,7 @@ export class RfbClient {
 
   #context(): DecodeContext {
     return {
-      fb: this.#fb as ClientFramebuffer,
+      fb: this.#framebuffer(),
       inflaters: this.#inflaters,
       onResize: (width, height) => {
         this.#resized = true;
@@ -478,10 +482,16 @@ export class RfbClient {
     };
   }
 
+  /** The framebuffer, which exists from ServerInit on (§7.3.2); everything that draws comes after it. */
+  #framebuffer(): ClientFramebuffer {
+    if (this.#fb === null) throw new TandemError('TANDEM_ERR_INTERNAL', 'rfb: no framebuffer before ServerInit');
+    return this.#fb;
+  }
+
   #cover(r: RectHeader): void {
     const c = this.#coverage;
     if (!c || !c.counting || r.w === 0 || r.h === 0) return;
-    const width = (this.#fb as ClientFramebuffer).width;
+    const width = this.#framebuffer().width;
     for (let y = r.y; y < r.y + r.h; y++) {
       const row = y * width;
       for (let x = r.x; x < r.x + r.w; x++) {
@@ -495,7 +505,7 @@ export class RfbClient {
 
   #finishUpdate(): void {
     this.#update = null;
-    const fb = this.#fb as ClientFramebuffer;
+    const fb = this.#framebuffer();
     const c = this.#coverage;
     if (c && c.counting && c.left === 0) {
       this.#coverage = null;

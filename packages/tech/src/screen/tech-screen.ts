@@ -64,7 +64,7 @@ export class TechScreen {
     try {
       await writeFile(file, encodePng(shot.width, shot.height, 3, shot.rgb));
     } catch (err) {
-      throw new TandemError('TANDEM_ERR_BAD_INPUT', `/snapshot: cannot write ${file}: ${(err as Error).message}`, { cause: err });
+      throw new TandemError('TANDEM_ERR_BAD_INPUT', `/snapshot: cannot write ${file}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
     }
     return { width: shot.width, height: shot.height };
   }

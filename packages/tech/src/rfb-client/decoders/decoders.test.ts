@@ -1,6 +1,6 @@
 import { deflateSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { ByteQueue, ENCODING, NATIVE_FORMAT, type Framebuffer } from '@tandem/rfb';
+import { ByteQueue, ENCODING, NATIVE_FORMAT, nativeAt, type Framebuffer } from '@tandem/rfb';
 import { EncoderStreams, PersistentDeflate, rawEncoder, zlibEncoder, zrleEncoder, type EncodeContext } from '@tandem/agent';
 import { ClientFramebuffer } from '../framebuffer.js';
 import { InflateStreams } from '../inflate-stream.js';
@@ -210,7 +210,7 @@ describe('round trip with the engine encoders', () => {
       const v = x < 50 ? 0x204060 : x < 100 ? ((x + y) % 3) * 0x404040 : (x * 7919 + y * 104729) & 0xffffff;
       data[p] = v & 0xff; data[p + 1] = (v >> 8) & 0xff; data[p + 2] = v >> 16;
     }
-    return { width: W, height: H, stride: W * 4, data } as Framebuffer;
+    return { width: W, height: H, stride: W * 4, data };
   }
 
   for (const encoder of [rawEncoder, zlibEncoder, zrleEncoder]) {
@@ -230,8 +230,7 @@ describe('round trip with the engine encoders', () => {
       }
       streams.close();
       for (let y = 0; y < H; y++) for (let x = 0; x < W; x++) {
-        const p = (y * W + x) * 4;
-        const want = ((src.data[p + 2] as number) << 16) | ((src.data[p + 1] as number) << 8) | (src.data[p] as number);
+        const want = nativeAt(src, x, y);
         if (fb.pixel(x, y) !== want) throw new Error(`pixel ${x},${y}: ${fb.pixel(x, y).toString(16)} != ${want.toString(16)}`);
       }
     });
