@@ -204,7 +204,8 @@ describe('driveTechSession', () => {
     await until(() => rig.states.at(-1) === 'running');
     customer.session.fail(new TandemError('TANDEM_ERR_PEER_LOST', 'gone'));
     expect(await rig.exit).toBe(1);
-    expect(rig.stderr.lines.at(-1)).toMatch(/^error: TANDEM_ERR_PEER_LOST /);
+    // Keys were confirmed: an end without the customer's authenticated close is truncation (docs/protocol.md).
+    expect(rig.stderr.lines.at(-1)).toMatch(/^error: TANDEM_ERR_TRUNCATED /);
     expect(rig.states.slice(-2)).toEqual(['running', 'done']);
   });
 
