@@ -5,7 +5,8 @@
  * changes nothing. One JSON file per invitation,
  * `$XDG_STATE_HOME/tandem/invitations/ID.json` (or
  * `~/.local/state/tandem/invitations/ID.json`, XDG Base Directory rules),
- * folder 0700, files 0600, written atomically (temporary file + rename).
+ * folder 0700, files 0600, written atomically (temporary file + rename),
+ * changed under a lock so two processes never lose each other's change.
  *
  * A password-protected invitation's record keeps nothing of the password:
  * the running `tandem invite` holds it in memory for the PAKE, and the
@@ -17,6 +18,7 @@ import { chmodSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileS
 import { homedir } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { TandemError, invitationExpiresAt, type Invitation, type InvitationRelay } from '@tandem/protocol';
+import { processRuns, withRecordLock } from './record-lock.js';
 
 /** Why an invitation stopped being usable before its lifetime ended. */
 export type ExpiredReason = 'expired-by-customer' | 'too-many-wrong-passwords';
@@ -61,16 +63,9 @@ export function recordStatus(rec: InvitationRecord, now: number): InvitationStat
   return 'open';
 }
 
-/** True when a process with this id runs (signal 0 only checks). */
+/** True when the `tandem invite` holding a record still runs. */
 export function holderAlive(pid: number | undefined): boolean {
-  if (pid === undefined) return false;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    // EPERM: it exists but belongs to someone else; ESRCH: gone.
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid !== undefined && processRuns(pid);
 }
 
 /** What {@link expireInvitation} did: expired it now, found it expired already, or found it used. */
@@ -193,12 +188,18 @@ export class InvitationStore {
     return parseRecord(text, path);
   }
 
-  /** Re-reads a record, changes it and writes it back; returns the new record. */
+  /**
+   * Re-reads a record, changes it and writes it back, holding the record's
+   * lock (record-lock.ts) so that another process's change in between is
+   * never lost; returns the new record.
+   */
   update(id: string, change: (rec: InvitationRecord) => void): InvitationRecord {
-    const rec = this.load(id);
-    change(rec);
-    this.save(rec);
-    return rec;
+    return withRecordLock(this.pathOf(id), () => {
+      const rec = this.load(id);
+      change(rec);
+      this.save(rec);
+      return rec;
+    });
   }
 
   /** Every record, oldest first; damaged ones are reported through `onBad` and skipped. */
