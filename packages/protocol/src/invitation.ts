@@ -402,7 +402,7 @@ export function readInvitation(input: string): Invitation {
 }
 
 /** When the invitation expires, ms since the epoch: start + lifetime. */
-export function invitationExpiresAt(inv: Invitation): number {
+export function invitationExpiresAt(inv: Pick<Invitation, 'start' | 'lifetimeSeconds'>): number {
   return inv.start + inv.lifetimeSeconds * 1000;
 }
 
@@ -410,7 +410,7 @@ export function invitationExpiresAt(inv: Invitation): number {
  * True when the invitation has lapsed at `now`. Only the customer's computer,
  * with its own clock, decides; on the technician's side this is informative.
  */
-export function isInvitationExpired(inv: Invitation, now: number): boolean {
+export function isInvitationExpired(inv: Pick<Invitation, 'start' | 'lifetimeSeconds'>, now: number): boolean {
   assertThat(typeof now === 'number' && Number.isFinite(now), 'now', 'must be a time in milliseconds');
   return now >= invitationExpiresAt(inv);
 }

@@ -113,7 +113,7 @@ export function newRecord(inv: Invitation, args: { maxWrong: number; file: strin
 
 /** Expiry of a record, ms since the epoch. */
 export function recordExpiresAt(rec: InvitationRecord): number {
-  return invitationExpiresAt({ start: rec.start, lifetimeSeconds: rec.lifetimeSeconds } as Invitation);
+  return invitationExpiresAt(rec);
 }
 
 /** `$XDG_STATE_HOME/tandem/invitations`, or `~/.local/state/tandem/invitations`. */
