@@ -1,5 +1,5 @@
 /**
- * The consent page's actions (`POST TOKEN/api/NAME` with JSON), validated
+ * The consent page's actions (`POST /api/NAME` with JSON), validated
  * and carried to the join controller.
  */
 import { MODES, TandemError, assertBoolean, assertObject, assertOneOf, assertString, LIMITS } from '@tandem/protocol';
@@ -17,6 +17,9 @@ export function pageAction(controller: JoinController, name: string, body: unkno
       return {};
     case 'decide':
       assertBoolean(body.accepted, 'decide.accepted');
+      // The page sends the mode it showed (`{ accepted, mode }`); the older body without it is still taken.
+      // Checking that mode against the pending request belongs to the step-up change in the join controller.
+      if (body.mode !== undefined) assertOneOf(body.mode, 'decide.mode', MODES);
       controller.decide(body.accepted);
       return {};
     case 'step-down':
