@@ -15,7 +15,7 @@ export interface ErrorText {
 }
 
 /** The text of `error` in the page's language. */
-export function errorText(tr: Translator, error: AgentError): ErrorText {
+export function errorText(tr: Pick<Translator, 't' | 'has'>, error: AgentError): ErrorText {
   // Only a well-formed code becomes a catalogue key: anything else is shown as the agent sent it.
   const key = /^TANDEM_ERR_[A-Z_]+$/.test(error.code) ? `errors.${error.code}` : undefined;
   return { message: key !== undefined && tr.has(key) ? tr.t(key) : error.message, code: error.code };
