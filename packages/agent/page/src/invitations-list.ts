@@ -17,6 +17,12 @@ function expiryText(ctx: PageContext, row: InvitationRow): string {
   return isLive(row) && left > 0 ? `${when} (${tr.t('invitations.left', { time: leftText(left, tr.language) })})` : when;
 }
 
+/** "Expires" while live; "Expired" once its time has passed; else (used or expired early) the time it would have expired. */
+function expiryLabel(ctx: PageContext, row: InvitationRow): string {
+  if (isLive(row)) return 'invitations.expires';
+  return row.expiresAt <= ctx.state.agentNow() ? 'invitations.expired' : 'invitations.plannedExpiry';
+}
+
 function holderText(ctx: PageContext, row: InvitationRow): string {
   const { tr } = ctx;
   if (row.state === 'held' && row.holder !== undefined) return tr.t('invitations.heldOn', { relay: row.holder.relay ?? '', pid: row.holder.pid });
@@ -57,7 +63,7 @@ function rowElement(ctx: PageContext, row: InvitationRow): HTMLLIElement {
   }
   const facts = document.createElement('dl');
   facts.className = 'facts';
-  fact(facts, tr.t(isLive(row) ? 'invitations.expires' : 'invitations.expired'), expiryText(ctx, row), 'expires');
+  fact(facts, tr.t(expiryLabel(ctx, row)), expiryText(ctx, row), 'expires');
   fact(facts, tr.t('invitations.relays'), row.relays.join(', '), 'relays');
   fact(facts, tr.t('invitations.holder'), holderText(ctx, row), 'holder');
   fact(facts, tr.t('invitations.wrong'), tr.t('invitations.wrongCount', { count: row.wrongAttempts, max: row.maxWrong }), 'wrong');
