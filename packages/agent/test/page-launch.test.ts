@@ -8,8 +8,24 @@
  * would), by the page's paths and by the old token-in-path form. The link is
  * one-time: the browser's first use gets an HttpOnly cookie that every
  * request needs; all the attacker's requests are refused and the agent says
- * so on stderr and on the page, while the real browser goes on working.
+ * so on stderr and on the page, while the real browser goes on working. On
+ * Linux a program of another user is refused outright, even when it uses the
+ * link before the browser (run as root, the test plays that user as nobody).
  */
+
+/** Runs `code` with Node as the user nobody (65534); resolves with its stdout. */
+function asNobody(code: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['-e', code], { uid: 65534, gid: 65534, cwd: '/', stdio: ['ignore', 'pipe', 'pipe'] });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (c: Buffer) => (out += c.toString('utf8')));
+    child.stderr.on('data', (c: Buffer) => (err += c.toString('utf8')));
+    child.on('error', reject);
+    child.on('exit', (status) => (status === 0 ? resolve(out.trim()) : reject(new Error(`the nobody process exited with ${status}: ${err}`))));
+  });
+}
+import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { RelayFixture, type Proc } from './harness.js';
@@ -140,6 +156,26 @@ describe('tandem join: the consent page against another local user', () => {
       await tech.waitFor(/^event: ended customer-ended$/);
       expect(await agent.exitCode()).toBe(0);
     });
+  });
+
+  // Only root can start a process as another user; as any other user the cookie tests above stand alone.
+  it.runIf(process.getuid?.() === 0)("another user's program that takes the link from the browser's command line first gets nothing, and the browser still opens the page", async () => {
+    const { tech, agent, launch, browser } = await join(true);
+    const pid = await browser.pid();
+    // The attacker, as the user nobody: reads the link where any user can, and uses it before the browser starts.
+    const seen = await asNobody(`
+      const http = require('node:http');
+      const url = require('node:fs').readFileSync('/proc/${pid}/cmdline', 'utf8').split('\\0').find((a) => a.startsWith('http://127.0.0.1:'));
+      http.get(url, (res) => { console.log(url + ' ' + res.statusCode + ' ' + (res.headers['set-cookie'] ? 'cookie' : 'no-cookie')); res.resume(); });
+    `);
+    expect(seen).toBe(`${launch} 403 no-cookie`);
+    await agent.waitFor(/^warning: a program of another user of this computer tried to reach the local page/, 10_000, 'err');
+    browser.release();
+    const page = await browser.page();
+    await expect.poll(() => page.locator('[data-testid=technician]').textContent(), { timeout: 20_000 }).toContain('Kato Mai');
+    expect(await page.locator('[data-testid=launch-refused]').count()).toBe(0);
+    await page.click('[data-testid=refuse]');
+    await tech.waitFor(/^event: refused$/);
   });
 
   it('when another program uses the link before the browser, the browser says the link was already used and the agent warns', async () => {

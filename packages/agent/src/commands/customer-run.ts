@@ -6,7 +6,7 @@
  */
 import type { CustomerEvent, CustomerSession, TandemError } from '@tandem/protocol';
 import { openBrowser } from '../pages/browser-open.js';
-import { ConsentServer, LAUNCH_REUSED_MESSAGE, pageFiles, type ServerEvent } from '../pages/consent-server.js';
+import { ConsentServer, FOREIGN_USER_MESSAGE, LAUNCH_REUSED_MESSAGE, pageFiles, type ServerEvent } from '../pages/consent-server.js';
 import type { EventLog } from '../system/event-log.js';
 import { JoinController, type ConsentPolicy } from '../session/join-controller.js';
 import type { CommandContext, LineInput, LineOutput } from '@tandem/node-client';
@@ -91,6 +91,7 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
     server = await ConsentServer.start({
       files: pageFiles(agentPageDir(), agentPageScriptsDir(), i18nextBrowserModule()),
       onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE),
+      onForeignUser: () => out.say(FOREIGN_USER_MESSAGE),
       snapshot: (): ServerEvent[] => [
         { event: 'reset', data: {} },
         { event: 'state', data: controller.view },

@@ -46,7 +46,7 @@ import { formatDuration, loadPolicyFromEnv } from '../policy/index.js';
 import { TicketKeeper } from '../invitations/ticket-keeper.js';
 import { runCustomerSession, type SharedPage } from './customer-run.js';
 import { InvitationPage, type InvitationPhase } from '../pages/invitation-page.js';
-import { LAUNCH_REUSED_MESSAGE } from '../pages/consent-server.js';
+import { FOREIGN_USER_MESSAGE, LAUNCH_REUSED_MESSAGE } from '../pages/consent-server.js';
 
 /** How often the record is looked at for `tandem expire`, ms (the issue asks for within a second). */
 const RECORD_POLL_MS = 250;
@@ -331,7 +331,7 @@ async function startInvitationPage(store: InvitationStore, id: string, clock: ()
   const out = ctx.out;
   let page: InvitationPage;
   try {
-    page = await InvitationPage.start({ store, id, clock, onBadRecord: (error) => out.error(error), onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE) });
+    page = await InvitationPage.start({ store, id, clock, onBadRecord: (error) => out.error(error), onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE), onForeignUser: () => out.say(FOREIGN_USER_MESSAGE) });
   } catch (err) {
     out.say(`Could not start the local page (${String(err)}); answer on this terminal instead.`);
     return undefined;

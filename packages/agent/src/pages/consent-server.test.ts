@@ -248,6 +248,28 @@ describe('ConsentServer', () => {
     expect(received).toContain('event: chat\ndata: {"from":"peer","text":"hello"}\n\n');
   });
 
+  it('refuses connections the peer check refuses before anything else, says so once, and leaves the launch link unused', async () => {
+    let foreign = 0;
+    let allow = false;
+    const guarded = await ConsentServer.start({ ...options, peerCheck: () => allow, onForeignUser: () => foreign++ });
+    try {
+      const path = new URL(guarded.url).pathname;
+      for (let i = 0; i < 2; i++) {
+        const a = await request(guarded.port, { path });
+        expect(a.status).toBe(403);
+        expect(a.headers['set-cookie']).toBeUndefined();
+        expect(a.body).toContain('another user');
+      }
+      expect(foreign).toBe(1);
+      allow = true;
+      const first = await request(guarded.port, { path });
+      expect(first.status).toBe(303);
+      expect(first.headers['set-cookie']).toHaveLength(1);
+    } finally {
+      await guarded.close();
+    }
+  });
+
   it('gives two servers on one computer cookies of their own', async () => {
     const other = await ConsentServer.start({ ...options, onLaunchReused: () => undefined });
     try {

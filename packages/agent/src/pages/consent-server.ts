@@ -13,6 +13,10 @@
  *   this computer has raced the browser or tries the link after it.
  * - Every other request needs that cookie (403 otherwise): the page, its
  *   files, the event stream and every action.
+ * - On Linux, before all of that, a connection whose client end belongs to
+ *   another user of this computer is refused (loopback-peer.ts, 403 and
+ *   `onForeignUser`): the link on a command line is no use to other users
+ *   even before the browser used it, nor a cookie they got hold of.
  * - A Host header that is exactly `127.0.0.1:PORT` or `localhost:PORT`
  *   (403 otherwise): stops DNS-rebinding pages from reading it.
  * - For POST (every state change), on top of the cookie, an Origin header
@@ -20,14 +24,16 @@
  *   stops cross-site requests even from a browser that holds the cookie.
  *
  * Browsers do not bind cookies to ports: the cookie of 127.0.0.1 goes to
- * every server on 127.0.0.1, so another local user's server there could
- * read it if the customer's browser visited it while this page is open.
- * That is why the cookie is random per process (it dies with this agent),
- * why its name carries the port (two agents on one computer keep their own),
- * and why the cookie alone is not enough for a state change from a web page:
- * a stolen cookie must be replayed from outside the browser by a local
- * attacker who already lured the customer's browser to their own server
- * during the session; docs/security-notes/pages.md weighs that.
+ * every server on 127.0.0.1, so a server of another local user there reads
+ * it if the customer's browser visits that server while this page is open.
+ * On Linux that gains them nothing: they can replay it only over a
+ * connection of their own, which the peer check refuses. Elsewhere what stops
+ * it is that they must first lure the customer's browser to their server
+ * during the session, and that the cookie is random per agent process (it
+ * is worth nothing once this agent ends); the Host check does not help
+ * against a replay from outside a browser (it is there against DNS
+ * rebinding). The cookie's name carries the port so that two agents on one
+ * computer keep their own. docs/security-notes/pages.md weighs the rest.
  *
  * Live updates go to the page as Server-Sent Events on `/events`; actions
  * arrive as `POST /api/ACTION` with JSON.
@@ -36,8 +42,9 @@ import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, sep } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import { TandemError, toTandemError } from '@tandem/protocol';
+import { sameUserPeerCheck, type PeerCheck } from './loopback-peer.js';
 
 /** One Server-Sent Event. */
 export interface ServerEvent {
@@ -58,6 +65,13 @@ export interface ConsentServerOptions {
   action(name: string, body: unknown): unknown;
   /** The launch link was used again by a client without the page's cookie (called once). */
   onLaunchReused?: () => void;
+  /**
+   * Which connections may be served at all; by default, on Linux, only those
+   * of this process's user (loopback-peer.ts). Others get 403 before anything else.
+   */
+  peerCheck?: PeerCheck;
+  /** A connection of another user was refused (called once). */
+  onForeignUser?: () => void;
   /** The launch token; random by default (tests pass one). */
   launchToken?: string;
 }
@@ -90,6 +104,10 @@ export const LAUNCH_REUSED_MESSAGE =
   "warning: the local page's one-time link was used again and refused. If you did not open it a second time yourself, " +
   'another program on this computer tried to reach the page before or after your browser. If your browser says ' +
   '"This link was already used", do not go on with this session: end it with Ctrl+C here.';
+
+/** What the agent says on the terminal (stderr) when another user's program tried to reach the page. */
+export const FOREIGN_USER_MESSAGE =
+  "warning: a program of another user of this computer tried to reach the local page, and was refused. Nothing was shown to it; if this happens again, tell your administrator.";
 
 /** The page's warning when its launch link was used again (page/src/i18n: `warnings.launchReused`). */
 export const LAUNCH_REUSED_WARNING: ServerEvent = { event: 'warning', data: { key: 'launchReused' } };
@@ -133,6 +151,10 @@ export class ConsentServer {
   readonly #options: ConsentServerOptions;
   readonly #assets = new Map<string, Asset>();
   readonly #streams = new Set<http.ServerResponse>();
+  readonly #peerCheck: PeerCheck | undefined;
+  /** Connections refused by the peer check, decided once when each one opens. */
+  readonly #foreign = new WeakSet<Socket>();
+  #foreignSeen = false;
   #launch: LaunchState = 'unused';
   #port = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -145,7 +167,12 @@ export class ConsentServer {
       // Read once at start: the page needs no files after that.
       this.#assets.set(name, { body: readFileSync(path), type: CONTENT_TYPES[ext] ?? 'application/octet-stream' });
     }
+    this.#peerCheck = options.peerCheck ?? sameUserPeerCheck();
     this.#server = http.createServer((req, res) => this.#handle(req, res));
+    // Decided when the connection opens, while its client end surely exists.
+    this.#server.on('connection', (socket: Socket) => {
+      if (this.#peerCheck !== undefined && !this.#peerCheck(socket)) this.#foreign.add(socket);
+    });
     this.#server.headersTimeout = 10_000;
     this.#server.requestTimeout = 30_000;
   }
@@ -203,6 +230,15 @@ export class ConsentServer {
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.#foreign.has(req.socket)) {
+      // Another user of this computer: nothing of the page, and the launch link stays as it was.
+      this.#fail(res, 403, 'this page belongs to another user of this computer');
+      if (!this.#foreignSeen) {
+        this.#foreignSeen = true;
+        this.#options.onForeignUser?.();
+      }
+      return;
+    }
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${this.#port}` && host !== `localhost:${this.#port}`) {
       this.#fail(res, 403, 'wrong Host header');

@@ -46,6 +46,8 @@ export interface InvitationPageOptions {
   onBadRecord?: (error: TandemError) => void;
   /** The page's one-time launch link was used again (consent-server.ts). */
   onLaunchReused?: () => void;
+  /** A program of another user tried to reach the page (consent-server.ts). */
+  onForeignUser?: () => void;
 }
 
 /** The page server of one `tandem invite`. */
@@ -73,6 +75,7 @@ export class InvitationPage {
     const server = await ConsentServer.start({
       files: pageFiles(agentPageDir(), agentPageScriptsDir(), i18nextBrowserModule()),
       ...(opts.onLaunchReused !== undefined ? { onLaunchReused: opts.onLaunchReused } : {}),
+      ...(opts.onForeignUser !== undefined ? { onForeignUser: opts.onForeignUser } : {}),
       snapshot: () => (ref.page as InvitationPage).#snapshot(),
       action: (name, body) => (ref.page as InvitationPage).#action(name, body),
     });
