@@ -23,8 +23,8 @@ function known(tr: Translator, prefix: string, value: string): string {
 export function translateStatic(ctx: PageContext, doc: Document): void {
   const { tr, ui } = ctx;
   doc.documentElement.lang = tr.language;
-  for (const el of doc.querySelectorAll<HTMLElement>('[data-i18n]')) {
-    const key = el.dataset.i18n;
+  for (const el of doc.querySelectorAll('[data-i18n]')) {
+    const key = el instanceof HTMLElement ? el.dataset.i18n : undefined;
     if (key !== undefined) el.textContent = tr.t(key);
   }
   for (const [lng, button] of ui.languages) button.setAttribute('aria-pressed', String(tr.language === lng));
