@@ -80,8 +80,11 @@ describe('tandem join: the consent page against another local user', () => {
     techPw = await relay.addUser('kato', 'technician', undefined, ['--display-name', 'Kato Mai']);
   });
   afterAll(async () => {
-    for (const b of browsers) await b.close();
-    await relay.stop();
+    try {
+      for (const b of browsers) await b.close();
+    } finally {
+      await relay.stop();
+    }
   });
 
   /** A technician asking for `control`, and `tandem join` opening its page with a recording browser. */

@@ -89,7 +89,13 @@ export class RecordingBrowser {
 
   /** Ends the Chromium the agent started (by its process id) and removes the folder. */
   async close(): Promise<void> {
-    await this.#browser?.close();
+    if (this.#browser !== undefined) {
+      // Chromium closes itself and all its helper processes; disconnecting alone would leave it running.
+      const cdp = await this.#browser.newBrowserCDPSession();
+      // The answer may never come: the connection goes down with the browser, which is the point.
+      await cdp.send('Browser.close').catch(() => undefined);
+      await this.#browser.close();
+    }
     const file = join(this.dir, 'pid');
     if (existsSync(file)) {
       const pid = Number(readFileSync(file, 'utf8').trim());
@@ -101,6 +107,7 @@ export class RecordingBrowser {
         if (!(err instanceof Error && 'code' in err && err.code === 'ESRCH')) throw err;
       }
     }
-    rmSync(this.dir, { recursive: true, force: true });
+    // A helper process may still be writing its last profile files as it exits.
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
 }
