@@ -6,7 +6,7 @@
  * local user sees of the browser the agent launched (its command line), and
  * drives the real page in that browser.
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
@@ -30,6 +30,16 @@ function gone(pid: number): boolean {
   } catch (err) {
     if (err instanceof Error && 'code' in err && err.code === 'ENOENT') return true;
     throw err;
+  }
+}
+
+/** A process's command line, '' when it is gone or not readable. */
+function cmdlineOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8');
+  } catch {
+    // Exited between the listing and the read, or not ours to read: not a Chromium of this browser.
+    return '';
   }
 }
 
@@ -96,17 +106,24 @@ export class RecordingBrowser {
       await cdp.send('Browser.close').catch(() => undefined);
       await this.#browser.close();
     }
-    const file = join(this.dir, 'pid');
-    if (existsSync(file)) {
-      const pid = Number(readFileSync(file, 'utf8').trim());
-      try {
-        process.kill(pid, 'SIGTERM');
-        await poll('Chromium did not exit', () => (gone(pid) ? true : undefined), 10_000).catch(() => process.kill(pid, 'SIGKILL'));
-      } catch (err) {
-        // ESRCH: it has already exited, which is what close wants.
-        if (!(err instanceof Error && 'code' in err && err.code === 'ESRCH')) throw err;
+    // The script's process (Chromium after exec) and every helper Chromium started with this profile.
+    const mine = (): number[] => {
+      const pids = readdirSync('/proc').filter((d) => /^[0-9]+$/.test(d)).map(Number);
+      const recorded = existsSync(join(this.dir, 'pid')) ? Number(readFileSync(join(this.dir, 'pid'), 'utf8').trim()) : -1;
+      return pids.filter((pid) => !gone(pid) && (pid === recorded || cmdlineOf(pid).includes(`--user-data-dir=${join(this.dir, 'profile')}`)));
+    };
+    const signal = (pids: number[], sig: NodeJS.Signals): void => {
+      for (const pid of pids) {
+        try {
+          process.kill(pid, sig);
+        } catch (err) {
+          // ESRCH: it has exited meanwhile, which is what close wants.
+          if (!(err instanceof Error && 'code' in err && err.code === 'ESRCH')) throw err;
+        }
       }
-    }
+    };
+    signal(mine(), 'SIGTERM');
+    await poll('Chromium did not exit', () => (mine().length === 0 ? true : undefined), 10_000).catch(() => signal(mine(), 'SIGKILL'));
     // A helper process may still be writing its last profile files as it exits.
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }
