@@ -29,9 +29,16 @@ const AGENT_LAYERS = [
   ['commands'],
 ];
 
+/**
+ * Browser code: the agent's local page (packages/agent/page), ES modules the
+ * agent serves without a bundler. It imports its own files only, and types
+ * (`import type`) from these packages; i18next's code comes as vendor/i18next.js.
+ */
+const BROWSER = { 'agent/page': ['i18next'] };
+
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'packages/agent/page/**', 'docs/**', '.tandem-test/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'docs/**', '.tandem-test/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
@@ -45,7 +52,7 @@ export default tseslint.config(
       'no-console': 'off',
       'tandem/boundaries': [
         'error',
-        { root: import.meta.dirname, packages: PACKAGES, layers: { agent: AGENT_LAYERS }, isomorphic: ['protocol'] },
+        { root: import.meta.dirname, packages: PACKAGES, layers: { agent: AGENT_LAYERS }, isomorphic: ['protocol'], browser: BROWSER },
       ],
     },
   },

@@ -8,7 +8,7 @@ export default defineConfig({
       {
         test: {
           name: 'unit',
-          include: ['packages/*/src/**/*.test.ts', 'eslint-rules/*.test.ts'],
+          include: ['packages/*/src/**/*.test.ts', 'packages/agent/page/src/**/*.test.ts', 'eslint-rules/*.test.ts'],
           environment: 'node',
         },
       },

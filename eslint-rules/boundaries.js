@@ -6,7 +6,15 @@
 //   customer's agent never the technician's client);
 // - `protocol` stays isomorphic: no Node built-ins;
 // - inside a package with layers, a folder imports only folders of lower
-//   layers (the desktop drivers never the commands that use them).
+//   layers (the desktop drivers never the commands that use them);
+// - browser code (option `browser`: folders such as `agent/page`, each with
+//   the npm packages it may take types from) is served to a browser as ES
+//   modules without a bundler: it imports only its own files by relative
+//   path, no package of the repository and no Node built-in, and a package
+//   named in its entry only with `import type` (a browser cannot resolve a
+//   bare name; the runtime code comes by relative path, e.g. the agent serves
+//   i18next as `vendor/i18next.js`). Node code of the package serves those
+//   files and never imports them.
 //
 // Tests (`*.test.ts`, `test/`, `fuzz/`) may import any package by name and the
 // shared test harnesses of other packages' `test/` folders.
@@ -15,15 +23,27 @@ import { dirname, relative, resolve, sep } from 'node:path';
 
 const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
-/** Where a file is: its package, whether it is test code, and its folder inside `src`. */
-function locate(root, file) {
-  const rel = relative(root, file).split(sep);
+/**
+ * Where a file is: its package, whether it is test code, its folder inside
+ * `src`, and the browser folder (`agent/page`) it is in, if any.
+ */
+function locate(root, file, browserDirs) {
+  const path = relative(root, file).split(sep).join('/');
+  const rel = path.split('/');
   if (rel[0] !== 'packages' || rel.length < 3) return undefined;
   const pkg = rel[1];
+  const browser = browserDirs.find((dir) => path.startsWith(`packages/${dir}/`));
   const inSrc = rel[2] === 'src';
-  const test = !inSrc || /\.test\.tsx?$/.test(file);
+  const test = /\.test\.tsx?$/.test(file) || (!inSrc && browser === undefined);
   const folder = inSrc ? (rel.length > 4 ? rel[3] : '') : undefined;
-  return { pkg, test, inSrc, folder };
+  return { pkg, test, inSrc, folder, browser };
+}
+
+/** True when an import or export names types only (`import type`, or every specifier `type`). */
+function typeOnly(node) {
+  if (node.importKind === 'type' || node.exportKind === 'type') return true;
+  const specifiers = node.specifiers ?? [];
+  return specifiers.length > 0 && specifiers.every((s) => s.importKind === 'type' || s.exportKind === 'type');
 }
 
 /** @type {import('eslint').Rule.RuleModule} */
@@ -39,6 +59,7 @@ export default {
           packages: { type: 'object' },
           layers: { type: 'object' },
           isomorphic: { type: 'array', items: { type: 'string' } },
+          browser: { type: 'object', additionalProperties: { type: 'array', items: { type: 'string' } } },
         },
         required: ['root', 'packages'],
         additionalProperties: false,
@@ -46,8 +67,9 @@ export default {
     ],
   },
   create(context) {
-    const { root, packages, layers = {}, isomorphic = [] } = context.options[0];
-    const here = locate(root, context.filename);
+    const { root, packages, layers = {}, isomorphic = [], browser = {} } = context.options[0];
+    const browserDirs = Object.keys(browser);
+    const here = locate(root, context.filename, browserDirs);
     if (here === undefined) return {};
     const byName = new Map(Object.entries(packages).map(([dir, p]) => [p.name, dir]));
 
@@ -60,8 +82,27 @@ export default {
       return i === -1 ? -1 : i;
     };
 
+    /** The rules of browser code (not its tests): its own files, and types of the packages it names. */
+    const checkBrowser = (node, spec) => {
+      const dir = here.browser;
+      if (spec.startsWith('.')) {
+        const target = relative(root, resolve(dirname(context.filename), spec)).split(sep).join('/');
+        if (target.startsWith(`packages/${dir}/`)) return;
+        return context.report({ node, message: `Browser code in packages/${dir} imports only its own files, not ${spec}.` });
+      }
+      if (NODE_BUILTINS.has(spec)) return context.report({ node, message: `packages/${dir} runs in the browser: no Node built-in ${spec}.` });
+      const name = spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0];
+      if (!browser[dir].includes(name)) {
+        return context.report({ node, message: `Browser code in packages/${dir} may not import ${spec} (it may take types from: ${browser[dir].join(', ') || 'none'}).` });
+      }
+      if (node.type === 'ImportExpression' || !typeOnly(node)) {
+        return context.report({ node, message: `Browser code in packages/${dir} takes only types from ${name} (import type): the browser cannot load a bare name; import its code by relative path.` });
+      }
+    };
+
     const check = (node, spec) => {
       if (typeof spec !== 'string') return;
+      if (here.browser !== undefined && !here.test) return checkBrowser(node, spec);
       if (spec.startsWith('@tandem/')) {
         const name = spec.split('/').slice(0, 2).join('/');
         if (name !== spec) return context.report({ node, message: `Import ${name}, not ${spec}: each package has one public entry.` });
@@ -76,8 +117,11 @@ export default {
         return;
       }
       if (spec.startsWith('.')) {
-        const there = locate(root, resolve(dirname(context.filename), spec));
+        const there = locate(root, resolve(dirname(context.filename), spec), browserDirs);
         if (there === undefined) return;
+        if (there.browser !== undefined && !here.test) {
+          return context.report({ node, message: `packages/${there.browser} is browser code: Node code serves those files and never imports them.` });
+        }
         if (there.pkg !== here.pkg) {
           if (here.test && !there.inSrc) return;
           return context.report({ node, message: `Relative import into packages/${there.pkg}: import ${packages[there.pkg]?.name ?? there.pkg} instead.` });

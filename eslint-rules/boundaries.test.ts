@@ -19,6 +19,7 @@ const OPTIONS = [
     },
     layers: { agent: [['desktop'], ['rfb-server'], ['commands']] },
     isomorphic: ['protocol'],
+    browser: { 'agent/page': ['i18next'] },
   },
 ];
 const at = (path: string, code: string): { filename: string; code: string; options: typeof OPTIONS } => ({ filename: `${ROOT}/${path}`, code, options: OPTIONS });
@@ -35,6 +36,19 @@ new RuleTester({ languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, 
     at('packages/tech/test/screen.test.ts', "import { Proc } from '../../agent/test/harness.js';"),
     at('packages/protocol/src/cpace.ts', "import { sha512 } from '@noble/hashes/sha2.js';"),
     at('packages/protocol/src/cpace.test.ts', "import { readFileSync } from 'node:fs';"),
+    // Browser code: its own files, i18next's types, its code by relative path.
+    at('packages/agent/page/src/app.ts', "import { render } from './render.js';"),
+    at('packages/agent/page/src/i18n/i18n.ts', "import { en } from './en.js';"),
+    at('packages/agent/page/src/i18n/i18n.ts', "import i18next from '../vendor/i18next.js';"),
+    at('packages/agent/page/src/i18n/i18n.ts', "import type { i18n } from 'i18next';"),
+    at('packages/agent/page/src/i18n/i18n.ts', "import { type i18n, type TOptions } from 'i18next';"),
+    at('packages/agent/page/src/vendor/i18next.d.ts', "export type { i18n } from 'i18next';"),
+    // The page's tests are tests: any package by name, the agent's own source.
+    at('packages/agent/page/src/i18n/catalogue.test.ts', "import { ERROR_CODES } from '@tandem/protocol';"),
+    at('packages/agent/page/src/i18n/catalogue.test.ts', "import { readFileSync } from 'node:fs';"),
+    at('packages/agent/page/src/wire.test.ts', "import type { JoinView } from '../../src/session/join-controller.js';"),
+    // Agent tests may drive the page's files.
+    at('packages/agent/src/pages/consent-server.test.ts', "import { en } from '../../page/src/i18n/en.js';"),
   ],
   invalid: [
     { ...at('packages/agent/src/commands/join.ts', "import { RfbClient } from '@tandem/tech';"), errors: [{ message: /@tandem\/agent may not import @tandem\/tech/ }] },
@@ -50,5 +64,21 @@ new RuleTester({ languageOptions: { parser: tseslint.parser, ecmaVersion: 2022, 
     { ...at('packages/protocol/src/aead.ts', "import { createCipheriv } from 'node:crypto';"), errors: [{ message: /runs in the browser too/ }] },
     { ...at('packages/protocol/src/aead.ts', "import { Buffer } from 'buffer';"), errors: [{ message: /runs in the browser too/ }] },
     { ...at('packages/protocol/src/aead.ts', "import { x } from '@tandem/rfb';"), errors: [{ message: /@tandem\/protocol may not import @tandem\/rfb \(allowed: none\)/ }] },
+    // Browser code: no Node built-in, no package of the repository, nothing outside its folder.
+    { ...at('packages/agent/page/src/app.ts', "import { readFileSync } from 'node:fs';"), errors: [{ message: /runs in the browser: no Node built-in node:fs/ }] },
+    { ...at('packages/agent/page/src/app.ts', "import { EventEmitter } from 'events';"), errors: [{ message: /runs in the browser: no Node built-in events/ }] },
+    { ...at('packages/agent/page/src/app.ts', "import { MODES } from '@tandem/protocol';"), errors: [{ message: /may not import @tandem\/protocol/ }] },
+    { ...at('packages/agent/page/src/app.ts', "import type { JoinView } from '@tandem/agent';"), errors: [{ message: /may not import @tandem\/agent/ }] },
+    { ...at('packages/agent/page/src/app.ts', "import { x } from '../../src/pages/page-actions.js';"), errors: [{ message: /imports only its own files/ }] },
+    { ...at('packages/agent/page/src/app.ts', "import type { JoinView } from '../../src/session/join-controller.js';"), errors: [{ message: /imports only its own files/ }] },
+    { ...at('packages/agent/page/src/app.ts', "import { x } from '../../../console/src/i18n/i18n.js';"), errors: [{ message: /imports only its own files/ }] },
+    { ...at('packages/agent/page/src/app.ts', "import React from 'react';"), errors: [{ message: /may not import react \(it may take types from: i18next\)/ }] },
+    // i18next: its types only; its code by relative path (a browser cannot resolve a bare name).
+    { ...at('packages/agent/page/src/i18n/i18n.ts', "import i18next from 'i18next';"), errors: [{ message: /takes only types from i18next/ }] },
+    { ...at('packages/agent/page/src/i18n/i18n.ts', "import { createInstance, type i18n } from 'i18next';"), errors: [{ message: /takes only types from i18next/ }] },
+    { ...at('packages/agent/page/src/i18n/i18n.ts', "export * from 'i18next';"), errors: [{ message: /takes only types from i18next/ }] },
+    { ...at('packages/agent/page/src/i18n/i18n.ts', "const m = import('i18next');"), errors: [{ message: /takes only types from i18next/ }] },
+    // The agent's Node code serves the page and never imports it.
+    { ...at('packages/agent/src/pages/consent-server.ts', "import { en } from '../../page/src/i18n/en.js';"), errors: [{ message: /packages\/agent\/page is browser code/ }] },
   ],
 });

@@ -14,13 +14,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../console/test/chromium.js';
 import { AgentHome, RelayFixture, invite, techInvitation, type Proc } from './harness.js';
 
-/** A POST with any Origin header (fetch would not let the test choose it). */
-function post(url: string, origin: string, body: unknown): Promise<number> {
+/** A POST with any Origin and Cookie header (fetch would not let the test choose them). */
+function post(url: string, origin: string, cookie: string, body: unknown): Promise<number> {
   const u = new URL(url);
   const text = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = http.request(
-      { host: u.hostname, port: u.port, method: 'POST', path: u.pathname, agent: false, headers: { origin, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } },
+      { host: u.hostname, port: u.port, method: 'POST', path: u.pathname, agent: false, headers: { origin, cookie, 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(text)) } },
       (res) => {
         res.resume();
         res.on('end', () => resolve(res.statusCode ?? 0));
@@ -96,10 +96,12 @@ describe('tandem invite: the local page with the open invitations', () => {
       await page.locator('[data-testid=lang-en]').click();
     }
 
-    // The expire POST needs the page's own Origin.
-    const api = new URL('api/expire-invitation', first.url).href;
-    expect(await post(api, 'http://evil.example', { id: first.id })).toBe(403);
-    expect(await post(api, `http://127.0.0.1:${new URL(first.url).port}`.replace('127.0.0.1', 'localhost'), { id: first.id })).toBe(403);
+    // The expire POST needs the page's own Origin, even with the page's cookie (the browser's, taken from it here).
+    const api = new URL('/api/expire-invitation', first.url).href;
+    const cookie = (await page.context().cookies(first.url)).map((c) => `${c.name}=${c.value}`).join('; ');
+    expect(cookie).toMatch(/^tandem-page-\d+=/);
+    expect(await post(api, 'http://evil.example', cookie, { id: first.id })).toBe(403);
+    expect(await post(api, `http://127.0.0.1:${new URL(first.url).port}`.replace('127.0.0.1', 'localhost'), cookie, { id: first.id })).toBe(403);
     expect(await row(page, first.id).getAttribute('data-state')).toBe('held');
 
     await row(page, first.id).locator('[data-testid=expire-invitation]').click();

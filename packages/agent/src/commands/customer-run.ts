@@ -6,11 +6,11 @@
  */
 import type { CustomerEvent, CustomerSession, TandemError } from '@tandem/protocol';
 import { openBrowser } from '../pages/browser-open.js';
-import { ConsentServer, pageFiles, type ServerEvent } from '../pages/consent-server.js';
+import { ConsentServer, FOREIGN_USER_MESSAGE, LAUNCH_REUSED_MESSAGE, pageFiles, type ServerEvent } from '../pages/consent-server.js';
 import type { EventLog } from '../system/event-log.js';
 import { JoinController, type ConsentPolicy } from '../session/join-controller.js';
 import { isSharedSessionEvent, printSharedEvent, type CommandContext, type LineInput, type LineOutput } from '@tandem/node-client';
-import { agentPageDir, i18nextBrowserModule } from '../pages/page-paths.js';
+import { agentPageDir, agentPageScriptsDir, i18nextBrowserModule } from '../pages/page-paths.js';
 import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
 import { TerminalPrompts } from '../terminal/terminal-prompts.js';
 import { pageAction } from '../pages/page-actions.js';
@@ -89,7 +89,9 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   };
   const startPage = async (): Promise<void> => {
     server = await ConsentServer.start({
-      files: pageFiles(agentPageDir(), i18nextBrowserModule()),
+      files: pageFiles(agentPageDir(), agentPageScriptsDir(), i18nextBrowserModule()),
+      onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE),
+      onForeignUser: () => out.say(FOREIGN_USER_MESSAGE),
       snapshot: (): ServerEvent[] => [
         { event: 'reset', data: {} },
         { event: 'state', data: controller.view },

@@ -28,6 +28,7 @@ import { osFullName } from '../system/os-user.js';
 import { askHidden, checkInvitationPassword, nextLine } from '../terminal/password-input.js';
 import type { SharedPage } from './customer-run.js';
 import { InvitationWait } from './invitation-wait.js';
+import { FOREIGN_USER_MESSAGE, LAUNCH_REUSED_MESSAGE } from '../pages/consent-server.js';
 
 /** Runs `tandem invite`; resolves with the process exit code. */
 export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<number> {
@@ -88,7 +89,7 @@ async function startInvitationPage(store: InvitationStore, id: string, clock: ()
   const out = ctx.out;
   let page: InvitationPage;
   try {
-    page = await InvitationPage.start({ store, id, clock, onBadRecord: (error) => out.error(error) });
+    page = await InvitationPage.start({ store, id, clock, onBadRecord: (error) => out.error(error), onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE), onForeignUser: () => out.say(FOREIGN_USER_MESSAGE) });
   } catch (err) {
     out.say(`Could not start the local page (${String(err)}); answer on this terminal instead.`);
     return undefined;

@@ -1,24 +1,50 @@
 /**
  * The local consent page's server: HTTP on 127.0.0.1 (a random port), for
- * the customer's own browser only. Every request must carry
+ * the customer's own browser only (issue 7, item 9; docs/security-notes/pages.md).
  *
- * - the unguessable token (256 bits) as the first path segment: a wrong or
- *   missing token gets 404, so other local users and web pages cannot find
- *   the page;
- * - a Host header that is exactly `127.0.0.1:PORT` or `localhost:PORT`
- *   (403 otherwise): stops DNS-rebinding pages from reading it;
- * - for POST (every state change), an Origin header equal to the page's own
- *   origin and a JSON body (403 / 415 otherwise): stops cross-site requests.
+ * - The agent opens a one-time launch link, `/launch/TOKEN` (256 bits). It
+ *   has to be given to the browser on its command line, which other local
+ *   users can read (/proc/PID/cmdline), so it is worth nothing once used: its
+ *   first use is answered with a random 256-bit cookie (HttpOnly,
+ *   SameSite=Strict, Path=/, no Expires: it ends with the browser session and
+ *   is useless once this process ends) and a redirect to `/`, a URL without
+ *   any secret. A second use without that cookie is refused (403 and a page
+ *   that says so) and reported through `onLaunchReused`: another program on
+ *   this computer has raced the browser or tries the link after it.
+ * - Every other request needs that cookie (403 otherwise): the page, its
+ *   files, the event stream and every action.
+ * - On Linux, before all of that, a connection whose client end belongs to
+ *   another user of this computer is refused (loopback-peer.ts, 403 and
+ *   `onForeignUser`): the link on a command line is no use to other users
+ *   even before the browser used it, nor a cookie they got hold of.
+ * - A Host header that is exactly `127.0.0.1:PORT` or `localhost:PORT`
+ *   (403 otherwise): stops DNS-rebinding pages from reading it.
+ * - For POST (every state change), on top of the cookie, an Origin header
+ *   equal to the page's own origin and a JSON body (403 / 415 otherwise):
+ *   stops cross-site requests even from a browser that holds the cookie.
  *
- * Live updates go to the page as Server-Sent Events on `TOKEN/events`;
- * actions arrive as `POST TOKEN/api/ACTION` with JSON.
+ * Browsers do not bind cookies to ports: the cookie of 127.0.0.1 goes to
+ * every server on 127.0.0.1, so a server of another local user there reads
+ * it if the customer's browser visits that server while this page is open.
+ * On Linux that gains them nothing: they can replay it only over a
+ * connection of their own, which the peer check refuses. Elsewhere what stops
+ * it is that they must first lure the customer's browser to their server
+ * during the session, and that the cookie is random per agent process (it
+ * is worth nothing once this agent ends); the Host check does not help
+ * against a replay from outside a browser (it is there against DNS
+ * rebinding). The cookie's name carries the port so that two agents on one
+ * computer keep their own. docs/security-notes/pages.md weighs the rest.
+ *
+ * Live updates go to the page as Server-Sent Events on `/events`; actions
+ * arrive as `POST /api/ACTION` with JSON.
  */
 import http from 'node:http';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import type { AddressInfo } from 'node:net';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join, sep } from 'node:path';
+import type { AddressInfo, Socket } from 'node:net';
 import { TandemError, toTandemError } from '@tandem/protocol';
+import { sameUserPeerCheck, type PeerCheck } from './loopback-peer.js';
 
 /** One Server-Sent Event. */
 export interface ServerEvent {
@@ -28,14 +54,26 @@ export interface ServerEvent {
 
 /** Options of {@link ConsentServer.start}. */
 export interface ConsentServerOptions {
-  /** Static files by URL name (e.g. `app.js`) → path on disk; `index.html` serves `TOKEN/`. */
+  /**
+   * Static files by URL name (e.g. `app.js`, `i18n/en.js`) → path on disk;
+   * `index.html` serves `/`, `launch-refused.html` answers a reused launch link.
+   */
   files: Record<string, string>;
   /** Events a newly connected page receives first (the current state, the chat so far). */
   snapshot(): ServerEvent[];
   /** Runs an action; its result is the JSON answer. Throw TandemError to refuse. */
   action(name: string, body: unknown): unknown;
-  /** The token; random by default (tests pass one). */
-  token?: string;
+  /** The launch link was used again by a client without the page's cookie (called once). */
+  onLaunchReused?: () => void;
+  /**
+   * Which connections may be served at all; by default, on Linux, only those
+   * of this process's user (loopback-peer.ts). Others get 403 before anything else.
+   */
+  peerCheck?: PeerCheck;
+  /** A connection of another user was refused (called once). */
+  onForeignUser?: () => void;
+  /** The launch token; random by default (tests pass one). */
+  launchToken?: string;
 }
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -51,7 +89,7 @@ const SECURITY_HEADERS: Record<string, string> = {
     "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   'x-content-type-options': 'nosniff',
   'x-frame-options': 'DENY',
-  // The token is in the URL: never send it anywhere else.
+  // The launch link carries a secret: never send any URL of the page anywhere else.
   'referrer-policy': 'no-referrer',
   'cache-control': 'no-store',
   'cross-origin-resource-policy': 'same-origin',
@@ -59,13 +97,30 @@ const SECURITY_HEADERS: Record<string, string> = {
 
 const MAX_BODY_BYTES = 64 * 1024;
 const HEARTBEAT_MS = 15_000;
+const LAUNCH_PREFIX = '/launch/';
+
+/** What the agent says on the terminal (stderr) when its launch link was used again. */
+export const LAUNCH_REUSED_MESSAGE =
+  "warning: the local page's one-time link was used again and refused. If you did not open it a second time yourself, " +
+  'another program on this computer tried to reach the page before or after your browser. If your browser says ' +
+  '"This link was already used", do not go on with this session: end it with Ctrl+C here.';
+
+/** What the agent says on the terminal (stderr) when another user's program tried to reach the page. */
+export const FOREIGN_USER_MESSAGE =
+  "warning: a program of another user of this computer tried to reach the local page, and was refused. Nothing was shown to it; if this happens again, tell your administrator.";
+
+/** The page's warning when its launch link was used again (page/src/i18n: `warnings.launchReused`). */
+export const LAUNCH_REUSED_WARNING: ServerEvent = { event: 'warning', data: { key: 'launchReused' } };
 
 interface Asset {
   body: Buffer;
   type: string;
 }
 
-/** Creates a fresh 256-bit token for the page's URL. */
+/** Where the one-time launch link stands: not used yet, used once, used again (refused). */
+type LaunchState = 'unused' | 'used' | 'reused';
+
+/** Creates a fresh 256-bit secret (a launch token or a cookie value). */
 export function newPageToken(): string {
   return randomBytes(32).toString('base64url');
 }
@@ -76,25 +131,48 @@ function sameToken(a: string, b: string): boolean {
   return x.length === y.length && timingSafeEqual(x, y);
 }
 
+/** The values of every cookie named `name` in a Cookie header (RFC 6265 §5.4: `a=1; b=2`). */
+function cookieValues(header: string | undefined, name: string): string[] {
+  if (header === undefined) return [];
+  const values: string[] = [];
+  for (const pair of header.split(';')) {
+    const eq = pair.indexOf('=');
+    if (eq > 0 && pair.slice(0, eq).trim() === name) values.push(pair.slice(eq + 1).trim());
+  }
+  return values;
+}
+
 /** The local consent page's HTTP server. */
 export class ConsentServer {
   readonly #server: http.Server;
-  readonly #token: string;
+  readonly #launchToken: string;
+  /** The page's cookie value, random per process: the only credential after the launch. */
+  readonly #cookie = newPageToken();
   readonly #options: ConsentServerOptions;
   readonly #assets = new Map<string, Asset>();
   readonly #streams = new Set<http.ServerResponse>();
+  readonly #peerCheck: PeerCheck | undefined;
+  /** Connections refused by the peer check, decided once when each one opens. */
+  readonly #foreign = new WeakSet<Socket>();
+  #foreignSeen = false;
+  #launch: LaunchState = 'unused';
   #port = 0;
   #heartbeat: ReturnType<typeof setInterval> | undefined;
 
   private constructor(options: ConsentServerOptions) {
     this.#options = options;
-    this.#token = options.token ?? newPageToken();
+    this.#launchToken = options.launchToken ?? newPageToken();
     for (const [name, path] of Object.entries(options.files)) {
       const ext = name.slice(name.lastIndexOf('.'));
       // Read once at start: the page needs no files after that.
       this.#assets.set(name, { body: readFileSync(path), type: CONTENT_TYPES[ext] ?? 'application/octet-stream' });
     }
+    this.#peerCheck = options.peerCheck ?? sameUserPeerCheck();
     this.#server = http.createServer((req, res) => this.#handle(req, res));
+    // Decided when the connection opens, while its client end surely exists.
+    this.#server.on('connection', (socket: Socket) => {
+      if (this.#peerCheck !== undefined && !this.#peerCheck(socket)) this.#foreign.add(socket);
+    });
     this.#server.headersTimeout = 10_000;
     this.#server.requestTimeout = 30_000;
   }
@@ -114,14 +192,19 @@ export class ConsentServer {
     return server;
   }
 
-  /** The page's URL, with the token. */
+  /** The one-time launch link the agent opens (and prints as `page: URL`). */
   get url(): string {
-    return `http://127.0.0.1:${this.#port}/${this.#token}/`;
+    return `http://127.0.0.1:${this.#port}${LAUNCH_PREFIX}${this.#launchToken}`;
   }
 
   /** The port it listens on. */
   get port(): number {
     return this.#port;
+  }
+
+  /** The page cookie's name: per port, so that two agents on one computer keep their own. */
+  get cookieName(): string {
+    return `tandem-page-${this.#port}`;
   }
 
   /** Number of pages connected to the event stream. */
@@ -147,16 +230,28 @@ export class ConsentServer {
   }
 
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
+    if (this.#foreign.has(req.socket)) {
+      // Another user of this computer: nothing of the page, and the launch link stays as it was.
+      this.#fail(res, 403, 'this page belongs to another user of this computer');
+      if (!this.#foreignSeen) {
+        this.#foreignSeen = true;
+        this.#options.onForeignUser?.();
+      }
+      return;
+    }
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${this.#port}` && host !== `localhost:${this.#port}`) {
       this.#fail(res, 403, 'wrong Host header');
       return;
     }
     const path = (req.url ?? '').split('?')[0] as string;
-    const segments = path.split('/');
-    // segments[0] is '' (the path starts with '/'); segments[1] must be the token.
-    if (segments.length < 2 || !sameToken(segments[1] as string, this.#token)) {
-      this.#fail(res, 404, 'not found');
+    const hasCookie = cookieValues(req.headers.cookie, this.cookieName).some((value) => sameToken(value, this.#cookie));
+    if (path.startsWith(LAUNCH_PREFIX)) {
+      this.#launchRequest(req, res, path.slice(LAUNCH_PREFIX.length), hasCookie);
+      return;
+    }
+    if (!hasCookie) {
+      this.#fail(res, 403, 'this page opens only from the link the Tandem agent opened in your browser');
       return;
     }
     const origin = req.headers.origin;
@@ -164,23 +259,18 @@ export class ConsentServer {
       this.#fail(res, 403, 'wrong Origin header');
       return;
     }
-    const rest = segments.slice(2).join('/');
-    if (segments.length === 2) {
-      res.writeHead(308, { ...SECURITY_HEADERS, location: `/${this.#token}/` }).end();
-      return;
-    }
+    const rest = path.slice(1);
     if (req.method === 'GET' || req.method === 'HEAD') {
       if (rest === 'events') {
         this.#openStream(res);
         return;
       }
-      const asset = this.#assets.get(rest === '' ? 'index.html' : rest);
+      const asset = rest === 'launch-refused.html' ? undefined : this.#assets.get(rest === '' ? 'index.html' : rest);
       if (asset === undefined) {
         this.#fail(res, 404, 'not found');
         return;
       }
-      res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': asset.type, 'content-length': asset.body.length });
-      res.end(req.method === 'HEAD' ? undefined : asset.body);
+      this.#asset(req, res, 200, asset);
       return;
     }
     if (req.method === 'POST' && rest.startsWith('api/')) {
@@ -200,10 +290,56 @@ export class ConsentServer {
     this.#fail(res, 405, 'method not allowed');
   }
 
+  /**
+   * `GET /launch/TOKEN`: the first use sets the cookie; the browser that has
+   * it is sent on to the page again (a reload of the link); any other use of
+   * the right token is refused and reported, a wrong token just refused.
+   */
+  #launchRequest(req: http.IncomingMessage, res: http.ServerResponse, token: string, hasCookie: boolean): void {
+    if (req.method !== 'GET') {
+      // Only a browser's navigation opens the link; anything else is refused like a request without the cookie.
+      this.#fail(res, 403, 'the launch link opens with GET only');
+      return;
+    }
+    if (hasCookie) {
+      this.#redirectToPage(res, []);
+      return;
+    }
+    if (!sameToken(token, this.#launchToken)) {
+      this.#fail(res, 403, 'unknown link: open the page from the Tandem agent that is running now');
+      return;
+    }
+    if (this.#launch === 'unused') {
+      this.#launch = 'used';
+      // No Expires or Max-Age: a session cookie, gone with the browser session; Path=/ so every page request carries it.
+      this.#redirectToPage(res, [`${this.cookieName}=${this.#cookie}; HttpOnly; SameSite=Strict; Path=/`]);
+      return;
+    }
+    const refused = this.#assets.get('launch-refused.html') ?? { body: Buffer.from('this link was already used\n'), type: 'text/plain; charset=utf-8' };
+    this.#asset(req, res, 403, refused);
+    if (this.#launch === 'used') {
+      this.#launch = 'reused';
+      this.broadcast(LAUNCH_REUSED_WARNING);
+      this.#options.onLaunchReused?.();
+    }
+  }
+
+  #redirectToPage(res: http.ServerResponse, setCookie: string[]): void {
+    // 303: the browser GETs the page itself; its URL carries no secret.
+    res.writeHead(303, { ...SECURITY_HEADERS, location: '/', 'content-length': 0, ...(setCookie.length > 0 ? { 'set-cookie': setCookie } : {}) });
+    res.end();
+  }
+
+  #asset(req: http.IncomingMessage, res: http.ServerResponse, status: number, asset: Asset): void {
+    res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': asset.type, 'content-length': asset.body.length });
+    res.end(req.method === 'HEAD' ? undefined : asset.body);
+  }
+
   #openStream(res: http.ServerResponse): void {
     res.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
     res.write('retry: 1000\n\n');
     for (const event of this.#options.snapshot()) res.write(formatEvent(event));
+    if (this.#launch === 'reused') res.write(formatEvent(LAUNCH_REUSED_WARNING));
     this.#streams.add(res);
     res.once('close', () => this.#streams.delete(res));
   }
@@ -262,13 +398,20 @@ function formatEvent(event: ServerEvent): string {
   return `event: ${event.event}\ndata: ${JSON.stringify(event.data)}\n\n`;
 }
 
-/** The page's files: the agent's page/ folder and i18next's browser build. */
-export function pageFiles(pageDir: string, i18nextEsm: string): Record<string, string> {
-  return {
+/**
+ * The page's files: the static ones of the agent's page/ folder, every
+ * script compiled from page/src (the page's ES modules, by their path under
+ * `scriptsDir`) and i18next's browser build as `vendor/i18next.js`.
+ */
+export function pageFiles(pageDir: string, scriptsDir: string, i18nextEsm: string): Record<string, string> {
+  const files: Record<string, string> = {
     'index.html': join(pageDir, 'index.html'),
-    'app.js': join(pageDir, 'app.js'),
-    'i18n.js': join(pageDir, 'i18n.js'),
     'style.css': join(pageDir, 'style.css'),
+    'launch-refused.html': join(pageDir, 'launch-refused.html'),
     'vendor/i18next.js': i18nextEsm,
   };
+  for (const name of readdirSync(scriptsDir, { recursive: true, encoding: 'utf8' })) {
+    if (name.endsWith('.js')) files[name.split(sep).join('/')] = join(scriptsDir, name);
+  }
+  return files;
 }

@@ -1,7 +1,7 @@
 /**
  * The local page of `tandem invite` (issue 4, point 2): served from the
- * start, with the same token, Host and Origin rules as the consent page
- * (consent-server.ts). Before a technician's handshake it shows "Open
+ * start, with the same one-time link, cookie, Host and Origin rules as the
+ * consent page (consent-server.ts). Before a technician's handshake it shows "Open
  * invitations": every open invitation on this computer, read from the store
  * every second, each with an "Expire now" button (`POST api/expire-invitation`,
  * the same effect as `tandem expire ID`). Once an attempt passes the
@@ -19,7 +19,7 @@ import { ConsentServer, pageFiles, type ServerEvent } from './consent-server.js'
 import { invitationRows, type InvitationRow } from '../invitations/invitation-rows.js';
 import { expireInvitation, holderAlive, type InvitationStore } from '../invitations/invitation-store.js';
 import type { JoinController, JoinUpdate } from '../session/join-controller.js';
-import { agentPageDir, i18nextBrowserModule } from './page-paths.js';
+import { agentPageDir, agentPageScriptsDir, i18nextBrowserModule } from './page-paths.js';
 import { pageAction } from './page-actions.js';
 
 /** How often the store is read for the list, ms (the issue: within a second). */
@@ -44,6 +44,10 @@ export interface InvitationPageOptions {
   clock: Clock;
   /** Problems reading the store (a damaged record), once each. */
   onBadRecord?: (error: TandemError) => void;
+  /** The page's one-time launch link was used again (consent-server.ts). */
+  onLaunchReused?: () => void;
+  /** A program of another user tried to reach the page (consent-server.ts). */
+  onForeignUser?: () => void;
 }
 
 /** The page server of one `tandem invite`. */
@@ -69,7 +73,9 @@ export class InvitationPage {
     // The server calls back only for requests, which come after the page exists.
     const ref: { page?: InvitationPage } = {};
     const server = await ConsentServer.start({
-      files: pageFiles(agentPageDir(), i18nextBrowserModule()),
+      files: pageFiles(agentPageDir(), agentPageScriptsDir(), i18nextBrowserModule()),
+      ...(opts.onLaunchReused !== undefined ? { onLaunchReused: opts.onLaunchReused } : {}),
+      ...(opts.onForeignUser !== undefined ? { onForeignUser: opts.onForeignUser } : {}),
       snapshot: () => (ref.page as InvitationPage).#snapshot(),
       action: (name, body) => (ref.page as InvitationPage).#action(name, body),
     });
@@ -80,7 +86,7 @@ export class InvitationPage {
     return page;
   }
 
-  /** The page's URL, with the token. */
+  /** The page's one-time launch link. */
   get url(): string {
     return this.#server.url;
   }

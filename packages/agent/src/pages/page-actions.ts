@@ -1,5 +1,5 @@
 /**
- * The consent page's actions (`POST TOKEN/api/NAME` with JSON), validated
+ * The consent page's actions (`POST /api/NAME` with JSON), validated
  * and carried to the join controller.
  */
 import { MODES, TandemError, assertBoolean, assertObject, assertOneOf, assertString, LIMITS } from '@tandem/protocol';

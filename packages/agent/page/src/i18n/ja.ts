@@ -1,137 +1,7 @@
-// Catalogues and language handling of the consent page (i18next, served from
-// the agent's node_modules). English and Japanese; the browser's language by
-// default, switchable.
-import i18next from './vendor/i18next.js';
+/** The page's Japanese catalogue: the keys of en.ts (its type says so), in Japanese. */
+import type { Catalogue } from './en.js';
 
-const en = {
-  title: 'Tandem remote support',
-  status: {
-    connecting: 'Connecting to the relay…',
-    handshaking: 'Setting up an encrypted connection…',
-    consent: 'A technician asks to start a session. Nothing is shared until you accept.',
-    active: 'Session running.',
-    ended: 'The session has ended ({{reason}}). You can close this page.',
-    failed: 'The session failed: {{message}} ({{code}})',
-  },
-  who: {
-    technician: 'Technician',
-    vouched: 'as vouched for by the relay',
-    requested: 'Asks for',
-    sas: 'Security code',
-    sasHint: 'Compare it with the code the technician sees. If they differ, refuse.',
-    team: 'team {{team}}',
-    user: 'user {{user}}',
-  },
-  consent: {
-    heading: 'Do you want to start this session?',
-    name: 'Your name',
-    customerNumber: 'Customer number',
-    caseNumber: 'Case number',
-    grant: 'Allow',
-    eventLog: 'Keep a local event log (connections and mode changes, in the system log)',
-    accept: 'Accept',
-    refuse: 'Refuse',
-  },
-  session: {
-    mode: 'Current mode:',
-    hotkey: '(or Ctrl+Alt+Shift+S on your keyboard: takes back control)',
-    stopControl: 'Stop control',
-    stopViewing: 'Stop viewing',
-    request: 'The technician asks to {{mode}}.',
-    allow: 'Allow',
-    deny: 'Deny',
-    chat: 'Chat',
-    send: 'Send',
-    end: 'End session',
-  },
-  modes: {
-    chat: 'Chat only',
-    view: 'View my screen',
-    control: 'Shared control of my screen',
-  },
-  modeVerbs: {
-    chat: 'chat with you',
-    view: 'see your screen',
-    control: 'see and control your screen',
-  },
-  reasons: {
-    'customer-ended': 'you ended it',
-    'technician-ended': 'the technician ended it',
-    'network-lost': 'the network connection was lost',
-    refused: 'you refused',
-    'wrong-code': 'wrong code',
-    'expired-code': 'the code expired',
-    'relay-shutdown': 'the relay shut down',
-    'protocol-error': 'protocol error',
-  },
-  system: {
-    started: 'Session started: {{mode}}.',
-    mode: 'Mode changed: {{mode}}.',
-    request: 'The technician asks for: {{mode}}.',
-    allowed: 'You allowed: {{mode}}.',
-    denied: 'You denied: {{mode}}.',
-    ended: 'Session ended: {{reason}}.',
-    screenError: 'Your screen cannot be shared: {{message}}',
-    hotkey: 'You took back control with Ctrl+Alt+Shift+S.',
-    requestRefused: 'The technician also asked for "{{mode}}" while you are being asked about "{{pending}}"; that second request was refused automatically. Your answer is about "{{pending}}".',
-    policyDenied: 'The technician asked for "{{mode}}"; this computer\'s policy forbids it, so it was refused automatically.',
-    policyCapped: 'This computer\'s policy does not allow "{{mode}}": the session started in view only.',
-  },
-  invitations: {
-    heading: 'Open invitations',
-    hint: 'Only this computer\'s clock decides when an invitation expires. Expiring one makes every copy of it fail at once.',
-    none: 'No open invitations.',
-    thisOne: 'this invitation',
-    password: 'password protected',
-    expires: 'Expires',
-    expired: 'Expired',
-    left: '{{time}} left',
-    relays: 'Relays',
-    holder: 'Held',
-    heldOn: 'yes, on {{relay}} (process {{pid}})',
-    connecting: 'not yet: connecting (process {{pid}})',
-    notHeld: 'no: no tandem invite runs for it',
-    finished: 'no',
-    wrong: 'Wrong passwords',
-    wrongCount: '{{count}} of {{max}}',
-    expire: 'Expire now',
-    states: {
-      open: 'open',
-      held: 'open and held',
-      expired: 'expired',
-      used: 'used',
-    },
-    reasons: {
-      'expired-by-customer': 'expired by you',
-      'too-many-wrong-passwords': 'too many wrong passwords',
-      lapsed: 'its time ran out',
-    },
-    status: {
-      connecting: 'Invitation {{id}}: connecting to the relay…',
-      holding: 'Invitation {{id}} is open, held on {{relay}}. Waiting for your technician; this page will ask you before anything is shared.',
-      retrying: 'Invitation {{id}}: no relay can be reached right now; trying again.',
-      session: 'Invitation {{id}}: a technician has connected.',
-      lapsed: 'Invitation {{id}} has expired (this computer\'s clock). Attempts are declined. You can close this page.',
-      expired: 'Invitation {{id}} was expired: every copy of it now fails. You can close this page.',
-      used: 'Invitation {{id}} was used. You can close this page.',
-      stopped: 'You stopped tandem invite: invitation {{id}} is expired. You can close this page.',
-    },
-  },
-  policy: {
-    heading: 'This computer\'s policy',
-    forbid: {
-      invitations: 'Invitations are turned off on this computer.',
-      control: 'Shared control is turned off on this computer: a technician can at most see the screen.',
-      fileTransfer: 'File transfer is turned off on this computer.',
-      systemInfo: 'Technicians cannot request system information from this computer.',
-    },
-    maxInvitationLifetime: 'Invitations last at most {{duration}}.',
-    allowedRelays: 'Only these relays may be used: {{relays}}.',
-    noRelays: 'No relay may be used from this computer.',
-  },
-};
-
-const ja = {
+export const ja: Catalogue = {
   title: 'Tandem リモートサポート',
   status: {
     connecting: '中継サーバーに接続しています…',
@@ -139,7 +9,7 @@ const ja = {
     consent: '技術者がセッションの開始を求めています。承諾するまで何も共有されません。',
     active: 'セッション中です。',
     ended: 'セッションは終了しました（{{reason}}）。このページは閉じてかまいません。',
-    failed: 'セッションに失敗しました: {{message}}（{{code}}）',
+    failed: 'セッションに失敗しました: {{message}}',
   },
   who: {
     technician: '技術者',
@@ -156,7 +26,7 @@ const ja = {
     customerNumber: 'お客様番号',
     caseNumber: '受付番号',
     grant: '許可する操作',
-    eventLog: 'この PC にイベントログを残す（接続とモード変更をシステムログに記録）',
+    eventLog: 'このコンピューターにイベントログを残す（接続とモード変更をシステムログに記録）',
     accept: '承諾する',
     refuse: '拒否する',
   },
@@ -191,6 +61,7 @@ const ja = {
     'expired-code': 'コードの有効期限が切れています',
     'relay-shutdown': '中継サーバーが停止しました',
     'protocol-error': 'プロトコルエラー',
+    'relay-error': '中継サーバーが監査ログにセッションを記録できませんでした',
   },
   system: {
     started: 'セッションを開始しました: {{mode}}',
@@ -199,7 +70,7 @@ const ja = {
     allowed: '許可しました: {{mode}}',
     denied: '許可しませんでした: {{mode}}',
     ended: 'セッション終了: {{reason}}',
-    screenError: '画面を共有できません: {{message}}',
+    screenError: '画面を共有できません。サポート向けの情報: {{message}}',
     hotkey: 'Ctrl+Alt+Shift+S で操作を取り戻しました。',
     requestRefused: '技術者は「{{pending}}」の確認中に「{{mode}}」も求めたため、後の要求は自動的に拒否しました。今の確認は「{{pending}}」についてです。',
     policyDenied: '技術者が「{{mode}}」を求めましたが、このコンピューターのポリシーで禁止されているため自動的に拒否しました。',
@@ -213,6 +84,7 @@ const ja = {
     password: 'パスワード付き',
     expires: '有効期限',
     expired: '期限切れ',
+    plannedExpiry: '本来の有効期限',
     left: '残り {{time}}',
     relays: '中継サーバー',
     holder: '待ち受け',
@@ -257,29 +129,45 @@ const ja = {
     allowedRelays: '使用できる中継サーバーは次のものだけです: {{relays}}',
     noRelays: 'このコンピューターからはどの中継サーバーも使用できません。',
   },
+  warnings: {
+    launchReused:
+      'このページのリンクが、このブラウザー以外のプログラムからもう一度使われ、拒否されました。このページは引き続きこのブラウザーでだけ使えます。ご自身でリンクを開き直していない場合は、このコンピューターの別のユーザーがこのページにアクセスしようとしている可能性があります。技術者または管理者に知らせてください。',
+  },
+  problems: {
+    noAnswer: 'このコンピューターの Tandem エージェントが応答しません。停止した可能性があります。このページは閉じてかまいません。',
+    refused: 'Tandem エージェントがこの操作を受け付けませんでした（HTTP {{status}}）。',
+    badEvent: 'エージェントから表示できない内容を受け取りました: {{message}}',
+  },
+  errors: {
+    TANDEM_ERR_BAD_INPUT: '入力内容に誤りがあります。確認して、もう一度お試しください。',
+    TANDEM_ERR_PROTOCOL: 'セッションの今の段階では、この操作はできません。',
+    TANDEM_ERR_MESSAGE_TOO_LARGE: 'メッセージが大きすぎます。',
+    TANDEM_ERR_UNAUTHORIZED: 'この操作にはサインインが必要ですが、サインインされていないか期限切れです。',
+    TANDEM_ERR_SIGNIN_FAILED: 'ユーザー名またはパスワードが正しくありません。',
+    TANDEM_ERR_SIGNIN_LOCKED: 'サインインの失敗が続いたため、しばらくサインインできません。',
+    TANDEM_ERR_RATE_LIMITED: 'このコンピューターからの試行が多すぎます。しばらく待ってから、もう一度お試しください。',
+    TANDEM_ERR_FORBIDDEN: 'この操作は許可されていません。',
+    TANDEM_ERR_NOT_FOUND: '見つかりません。すでに存在しない可能性があります。',
+    TANDEM_ERR_CONFLICT: 'すでに行われたか、その間に状態が変わりました。',
+    TANDEM_ERR_SETUP_LINK: 'この初期設定リンクは無効か、使用済みか、期限切れです。',
+    TANDEM_ERR_CODE_UNKNOWN: 'このコードで待機中のセッションはありません。技術者にコードを確認してください。すでに使われた可能性があります。',
+    TANDEM_ERR_CODE_EXPIRED: 'コードの有効期限が切れています。技術者に新しいコードを依頼してください。',
+    TANDEM_ERR_WRONG_CODE: 'コードが技術者のものと一致しません。安全のため、このコードは使用できなくなりました。技術者に新しいコードを依頼してください。',
+    TANDEM_ERR_NAMEPLATES_EXHAUSTED: '現在、中継サーバーで発行できるセッションコードがありません。技術者がしばらくしてから再試行できます。',
+    TANDEM_ERR_RECORD_AUTH: '暗号化されたメッセージの検証に失敗しました。途中で改ざんされた可能性があるため、安全のためセッションを終了しました。',
+    TANDEM_ERR_TRUNCATED: 'セッションが正しく終了する前に接続が切断されました。',
+    TANDEM_ERR_REFUSED: 'セッションは拒否されました。',
+    TANDEM_ERR_PEER_LOST: '技術者との接続が切れました。',
+    TANDEM_ERR_TIMEOUT: '技術者または中継サーバーから時間内に応答がありませんでした。',
+    TANDEM_ERR_RELAY_UNREACHABLE: '中継サーバーに接続できません。このコンピューターのネットワーク接続を確認してください。',
+    TANDEM_ERR_TLS_FINGERPRINT: '中継サーバーの証明書が想定と異なるため、接続しませんでした。',
+    TANDEM_ERR_RELAY_NOT_CONFIGURED: '技術者のプログラムが招待に記載された中継サーバーを使うよう設定されていないため、接続しませんでした。',
+    TANDEM_ERR_INVITATION_INVALID: '招待が破損しているか、不完全か、編集されています。',
+    TANDEM_ERR_INVITATION_VERSION: 'この招待は新しいバージョンの Tandem で作成されました。',
+    TANDEM_ERR_INVITATION_EXPIRED: '招待の有効期限が切れているか、取り消されています。',
+    TANDEM_ERR_POLICY_INVALID: 'このコンピューターのポリシーファイルを読み取れないため、Tandem は動作しません。管理者に問い合わせてください。',
+    TANDEM_ERR_POLICY_FORBIDS: 'このコンピューターのポリシーでは、この操作は許可されていません。',
+    TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
+    TANDEM_ERR_INTERNAL: 'Tandem で予期しないエラーが発生しました。',
+  },
 };
-
-/** The supported languages. */
-export const LANGUAGES = ['en', 'ja'];
-
-/** The browser's preferred supported language, English otherwise. */
-export function browserLanguage() {
-  for (const tag of navigator.languages ?? [navigator.language]) {
-    const base = String(tag).toLowerCase().split('-')[0];
-    if (LANGUAGES.includes(base)) return base;
-  }
-  return 'en';
-}
-
-/** Starts i18next with both catalogues. */
-export async function initI18n(lng) {
-  await i18next.init({
-    lng,
-    fallbackLng: 'en',
-    supportedLngs: LANGUAGES,
-    resources: { en: { translation: en }, ja: { translation: ja } },
-    // Text is always set with textContent, never as HTML: no escaping wanted.
-    interpolation: { escapeValue: false },
-  });
-  return i18next;
-}

@@ -1,0 +1,59 @@
+/**
+ * The agent's local page: consent for `tandem join`, and for `tandem invite`
+ * first the invitations of this computer, then consent on the same page.
+ * It shows who asks for what, takes the customer's answer, then the mode,
+ * step-up requests, chat and the end button. State arrives as Server-Sent
+ * Events from the agent; actions are POSTed as JSON. No framework and no
+ * bundler: ES modules served by the agent alone.
+ *
+ * Everything the page knows lives in one PageState made here and passed
+ * to each part with the elements, the translator and the actions client.
+ */
+import { ActionsClient } from './actions-client.js';
+import { wireConsent } from './consent-form.js';
+import { pageElements } from './dom.js';
+import { connectEvents } from './event-stream.js';
+import { browserLanguage, Translator } from './i18n/i18n.js';
+import { tickInvitations } from './invitations-list.js';
+import type { PageContext } from './page-context.js';
+import { render, renderProblem, translateStatic } from './render.js';
+import { wireSession } from './session-controls.js';
+import { PageState } from './state.js';
+
+/** How often the time left of each invitation is redrawn, ms. */
+const TICK_MS = 1000;
+
+async function start(doc: Document): Promise<void> {
+  const ui = pageElements(doc);
+  const tr = await Translator.start(browserLanguage(navigator.languages));
+  const state = new PageState();
+  const ctx: PageContext = {
+    state,
+    ui,
+    tr,
+    actions: new ActionsClient((problem) => {
+      state.setProblem(problem);
+      renderProblem(ctx);
+    }),
+  };
+  for (const [lng, button] of ui.languages) {
+    button.addEventListener('click', () => {
+      void tr.change(lng).then(() => {
+        translateStatic(ctx, doc);
+        render(ctx);
+      });
+    });
+  }
+  wireConsent(ctx);
+  wireSession(ctx, doc);
+  translateStatic(ctx, doc);
+  render(ctx);
+  connectEvents(ctx);
+  setInterval(() => tickInvitations(ctx), TICK_MS);
+}
+
+start(document).catch((err: unknown) => {
+  // The page cannot run (index.html and the scripts do not match, or i18next failed): say so where the status goes.
+  const status = document.querySelector('[data-testid="status"]');
+  if (status !== null) status.textContent = `Tandem: ${err instanceof Error ? err.message : String(err)}`;
+});

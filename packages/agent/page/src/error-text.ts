@@ -1,0 +1,36 @@
+/**
+ * An error from the agent in the customer's words: the page's translation of
+ * its code, with the code itself to read to support; the agent's English
+ * message only for a code the page does not know.
+ */
+import type { Translator } from './i18n/i18n.js';
+import type { AgentError } from './wire.js';
+
+/** What the page shows of one error. */
+export interface ErrorText {
+  /** The translated message (or the agent's, for an unknown code). */
+  message: string;
+  /** The stable code, shown after the message in small text. */
+  code: string;
+}
+
+/** The text of `error` in the page's language. */
+export function errorText(tr: Pick<Translator, 't' | 'has'>, error: AgentError): ErrorText {
+  // Only a well-formed code becomes a catalogue key: anything else is shown as the agent sent it.
+  const key = /^TANDEM_ERR_[A-Z_]+$/.test(error.code) ? `errors.${error.code}` : undefined;
+  return { message: key !== undefined && tr.has(key) ? tr.t(key) : error.message, code: error.code };
+}
+
+/**
+ * Fills `el` with `sentence`, then `code` in a `<small>` (data-testid
+ * `error-code`); `detail` (the agent's own message) becomes its tooltip.
+ */
+export function fillWithCode(el: HTMLElement, sentence: string, code: string, detail?: string): void {
+  const small = document.createElement('small');
+  small.className = 'code';
+  small.dataset.testid = 'error-code';
+  small.textContent = code;
+  el.replaceChildren(`${sentence} `, small);
+  if (detail !== undefined && !sentence.includes(detail)) el.title = detail;
+  else el.removeAttribute('title');
+}

@@ -1,0 +1,44 @@
+/**
+ * The session panel's controls: step down (the button and the
+ * Ctrl+Alt+Shift+S hotkey of the page), Allow/Deny of a step-up request,
+ * chat, End session.
+ */
+import type { PageContext } from './page-context.js';
+import { MODES } from './wire.js';
+
+/** Steps down one mode (control → view → chat); nothing when already in chat or not active. */
+export function stepDownOne(ctx: PageContext): void {
+  const { state, actions } = ctx;
+  const mode = state.view.mode;
+  if (state.view.status !== 'active' || mode === undefined || mode === 'chat') return;
+  const lower = MODES[MODES.indexOf(mode) - 1];
+  if (lower !== undefined) void actions.post('step-down', { mode: lower });
+}
+
+/** Answers the step-up request the page shows, naming its mode. */
+function decide(ctx: PageContext, accepted: boolean): void {
+  const mode = ctx.state.view.pendingRequest;
+  if (mode !== undefined) void ctx.actions.post('decide', { accepted, mode });
+}
+
+/** Wires the session panel and the hotkey. */
+export function wireSession(ctx: PageContext, doc: Document): void {
+  const { ui, actions } = ctx;
+  ui.stopControl.addEventListener('click', () => stepDownOne(ctx));
+  ui.allowMode.addEventListener('click', () => decide(ctx, true));
+  ui.denyMode.addEventListener('click', () => decide(ctx, false));
+  ui.endSession.addEventListener('click', () => void actions.post('end', {}));
+  ui.chatForm.addEventListener('submit', (e) => {
+    e.preventDefault();
+    const text = ui.chatInput.value;
+    if (text.trim() === '') return;
+    ui.chatInput.value = '';
+    void actions.post('chat', { text });
+  });
+  doc.addEventListener('keydown', (e) => {
+    if (e.ctrlKey && e.altKey && (e.key === 's' || e.key === 'S')) {
+      e.preventDefault();
+      stepDownOne(ctx);
+    }
+  });
+}
