@@ -137,6 +137,14 @@ describe('ServerMessageReader: the message framing itself', () => {
     const pieces = readAll(r, [stream]);
     expect(pieces.at(-1)).toMatchObject({ message: 'Bell' });
     expect(r.atBoundary).toBe(true);
+    // A rectangle without payload is over with its header: the update ends without waiting for another byte.
+    const q = new ByteQueue();
+    const r2 = reader();
+    q.push(stream.subarray(0, stream.length - 1));
+    const kinds: string[] = [];
+    for (let p = r2.next(q); p !== null; p = r2.next(q)) kinds.push(p.part === 'rectangle' ? `rect ${p.rect.encoding}` : p.part);
+    expect(kinds).toEqual(['header', `rect ${ENCODING.Raw}`, 'payload', `rect ${ENCODING.LastRect}`]);
+    expect(r2.atBoundary).toBe(true);
   });
 
   it('frames Raw in the pixel format it is told, and follows a change', () => {
@@ -164,7 +172,7 @@ describe('ServerMessageReader: the message framing itself', () => {
   for (const [what, bytes, message] of [
     ['an unknown message type', Uint8Array.of(150), /unknown server message type 150/],
     ['ServerCutText in the extended-clipboard format', Uint8Array.of(3, 0, 0, 0, 0x80, 0, 0, 4), /extended-clipboard/],
-    ['a rectangle in an encoding without a framer', Buffer.concat([framebufferUpdateHeader(1), rectHeader(0, 0, 1, 1, 5)]), /encoding 5, which this reader cannot frame/],
+    ['a rectangle in an encoding without a framer', Buffer.concat([framebufferUpdateHeader(1), rectHeader(0, 0, 1, 1, 5)]), /encoding 5, which has no framer/],
   ] as const) {
     it(`${what} is TANDEM_ERR_PROTOCOL, and the reader stays failed`, () => {
       const r = reader();

@@ -172,25 +172,32 @@ export class ServerMessageReader {
     if (!q.has(12)) return null;
     const header: RectHeader = { x: q.peekU16(0), y: q.peekU16(2), w: q.peekU16(4), h: q.peekU16(6), encoding: q.peekU32(8) | 0 };
     const framer = this.#framers.get(header.encoding);
-    if (framer === undefined) bad(`a rectangle in encoding ${header.encoding}, which this reader cannot frame`);
+    if (framer === undefined) bad(`a rectangle in encoding ${header.encoding}, which has no framer`);
     this.#rectsLeft -= 1;
     this.#rect = { header, framer };
     this.#machine.to('framing');
-    return { message: 'FramebufferUpdate', part: 'rectangle', rect: header, framer, raw: q.take(12) };
+    const piece: ServerPiece = { message: 'FramebufferUpdate', part: 'rectangle', rect: header, framer, raw: q.take(12) };
+    // Framed at once when the bytes are there, so a rectangle without payload (DesktopSize, LastRect) is over with its header.
+    this.#frame(q);
+    return piece;
   }
 
   #framing(q: ByteQueue): ServerPiece | null {
+    this.#frame(q);
+    return this.#machine.is('framing') ? null : this.#next(q);
+  }
+
+  /** Asks the rectangle's framer for its payload's length; moves on once it can tell, consuming nothing. */
+  #frame(q: ByteQueue): void {
     const rect = this.#rect as { header: RectHeader; framer: RectFramer };
     const length = rect.framer.payloadLength(rect.header, q, this.#pixelFormat);
-    if (length === null) return null;
+    if (length === null) return;
     if (length > 0) {
       this.#payload = { of: 'FramebufferUpdate', left: length };
       this.#machine.to('payload');
-      return this.#payloadPiece(q);
+    } else {
+      this.#rectDone();
     }
-    this.#rectDone();
-    // A rectangle without payload (DesktopSize, LastRect): nothing to pass; go on to what follows.
-    return this.#next(q);
   }
 
   #payloadPiece(q: ByteQueue): ServerPiece | null {
