@@ -184,27 +184,49 @@ describe("bridge mode: the customer's clipboard never reaches the technician", (
     expect(await agent.exitCode()).toBe(0);
   }
 
-  it('x11vnc -forever -shared: the cut buffer, in view only (Raw) and in control (what noVNC asks for)', async () => {
-    const xvfb = await startXvfb(`${W}x${H}x24`);
-    xvfbs.push(xvfb);
-    procs.push(startXterm(xvfb.display, dir));
-    const port = await freePort();
-    procs.push(spawn('/usr/bin/x11vnc', ['-display', xvfb.display, '-rfbauth', storedPasswd, '-rfbport', String(port), '-localhost', '-forever', '-shared', '-quiet'], { stdio: 'ignore' }));
-    await waitPort(port);
-    await sleep(500);
+  describe('x11vnc -forever -shared, the cut buffer', () => {
+    let display = '';
+    let port = 0;
+    beforeAll(async () => {
+      const xvfb = await startXvfb(`${W}x${H}x24`);
+      xvfbs.push(xvfb);
+      display = xvfb.display;
+      procs.push(startXterm(display, dir));
+      port = await freePort();
+      procs.push(spawn('/usr/bin/x11vnc', ['-display', display, '-rfbauth', storedPasswd, '-rfbport', String(port), '-localhost', '-forever', '-shared', '-quiet'], { stdio: 'ignore' }));
+      await waitPort(port);
+      await sleep(500);
+    });
+
     // x11vnc sends CUT_BUFFER0 the moment it changes (its PRIMARY and CLIPBOARD polling waits 15 s after each new viewer).
-    await clipboardStaysHome(port, xvfb.display, 'view', 'MARKER-x11vnc-view-4711', () => setClipboard(xvfb.display, 'buffer-cut', 'MARKER-x11vnc-view-4711', procs));
-    await clipboardStaysHome(port, xvfb.display, 'control', 'MARKER-x11vnc-control-0815', () => setClipboard(xvfb.display, 'buffer-cut', 'MARKER-x11vnc-control-0815', procs), NOVNC_ENCODINGS);
+    it('view only (Raw)', async () => {
+      await clipboardStaysHome(port, display, 'view', 'MARKER-x11vnc-view-4711', () => setClipboard(display, 'buffer-cut', 'MARKER-x11vnc-view-4711', procs));
+    });
+
+    it('shared control (what noVNC asks for)', async () => {
+      await clipboardStaysHome(port, display, 'control', 'MARKER-x11vnc-control-0815', () => setClipboard(display, 'buffer-cut', 'MARKER-x11vnc-control-0815', procs), NOVNC_ENCODINGS);
+    });
   });
 
-  it("TigerVNC's Xvnc: the CLIPBOARD selection, in view only (Raw) and in control (what noVNC asks for)", async () => {
-    const n = freeDisplay();
-    const port = await freePort();
-    procs.push(spawn('/usr/bin/Xtigervnc', [`:${n}`, '-geometry', `${W}x${H}`, '-depth', '24', '-SecurityTypes', 'VncAuth', '-PasswordFile', storedPasswd, '-rfbport', String(port), '-localhost', '-nolisten', 'tcp'], { stdio: 'ignore' }));
-    await waitPort(port);
-    procs.push(startXterm(`:${n}`, dir));
-    await sleep(800);
-    await clipboardStaysHome(port, `:${n}`, 'view', 'MARKER-tiger-view-2718', () => setClipboard(`:${n}`, 'clipboard', 'MARKER-tiger-view-2718', procs));
-    await clipboardStaysHome(port, `:${n}`, 'control', 'MARKER-tiger-control-3141', () => setClipboard(`:${n}`, 'clipboard', 'MARKER-tiger-control-3141', procs), NOVNC_ENCODINGS);
+  describe("TigerVNC's Xvnc, the CLIPBOARD selection", () => {
+    let display = '';
+    let port = 0;
+    beforeAll(async () => {
+      const n = freeDisplay();
+      display = `:${n}`;
+      port = await freePort();
+      procs.push(spawn('/usr/bin/Xtigervnc', [display, '-geometry', `${W}x${H}`, '-depth', '24', '-SecurityTypes', 'VncAuth', '-PasswordFile', storedPasswd, '-rfbport', String(port), '-localhost', '-nolisten', 'tcp'], { stdio: 'ignore' }));
+      await waitPort(port);
+      procs.push(startXterm(display, dir));
+      await sleep(800);
+    });
+
+    it('view only (Raw)', async () => {
+      await clipboardStaysHome(port, display, 'view', 'MARKER-tiger-view-2718', () => setClipboard(display, 'clipboard', 'MARKER-tiger-view-2718', procs));
+    });
+
+    it('shared control (what noVNC asks for)', async () => {
+      await clipboardStaysHome(port, display, 'control', 'MARKER-tiger-control-3141', () => setClipboard(display, 'clipboard', 'MARKER-tiger-control-3141', procs), NOVNC_ENCODINGS);
+    });
   });
 });
