@@ -19,6 +19,8 @@ const SYSTEM_NEEDS = [
   { path: '/usr/bin/xtigervncviewer', pkg: 'tigervnc-viewer' },
   { path: '/usr/bin/Xtigervnc', pkg: 'tigervnc-standalone-server' },
   { path: '/usr/bin/x11vnc', pkg: 'x11vnc' },
+  // The customer's clipboard on a test desktop (the bridge must not pass it on).
+  { path: '/usr/bin/xclip', pkg: 'xclip' },
   { path: '/usr/bin/convert', pkg: 'imagemagick' },
 ];
 

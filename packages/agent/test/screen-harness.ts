@@ -72,8 +72,8 @@ export class HostileTech {
     this.send(encodeClientMessage(m));
   }
 
-  /** The RFB 3.8 client handshake with security None; returns the ServerInit. */
-  async handshake(): Promise<{ width: number; height: number; name: string; bpp: number }> {
+  /** The RFB 3.8 client handshake with security None; returns the ServerInit (`pixelFormat`: its 16 bytes). */
+  async handshake(): Promise<{ width: number; height: number; name: string; bpp: number; pixelFormat: Uint8Array }> {
     await this.need(12);
     const version = Buffer.from(this.rfb.take(12)).toString('latin1');
     if (version !== 'RFB 003.008\n') throw new Error(`server version ${JSON.stringify(version)}`);
@@ -90,10 +90,11 @@ export class HostileTech {
     this.send(Uint8Array.of(1));
     await this.need(24);
     const width = this.rfb.peekU16(0), height = this.rfb.peekU16(2), bpp = this.rfb.peekU8(4);
+    const pixelFormat = this.rfb.peekBytes(16, 4);
     const nameLength = this.rfb.peekU32(20);
     await this.need(24 + nameLength);
     const name = Buffer.from(this.rfb.take(24 + nameLength).subarray(24)).toString('latin1');
-    return { width, height, name, bpp };
+    return { width, height, name, bpp, pixelFormat };
   }
 
   key(keysym: number, down: boolean): void {

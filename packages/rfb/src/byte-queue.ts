@@ -96,6 +96,22 @@ export class ByteQueue {
     return out;
   }
 
+  /**
+   * Consumes and returns at most `max` bytes, without copying: a view of
+   * the first queued chunk (so possibly fewer than `max` even when more are
+   * queued). For passing a long payload on piece by piece; empty when the
+   * queue is.
+   */
+  takeUpTo(max: number): Uint8Array {
+    if (max < 0) throw new RangeError(`ByteQueue.takeUpTo: ${max} bytes`);
+    const first = this.#chunks[0];
+    if (first === undefined || max === 0) return new Uint8Array(0);
+    const n = Math.min(max, first.length - this.#head);
+    const out = first.subarray(this.#head, this.#head + n);
+    this.skip(n);
+    return out;
+  }
+
   /** Forgets everything queued. */
   clear(): void {
     this.#chunks = [];

@@ -83,6 +83,25 @@ export function decodePixelFormat(b: Uint8Array): PixelFormat {
   return pf;
 }
 
+/**
+ * Parses a server's own pixel format (ServerInit, RFC 6143 §7.3.2) as far as
+ * reading its messages needs: a colour-map format is taken as it is (the
+ * server may have one; only a client is held to true colour), a true-colour
+ * one is validated as {@link decodePixelFormat} does. Bits per pixel must be
+ * 8, 16 or 32 either way: every rectangle's size depends on it.
+ */
+export function decodeServerPixelFormat(b: Uint8Array): PixelFormat {
+  if (b.length !== 16 || b[3] !== 0) return decodePixelFormat(b);
+  const bpp = b[0] as number;
+  if (bpp !== 8 && bpp !== 16 && bpp !== 32) throw new TandemError('TANDEM_ERR_PROTOCOL', `pixel format: bits-per-pixel ${bpp} is not 8, 16 or 32`);
+  const v = new DataView(b.buffer, b.byteOffset, 16);
+  return {
+    bitsPerPixel: bpp, depth: b[1] as number, bigEndian: b[2] !== 0, trueColour: false,
+    redMax: v.getUint16(4), greenMax: v.getUint16(6), blueMax: v.getUint16(8),
+    redShift: b[10] as number, greenShift: b[11] as number, blueShift: b[12] as number,
+  };
+}
+
 /** Bytes per pixel of `pf`. */
 export function bytesPerPixel(pf: PixelFormat): number {
   return pf.bitsPerPixel >> 3;

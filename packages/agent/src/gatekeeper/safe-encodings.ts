@@ -53,3 +53,18 @@ export function builtinEncodingFilter(encoders: Iterable<number>): (encoding: nu
     || (e >= ENCODING.CompressLevel0 && e <= ENCODING.CompressLevel9)
     || (e >= ENCODING.QualityLevel0 && e <= ENCODING.QualityLevel9));
 }
+
+/**
+ * A filter for the bridge: exactly the encodings whose rectangles the
+ * server gate can frame (`framed`, @tandem/rfb's framer table), plus the
+ * compression and JPEG quality levels, which only tune the server's
+ * encoders; intersected with what the gatekeeper can parse. A VNC server
+ * sends only what the client asked for (RFC 6143 §7.5.2), so a rectangle in
+ * anything else is the server's protocol violation and ends the stream.
+ */
+export function bridgeEncodingFilter(framed: Iterable<number>): (encoding: number) => boolean {
+  const set = new Set<number>(framed);
+  return (e) => isGatekeeperSafe(e) && (set.has(e)
+    || (e >= ENCODING.CompressLevel0 && e <= ENCODING.CompressLevel9)
+    || (e >= ENCODING.QualityLevel0 && e <= ENCODING.QualityLevel9));
+}

@@ -3,52 +3,103 @@
  * on the customer's machine serves the screen. Towards the technician the
  * agent is an RFB 3.8 server with security None (the session is already
  * authenticated) that sends the real server's ServerInit; from then on
- * server-to-technician bytes pass as they are, and technician-to-server
- * bytes only as the gatekeeper lets them. A fresh server connection per
- * stream.
+ * technician-to-server bytes pass only as the gatekeeper lets them, and
+ * server-to-technician bytes only as the server gate frames and filters
+ * them (gatekeeper/server-gate.ts: the customer's clipboard stays home). A
+ * fresh server connection per stream.
+ *
+ * Both directions have backpressure. Towards the technician the server's
+ * socket is paused while the session's backlog is high. Towards the server,
+ * a write the socket cannot take at once waits in a queue until `drain`;
+ * the technician cannot be paused, so that queue is bounded
+ * ({@link MAX_VNC_BACKLOG_BYTES}) and a server that stops reading ends the
+ * stream instead of growing the agent's memory.
  */
 import type { Socket } from 'node:net';
-import { TandemError } from '@tandem/protocol';
-import { SECURITY, protocolVersion, type RfbMinorVersion } from '@tandem/rfb';
+import { StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
+import { SECURITY, defaultRectFramers, protocolVersion, type RfbMinorVersion } from '@tandem/rfb';
 import type { GatePiece } from '../gatekeeper/gatekeeper.js';
-import { isGatekeeperSafe } from '../gatekeeper/safe-encodings.js';
+import { bridgeEncodingFilter } from '../gatekeeper/safe-encodings.js';
+import { ServerGate } from '../gatekeeper/server-gate.js';
 import type { EngineContext, EngineFactory, ScreenEngine } from './screen-engine.js';
 import { connectVncUpstream, type VncUpstreamOptions } from './vnc-upstream.js';
 
+/**
+ * Most bytes of the technician's stream that may wait for a VNC server that
+ * does not read (the socket's own buffer included). Above the largest
+ * client message the gatekeeper passes (a 1 MiB ClientCutText), so only a
+ * stuck server reaches it.
+ */
+export const MAX_VNC_BACKLOG_BYTES = 2 * 1024 * 1024;
+
 /** The bridge's factory. */
 export function bridgeEngine(upstream: VncUpstreamOptions): EngineFactory {
+  const label = `the VNC server at ${upstream.host}:${upstream.port}`;
+  const framers = defaultRectFramers();
   return {
-    label: `the VNC server at ${upstream.host}:${upstream.port}`,
-    // What the server supports is its business (it ignores what it lacks, §7.5.2); the gatekeeper's limit is what matters.
-    allowEncoding: isGatekeeperSafe,
+    label,
+    // Exactly the encodings whose rectangles the server gate frames: a server may only send what was asked for.
+    allowEncoding: bridgeEncodingFilter(framers.keys()),
     start: async (ctx: EngineContext): Promise<ScreenEngine> => {
       const up = await connectVncUpstream(upstream);
-      return new BridgeEngine(ctx, up.socket, up.serverInit, up.leftover);
+      let gate: ServerGate;
+      try {
+        gate = new ServerGate({ serverInit: up.serverInit, label, framers });
+      } catch (err) {
+        up.socket.destroy();
+        throw err;
+      }
+      return new BridgeEngine(ctx, { label, socket: up.socket, serverInit: up.serverInit, leftover: up.leftover, gate });
     },
   };
 }
 
-/** One bridged stream. States: handshake (answering the technician) → forwarding → closed. */
-class BridgeEngine implements ScreenEngine {
-  readonly #ctx: EngineContext;
-  readonly #socket: Socket;
-  readonly #serverInit: Uint8Array;
-  #leftover: Uint8Array;
-  #minor: RfbMinorVersion = 8;
-  #state: 'handshake' | 'forwarding' | 'closed' = 'handshake';
+/**
+ * States: `answering` (the technician's side of the handshake) →
+ * `forwarding` ⇄ `backed-up` (the server's socket is full: the technician's
+ * bytes wait for `drain`) → `closed`.
+ */
+type BridgeState = 'answering' | 'forwarding' | 'backed-up' | 'closed';
 
-  constructor(ctx: EngineContext, socket: Socket, serverInit: Uint8Array, leftover: Uint8Array) {
+const TRANSITIONS: Transitions<BridgeState> = {
+  answering: ['forwarding', 'closed'],
+  forwarding: ['backed-up', 'closed'],
+  'backed-up': ['forwarding', 'closed'],
+  closed: [],
+};
+
+/** What a bridged stream is made of. */
+interface BridgeParts {
+  label: string;
+  socket: Socket;
+  serverInit: Uint8Array;
+  /** Bytes the server sent after ServerInit, read with it during the handshake. */
+  leftover: Uint8Array;
+  gate: ServerGate;
+}
+
+/** One bridged stream. */
+class BridgeEngine implements ScreenEngine {
+  readonly #machine = new StateMachine<BridgeState>({ name: 'vnc bridge', initial: 'answering', transitions: TRANSITIONS });
+  readonly #ctx: EngineContext;
+  readonly #parts: BridgeParts;
+  #minor: RfbMinorVersion = 8;
+  /** The technician's bytes waiting for the server's socket to drain, and their total. */
+  #waiting: Uint8Array[] = [];
+  #waitingBytes = 0;
+
+  constructor(ctx: EngineContext, parts: BridgeParts) {
     this.#ctx = ctx;
-    this.#socket = socket;
-    this.#serverInit = serverInit;
-    this.#leftover = leftover;
-    socket.on('error', (err) => this.#end(new TandemError('TANDEM_ERR_PEER_LOST', `the VNC server's connection failed: ${err.message}`)));
-    socket.on('close', () => this.#end(new TandemError('TANDEM_ERR_PEER_LOST', 'the VNC server closed the connection')));
+    this.#parts = parts;
+    const { socket } = parts;
+    socket.on('error', (err) => this.#fail(new TandemError('TANDEM_ERR_PEER_LOST', `${parts.label}: the connection failed: ${err.message}`)));
+    socket.on('close', () => this.#fail(new TandemError('TANDEM_ERR_PEER_LOST', `${parts.label} closed the connection`)));
+    socket.on('drain', () => this.#drained());
     this.#send(protocolVersion(8));
   }
 
   deliver(piece: GatePiece): void {
-    if (this.#state === 'closed') return;
+    if (this.#machine.is('closed')) return;
     switch (piece.phase) {
       case 'version':
         this.#minor = piece.minor;
@@ -60,49 +111,110 @@ class BridgeEngine implements ScreenEngine {
         if (this.#minor === 8) this.#send(new Uint8Array(4));
         return;
       case 'init':
-        this.#send(this.#serverInit);
+        this.#send(this.#parts.serverInit);
         this.#startForwarding();
         return;
       case 'message':
-        this.#socket.write(piece.raw);
+        try {
+          // The server gate learns of the message as the server will: a pixel format or encodings change what it may send.
+          this.#parts.gate.clientSent(piece.message);
+        } catch (err) {
+          this.#fail(toTandemError(err, 'TANDEM_ERR_PROTOCOL'));
+          return;
+        }
+        this.#toServer(piece.raw);
         return;
     }
   }
 
   setInputAllowed(allowed: boolean, releases: readonly Uint8Array[]): void {
     // The server is another program: what the technician holds is released by sending the releases.
-    if (!allowed && this.#state === 'forwarding') for (const r of releases) this.#socket.write(r);
+    if (allowed || this.#machine.is('answering', 'closed')) return;
+    for (const r of releases) this.#toServer(r);
   }
 
   async close(): Promise<void> {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
-    this.#socket.destroy();
+    this.#shutDown();
   }
 
   #send(bytes: Uint8Array): void {
-    this.#ctx.send(bytes).catch((err: unknown) => this.#end(err instanceof TandemError ? err : new TandemError('TANDEM_ERR_INTERNAL', String(err))));
+    this.#ctx.send(bytes).catch((err: unknown) => this.#fail(toTandemError(err)));
   }
 
   #startForwarding(): void {
-    this.#state = 'forwarding';
-    if (this.#leftover.length > 0) this.#send(this.#leftover);
-    this.#leftover = new Uint8Array(0);
+    this.#machine.to('forwarding');
+    const { socket, leftover } = this.#parts;
     // One chunk at a time: the socket is paused while the session's backlog is high.
-    this.#socket.on('data', (chunk: Buffer) => {
-      this.#socket.pause();
-      this.#ctx.send(chunk).then(
-        () => { if (this.#state === 'forwarding') this.#socket.resume(); },
-        (err: unknown) => this.#end(err instanceof TandemError ? err : new TandemError('TANDEM_ERR_INTERNAL', String(err))),
-      );
-    });
-    this.#socket.resume();
+    socket.on('data', (chunk: Buffer) => this.#fromServer(chunk));
+    this.#fromServer(leftover);
   }
 
-  #end(err: TandemError | null): void {
-    if (this.#state === 'closed') return;
-    this.#state = 'closed';
-    this.#socket.destroy();
+  /** Frames the server's bytes, passes what the gate lets through, and reads on when the session can take more. */
+  #fromServer(chunk: Uint8Array): void {
+    if (this.#machine.is('closed')) return;
+    const { socket, gate } = this.#parts;
+    let pieces: Uint8Array[];
+    try {
+      pieces = chunk.length > 0 ? gate.push(chunk) : [];
+    } catch (err) {
+      this.#fail(toTandemError(err, 'TANDEM_ERR_PROTOCOL'));
+      return;
+    }
+    if (pieces.length === 0) {
+      socket.resume();
+      return;
+    }
+    socket.pause();
+    this.#ctx.send(pieces.length === 1 ? pieces[0] as Uint8Array : Buffer.concat(pieces)).then(
+      () => { if (!this.#machine.is('closed')) socket.resume(); },
+      (err: unknown) => this.#fail(toTandemError(err)),
+    );
+  }
+
+  /** Writes the technician's bytes to the server, or queues them while its socket is full (bounded). */
+  #toServer(bytes: Uint8Array): void {
+    if (this.#machine.is('closed')) return;
+    const { socket } = this.#parts;
+    if (this.#machine.is('backed-up')) {
+      this.#waiting.push(bytes);
+      this.#waitingBytes += bytes.length;
+    } else if (!socket.write(bytes)) {
+      this.#machine.to('backed-up');
+    }
+    this.#checkBacklog();
+  }
+
+  #drained(): void {
+    if (!this.#machine.is('backed-up')) return;
+    const { socket } = this.#parts;
+    while (this.#waiting.length > 0) {
+      const next = this.#waiting.shift() as Uint8Array;
+      this.#waitingBytes -= next.length;
+      if (!socket.write(next)) return;
+    }
+    this.#machine.to('forwarding');
+  }
+
+  #checkBacklog(): void {
+    const backlog = this.#waitingBytes + this.#parts.socket.writableLength;
+    if (backlog <= MAX_VNC_BACKLOG_BYTES) return;
+    this.#fail(new TandemError('TANDEM_ERR_MESSAGE_TOO_LARGE', `${this.#parts.label} is not reading: more than ${MAX_VNC_BACKLOG_BYTES} bytes from the technician wait for it`));
+  }
+
+  /** The stream broke on its own: the one way the bridge tells its owner. */
+  #fail(err: TandemError): void {
+    if (this.#machine.is('closed')) return;
+    this.#shutDown();
     this.#ctx.fail(err);
+  }
+
+  /** Teardown, one path: closed, nothing queued, the server's connection gone. */
+  #shutDown(): void {
+    if (this.#machine.is('closed')) return;
+    this.#machine.to('closed');
+    this.#waiting = [];
+    this.#waitingBytes = 0;
+    this.#parts.gate.close();
+    this.#parts.socket.destroy();
   }
 }

@@ -61,7 +61,9 @@ export function builtinEngine(desktops: DesktopProvider, name = 'Tandem'): Engin
         name,
         inputAllowed: ctx.inputAllowed,
         onClose: (err) => {
-          if (!closing) ctx.fail(err);
+          if (closing) return;
+          if (err === null) ctx.ended();
+          else ctx.fail(err);
         },
       });
       return {

@@ -24,8 +24,10 @@ export interface ScreenEngine {
 export interface EngineContext {
   /** Sends server-to-technician bytes; resolves when the network can take more. */
   send(bytes: Uint8Array): Promise<void>;
-  /** The engine's stream ended on its own: `null` cleanly, or with an error. */
-  fail(err: TandemError | null): void;
+  /** The engine's stream ended on its own, cleanly (its server closed it in order). */
+  ended(): void;
+  /** The engine's stream failed on its own, with `err`. */
+  fail(err: TandemError): void;
   /** Input allowed at the start (control). */
   inputAllowed: boolean;
 }

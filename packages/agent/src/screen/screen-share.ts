@@ -29,6 +29,15 @@ export interface ScreenShareOptions {
   noticeGraceMs?: number;
 }
 
+/**
+ * Most bytes of the technician's stream held while the engine starts (a
+ * bridge may wait seconds for its VNC server). An RFB client speaks only
+ * after the server's ProtocolVersion (RFC 6143 §7.1.1), which the engine
+ * sends once it runs, so an honest technician sends nothing here; past this
+ * the stream ends as a protocol violation.
+ */
+export const MAX_PENDING_RFB_BYTES = 64 * 1024;
+
 /** States of one stream: starting (engine opening, bytes queued) → running → closed. */
 type StreamState = 'starting' | 'running' | 'closed';
 
@@ -38,6 +47,8 @@ class ScreenStream {
   state: StreamState = 'starting';
   engine: ScreenEngine | null = null;
   readonly pending: Uint8Array[] = [];
+  /** Bytes in {@link pending}, bounded by {@link MAX_PENDING_RFB_BYTES}. */
+  pendingBytes = 0;
 
   constructor(mode: GateMode, allowEncoding: (e: number) => boolean) {
     this.gate = new Gatekeeper({ mode, allowEncoding });
@@ -125,9 +136,13 @@ export class ScreenShare {
     this.#opts.engine.start({
       inputAllowed: mode === 'control',
       send: (bytes) => (live() ? sendWithBackpressure(session, bytes, live) : Promise.resolve()),
+      ended: () => {
+        if (stream.state === 'closed') return;
+        this.#streamFailed(stream, new TandemError('TANDEM_ERR_PEER_LOST', `${this.#opts.engine.label} ended the screen stream`));
+      },
       fail: (err) => {
         if (stream.state === 'closed') return;
-        this.#streamFailed(stream, err ?? new TandemError('TANDEM_ERR_PEER_LOST', `${this.#opts.engine.label} ended the screen stream`));
+        this.#streamFailed(stream, err);
       },
     }).then(
       (engine) => {
@@ -140,6 +155,7 @@ export class ScreenShare {
         // The gate's mode may have changed while the engine opened; the engine follows it now.
         engine.setInputAllowed(stream.gate.mode === 'control', []);
         const queued = stream.pending.splice(0);
+        stream.pendingBytes = 0;
         for (const bytes of queued) this.#feed(stream, bytes);
       },
       (err: unknown) => {
@@ -154,6 +170,11 @@ export class ScreenShare {
     // Bytes of a stream that is over (sent before the technician saw the step down) are dropped.
     if (stream === null || stream.state === 'closed') return;
     if (stream.state === 'starting') {
+      stream.pendingBytes += bytes.length;
+      if (stream.pendingBytes > MAX_PENDING_RFB_BYTES) {
+        this.#protocolViolation(stream, new TandemError('TANDEM_ERR_PROTOCOL', `the technician sent more than ${MAX_PENDING_RFB_BYTES} bytes on the screen stream before the screen engine started (an RFB client speaks only after the server's ProtocolVersion, RFC 6143 §7.1.1)`));
+        return;
+      }
       stream.pending.push(bytes);
       return;
     }
@@ -215,6 +236,7 @@ export class ScreenShare {
     stream.state = 'closed';
     stream.gate.close();
     stream.pending.length = 0;
+    stream.pendingBytes = 0;
     if (this.#stream === stream) this.#stream = null;
     const engine = stream.engine;
     stream.engine = null;
