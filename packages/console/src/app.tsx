@@ -9,6 +9,7 @@ import { SetupPage } from './pages/setup-page.js';
 import { SessionsPage } from './pages/sessions-page.js';
 import { UsersPage } from './pages/users-page.js';
 import { AuditPage } from './pages/audit-page.js';
+import { inBackground } from './async/in-background.js';
 
 const TITLE_KEYS: Record<Route['name'], string> = {
   signin: 'signin.title',
@@ -105,7 +106,7 @@ export function App() {
       <a className="skip-link" href="#main" onClick={(e) => { e.preventDefault(); document.getElementById('main')?.focus(); }}>
         {t('app.skipToContent')}
       </a>
-      <Header route={route} auth={auth} onSignOut={() => void signOut()} />
+      <Header route={route} auth={auth} onSignOut={() => inBackground(signOut())} />
       {page}
     </div>
   );

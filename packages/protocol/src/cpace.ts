@@ -113,9 +113,8 @@ export function transcriptIr(ya: Uint8Array, ada: Uint8Array, yb: Uint8Array, ad
  */
 function calculateGenerator(inputs: CpaceInputs): RistrettoPoint {
   const genStrHash = sha512(generatorString(DSI, inputs.prs, inputs.ci, inputs.sid, SHA512_S_IN_BYTES));
-  const elementDerivation = ristretto255_hasher.deriveToCurve;
-  if (elementDerivation === undefined) throw new TandemError('TANDEM_ERR_INTERNAL', '@noble/curves lacks ristretto255 element derivation');
-  return elementDerivation(genStrHash);
+  if (ristretto255_hasher.deriveToCurve === undefined) throw new TandemError('TANDEM_ERR_INTERNAL', '@noble/curves lacks ristretto255 element derivation');
+  return ristretto255_hasher.deriveToCurve(genStrHash);
 }
 
 /** The encoded generator g for these inputs (§8.3); exposed for the draft's test vectors. */

@@ -11,6 +11,7 @@
 import { assertOneOf, assertString } from './assert.js';
 import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.js';
 import { TandemError } from './errors.js';
+import type { Transitions } from './state-machine.js';
 import { PeerSession, type BaseState, type PeerSessionOptions, type RfbEvent } from './peer-session.js';
 import type { CustomerDetails, RelaySignal, TechnicianIdentity } from './relay-messages.js';
 import { parseCode, type SessionCode } from './session-code.js';
@@ -21,7 +22,7 @@ import { utf8 } from './bytes.js';
 export type CustomerState = BaseState | 'handshaking' | 'consent' | 'active';
 
 const ANY_END = ['ended', 'failed'] as const;
-const TRANSITIONS: Record<CustomerState, readonly CustomerState[]> = {
+const TRANSITIONS: Transitions<CustomerState> = {
   idle: ['connecting', ...ANY_END],
   connecting: ['handshaking', ...ANY_END],
   handshaking: ['consent', ...ANY_END],
@@ -122,7 +123,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     const customer = { name: args.customer.name, customerNumber: args.customer.customerNumber, caseNumber: args.customer.caseNumber };
     this.to('active');
     this.#mode = args.mode;
-    void this.sendControl({ type: 'consent', accepted: true, mode: args.mode, customer });
+    this.sendControl({ type: 'consent', accepted: true, mode: args.mode, customer });
     this.sendSignal({ t: 'consent', customer, mode: args.mode });
     this.emitter.emit({ type: 'mode', mode: args.mode });
   }
@@ -134,7 +135,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     }
     this.#refusing = true;
     // The encrypted answer goes first, so the technician learns it from the customer, not from the relay.
-    await this.sendControl({ type: 'consent', accepted: false });
+    await this.sendControlAndWait({ type: 'consent', accepted: false });
     this.sendSignal({ t: 'refuse' });
     await this.finishWith('refused', false);
   }
@@ -149,7 +150,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `no pending request for ${mode}${this.#pendingRequest !== undefined ? ` (the request waiting is for ${this.#pendingRequest})` : ''}`);
     }
     this.#pendingRequest = undefined;
-    void this.sendControl({ type: 'decision', mode, accepted });
+    this.sendControl({ type: 'decision', mode, accepted });
     if (accepted) this.#setMode(mode);
   }
 
@@ -164,7 +165,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     }
     if (this.#pendingRequest !== undefined && modeRank(this.#pendingRequest) > modeRank(mode)) {
       // Stepping down answers any pending step-up with a refusal.
-      void this.sendControl({ type: 'decision', mode: this.#pendingRequest, accepted: false });
+      this.sendControl({ type: 'decision', mode: this.#pendingRequest, accepted: false });
       this.#pendingRequest = undefined;
     }
     this.#setMode(mode);
@@ -179,7 +180,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
 
   #setMode(mode: Mode): void {
     this.#mode = mode;
-    void this.sendControl({ type: 'mode', mode });
+    this.sendControl({ type: 'mode', mode });
     this.sendSignal({ t: 'mode', mode });
     this.emitter.emit({ type: 'mode', mode });
   }
@@ -231,13 +232,13 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
         if (this.#pendingRequest !== undefined) {
           // One question at a time: a new request never replaces the one the customer is looking at
           // (an "Allow" in flight would grant the swapped-in mode). Refused now, the customer told.
-          void this.sendControl({ type: 'decision', mode: message.mode, accepted: false });
+          this.sendControl({ type: 'decision', mode: message.mode, accepted: false });
           this.emitter.emit({ type: 'request-refused', mode: message.mode, pending: this.#pendingRequest });
           return;
         }
         if (modeRank(message.mode) <= modeRank(this.#mode)) {
           // Already granted: answer at once so the technician is not left waiting.
-          void this.sendControl({ type: 'decision', mode: message.mode, accepted: true });
+          this.sendControl({ type: 'decision', mode: message.mode, accepted: true });
           return;
         }
         this.#pendingRequest = message.mode;

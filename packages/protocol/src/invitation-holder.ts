@@ -6,12 +6,13 @@
  * joins it (docs/protocol.md, "Invitations").
  *
  * States: idle → connecting → holding → closed | failed. Every transition is
- * checked in {@link InvitationHolder.#to}; every teardown goes through
+ * checked by one StateMachine (state-machine.ts); every teardown goes through
  * {@link InvitationHolder.fail} or {@link InvitationHolder.close}.
  */
 import { assertString } from './assert.js';
 import type { Mode } from './constants.js';
 import { Emitter } from './emitter.js';
+import { StateMachine, type Transitions } from './state-machine.js';
 import { TandemError, toTandemError, type TandemErrorCode } from './errors.js';
 import { RelayConnection, type WebSocketFactory } from './relay-connection.js';
 import { normaliseRelayOrigin } from './relay-origin.js';
@@ -20,7 +21,7 @@ import type { RelaySignal, TechnicianIdentity } from './relay-messages.js';
 /** States of a holder. */
 export type InvitationHolderState = 'idle' | 'connecting' | 'holding' | 'closed' | 'failed';
 
-const TRANSITIONS: Record<InvitationHolderState, readonly InvitationHolderState[]> = {
+const TRANSITIONS: Transitions<InvitationHolderState> = {
   idle: ['connecting', 'closed', 'failed'],
   connecting: ['holding', 'closed', 'failed'],
   holding: ['closed', 'failed'],
@@ -56,7 +57,7 @@ export class InvitationHolder {
   readonly #options: InvitationHolderOptions;
   readonly #origin: string;
   #relay: RelayConnection | undefined;
-  #state: InvitationHolderState = 'idle';
+  readonly #machine = new StateMachine<InvitationHolderState>({ name: 'invitation holder', initial: 'idle', transitions: TRANSITIONS });
 
   constructor(options: InvitationHolderOptions) {
     assertString(options.ticket, 'ticket', 64, 22);
@@ -71,7 +72,7 @@ export class InvitationHolder {
 
   /** The current state. */
   get state(): InvitationHolderState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   /** Subscribes to events; returns a function that unsubscribes. */
@@ -81,14 +82,14 @@ export class InvitationHolder {
 
   /** Connects and holds the ticket. */
   start(): void {
-    this.#to('connecting');
+    this.#machine.to('connecting');
     try {
       this.#relay = new RelayConnection(this.#options.relayUrl, this.#options.connect, {
         open: () => this.#relay?.sendSignal({ t: 'hold', ticket: this.#options.ticket }),
         signal: (signal) => this.#guard(() => this.#onSignal(signal)),
         binary: () => this.fail(new TandemError('TANDEM_ERR_PROTOCOL', 'relay sent end-to-end data on a holding connection')),
         closed: (info) => {
-          if (this.#state === 'closed' || this.#state === 'failed') return;
+          if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
           this.fail(
             info.opened
               ? new TandemError('TANDEM_ERR_PEER_LOST', `The connection to the relay ${this.#origin} closed (${info.code}).`)
@@ -104,31 +105,24 @@ export class InvitationHolder {
 
   /** Declines an attempt: the technician gets `code` and `message`; the ticket stays held. */
   decline(attemptId: string, code: TandemErrorCode, message: string): void {
-    if (this.#state !== 'holding') return;
+    if (this.#machine.state !== 'holding') return;
     this.#relay?.sendSignal({ t: 'decline', attemptId, code, message: message.slice(0, 1000) });
   }
 
   /** Stops holding: the relay drops the ticket. */
   close(): void {
-    if (this.#state === 'closed' || this.#state === 'failed') return;
-    this.#to('closed');
+    if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
+    this.#machine.to('closed');
     this.#relay?.close(1000, 'released');
     this.#emitter.emit({ type: 'closed' });
   }
 
   /** Fails once: the one teardown path for errors. */
   fail(error: TandemError): void {
-    if (this.#state === 'closed' || this.#state === 'failed') return;
-    this.#to('failed');
+    if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
+    this.#machine.to('failed');
     this.#relay?.close(error.closeCode >= 4000 ? error.closeCode : 1000, error.code);
     this.#emitter.emit({ type: 'failed', error });
-  }
-
-  #to(next: InvitationHolderState): void {
-    if (!TRANSITIONS[this.#state].includes(next)) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `invitation holder: no transition ${this.#state} → ${next}`);
-    }
-    this.#state = next;
   }
 
   #guard(fn: () => void): void {
@@ -140,15 +134,15 @@ export class InvitationHolder {
   }
 
   #onSignal(signal: RelaySignal): void {
-    if (this.#state === 'closed' || this.#state === 'failed') return;
+    if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
     switch (signal.t) {
       case 'holding':
-        if (this.#state !== 'connecting' || signal.ticket !== this.#options.ticket) break;
-        this.#to('holding');
+        if (this.#machine.state !== 'connecting' || signal.ticket !== this.#options.ticket) break;
+        this.#machine.to('holding');
         this.#emitter.emit({ type: 'holding', relay: this.#origin });
         return;
       case 'attempt': {
-        if (this.#state !== 'holding') break;
+        if (this.#machine.state !== 'holding') break;
         const { t: _t, ...attempt } = signal;
         this.#emitter.emit({ type: 'attempt', relay: this.#origin, ...attempt });
         return;
@@ -159,6 +153,6 @@ export class InvitationHolder {
       default:
         break;
     }
-    throw new TandemError('TANDEM_ERR_PROTOCOL', `relay sent ${signal.t} to an invitation holder in state ${this.#state}`);
+    throw new TandemError('TANDEM_ERR_PROTOCOL', `relay sent ${signal.t} to an invitation holder in state ${this.#machine.state}`);
   }
 }

@@ -123,7 +123,9 @@ function checkToken(value: string, label: string): string {
 /** Validates every field of an in-memory invitation (what encode writes and parse returns). */
 function checkInvitation(inv: Invitation): void {
   if (typeof inv !== 'object' || inv === null) throw bad('must be an object');
-  if (inv.version !== INVITATION_VERSION) throw bad(`version must be ${INVITATION_VERSION}`);
+  // The object may come from anywhere in memory: its type says version 1, the check makes sure.
+  const version: number = INVITATION_VERSION;
+  if (inv.version !== version) throw bad(`version must be ${version}`);
   if (typeof inv.id !== 'string' || !ID_RE.test(inv.id)) throw bad('Id must be 12 lower-case hex digits');
   if (typeof inv.ticket !== 'string') throw bad('Ticket must be a string');
   checkToken(inv.ticket, 'Ticket');
@@ -301,7 +303,7 @@ export function parseInvitation(text: string): Invitation {
     if (field === 'Relay') {
       const parts = value.split(' ');
       if (parts.length > 2) throw bad(`Relay (line ${line}) must be "URL" or "URL FINGERPRINT"`);
-      const url = normaliseRelayOrigin(parts[0] as string, `invitation: Relay (line ${line})`, 'TANDEM_ERR_INVITATION_INVALID');
+      const url = normaliseRelayOrigin(parts[0], `invitation: Relay (line ${line})`, 'TANDEM_ERR_INVITATION_INVALID');
       if (url !== parts[0]) throw bad(`Relay (line ${line}) must be written as its origin, ${url}`);
       const fp = parts[1];
       if (fp !== undefined && !FINGERPRINT_RE.test(fp)) throw bad(`the fingerprint of Relay (line ${line}) must be 64 lower-case hex digits (SHA-256)`);

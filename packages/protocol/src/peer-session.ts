@@ -11,6 +11,7 @@ import { RelayConnection, type WebSocketFactory } from './relay-connection.js';
 import { normaliseRelayOrigin } from './relay-origin.js';
 import type { ClientSignal, RelaySignal } from './relay-messages.js';
 import { SecureSession } from './secure-session.js';
+import { StateMachine, type Transitions } from './state-machine.js';
 import type { RandomBytes } from './session-code.js';
 import {
   decodeChatMessage,
@@ -47,18 +48,17 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   protected readonly origin: string;
   protected relay: RelayConnection | undefined;
   protected secure: SecureSession | undefined;
-  #state: S | BaseState = 'idle';
-  #transitions: Record<S | BaseState, readonly (S | BaseState)[]>;
+  readonly #machine: StateMachine<S | BaseState>;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
   protected constructor(
     options: PeerSessionOptions,
     protected readonly role: Role,
-    transitions: Record<S | BaseState, readonly (S | BaseState)[]>,
+    transitions: Transitions<S | BaseState>,
   ) {
     this.options = options;
     this.origin = normaliseRelayOrigin(options.relayUrl);
-    this.#transitions = transitions;
+    this.#machine = new StateMachine<S | BaseState>({ name: `${role} session`, initial: 'idle', transitions });
   }
 
   /** Subscribes to events; returns a function that unsubscribes. */
@@ -68,7 +68,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
 
   /** The current state. */
   get state(): S | BaseState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   /** The short authentication string once the handshake is done. */
@@ -78,7 +78,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
 
   /** True once the session has ended or failed. */
   get finished(): boolean {
-    return this.#state === 'ended' || this.#state === 'failed';
+    return this.#machine.is('ended', 'failed');
   }
 
   /** Connects to the relay. */
@@ -104,24 +104,36 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     await this.finishWith(reason, true);
   }
 
-  /** Ends the session with `reason`: end message, close frame, `bye`, socket closed. */
+  /**
+   * Ends the session with `reason`: end message, close frame, `bye`, socket
+   * closed. Never rejects: once the state is `ended`, the `ended` event is
+   * emitted whatever the goodbye's fate.
+   */
   protected async finishWith(reason: EndReason, announce: boolean): Promise<void> {
     if (this.finished) return;
     const secure = this.secure;
     this.to('ended');
     this.#clearHandshakeTimer();
-    if (secure?.state === 'open') {
-      try {
+    try {
+      if (secure?.state === 'open') {
         if (announce) await secure.send(CHANNEL.control, encodeSessionMessage({ type: 'end', reason }));
         await secure.close();
-      } catch (err) {
-        // The session is ending anyway; a failed goodbye only means the peer learns it from the relay.
-        void err;
       }
+      if (announce) this.relay?.sendSignal({ t: 'bye' });
+      this.relay?.close(1000, reason);
+    } catch (err) {
+      // The session is over either way; a goodbye that could not be sent only means the peer
+      // learns of the end from the relay (and shows it as truncation, docs/protocol.md).
+      this.relay?.close(1000, reason);
+      void err;
+    } finally {
+      this.emitter.emit({ type: 'ended', reason });
     }
-    if (announce) this.relay?.sendSignal({ t: 'bye' });
-    this.relay?.close(1000, reason);
-    this.emitter.emit({ type: 'ended', reason });
+  }
+
+  /** {@link finishWith} from an event handler, which cannot wait for it. */
+  #finishNow(reason: EndReason): void {
+    this.finishWith(reason, false).catch((err: unknown) => this.fail(toTandemError(err)));
   }
 
   /** Fails the session once: the one teardown path for errors. */
@@ -138,13 +150,9 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     this.emitter.emit({ type: 'failed', error });
   }
 
-  /** Moves to `next`, checking the transition table. */
+  /** Moves to `next`; the table (protocol's StateMachine) refuses any other move as our bug. */
   protected to(next: S | BaseState): void {
-    const allowed = this.#transitions[this.#state];
-    if (!allowed.includes(next)) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `${this.role} session: no transition ${this.#state} → ${next}`);
-    }
-    this.#state = next;
+    this.#machine.to(next);
   }
 
   /** Runs `fn`, failing the session on any error instead of throwing into the socket's event loop. */
@@ -160,18 +168,28 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     this.relay?.sendSignal(signal);
   }
 
-  /**
-   * Sends a control message; a failure to send fails the session. The promise
-   * settles once the sealed record went to the relay, for callers whose next
-   * signal to the relay must not overtake it.
-   */
-  protected sendControl(message: ControlMessage): Promise<void> {
-    return this.#sendOn(CHANNEL.control, encodeSessionMessage(message));
+  /** Sends a control message; a failure to send fails the session. */
+  protected sendControl(message: ControlMessage): void {
+    this.#post(this.#sendOn(CHANNEL.control, encodeSessionMessage(message)));
   }
 
-  /** Sends a chat message. */
+  /**
+   * Sends a control message and resolves once its sealed record went to the
+   * relay, for callers whose next signal to the relay must not overtake it.
+   * Never rejects: a failure to send fails the session.
+   */
+  protected sendControlAndWait(message: ControlMessage): Promise<void> {
+    return this.#sendOn(CHANNEL.control, encodeSessionMessage(message)).catch((err: unknown) => this.fail(toTandemError(err)));
+  }
+
+  /** Sends a chat message; a failure to send fails the session. */
   protected sendChatText(text: string): void {
-    this.#sendOn(CHANNEL.chat, encodeSessionMessage({ type: 'chat', text }));
+    this.#post(this.#sendOn(CHANNEL.chat, encodeSessionMessage({ type: 'chat', text })));
+  }
+
+  /** A record whose sending nobody waits for: its failure fails the session. */
+  #post(sent: Promise<void>): void {
+    sent.catch((err: unknown) => this.fail(toTandemError(err)));
   }
 
   #sendOn(channel: number, payload: Uint8Array): Promise<void> {
@@ -179,7 +197,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     if (secure === undefined || secure.state !== 'open') {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `${this.role} session: not connected end to end`);
     }
-    return secure.send(channel, payload).catch((err: unknown) => this.fail(toTandemError(err)));
+    return secure.send(channel, payload);
   }
 
   /** Bytes queued on the relay socket and not yet sent: bulk senders wait while this is high. */
@@ -194,9 +212,10 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
    */
   sendRfb(data: Uint8Array): Promise<void> {
     if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `cannot send screen data in state ${this.state}`);
+    // Records leave in order, so waiting for the last one waits for all; each one's failure fails the session.
     let last: Promise<void> = Promise.resolve();
     for (let offset = 0; offset < data.length; offset += LIMITS.rfbChunkBytes) {
-      last = this.#sendOn(CHANNEL.rfb, data.subarray(offset, Math.min(data.length, offset + LIMITS.rfbChunkBytes)));
+      last = this.#sendOn(CHANNEL.rfb, data.subarray(offset, Math.min(data.length, offset + LIMITS.rfbChunkBytes))).catch((err: unknown) => this.fail(toTandemError(err)));
     }
     return last;
   }
@@ -248,9 +267,12 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
         // is the peer's own word, the relay's is not).
         const reason = signal.reason;
         const before = this.secure?.settled() ?? Promise.resolve();
-        void before.then(() => {
-          if (!this.finished) this.#onPeerLeft(reason);
-        });
+        before.then(
+          () => this.guard(() => {
+            if (!this.finished) this.#onPeerLeft(reason);
+          }),
+          (err: unknown) => this.fail(toTandemError(err)),
+        );
         return;
       }
       default:
@@ -281,7 +303,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
         return;
       case 'customer-ended':
       case 'technician-ended':
-        void this.finishWith(reason, false);
+        this.#finishNow(reason);
         return;
       default:
         this.fail(new TandemError('TANDEM_ERR_PEER_LOST', `The other side's connection was lost (${reason}).`));
@@ -298,7 +320,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     if (channel === CHANNEL.control) {
       const message = decodeControlMessage(payload);
       if (message.type === 'end') {
-        void this.finishWith(message.reason, false);
+        this.#finishNow(message.reason);
         return;
       }
       this.onControl(message);
@@ -340,6 +362,6 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   }
   /** The peer sent its authenticated close without an `end` message first. */
   protected onPeerClosed(): void {
-    void this.finishWith(this.role === 'technician' ? 'customer-ended' : 'technician-ended', false);
+    this.#finishNow(this.role === 'technician' ? 'customer-ended' : 'technician-ended');
   }
 }

@@ -24,14 +24,15 @@
  * verifying (Ya opened the commitment, waiting for tag_A) → open.
  * Then closed | failed. Which frame each state takes is {@link EXPECTED};
  * every other frame fails the session with TANDEM_ERR_PROTOCOL. Every
- * transition goes through {@link SecureSession.#to}; every teardown through
- * {@link SecureSession.fail}.
+ * transition is checked by one StateMachine (state-machine.ts); every
+ * teardown goes through {@link SecureSession.fail}.
  */
 import type { Aead, AeadProvider } from './aead.js';
 import { assertBytes, assertInteger, assertThat } from './assert.js';
 import { concatBytes, utf8 } from './bytes.js';
 import { FRAME_TYPE, type Role } from './constants.js';
 import { CPACE_SHARE_BYTES, cpaceDeriveIsk, cpaceStart, type CpaceStart } from './cpace.js';
+import { StateMachine, type Transitions } from './state-machine.js';
 import { TandemError, toTandemError } from './errors.js';
 import { COMMITMENT_BYTES, handshakeChannelId, handshakeTranscript, opensCommitment, shareCommitment } from './handshake.js';
 import { CONFIRM_BYTES, confirmationTag, deriveSessionKeys, verifyConfirmationTag, type SessionKeys } from './key-schedule.js';
@@ -43,7 +44,7 @@ export const SECURE_SESSION_STATES = ['idle', 'committed', 'confirming', 'awaiti
 /** A state of the end-to-end layer. */
 export type SecureSessionState = (typeof SECURE_SESSION_STATES)[number];
 
-const TRANSITIONS: Record<SecureSessionState, readonly SecureSessionState[]> = {
+const TRANSITIONS: Transitions<SecureSessionState> = {
   idle: ['committed', 'awaiting-commit', 'failed'],
   committed: ['confirming', 'failed'],
   confirming: ['open', 'failed'],
@@ -112,7 +113,7 @@ export interface SecureSessionOptions {
 
 /** The end-to-end state machine of one session. */
 export class SecureSession {
-  #state: SecureSessionState = 'idle';
+  readonly #machine = new StateMachine<SecureSessionState>({ name: 'secure session', initial: 'idle', transitions: TRANSITIONS });
   #options: SecureSessionOptions;
   #ci: Uint8Array;
   #sid: Uint8Array;
@@ -142,7 +143,7 @@ export class SecureSession {
 
   /** The current state. */
   get state(): SecureSessionState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   /** The short authentication string, once keys are derived. */
@@ -157,7 +158,7 @@ export class SecureSession {
    */
   start(): void {
     const technician = this.#options.role === 'technician';
-    this.#to(technician ? 'committed' : 'awaiting-commit');
+    this.#machine.to(technician ? 'committed' : 'awaiting-commit');
     try {
       this.#cpace = cpaceStart({ prs: this.#options.secret, ci: this.#ci, sid: this.#sid }, this.#options.random);
     } catch (err) {
@@ -173,7 +174,7 @@ export class SecureSession {
   /** Feeds one binary frame from the peer. Frames are processed in order. */
   receive(frame: Uint8Array): void {
     this.#inbound = this.#inbound.then(async () => {
-      if (this.#state === 'failed' || this.#state === 'closed') return;
+      if (this.#machine.state === 'failed' || this.#machine.state === 'closed') return;
       try {
         await this.#handle(frame);
       } catch (err) {
@@ -186,8 +187,8 @@ export class SecureSession {
   send(channel: number, payload: Uint8Array): Promise<void> {
     assertInteger(channel, 'channel', 0, 255);
     assertBytes(payload, 'payload');
-    if (this.#state !== 'open' || this.#sealer === undefined) {
-      return Promise.reject(new TandemError('TANDEM_ERR_PROTOCOL', `cannot send in state ${this.#state}`));
+    if (this.#machine.state !== 'open' || this.#sealer === undefined) {
+      return Promise.reject(new TandemError('TANDEM_ERR_PROTOCOL', `cannot send in state ${this.#machine.state}`));
     }
     // The sealer takes its counter now, so frames are numbered in call order.
     const sealed = this.#sealer.seal(concatBytes(Uint8Array.of(channel), payload));
@@ -196,9 +197,9 @@ export class SecureSession {
 
   /** Sends the authenticated close frame and stops sending. */
   async close(): Promise<void> {
-    if (this.#state !== 'open' || this.#sealer === undefined) return;
+    if (this.#machine.state !== 'open' || this.#sealer === undefined) return;
     const sealed = this.#sealer.sealClose();
-    this.#to('closed');
+    this.#machine.to('closed');
     await this.#enqueue(sealed);
   }
 
@@ -217,14 +218,14 @@ export class SecureSession {
    * peer's close frame is truncated (the caller decides how to report it).
    */
   transportEnded(): void {
-    if (this.#state === 'open') this.fail(new TandemError('TANDEM_ERR_TRUNCATED'));
+    if (this.#machine.state === 'open') this.fail(new TandemError('TANDEM_ERR_TRUNCATED'));
   }
 
   /** Tears the layer down once; later calls are ignored. */
   fail(error: TandemError): void {
-    if (this.#state === 'failed' || this.#state === 'closed') return;
+    if (this.#machine.state === 'failed' || this.#machine.state === 'closed') return;
     this.#error = error;
-    this.#to('failed');
+    this.#machine.to('failed');
     this.#options.handlers.failed(error);
   }
 
@@ -236,19 +237,12 @@ export class SecureSession {
   #enqueue(sealed: Promise<Uint8Array>): Promise<void> {
     const step = this.#outbound.then(async () => {
       const frame = await sealed;
-      if (this.#state === 'failed') return;
+      if (this.#machine.state === 'failed') return;
       this.#options.sendFrame(frame);
     });
     // Keep the chain alive after a failure; the failure itself reaches the caller through `step`.
     this.#outbound = step.catch(() => undefined);
     return step;
-  }
-
-  #to(next: SecureSessionState): void {
-    if (!TRANSITIONS[this.#state].includes(next)) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `secure session: no transition ${this.#state} → ${next}`);
-    }
-    this.#state = next;
   }
 
   #sendHandshake(name: 'commit' | 'share' | 'confirm', body: Uint8Array): void {
@@ -261,15 +255,15 @@ export class SecureSession {
     const type = frame[0] as number;
     const name = FRAME_NAMES.get(type);
     if (name === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `unknown frame type ${type} from peer`);
-    if (!EXPECTED[this.#state].includes(name)) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `unexpected ${name} frame from peer in state ${this.#state}`);
+    if (!EXPECTED[this.#machine.state].includes(name)) {
+      throw new TandemError('TANDEM_ERR_PROTOCOL', `unexpected ${name} frame from peer in state ${this.#machine.state}`);
     }
     const body = frame.subarray(1);
     const length = BODY_BYTES[name];
     if (length !== undefined && body.length !== length) {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `${name} frame from peer must carry ${length} bytes, got ${body.length}`);
     }
-    switch (this.#state) {
+    switch (this.#machine.state) {
       case 'awaiting-commit':
         return this.#onCommit(body);
       case 'committed':
@@ -287,7 +281,7 @@ export class SecureSession {
   /** Customer: the technician committed to its share; now, and only now, send ours. */
   #onCommit(commitment: Uint8Array): void {
     this.#commitment = commitment.slice();
-    this.#to('shared');
+    this.#machine.to('shared');
     this.#sendHandshake('share', (this.#cpace as CpaceStart).share);
   }
 
@@ -296,7 +290,7 @@ export class SecureSession {
     const cpace = this.#cpace as CpaceStart;
     this.#peerShare = yb.slice();
     this.#deriveKeys(cpace.share, this.#peerShare);
-    this.#to('confirming');
+    this.#machine.to('confirming');
     this.#sendHandshake('share', cpace.share);
     this.#sendHandshake('confirm', confirmationTag((this.#keys as SessionKeys).confirmTechnician, this.#transcript as Uint8Array));
   }
@@ -311,7 +305,7 @@ export class SecureSession {
       );
     }
     this.#deriveKeys(ya, (this.#cpace as CpaceStart).share);
-    this.#to('verifying');
+    this.#machine.to('verifying');
   }
 
   /** CPace's ISK (draft §6.1, initiator-responder), the transcript and everything HKDF derives from them. */
@@ -341,25 +335,25 @@ export class SecureSession {
     if (!verifyConfirmationTag(peerKey, transcript, tag)) {
       throw new TandemError('TANDEM_ERR_WRONG_CODE', 'The code is wrong: the other side used a different secret. This code is now burnt; ask for a new one.');
     }
-    const confirmingState = this.#state;
+    const confirmingState = this.#machine.state;
     const send = technician ? keys.technicianToCustomer : keys.customerToTechnician;
     const recv = technician ? keys.customerToTechnician : keys.technicianToCustomer;
     const [sendAead, recvAead]: [Aead, Aead] = await Promise.all([
       this.#options.aead.importKey(send.key),
       this.#options.aead.importKey(recv.key),
     ]);
-    if (this.#state !== confirmingState) return;
+    if (this.#machine.state !== confirmingState) return;
     this.#sealer = new RecordSealer(sendAead, send.iv);
     this.#opener = new RecordOpener(recvAead, recv.iv);
     if (!technician) this.#sendHandshake('confirm', confirmationTag(keys.confirmCustomer, transcript));
-    this.#to('open');
+    this.#machine.to('open');
     this.#options.handlers.open(keys.sas);
   }
 
   async #onRecord(frame: Uint8Array): Promise<void> {
     const result = await (this.#opener as RecordOpener).open(frame);
     if (result.kind === 'close') {
-      this.#to('closed');
+      this.#machine.to('closed');
       this.#options.handlers.closed();
       return;
     }

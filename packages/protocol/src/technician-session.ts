@@ -10,6 +10,7 @@
 import { assertOneOf, assertString } from './assert.js';
 import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.js';
 import { TandemError } from './errors.js';
+import type { Transitions } from './state-machine.js';
 import { PeerSession, type BaseState, type PeerSessionOptions, type RfbEvent } from './peer-session.js';
 import type { CustomerDetails, RelaySignal } from './relay-messages.js';
 import { formatCode, makeSecret } from './session-code.js';
@@ -20,7 +21,7 @@ import { utf8 } from './bytes.js';
 export type TechnicianState = BaseState | 'authenticating' | 'waiting' | 'handshaking' | 'consent' | 'active';
 
 const ANY_END = ['ended', 'failed'] as const;
-const TRANSITIONS: Record<TechnicianState, readonly TechnicianState[]> = {
+const TRANSITIONS: Transitions<TechnicianState> = {
   idle: ['connecting', ...ANY_END],
   connecting: ['authenticating', ...ANY_END],
   authenticating: ['waiting', 'handshaking', ...ANY_END],
@@ -103,7 +104,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
     assertOneOf(mode, 'mode', MODES);
     if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `cannot request a mode in state ${this.state}`);
     this.#pendingRequest = mode;
-    void this.sendControl({ type: 'request', mode });
+    this.sendControl({ type: 'request', mode });
   }
 
   /** Sends a chat message; only while active. */
@@ -167,7 +168,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
   protected onSecureOpen(sas: string): void {
     this.to('consent');
     this.emitter.emit({ type: 'joined', sessionId: this.#sessionId ?? '', sas });
-    void this.sendControl({ type: 'request', mode: this.#options.mode });
+    this.sendControl({ type: 'request', mode: this.#options.mode });
   }
 
   protected onControl(message: ControlMessage): void {

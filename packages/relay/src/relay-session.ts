@@ -94,6 +94,7 @@ export class RelaySession {
   #handshake: HandshakeState = 'unconfirmed';
   /** Set when an audit write failed and the session was ended for it (fail closed). */
   #auditFailure: TandemError | undefined;
+  readonly #report: (line: string) => void;
   /**
    * Settles once the session's audit row is committed: only then may the two
    * sides be told they are paired. Rejects when it cannot be written; the
@@ -111,6 +112,8 @@ export class RelaySession {
     audit: AuditLog;
     now: () => number;
     onEnded: (session: RelaySession) => void;
+    /** Where the relay's operator reads why a session was ended (its stderr). */
+    report: (line: string) => void;
   }) {
     this.nameplate = deps.nameplate;
     this.technician = deps.technician;
@@ -120,6 +123,7 @@ export class RelaySession {
     this.#audit = deps.audit;
     this.#now = deps.now;
     this.#onEnded = deps.onEnded;
+    this.#report = deps.report;
     this.recorded = this.#write(
       this.#audit.sessionCreated({
         session_id: this.id,
@@ -178,7 +182,7 @@ export class RelaySession {
     if (this.#started) throw new TandemError('TANDEM_ERR_PROTOCOL', 'consent: the session already started');
     this.#started = true;
     this.#lastMode = mode;
-    void this.#write(
+    this.#record(
       this.#audit.sessionUpdated(this.id, {
         customer_name: customer.name,
         customer_number: customer.customerNumber,
@@ -195,8 +199,8 @@ export class RelaySession {
     if (!this.#started) throw new TandemError('TANDEM_ERR_PROTOCOL', 'mode: the session has not started');
     const from = this.#lastMode;
     this.#lastMode = mode;
-    void this.#write(this.#audit.sessionUpdated(this.id, { last_mode: mode }));
-    void this.#write(
+    this.#record(this.#audit.sessionUpdated(this.id, { last_mode: mode }));
+    this.#record(
       this.#audit.event({ kind: 'mode-change', username: this.info.identity.username, address: this.customer.address, sessionId: this.id, detail: `${from ?? '-'} -> ${mode}` }),
     );
   }
@@ -211,9 +215,9 @@ export class RelaySession {
     if (this.#ended) return;
     this.#ended = true;
     this.#onEnded(this);
-    void this.#write(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
+    this.#record(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
     // A session the relay's own audit failure ended proves nothing about the secret.
-    if (!this.confirmed && this.#auditFailure === undefined) void this.#write(this.#auditFailedHandshake(reason));
+    if (!this.confirmed && this.#auditFailure === undefined) this.#record(this.#auditFailedHandshake(reason));
     const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : this.#auditFailure;
     for (const side of [this.technician, this.customer]) {
       if (side === origin || error) side.close(error);
@@ -248,15 +252,21 @@ export class RelaySession {
   #write(p: Promise<void>): Promise<void> {
     const written = p.catch((err: unknown) => {
       const error = toTandemError(err);
-      process.stderr.write(`tandem-relay: session ${this.id}: audit write failed, ${this.#ended ? 'after the session ended' : 'ending the session'}: ${error.message}\n`);
+      this.#report(`tandem-relay: session ${this.id}: audit write failed, ${this.#ended ? 'after the session ended' : 'ending the session'}: ${error.message}`);
       if (!this.#ended) {
         this.#auditFailure = new TandemError('TANDEM_ERR_INTERNAL', AUDIT_FAILED, { cause: err });
         this.end('relay-error');
       }
       throw error;
     });
-    // Callers other than `recorded` need nothing more: the failure is handled above.
-    written.catch(() => undefined);
     return written;
+  }
+
+  /** An audit write nobody waits for: its failure is handled by {@link #write} (reported, session ended). */
+  #record(p: Promise<void>): void {
+    this.#write(p).catch((err: unknown) => {
+      // Handled in #write already (reported to the operator, the session ended fail-closed); nothing more to do here.
+      void err;
+    });
   }
 }

@@ -97,6 +97,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
       claimFailuresPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
       claimFailuresPerMinuteTotal: options.claimFailuresPerMinuteTotal ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL,
+      report: (line) => process.stderr.write(`${line}\n`),
     });
     const invitations = new InvitationRegistry({
       audit,

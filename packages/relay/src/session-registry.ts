@@ -21,6 +21,8 @@ export interface SessionRegistryOptions {
   /** Failed claims per minute from all addresses together before every claim is refused (see ClaimGuard). */
   claimFailuresPerMinuteTotal: number;
   now?: () => number;
+  /** Where the relay's operator reads why a session was ended (its stderr). */
+  report: (line: string) => void;
 }
 
 /**
@@ -32,6 +34,7 @@ export interface SessionRegistryOptions {
  */
 export class SessionRegistry {
   readonly #audit: AuditLog;
+  readonly #report: (line: string) => void;
   readonly #now: () => number;
   readonly #allocator: NameplateAllocator<TechnicianInfo>;
   readonly #claims: ClaimGuard;
@@ -40,6 +43,7 @@ export class SessionRegistry {
 
   constructor(options: SessionRegistryOptions) {
     this.#audit = options.audit;
+    this.#report = options.report;
     this.#now = options.now ?? Date.now;
     this.#allocator = new NameplateAllocator({ lifetimeMs: options.codeLifetimeMs, now: this.#now });
     this.#claims = new ClaimGuard({
@@ -139,6 +143,7 @@ export class SessionRegistry {
       ...pairing,
       audit: this.#audit,
       now: this.#now,
+      report: this.#report,
       onEnded: (s) => {
         this.#sessions.delete(s.id);
         if (s.kind !== 'code' || s.confirmed || s.endedByAuditFailure) return;

@@ -44,7 +44,7 @@ describe('parseClientMessage', () => {
       q.push(Uint8Array.from(bytes));
       let err: unknown;
       try { parseClientMessage(q); } catch (e) { err = e; }
-      expect(err, `bytes ${bytes}`).toBeInstanceOf(TandemError);
+      expect(err, `bytes ${bytes.join(",")}`).toBeInstanceOf(TandemError);
       expect((err as TandemError).code).toBe('TANDEM_ERR_PROTOCOL');
       expect((err as TandemError).message).toMatch(re);
     }

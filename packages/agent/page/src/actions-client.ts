@@ -44,6 +44,11 @@ export class ActionsClient {
     this.#onOutcome = onOutcome;
   }
 
+  /** Posts `action` from a click or a key, which cannot wait: its outcome is reported like any other. */
+  send<A extends keyof ActionBodies>(action: A, body: ActionBodies[A]): void {
+    this.post(action, body).catch((err: unknown) => this.#onOutcome({ kind: 'unreachable', message: String(err) }));
+  }
+
   /** Posts `action` with `body`; resolves true when the agent took it. */
   async post<A extends keyof ActionBodies>(action: A, body: ActionBodies[A]): Promise<boolean> {
     this.#onOutcome(undefined);

@@ -38,10 +38,14 @@ async function start(doc: Document): Promise<void> {
   };
   for (const [lng, button] of ui.languages) {
     button.addEventListener('click', () => {
-      void tr.change(lng).then(() => {
-        translateStatic(ctx, doc);
-        render(ctx);
-      });
+      tr.change(lng).then(
+        () => {
+          translateStatic(ctx, doc);
+          render(ctx);
+        },
+        // i18next has both catalogues in memory: a failure here is a bug; the page keeps its language.
+        (err: unknown) => console.error('language change failed', err),
+      );
     });
   }
   wireConsent(ctx);

@@ -57,7 +57,7 @@ export function wireConsent(ctx: PageContext): void {
   ui.consentForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const answer = consentAnswer(ctx);
-    if (answer !== undefined) void actions.post('accept', answer);
+    if (answer !== undefined) actions.send('accept', answer);
   });
-  ui.refuse.addEventListener('click', () => void actions.post('refuse', {}));
+  ui.refuse.addEventListener('click', () => actions.send('refuse', {}));
 }

@@ -76,7 +76,7 @@ function rowElement(ctx: PageContext, row: InvitationRow): HTMLLIElement {
     button.textContent = tr.t('invitations.expire');
     button.addEventListener('click', () => {
       button.disabled = true;
-      void actions.post('expire-invitation', { id: row.id });
+      actions.send('expire-invitation', { id: row.id });
     });
     li.append(button);
   }

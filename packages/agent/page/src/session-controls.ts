@@ -12,13 +12,13 @@ export function stepDownOne(ctx: PageContext): void {
   const mode = state.view.mode;
   if (state.view.status !== 'active' || mode === undefined || mode === 'chat') return;
   const lower = MODES[MODES.indexOf(mode) - 1];
-  if (lower !== undefined) void actions.post('step-down', { mode: lower });
+  if (lower !== undefined) actions.send('step-down', { mode: lower });
 }
 
 /** Answers the step-up request the page shows, naming its mode. */
 function decide(ctx: PageContext, accepted: boolean): void {
   const mode = ctx.state.view.pendingRequest;
-  if (mode !== undefined) void ctx.actions.post('decide', { accepted, mode });
+  if (mode !== undefined) ctx.actions.send('decide', { accepted, mode });
 }
 
 /** Wires the session panel and the hotkey. */
@@ -27,13 +27,13 @@ export function wireSession(ctx: PageContext, doc: Document): void {
   ui.stopControl.addEventListener('click', () => stepDownOne(ctx));
   ui.allowMode.addEventListener('click', () => decide(ctx, true));
   ui.denyMode.addEventListener('click', () => decide(ctx, false));
-  ui.endSession.addEventListener('click', () => void actions.post('end', {}));
+  ui.endSession.addEventListener('click', () => actions.send('end', {}));
   ui.chatForm.addEventListener('submit', (e) => {
     e.preventDefault();
     const text = ui.chatInput.value;
     if (text.trim() === '') return;
     ui.chatInput.value = '';
-    void actions.post('chat', { text });
+    actions.send('chat', { text });
   });
   doc.addEventListener('keydown', (e) => {
     if (e.ctrlKey && e.altKey && (e.key === 's' || e.key === 'S')) {

@@ -58,8 +58,8 @@ export interface InvitationsArgs {
 /** `tandem expire ID | --all`. */
 export interface ExpireArgs {
   command: 'expire';
-  /** The invitation ids, or 'all'. */
-  target: string | 'all';
+  /** The invitation's id (12 hex digits), or `'all'` for --all. */
+  target: string;
 }
 
 export const INVITE_HELP = `Usage: tandem invite --relay URL [--relay URL ...] --expires DURATION [options]

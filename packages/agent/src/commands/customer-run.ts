@@ -102,9 +102,13 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
     const page = server;
     controller.onUpdate((update) => page.broadcast(update.type === 'view' ? { event: 'state', data: update.view } : { event: 'chat', data: update.entry }));
     out.line(`page: ${page.url}`);
-    void openBrowser(page.url, ctx.env.BROWSER).then((result) => {
+    // openBrowser never rejects: a browser that cannot start is a result (ok false), answered on the terminal.
+    openBrowser(page.url, ctx.env.BROWSER).then((result) => {
       if (result.ok || session.finished) return;
       out.say(`Could not open a browser (${result.reason}); answer on this terminal instead, or open ${page.url}`);
+      startTerminal();
+    }, (err: unknown) => {
+      out.say(`Could not open a browser (${String(err)}); answer on this terminal instead, or open ${page.url}`);
       startTerminal();
     });
   };
@@ -112,8 +116,10 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   let hideShared: (() => void) | undefined;
   const showShared = (shared: SharedPage): void => {
     hideShared = shared.show(controller);
-    void shared.opened.then((ok) => {
+    shared.opened.then((ok) => {
       if (!ok && !session.finished) startTerminal();
+    }, () => {
+      if (!session.finished) startTerminal();
     });
   };
 
@@ -143,14 +149,14 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   if (!opts.browser) startTerminal();
   else if (opts.pageOnJoined !== true && opts.sharedPage === undefined) await startPage();
   // Ends on purpose (customer-ended); `finished` then resolves.
-  opts.onStop(() => void controller.end());
+  opts.onStop(() => controller.endNow());
   session.start();
 
   const result = await finished;
   await screen.close();
   hideShared?.();
   if (pageStarting !== undefined) await pageStarting;
-  const page = server as ConsentServer | undefined;
+  const page = server;
   if (page !== undefined) {
     if (page.connectedPages > 0) await new Promise((resolve) => setTimeout(resolve, FINAL_STATE_GRACE_MS));
     await page.close();

@@ -144,8 +144,8 @@ export class X11Desktop implements DesktopSource {
   #onEvent(ev: X11Event): void {
     if (this.#closed) return;
     if (ev.name === 'DamageNotify') this.#schedulePass();
-    else if (ev.name === 'CursorNotify') void this.#refreshCursor();
-    else if (ev.name === 'RRScreenChangeNotify') void this.#resize(ev.width as number, ev.height as number);
+    else if (ev.name === 'CursorNotify') this.#refreshCursor().catch((err: unknown) => this.#broken(err));
+    else if (ev.name === 'RRScreenChangeNotify') this.#resize(ev.width as number, ev.height as number).catch((err: unknown) => this.#broken(err));
   }
 
   #schedulePass(): void {
@@ -154,7 +154,7 @@ export class X11Desktop implements DesktopSource {
     const wait = Math.max(0, this.#lastPass + MIN_PASS_MS - Date.now());
     this.#passTimer = setTimeout(() => {
       this.#passTimer = null;
-      void this.#pass();
+      this.#pass().catch((err: unknown) => this.#broken(err));
     }, wait);
   }
 
@@ -293,6 +293,11 @@ export class X11Desktop implements DesktopSource {
     // A round trip so the releases reach the server before the connection goes.
     await call((cb) => this.#X.GetInputFocus(cb)).catch(() => undefined);
     this.#shutdown(null);
+  }
+
+  /** What escapes a capture step means the display connection is unusable: the desktop stops with it. */
+  #broken(err: unknown): void {
+    this.#shutdown(err instanceof Error ? err : new Error(String(err)));
   }
 
   #shutdown(err: Error | null): void {

@@ -7,8 +7,8 @@
  * the invitation is open. Outbound connections only.
  *
  * States: idle → connecting → holding → (connecting | backoff) … → stopped.
- * Every transition is checked by one state machine (protocol's StateMachine); teardown through
- * {@link TicketKeeper.stop}.
+ * Every transition is checked by one state machine (protocol's
+ * StateMachine); teardown goes through {@link TicketKeeper.stop}.
  */
 import { InvitationHolder, StateMachine, TandemError, type InvitationAttempt, type InvitationRelay, type Transitions } from '@tandem/protocol';
 import { createRelaySocketFactory, relayTimeoutError, type RelayFailure } from '@tandem/node-client';

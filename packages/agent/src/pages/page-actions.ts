@@ -31,7 +31,7 @@ export function pageAction(controller: JoinController, name: string, body: unkno
       return {};
     case 'end':
       // The end completes asynchronously; the page learns it from the event stream.
-      void controller.end();
+      controller.endNow();
       return {};
     default:
       throw new TandemError('TANDEM_ERR_NOT_FOUND', `no such action: ${name}`);

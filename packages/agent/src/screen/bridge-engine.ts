@@ -133,8 +133,9 @@ class BridgeEngine implements ScreenEngine {
     for (const r of releases) this.#toServer(r);
   }
 
-  async close(): Promise<void> {
+  close(): Promise<void> {
     this.#shutDown();
+    return Promise.resolve();
   }
 
   #send(bytes: Uint8Array): void {

@@ -83,7 +83,7 @@ export async function setUpScreen(opts: {
     if (!control || hotkeyState !== 'none') return;
     hotkeyState = 'opening';
     StopHotkey.open({
-      display: env.DISPLAY as string,
+      display: env.DISPLAY ?? '',
       onPress: () => controller.takeBackControl(),
       onError: (err) => out.say(`The ${STOP_HOTKEY_LABEL} hotkey is not available (${err.message}); use the page's button or /stop-control.`),
     }).then(

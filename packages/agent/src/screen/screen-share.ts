@@ -147,7 +147,7 @@ export class ScreenShare {
     }).then(
       (engine) => {
         if (stream.state === 'closed') {
-          void engine.close();
+          engine.close().catch((err: unknown) => this.#opts.report(toTandemError(err)));
           return;
         }
         stream.engine = engine;

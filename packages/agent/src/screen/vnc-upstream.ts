@@ -50,7 +50,7 @@ export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncU
   };
   const need = async (n: number): Promise<void> => {
     while (!q.has(n)) {
-      if (ended) fail('TANDEM_ERR_PEER_LOST', `unreachable or closed during the handshake (${(ended as Error).message})`);
+      if (ended) fail('TANDEM_ERR_PEER_LOST', `unreachable or closed during the handshake (${ended.message})`);
       const left = deadline - Date.now();
       if (left <= 0) fail('TANDEM_ERR_TIMEOUT', 'no answer in time during the handshake');
       await new Promise<void>((resolve) => {

@@ -16,6 +16,7 @@ import {
   modeRank,
   MODES,
   TandemError,
+  toTandemError,
   type CustomerEvent,
   type CustomerSession,
   type EndReason,
@@ -156,8 +157,8 @@ export class JoinController {
   /** Refuses the session. */
   refuse(): void {
     this.#expect('consent');
-    // Failures end the session through its own `failed` event, which this controller reports.
-    this.#session.refuse().catch(() => undefined);
+    // A refusal that cannot be sent still ends the session: failing it is what the page and the terminal show.
+    this.#session.refuse().catch((err: unknown) => this.#session.fail(toTandemError(err)));
   }
 
   /**
@@ -215,14 +216,18 @@ export class JoinController {
     this.#pushChat({ from: 'me', text });
   }
 
-  /** Ends the session (customer-ended). */
+  /**
+   * Ends the session (customer-ended) and resolves when it has. Never
+   * rejects: the session's own `ended` (or `failed`) event is what reports
+   * how it ended, to the page, the terminal and the log alike.
+   */
   async end(): Promise<void> {
-    try {
-      await this.#session.end();
-    } catch (err) {
-      // A failed goodbye still finishes the session; the session reports it as a 'failed' event.
-      void err;
-    }
+    await this.#session.end().catch((err: unknown) => this.#session.fail(toTandemError(err)));
+  }
+
+  /** {@link end} from a click, a key or a signal, which cannot wait for it. */
+  endNow(): void {
+    this.end().catch((err: unknown) => this.#session.fail(toTandemError(err)));
   }
 
   #expect(status: JoinView['status']): void {

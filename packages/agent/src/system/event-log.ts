@@ -5,7 +5,7 @@
  * callers pass only the fixed messages built here.
  */
 import { spawn } from 'node:child_process';
-import type { EndReason, Mode, TechnicianIdentity } from '@tandem/protocol';
+import type { EndReason, Mode, TandemErrorCode, TechnicianIdentity } from '@tandem/protocol';
 
 /** Options of {@link EventLog}. */
 export interface EventLogOptions {
@@ -64,7 +64,7 @@ export class EventLog {
   }
 
   /** The session ended. */
-  disconnected(sessionId: string, how: EndReason | string): void {
+  disconnected(sessionId: string, how: EndReason | TandemErrorCode): void {
     this.#write(`disconnected: session ${sessionId} ended (${how})`);
   }
 
@@ -92,6 +92,7 @@ export class EventLog {
       });
     });
     this.#pending.add(done);
-    void done.then(() => this.#pending.delete(done));
+    // `done` only ever resolves (a logger that fails is reported above, once).
+    done.then(() => this.#pending.delete(done), () => this.#pending.delete(done));
   }
 }

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
+import { inBackground } from '../async/in-background.js';
 
 /** Copies `text` to the clipboard and says so for a moment. */
 export function CopyButton({ text, label, testId, small }: { text: string; label: string; testId?: string; small?: boolean }) {
@@ -21,7 +22,7 @@ export function CopyButton({ text, label, testId, small }: { text: string; label
   };
   return (
     <span className="copy">
-      <button type="button" className={small ? 'button secondary small' : 'button secondary'} data-testid={testId} onClick={() => void copy()}>
+      <button type="button" className={small ? 'button secondary small' : 'button secondary'} data-testid={testId} onClick={() => inBackground(copy())}>
         {label}
       </button>
       <span className="copy-status" role="status" aria-live="polite">

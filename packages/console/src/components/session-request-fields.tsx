@@ -6,9 +6,9 @@ export interface SessionRequestFieldsProps {
   /** Prefix of the inputs' ids: `case-number` and `mode` without one. */
   idPrefix?: string;
   caseNumber: string;
-  onCaseNumber(value: string): void;
+  onCaseNumber: (value: string) => void;
   mode: Mode;
-  onMode(mode: Mode): void;
+  onMode: (mode: Mode) => void;
 }
 
 /** The optional case number and the mode asked for, shared by new sessions and invitations. */

@@ -8,6 +8,7 @@ import { initReactI18next } from 'react-i18next';
 import en from './en.json';
 import ja from './ja.json';
 import { LANGUAGES, LANGUAGE_STORAGE_KEY, detectLanguage, type KeyValueStore, type Language } from './language.js';
+import { inBackground } from '../async/in-background.js';
 
 /** The bundled catalogues, one per language. */
 export const CATALOGUES: Record<Language, Record<string, unknown>> = { en, ja };
@@ -18,7 +19,8 @@ export const CATALOGUES: Record<Language, Record<string, unknown>> = { en, ja };
  */
 export function createI18n(store: KeyValueStore | undefined, preferred: readonly string[]): I18n {
   const instance = createInstance();
-  void instance.use(initReactI18next).init({
+  // Both catalogues are in memory and initAsync is off: init finishes before it returns; its promise only restates that.
+  inBackground(instance.use(initReactI18next).init({
     resources: { en: { translation: en }, ja: { translation: ja } },
     lng: detectLanguage(store, preferred),
     fallbackLng: 'en',
@@ -27,12 +29,12 @@ export function createI18n(store: KeyValueStore | undefined, preferred: readonly
     // React escapes text itself; i18next escaping would double-escape.
     interpolation: { escapeValue: false },
     returnNull: false,
-  });
+  }));
   return instance;
 }
 
 /** Switches the language and remembers the choice for next time. */
 export function switchLanguage(instance: I18n, store: KeyValueStore | undefined, language: Language): void {
   store?.setItem(LANGUAGE_STORAGE_KEY, language);
-  void instance.changeLanguage(language);
+  inBackground(instance.changeLanguage(language));
 }

@@ -8,6 +8,7 @@ import type { SessionFailure } from '../session/session-model.js';
 import { invitationSecret, matchingRelay } from './invitation-input.js';
 import { InvitationSummary } from './invitation-summary.js';
 import type { InvitationDraft } from './use-invitation-draft.js';
+import { inBackground } from '../async/in-background.js';
 
 /** The translated error, with the reader's own (English, precise) detail beneath when it adds something. */
 function ErrorNotice({ text, detail }: { text: string; detail?: string | undefined }) {
@@ -40,7 +41,7 @@ function InvitationInput({ draft }: { draft: InvitationDraft }) {
             const file = e.target.files?.[0];
             // Clear the input so choosing the same file again reads it again.
             e.target.value = '';
-            if (file) void draft.readFile(file);
+            if (file) inBackground(draft.readFile(file));
           }}
         />
       </div>

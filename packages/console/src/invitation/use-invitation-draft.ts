@@ -14,16 +14,16 @@ export interface InvitationDraft {
   error: TandemError | undefined;
   /** Bumped on every successful read, so the form below starts afresh. */
   generation: number;
-  setOpen(open: boolean): void;
-  setText(text: string): void;
+  setOpen: (open: boolean) => void;
+  setText: (text: string) => void;
   /** Reads pasted text (file text or link). */
-  readText(text: string): void;
+  readText: (text: string) => void;
   /** Reads the data of an invitation link route. */
-  readLinkData(data: string): void;
+  readLinkData: (data: string) => void;
   /** Reads a dropped or chosen file. */
-  readFile(file: Blob): Promise<void>;
+  readFile: (file: Blob) => Promise<void>;
   /** Back to the input step (another invitation). */
-  reset(): void;
+  reset: () => void;
 }
 
 /** State of the "Open invitation" panel, owned by the sessions page so a drop anywhere on it can feed the panel. */

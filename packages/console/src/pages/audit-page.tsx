@@ -6,6 +6,7 @@ import { translateError } from '../i18n/translate-error.js';
 import { saveBlob } from '../api/save-blob.js';
 import type { AuditEventRow, AuditSessionRow } from '../api/types.js';
 import { formatTimestamp } from './format-time.js';
+import { inBackground } from '../async/in-background.js';
 
 const isEndReason = (v: unknown): v is (typeof END_REASONS)[number] => (END_REASONS as readonly unknown[]).includes(v);
 const isEventKind = (v: unknown): v is (typeof AUDIT_EVENT_KINDS)[number] => (AUDIT_EVENT_KINDS as readonly unknown[]).includes(v);
@@ -31,7 +32,7 @@ export function AuditPage() {
   }, [api, t]);
 
   useEffect(() => {
-    void load();
+    inBackground(load());
   }, [load]);
 
   const exportCsv = async (what: 'sessions' | 'events') => {
@@ -52,7 +53,7 @@ export function AuditPage() {
     <main id="main" className="page wide">
       <div className="page-head">
         <h1 className="page-title">{t('audit.title')}</h1>
-        <button type="button" className="button secondary small" onClick={() => void load()}>{t('common.refresh')}</button>
+        <button type="button" className="button secondary small" onClick={() => inBackground(load())}>{t('common.refresh')}</button>
       </div>
       {error && <p className="notice error" role="alert">{error}</p>}
       {exportError && <p className="notice error" role="alert">{exportError}</p>}
@@ -60,7 +61,7 @@ export function AuditPage() {
       <section className="card" aria-labelledby="audit-sessions-title">
         <div className="card-head">
           <h2 id="audit-sessions-title" className="card-title">{t('audit.sessionsTitle')}</h2>
-          <button type="button" className="button secondary small" data-testid="export-sessions" aria-label={t('audit.exportSessions')} onClick={() => void exportCsv('sessions')}>
+          <button type="button" className="button secondary small" data-testid="export-sessions" aria-label={t('audit.exportSessions')} onClick={() => inBackground(exportCsv('sessions'))}>
             {t('audit.exportCsv')}
           </button>
         </div>
@@ -108,7 +109,7 @@ export function AuditPage() {
       <section className="card" aria-labelledby="audit-events-title">
         <div className="card-head">
           <h2 id="audit-events-title" className="card-title">{t('audit.eventsTitle')}</h2>
-          <button type="button" className="button secondary small" data-testid="export-events" aria-label={t('audit.exportEvents')} onClick={() => void exportCsv('events')}>
+          <button type="button" className="button secondary small" data-testid="export-events" aria-label={t('audit.exportEvents')} onClick={() => inBackground(exportCsv('events'))}>
             {t('audit.exportCsv')}
           </button>
         </div>

@@ -9,6 +9,7 @@ import { translateError } from '../i18n/translate-error.js';
 import { SessionPanel } from '../session/session-panel.js';
 import { isFinished } from '../session/session-model.js';
 import { useNow } from '../session/use-now.js';
+import { inBackground } from '../async/in-background.js';
 
 /** True when a drag carries something an invitation can come from: a file, or text such as a link. */
 function carriesInvitation(e: DragEvent): boolean {
@@ -60,7 +61,7 @@ export function SessionsPage() {
     if (!canStart) return;
     const file = e.dataTransfer.files[0];
     if (file) {
-      void draft.readFile(file);
+      inBackground(draft.readFile(file));
       return;
     }
     const text = e.dataTransfer.getData('text/uri-list').split(/\r?\n/).find((l) => l !== '' && !l.startsWith('#')) || e.dataTransfer.getData('text/plain');
@@ -106,7 +107,7 @@ export function SessionsPage() {
         </div>
       )}
       {canStart && (
-        <form className="card new-session" onSubmit={(e) => void start(e)} aria-labelledby="new-session-title">
+        <form className="card new-session" onSubmit={(e) => inBackground(start(e))} aria-labelledby="new-session-title">
           <div className="new-session-text">
             <h2 id="new-session-title" className="card-title">{view ? t('sessions.startAnother') : t('sessions.newTitle')}</h2>
             <p className="muted small">{t('sessions.intro')}</p>

@@ -4,6 +4,7 @@ import { LIMITS, isPlainName } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { translateError } from '../i18n/translate-error.js';
 import type { SetupInfo } from '../api/types.js';
+import { inBackground } from '../async/in-background.js';
 
 /** The one-time set-up link: choose a display name and a password. */
 export function SetupPage({ token, onDone }: { token: string; onDone: () => void }) {
@@ -50,7 +51,7 @@ export function SetupPage({ token, onDone }: { token: string; onDone: () => void
 
   return (
     <main id="main" className="page narrow">
-      <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="setup-title" noValidate>
+      <form className="card form" onSubmit={(e) => inBackground(submit(e))} aria-labelledby="setup-title" noValidate>
         <h1 id="setup-title">{t('setup.title')}</h1>
         {loadError !== undefined ? (
           <p className="notice error" role="alert" data-testid="setup-error">

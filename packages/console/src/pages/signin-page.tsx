@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { LIMITS } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { translateError } from '../i18n/translate-error.js';
+import { inBackground } from '../async/in-background.js';
 
 /** Sign-in form; on success the app moves on to the sessions page. */
 export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; notice?: string }) {
@@ -31,7 +32,7 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
 
   return (
     <main id="main" className="page narrow">
-      <form className="card form" onSubmit={(e) => void submit(e)} aria-labelledby="signin-title">
+      <form className="card form" onSubmit={(e) => inBackground(submit(e))} aria-labelledby="signin-title">
         <h1 id="signin-title">{t('signin.title')}</h1>
         <p className="muted">{t('signin.intro')}</p>
         {notice && <p className="notice success" role="status">{notice}</p>}

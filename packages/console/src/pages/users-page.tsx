@@ -6,6 +6,7 @@ import { translateError } from '../i18n/translate-error.js';
 import { CopyButton } from '../components/copy-button.js';
 import type { UserRow } from '../api/types.js';
 import { formatTimestamp } from './format-time.js';
+import { inBackground } from '../async/in-background.js';
 
 /** Administrators: list accounts, add one and hand over its set-up link. */
 export function UsersPage() {
@@ -31,7 +32,7 @@ export function UsersPage() {
   }, [api, t]);
 
   useEffect(() => {
-    void load();
+    inBackground(load());
   }, [load]);
 
   const add = async (e: FormEvent) => {
@@ -66,7 +67,7 @@ export function UsersPage() {
     <main id="main" className="page">
       <h1 className="page-title">{t('users.title')}</h1>
       <div className="admin-grid">
-        <form className="card form" onSubmit={(e) => void add(e)} aria-labelledby="add-user-title">
+        <form className="card form" onSubmit={(e) => inBackground(add(e))} aria-labelledby="add-user-title">
           <h2 id="add-user-title" className="card-title">{t('users.addTitle')}</h2>
           <p className="muted small">{t('users.addIntro')}</p>
           <label className="field">
@@ -112,7 +113,7 @@ export function UsersPage() {
         <section className="card" aria-labelledby="users-title">
           <div className="card-head">
             <h2 id="users-title" className="card-title">{t('users.listTitle')}</h2>
-            <button type="button" className="button secondary small" onClick={() => void load()}>{t('common.refresh')}</button>
+            <button type="button" className="button secondary small" onClick={() => inBackground(load())}>{t('common.refresh')}</button>
           </div>
           {loadError && <p className="notice error" role="alert">{loadError}</p>}
           {users === undefined && !loadError ? (

@@ -125,7 +125,7 @@ export class ScreenHost {
   }
 }
 
-/** The channel as noVNC's loose type wants it: RfbChannel's members match what Websock.attach() checks. */
+/** The channel as noVNC's loose type names it: RfbChannel has every member Websock.attach() checks. */
 export function asRawChannel(channel: RfbChannel): RfbRawChannel {
-  return channel as unknown as RfbRawChannel;
+  return channel;
 }

@@ -9,6 +9,7 @@ import { ChatPane } from './chat-pane.js';
 import { CodePanel } from './code-panel.js';
 import { canRequest, isFinished, type SessionView } from './session-model.js';
 import { useNow } from './use-now.js';
+import { inBackground } from '../async/in-background.js';
 
 /** The `session.state.*` key of the state, worded for an invitation where it differs. */
 function stateLabelKey(view: SessionView): string {
@@ -143,7 +144,7 @@ export function SessionPanel({ view }: { view: SessionView }) {
           {actionError && <p className="notice error" role="alert">{actionError}</p>}
 
           {!finished && (
-            <button type="button" className="button danger wide" data-testid="end-session" disabled={ending} onClick={() => void end()}>
+            <button type="button" className="button danger wide" data-testid="end-session" disabled={ending} onClick={() => inBackground(end())}>
               {ending ? t('session.ending') : t('session.end')}
             </button>
           )}

@@ -32,7 +32,7 @@ describe('relay transport over real TLS', () => {
       requests++;
       if (req.url === '/api/auth/login') {
         let body = '';
-        req.on('data', (c: Buffer) => (body += c));
+        req.on('data', (c: Buffer) => (body += c.toString('utf8')));
         req.on('end', () => {
           const { password } = JSON.parse(body) as { password: string };
           if (password === 'right password') {
@@ -114,7 +114,7 @@ describe('relay transport over real TLS', () => {
     socket.binaryType = 'arraybuffer';
     const first = await new Promise<unknown>((resolve, reject) => {
       socket.addEventListener('message', (e: { data: unknown }) => resolve(e.data));
-      socket.addEventListener('error', (e: { error?: unknown }) => reject(e.error));
+      socket.addEventListener('error', (e: { error?: unknown }) => reject(e.error instanceof Error ? e.error : new Error(String(e.error))));
     });
     expect(first).toBe('hello');
     socket.close();

@@ -68,7 +68,8 @@ export function describeConnectError(relayUrl: string, err: unknown): TandemErro
 export function relayCreateConnection(options: RelayTransportOptions): CreateConnection {
   const timeoutMs = options.connectTimeoutMs ?? 15_000;
   return (requestOptions, callback) => {
-    const host = String(requestOptions.host ?? requestOptions.hostname ?? 'localhost').replace(/^\[(.*)\]$/, '$1');
+    const named = requestOptions.host ?? requestOptions.hostname;
+    const host = (typeof named === 'string' && named !== '' ? named : 'localhost').replace(/^\[(.*)\]$/, '$1');
     const port = Number(requestOptions.port);
     const secure = options.secure;
     let settled = false;

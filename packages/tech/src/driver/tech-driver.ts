@@ -213,7 +213,11 @@ class TechDriver implements CommandTarget {
       if (action.beforeActive && this.#machine.is('waiting', 'consent')) this.#runAtOnce(action);
       else this.#queue.push(action);
     }
-    void this.#work();
+    // #work reports each line's failure itself; what escapes it is a bug of the driver, shown and the session ended.
+    this.#work().catch((err: unknown) => {
+      this.out.error(toTandemError(err));
+      this.end();
+    });
   }
 
   #runAtOnce(action: LineAction): void {

@@ -13,7 +13,7 @@ export class PersistentInflate {
   #out: Buffer[] = [];
   #outBytes = 0;
   #limit = 0;
-  #error: Error | null = null;
+  #error: TandemError | null = null;
   #wake: (() => void) | null = null;
   #chain: Promise<unknown> = Promise.resolve();
 
@@ -45,7 +45,9 @@ export class PersistentInflate {
         this.#inflate.flush(constants.Z_SYNC_FLUSH, () => resolve());
       });
       this.#wake = null;
-      if (this.#error) throw this.#error;
+      // Set by the stream's handlers while we waited (TypeScript still sees the null from above).
+      const error = this.#failure();
+      if (error) throw error;
       const out = Buffer.concat(this.#out);
       this.#out = [];
       return out;
@@ -58,6 +60,11 @@ export class PersistentInflate {
   /** Frees zlib's memory. */
   close(): void {
     this.#inflate.close();
+  }
+
+  /** What went wrong in the stream since the last call, if anything. */
+  #failure(): TandemError | null {
+    return this.#error;
   }
 }
 

@@ -294,7 +294,8 @@ export class RfbClient {
   #kick(): void {
     if (this.#running) return;
     this.#running = true;
-    void this.#run();
+    // #run fails the client on any error of its own; nothing else can reject.
+    this.#run().catch((err: unknown) => this.fail(toTandemError(err, 'TANDEM_ERR_INTERNAL')));
   }
 
   async #run(): Promise<void> {

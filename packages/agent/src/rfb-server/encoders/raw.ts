@@ -5,7 +5,7 @@ import type { RectEncoder } from './encoder.js';
 export const rawEncoder: RectEncoder = {
   encoding: ENCODING.Raw,
   name: 'Raw',
-  async encode(rect, ctx) {
-    return { count: 1, chunks: [rectHeader(rect.x, rect.y, rect.w, rect.h, ENCODING.Raw), translateRect(ctx.fb, rect, ctx.pf)] };
+  encode(rect, ctx) {
+    return Promise.resolve({ count: 1, chunks: [rectHeader(rect.x, rect.y, rect.w, rect.h, ENCODING.Raw), translateRect(ctx.fb, rect, ctx.pf)] });
   },
 };

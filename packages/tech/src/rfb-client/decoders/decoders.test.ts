@@ -193,7 +193,7 @@ describe('size pseudo-encodings', () => {
   it('ExtendedDesktopSize resizes on status 0 and ignores an error reply', async () => {
     const fb = new ClientFramebuffer(2, 2);
     const resizes: [number, number][] = [];
-    const body = Uint8Array.from([1, 0, 0, 0, ...new Array(16).fill(0)]);
+    const body = Uint8Array.from([1, 0, 0, 0, ...new Array<number>(16).fill(0)]);
     await decode({ x: 0, y: 0, w: 5, h: 6, encoding: ENCODING.ExtendedDesktopSize }, body, context(fb, resizes));
     await decode({ x: 1, y: 1, w: 9, h: 9, encoding: ENCODING.ExtendedDesktopSize }, body, context(fb, resizes));
     expect(resizes).toEqual([[5, 6]]);
