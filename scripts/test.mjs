@@ -8,6 +8,8 @@ import { existsSync } from 'node:fs';
 /** System programs the tests drive, and the Debian packages that provide them. */
 const SYSTEM_NEEDS = [
   { path: '/usr/bin/chromium', pkg: 'chromium' },
+  // Japanese glyphs for Chromium, so the Japanese screens render (and screenshots show them) on a fresh machine.
+  { path: '/usr/share/fonts/opentype/ipafont-gothic/ipag.ttf', pkg: 'fonts-ipafont-gothic' },
   { path: '/usr/bin/logger', pkg: 'bsdutils' },
   // A real desktop and independent RFB peers for the screen tests.
   { path: '/usr/bin/Xvfb', pkg: 'xvfb' },

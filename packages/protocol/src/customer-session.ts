@@ -13,7 +13,7 @@ import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.
 import { TandemError } from './errors.js';
 import type { Transitions } from './state-machine.js';
 import { PeerSession, type BaseState, type PeerSessionOptions, type RfbEvent } from './peer-session.js';
-import type { CustomerDetails, RelaySignal, TechnicianIdentity } from './relay-messages.js';
+import { assertAttempt, assertTicket, type CustomerDetails, type RelaySignal, type TechnicianIdentity } from './relay-messages.js';
 import { parseCode, type SessionCode } from './session-code.js';
 import type { ControlMessage } from './session-messages.js';
 import { utf8 } from './bytes.js';
@@ -75,9 +75,9 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     let code: SessionCode;
     let attemptId: string | undefined;
     if ('invitation' in options) {
-      assertString(options.invitation.ticket, 'invitation.ticket', 64, 22);
+      assertTicket(options.invitation.ticket, 'invitation.ticket');
       assertString(options.invitation.secret, 'invitation.secret', LIMITS.maxPasswordChars, 1);
-      assertString(options.invitation.attemptId, 'invitation.attemptId', 64, 8);
+      assertAttempt(options.invitation.attemptId, 'invitation.attemptId');
       code = { nameplate: options.invitation.ticket, secret: options.invitation.secret };
       attemptId = options.invitation.attemptId;
     } else {

@@ -7,6 +7,7 @@ export * from './assert.js';
 export * from './bytes.js';
 export * from './base64url.js';
 export * from './constants.js';
+export * from './duration.js';
 export * from './errors.js';
 export * from './emitter.js';
 export * from './state-machine.js';

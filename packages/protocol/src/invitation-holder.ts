@@ -9,14 +9,13 @@
  * checked by one StateMachine (state-machine.ts); every teardown goes through
  * {@link InvitationHolder.fail} or {@link InvitationHolder.close}.
  */
-import { assertString } from './assert.js';
 import type { Mode } from './constants.js';
 import { Emitter } from './emitter.js';
 import { StateMachine, type Transitions } from './state-machine.js';
 import { TandemError, toTandemError, type TandemErrorCode } from './errors.js';
 import { RelayConnection, type WebSocketFactory } from './relay-connection.js';
 import { normaliseRelayOrigin } from './relay-origin.js';
-import type { RelaySignal, TechnicianIdentity } from './relay-messages.js';
+import { assertTicket, type RelaySignal, type TechnicianIdentity } from './relay-messages.js';
 
 /** States of a holder. */
 export type InvitationHolderState = 'idle' | 'connecting' | 'holding' | 'closed' | 'failed';
@@ -60,7 +59,7 @@ export class InvitationHolder {
   readonly #machine = new StateMachine<InvitationHolderState>({ name: 'invitation holder', initial: 'idle', transitions: TRANSITIONS });
 
   constructor(options: InvitationHolderOptions) {
-    assertString(options.ticket, 'ticket', 64, 22);
+    assertTicket(options.ticket, 'ticket');
     this.#origin = normaliseRelayOrigin(options.relayUrl);
     this.#options = options;
   }

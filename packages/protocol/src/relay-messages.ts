@@ -74,11 +74,13 @@ const TICKET_RE = /^[A-Za-z0-9_-]{22,64}$/;
 /** A relay-chosen attempt id. */
 const ATTEMPT_RE = /^[A-Za-z0-9_-]{8,64}$/;
 
-function assertTicket(value: unknown, name: string): asserts value is string {
+/** Fails unless `value` is an invitation's ticket id, as the relay routes by it (docs/protocol.md, "Invitations"). */
+export function assertTicket(value: unknown, name: string): asserts value is string {
   assertThat(typeof value === 'string' && TICKET_RE.test(value), name, 'must be a ticket id (22 to 64 base64url characters)');
 }
 
-function assertAttempt(value: unknown, name: string): asserts value is string {
+/** Fails unless `value` is a relay-chosen attempt id. */
+export function assertAttempt(value: unknown, name: string): asserts value is string {
   assertThat(typeof value === 'string' && ATTEMPT_RE.test(value), name, 'must be an attempt id (8 to 64 base64url characters)');
 }
 

@@ -12,7 +12,7 @@ import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.
 import { TandemError } from './errors.js';
 import type { Transitions } from './state-machine.js';
 import { PeerSession, type BaseState, type PeerSessionOptions, type RfbEvent } from './peer-session.js';
-import type { CustomerDetails, RelaySignal } from './relay-messages.js';
+import { assertTicket, type CustomerDetails, type RelaySignal } from './relay-messages.js';
 import { formatCode, makeSecret } from './session-code.js';
 import type { ControlMessage } from './session-messages.js';
 import { utf8 } from './bytes.js';
@@ -76,7 +76,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
     assertOneOf(options.mode, 'mode', MODES);
     if (options.caseNumber !== undefined) assertString(options.caseNumber, 'caseNumber', LIMITS.maxNumberChars);
     if (options.invitation !== undefined) {
-      assertString(options.invitation.ticket, 'invitation.ticket', 64, 22);
+      assertTicket(options.invitation.ticket, 'invitation.ticket');
       assertString(options.invitation.secret, 'invitation.secret', LIMITS.maxPasswordChars, 1);
     }
     super(options, 'technician', TRANSITIONS);

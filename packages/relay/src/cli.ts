@@ -1,10 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { ACCOUNT_ROLES, TandemError, type AccountRole } from '@tandem/protocol';
+import { ACCOUNT_ROLES, TandemError, parseDuration, type AccountRole } from '@tandem/protocol';
 import { addUser } from './add-user.js';
 import { MAX_TRUSTED_HOPS } from './client-address.js';
 import { parseListen, parsePublicUrl } from './config.js';
-import { parseDuration } from './duration.js';
 import { startRelay } from './server.js';
 
 const MAIN_HELP = `Usage: tandem-relay <command> [options]

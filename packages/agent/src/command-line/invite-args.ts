@@ -10,11 +10,10 @@
  *
  * Parsing never touches the network or files; it only validates.
  */
-import { INVITATION_LIMITS, LIMITS, type InvitationRelay } from '@tandem/protocol';
+import { INVITATION_LIMITS, LIMITS, parseDuration, type InvitationRelay } from '@tandem/protocol';
 import {
   bad,
   limited,
-  parseDuration,
   parseRelayOptions,
   relayTimeoutMs,
   required,
@@ -116,6 +115,13 @@ Expires an invitation at once: a running tandem invite holding it stops
 within a second, and every copy of the invitation then fails.
 `;
 
+/** `--expires`: an invitation's lifetime is whole seconds (docs/invitation-format.md), at least one. */
+function lifetimeSeconds(text: string): number {
+  const seconds = Math.round(parseDuration(text, '--expires') / 1000);
+  if (seconds < 1) throw bad('--expires: must be at least 1 second');
+  return seconds;
+}
+
 /** Parses `tandem invite`'s arguments. */
 export function parseInvite(argv: readonly string[]): InviteArgs | HelpArgs {
   const scanned = scan(argv, {
@@ -163,7 +169,7 @@ export function parseInvite(argv: readonly string[]): InviteArgs | HelpArgs {
   const args: InviteArgs = {
     command: 'invite',
     relays,
-    lifetimeSeconds: parseDuration(required(options, 'expires', 'invite'), 'expires'),
+    lifetimeSeconds: lifetimeSeconds(required(options, 'expires', 'invite')),
     password,
     browser: !options.has('no-browser'),
     relayTimeoutMs: relayTimeoutMs(options),

@@ -9,8 +9,8 @@
  *
  * Parsing never touches the network or files; it only validates.
  */
-import { LIMITS, parseCode } from '@tandem/protocol';
-import { bad, limited, normaliseFingerprint, parseRelayUrl, required, scan, stringOption, type HelpArgs, type HostPort } from '@tandem/node-client';
+import { LIMITS, normaliseRelayOrigin, parseCode } from '@tandem/protocol';
+import { bad, limited, normaliseFingerprint, required, scan, stringOption, type HelpArgs, type HostPort } from '@tandem/node-client';
 import { parseScreenOptions } from './screen-args.js';
 
 /** `tandem join`. */
@@ -99,7 +99,7 @@ export function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
   const args: JoinArgs = {
     command: 'join',
     code,
-    relayUrl: parseRelayUrl(required(options, 'relay', 'join')),
+    relayUrl: normaliseRelayOrigin(required(options, 'relay', 'join'), '--relay'),
     browser: !options.has('no-browser'),
     eventLog: options.has('event-log'),
   };

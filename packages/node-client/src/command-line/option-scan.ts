@@ -3,7 +3,7 @@
  * `--name VALUE` / `--name=VALUE` / flags against a spec, unknown and
  * repeated options refused (except options declared repeatable).
  */
-import { TandemError } from '@tandem/protocol';
+import { TandemError, normaliseRelayOrigin, parseDuration } from '@tandem/protocol';
 import { DEFAULT_RELAY_TIMEOUT_SECONDS } from '../relay-failover.js';
 import { normaliseFingerprint } from '../transport/fingerprint.js';
 
@@ -90,34 +90,6 @@ export function limited(value: string | undefined, name: string, max: number): s
   return value;
 }
 
-const DURATION_UNITS: Record<string, number> = { s: 1, m: 60, h: 3600, d: 86400 };
-
-/**
- * Parses a duration such as `30s`, `30m`, `1h`, `2d` (a whole number and one
- * unit: seconds, minutes, hours, days); returns seconds.
- */
-export function parseDuration(value: string, name: string): number {
-  const m = /^(\d{1,7})([smhd])$/.exec(value.trim());
-  if (!m) throw bad(`--${name}: expected a duration such as 30s, 30m, 1h or 2d, got ${JSON.stringify(value)}`);
-  const seconds = Number(m[1]) * (DURATION_UNITS[m[2] as string] as number);
-  if (seconds < 1) throw bad(`--${name}: must be at least 1 second`);
-  return seconds;
-}
-
-/** Validates --relay: an http(s) URL; returns its origin. */
-export function parseRelayUrl(value: string): string {
-  let url: URL;
-  try {
-    url = new URL(value);
-  } catch {
-    throw bad(`--relay: not a URL: ${value}`);
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw bad(`--relay: must start with https:// or http://, got ${value}`);
-  if (url.username || url.password) throw bad('--relay: must not contain a user name or password');
-  if (url.pathname !== '/' || url.search || url.hash) throw bad(`--relay: give only the relay's address (scheme, host, port), got ${value}`);
-  return url.origin;
-}
-
 /** A relay from the command line: its origin and, for a self-signed certificate, the pinned fingerprint. */
 export interface PinnedRelay {
   url: string;
@@ -136,7 +108,7 @@ export function parseRelayOptions(urls: readonly string[], fingerprints: readonl
   }
   const relays = urls.map((value, i): PinnedRelay => {
     const hash = value.indexOf('#');
-    const url = parseRelayUrl(hash === -1 ? value : value.slice(0, hash));
+    const url = normaliseRelayOrigin(hash === -1 ? value : value.slice(0, hash), '--relay');
     const inline = hash === -1 ? undefined : normaliseFingerprint(value.slice(hash + 1), `--relay ${value.slice(0, hash)}#`);
     if (inline !== undefined && fingerprints.length > 0) throw bad('--relay URL#FINGERPRINT and --relay-fingerprint cannot be combined');
     const given = fingerprints[i];
@@ -173,5 +145,5 @@ export function isLoopbackHost(host: string): boolean {
 /** `--relay-timeout DURATION` (default {@link DEFAULT_RELAY_TIMEOUT_SECONDS}), in milliseconds. */
 export function relayTimeoutMs(options: Map<string, string | true>): number {
   const v = stringOption(options, 'relay-timeout');
-  return (v === undefined ? DEFAULT_RELAY_TIMEOUT_SECONDS : parseDuration(v, 'relay-timeout')) * 1000;
+  return v === undefined ? DEFAULT_RELAY_TIMEOUT_SECONDS * 1000 : parseDuration(v, '--relay-timeout');
 }
