@@ -43,6 +43,7 @@ describe('parseCliArgs: tandem join', () => {
     expect(() => parseCliArgs(['join', '12345678', '--relay', 'http://x', '--relay-fingerprint', 'abcd'])).toThrow(/--relay-fingerprint/);
     expect(() => parseCliArgs(['join', '12345678', '--relay', 'http://x', '--name', 'x'.repeat(121)])).toThrow(/--name/);
     expect(() => parseCliArgs(['join', '12345678', '--relay', 'http://x', '--name', 'a\u001b[2Jb'])).toThrow(/control characters/);
+    expect(() => parseCliArgs(['join', '12345678', '--relay', 'http://x', '--name', 'Eve \u202Eexe.gnp'])).toThrow(/--name: must not contain control characters or bidirectional-text marks/);
   });
   it('gives help for --help and -h', () => {
     expect(parseCliArgs(['join', '--help'])).toMatchObject({ command: 'help' });

@@ -54,6 +54,11 @@ export function isPlainName(text: string): boolean {
   return !NOT_IN_NAMES.test(text);
 }
 
+/** `text` without the characters {@link assertPlainName} refuses: for names taken from the system (an account's full name), not typed. */
+export function plainName(text: string): string {
+  return text.replace(new RegExp(NOT_IN_NAMES.source, 'gu'), '');
+}
+
 /** Fails unless `value` is a string of decimal digits whose length lies in [min, max]. */
 export function assertDigits(value: unknown, name: string, min: number, max: number): asserts value is string {
   assertThat(typeof value === 'string' && /^[0-9]+$/.test(value), name, 'must be decimal digits');

@@ -13,7 +13,7 @@ import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.
 import { TandemError } from './errors.js';
 import type { Transitions } from './state-machine.js';
 import { PeerSession, type BaseState, type PeerSessionOptions, type RfbEvent } from './peer-session.js';
-import { assertAttempt, assertTicket, type CustomerDetails, type RelaySignal, type TechnicianIdentity } from './relay-messages.js';
+import { assertAttempt, assertTicket, parseCustomerDetails, type CustomerDetails, type RelaySignal, type TechnicianIdentity } from './relay-messages.js';
 import { parseCode, type SessionCode } from './session-code.js';
 import type { ControlMessage } from './session-messages.js';
 import { utf8 } from './bytes.js';
@@ -111,16 +111,13 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   /** Accepts the session with `mode` (at most what was asked) and the details the customer shares. */
   accept(args: { mode: Mode; customer: CustomerDetails }): void {
     assertOneOf(args.mode, 'mode', MODES);
-    assertString(args.customer.name, 'customer.name', LIMITS.maxNameChars);
-    assertString(args.customer.customerNumber, 'customer.customerNumber', LIMITS.maxNumberChars);
-    assertString(args.customer.caseNumber, 'customer.caseNumber', LIMITS.maxNumberChars);
+    const customer = parseCustomerDetails(args.customer, 'customer');
     if (this.state !== 'consent' || this.#requested === undefined || this.#refusing) {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `nothing to accept in state ${this.state}`);
     }
     if (modeRank(args.mode) > modeRank(this.#requested)) {
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `mode: ${args.mode} is more than the ${this.#requested} asked for`);
     }
-    const customer = { name: args.customer.name, customerNumber: args.customer.customerNumber, caseNumber: args.customer.caseNumber };
     this.to('active');
     this.#mode = args.mode;
     this.sendControl({ type: 'consent', accepted: true, mode: args.mode, customer });

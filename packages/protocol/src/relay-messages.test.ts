@@ -66,4 +66,13 @@ describe('relay signals', () => {
   it('refuses a paired message without a technician', () => {
     expect(() => parseRelaySignal('{"t":"paired","sessionId":"s","mode":"chat"}')).toThrow(/technician/);
   });
+
+  it('refuses names dressed up with control or bidirectional-text characters, from the relay and to it', () => {
+    // "Support" that a right-to-left override would show as something else on the customer's consent page.
+    const evil = { username: 'tanaka', displayName: 'Help desk \u202Eexe.gnp', team: 'T' };
+    expect(() => parseRelaySignal(encodeSignal({ t: 'paired', sessionId: 's', technician: evil, mode: 'chat' }))).toThrow(/technician\.displayName: must not contain control or bidirectional-text characters \(found U\+202E\)/);
+    expect(() => parseRelaySignal(encodeSignal({ t: 'ready', technician: { ...evil, displayName: 'ok', team: 'a\u0007b' } }))).toThrow(/technician\.team/);
+    const customer = { name: 'Hanako \u2067Yamada', customerNumber: 'C-1', caseNumber: '7' };
+    expect(() => parseClientSignal(encodeSignal({ t: 'consent', customer, mode: 'view' }))).toThrow(/customer\.name: must not contain/);
+  });
 });

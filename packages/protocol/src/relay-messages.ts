@@ -20,6 +20,7 @@ import {
   assertDigits,
   assertObject,
   assertOneOf,
+  assertPlainName,
   assertString,
   assertThat,
   optional,
@@ -97,19 +98,29 @@ function parseJson(text: unknown, name: string): Record<string, unknown> {
   return value;
 }
 
-function parseCustomer(value: unknown, name: string): CustomerDetails {
+/**
+ * The customer's details, wherever they arrive (the consent signal, the
+ * encrypted consent, the consent page's form): names shown to technicians and
+ * administrators, so no control or bidirectional-text characters.
+ */
+export function parseCustomerDetails(value: unknown, name: string): CustomerDetails {
   assertObject(value, name);
-  assertString(value.name, `${name}.name`, LIMITS.maxNameChars);
-  assertString(value.customerNumber, `${name}.customerNumber`, LIMITS.maxNumberChars);
-  assertString(value.caseNumber, `${name}.caseNumber`, LIMITS.maxNumberChars);
+  assertPlainName(value.name, `${name}.name`, LIMITS.maxNameChars);
+  assertPlainName(value.customerNumber, `${name}.customerNumber`, LIMITS.maxNumberChars);
+  assertPlainName(value.caseNumber, `${name}.caseNumber`, LIMITS.maxNumberChars);
   return { name: value.name, customerNumber: value.customerNumber, caseNumber: value.caseNumber };
 }
 
-function parseTechnician(value: unknown, name: string): TechnicianIdentity {
+/**
+ * A technician as the relay vouches for them: shown on the customer's
+ * consent page, so a hostile relay cannot dress a name up with control or
+ * bidirectional-text characters either.
+ */
+export function parseTechnicianIdentity(value: unknown, name: string): TechnicianIdentity {
   assertObject(value, name);
-  assertString(value.username, `${name}.username`, LIMITS.maxUserNameChars, 1);
-  assertString(value.displayName, `${name}.displayName`, LIMITS.maxNameChars);
-  assertString(value.team, `${name}.team`, LIMITS.maxNameChars);
+  assertPlainName(value.username, `${name}.username`, LIMITS.maxUserNameChars, 1);
+  assertPlainName(value.displayName, `${name}.displayName`, LIMITS.maxNameChars);
+  assertPlainName(value.team, `${name}.team`, LIMITS.maxNameChars);
   return { username: value.username, displayName: value.displayName, team: value.team };
 }
 
@@ -132,7 +143,7 @@ export function parseClientSignal(text: unknown): ClientSignal {
       return { t: 'claim', nameplate: m.nameplate };
     case 'consent':
       assertOneOf(m.mode, 'signal.mode', MODES);
-      return { t: 'consent', customer: parseCustomer(m.customer, 'signal.customer'), mode: m.mode };
+      return { t: 'consent', customer: parseCustomerDetails(m.customer, 'signal.customer'), mode: m.mode };
     case 'refuse':
       return { t: 'refuse' };
     case 'mode':
@@ -177,7 +188,7 @@ export function parseRelaySignal(text: unknown): RelaySignal {
   };
   switch (m.t) {
     case 'ready':
-      return { t: 'ready', technician: parseTechnician(m.technician, 'relay signal.technician') };
+      return { t: 'ready', technician: parseTechnicianIdentity(m.technician, 'relay signal.technician') };
     case 'allocated':
       assertDigits(m.nameplate, 'relay signal.nameplate', CODE.minNameplateDigits, CODE.maxNameplateDigits);
       return { t: 'allocated', nameplate: m.nameplate, expiresAt: time(m.expiresAt, 'relay signal.expiresAt'), serverTime: time(m.serverTime, 'relay signal.serverTime') };
@@ -186,7 +197,7 @@ export function parseRelaySignal(text: unknown): RelaySignal {
     case 'paired': {
       assertString(m.sessionId, 'relay signal.sessionId', 64, 1);
       assertOneOf(m.mode, 'relay signal.mode', MODES);
-      const technician = parseTechnician(m.technician, 'relay signal.technician');
+      const technician = parseTechnicianIdentity(m.technician, 'relay signal.technician');
       const caseNumber = optional(m.caseNumber, (v): asserts v is string => assertString(v, 'relay signal.caseNumber', LIMITS.maxNumberChars));
       const base = { t: 'paired' as const, sessionId: m.sessionId, technician, mode: m.mode };
       return caseNumber === undefined ? base : { ...base, caseNumber };
@@ -204,7 +215,7 @@ export function parseRelaySignal(text: unknown): RelaySignal {
     case 'attempt': {
       assertAttempt(m.attemptId, 'relay signal.attemptId');
       assertOneOf(m.mode, 'relay signal.mode', MODES);
-      const technician = parseTechnician(m.technician, 'relay signal.technician');
+      const technician = parseTechnicianIdentity(m.technician, 'relay signal.technician');
       const caseNumber = optional(m.caseNumber, (v): asserts v is string => assertString(v, 'relay signal.caseNumber', LIMITS.maxNumberChars));
       const base = { t: 'attempt' as const, attemptId: m.attemptId, technician, mode: m.mode };
       return caseNumber === undefined ? base : { ...base, caseNumber };

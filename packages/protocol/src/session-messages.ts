@@ -14,7 +14,7 @@ import { assertBoolean, assertObject, assertOneOf, assertString, assertThat } fr
 import { END_REASONS, LIMITS, MODES, type EndReason, type Mode } from './constants.js';
 import { fromUtf8, utf8 } from './bytes.js';
 import { TandemError } from './errors.js';
-import type { CustomerDetails } from './relay-messages.js';
+import { parseCustomerDetails, type CustomerDetails } from './relay-messages.js';
 
 /** Control-channel messages. */
 export type ControlMessage =
@@ -59,12 +59,7 @@ export function decodeControlMessage(bytes: Uint8Array): ControlMessage {
       assertBoolean(m.accepted, 'control.accepted');
       if (!m.accepted) return { type: 'consent', accepted: false };
       assertOneOf(m.mode, 'control.mode', MODES);
-      const c = m.customer;
-      assertObject(c, 'control.customer');
-      assertString(c.name, 'control.customer.name', LIMITS.maxNameChars);
-      assertString(c.customerNumber, 'control.customer.customerNumber', LIMITS.maxNumberChars);
-      assertString(c.caseNumber, 'control.customer.caseNumber', LIMITS.maxNumberChars);
-      return { type: 'consent', accepted: true, mode: m.mode, customer: { name: c.name, customerNumber: c.customerNumber, caseNumber: c.caseNumber } };
+      return { type: 'consent', accepted: true, mode: m.mode, customer: parseCustomerDetails(m.customer, 'control.customer') };
     }
     case 'decision':
       assertOneOf(m.mode, 'control.mode', MODES);

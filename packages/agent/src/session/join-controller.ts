@@ -15,6 +15,7 @@ import {
   LIMITS,
   modeRank,
   MODES,
+  parseCustomerDetails,
   TandemError,
   toTandemError,
   type CustomerEvent,
@@ -86,12 +87,10 @@ export interface AcceptAnswer {
 /** Validates an accept request from the page. */
 export function parseAcceptAnswer(body: unknown): AcceptAnswer {
   assertObject(body, 'accept');
-  assertString(body.name, 'accept.name', LIMITS.maxNameChars);
-  assertString(body.customerNumber, 'accept.customerNumber', LIMITS.maxNumberChars);
-  assertString(body.caseNumber, 'accept.caseNumber', LIMITS.maxNumberChars);
+  const customer = parseCustomerDetails(body, 'accept');
   assertOneOf(body.mode, 'accept.mode', MODES);
   assertBoolean(body.eventLog, 'accept.eventLog');
-  return { name: body.name.trim(), customerNumber: body.customerNumber.trim(), caseNumber: body.caseNumber.trim(), mode: body.mode, eventLog: body.eventLog };
+  return { name: customer.name.trim(), customerNumber: customer.customerNumber.trim(), caseNumber: customer.caseNumber.trim(), mode: body.mode, eventLog: body.eventLog };
 }
 
 /** Holds the state the interfaces show and carries their actions to the session. */

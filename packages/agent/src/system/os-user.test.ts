@@ -25,6 +25,7 @@ describe('passwdGecos and osFullName', () => {
     'root:x:0:0:root:/root:/bin/bash',
     'hanako:x:1000:1000:Hanako Yamada,,,:/home/hanako:/bin/bash',
     'nogecos:x:1001:1001::/home/nogecos:/bin/sh',
+    'evil:x:1002:1002:Eve \u202Eexe.gnp,,,:/home/evil:/bin/sh',
     '',
   ].join('\n');
 
@@ -40,6 +41,8 @@ describe('passwdGecos and osFullName', () => {
       writeFileSync(file, passwd);
       expect(osFullName({ username: 'hanako', passwdPath: file })).toBe('Hanako Yamada');
       expect(osFullName({ username: 'nogecos', passwdPath: file })).toBe('nogecos');
+      // Shown to the technician and kept in the audit: the override character is dropped, not passed on.
+      expect(osFullName({ username: 'evil', passwdPath: file })).toBe('Eve exe.gnp');
       expect(osFullName({ username: 'missing', passwdPath: file })).toBe('missing');
       expect(osFullName({ username: 'hanako', passwdPath: join(dir, 'absent') })).toBe('hanako');
     } finally {

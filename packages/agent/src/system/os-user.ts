@@ -5,6 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
+import { plainName } from '@tandem/protocol';
 
 /**
  * The full name in a GECOS field: its first comma-separated part, with `&`
@@ -53,5 +54,6 @@ export function osFullName(source: OsUserSource = {}): string {
   }
   const gecos = passwdGecos(text, username);
   const full = gecos === undefined ? '' : gecosFullName(gecos, username);
-  return full === '' ? username : full;
+  // Shown to the technician and kept in the audit: no control or bidirectional-text characters (assertPlainName).
+  return plainName(full === '' ? username : full);
 }

@@ -3,7 +3,7 @@
  * `--name VALUE` / `--name=VALUE` / flags against a spec, unknown and
  * repeated options refused (except options declared repeatable).
  */
-import { TandemError, normaliseRelayOrigin, parseDuration } from '@tandem/protocol';
+import { TandemError, isPlainName, normaliseRelayOrigin, parseDuration } from '@tandem/protocol';
 import { DEFAULT_RELAY_TIMEOUT_SECONDS } from '../relay-failover.js';
 import { normaliseFingerprint } from '../transport/fingerprint.js';
 
@@ -81,12 +81,12 @@ export function required(options: Map<string, string | true>, name: string, comm
   return v;
 }
 
-/** Checks a free-text option: at most `max` characters, no control characters. */
+/** Checks a free-text option: at most `max` characters, no control or bidirectional-text characters. */
 export function limited(value: string | undefined, name: string, max: number): string | undefined {
   if (value === undefined) return undefined;
   if (value.length > max) throw bad(`--${name}: must be at most ${max} characters`);
-  // eslint-disable-next-line no-control-regex -- matching control characters is the point: they must not reach audit rows or terminals
-  if (/[\u0000-\u001f\u007f]/.test(value)) throw bad(`--${name}: must not contain control characters`);
+  // Names and numbers reach audit rows, terminals and the technician's screen: as protocol's assertPlainName has it.
+  if (!isPlainName(value)) throw bad(`--${name}: must not contain control characters or bidirectional-text marks`);
   return value;
 }
 
