@@ -85,7 +85,10 @@ export function writeDiagnosticReport(args: { env: NodeJS.ProcessEnv; now: numbe
     ...args.failures.map((f, i) => `  ${i + 1}. ${f.relay}\n     ${f.error.code}: ${f.error.message}`),
     '',
     'Proxy settings in the environment:',
-    ...PROXY_VARS.filter((v) => args.env[v] !== undefined).map((v) => `  ${v}=${withoutCredentials(args.env[v] as string)}`),
+    ...PROXY_VARS.flatMap((v) => {
+      const value = args.env[v];
+      return value === undefined ? [] : [`  ${v}=${withoutCredentials(value)}`];
+    }),
     ...(PROXY_VARS.some((v) => args.env[v] !== undefined) ? [] : ['  (none)']),
     '',
     'Send this file to your support contact. It holds no password, secret or ticket.',

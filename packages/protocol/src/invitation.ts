@@ -240,9 +240,8 @@ export function encodeInvitation(inv: Invitation): string {
 
 /** Reads the version on the header line, so a newer file is named as such before anything else. */
 function readHeader(firstLine: string | undefined): void {
-  const m = /^Tandem-Invitation: (.*)$/.exec(firstLine ?? '');
-  if (!m) throw bad('this is not a Tandem invitation (the first line must be "Tandem-Invitation: 1")');
-  const v = m[1] as string;
+  const v = /^Tandem-Invitation: (.*)$/.exec(firstLine ?? '')?.[1];
+  if (v === undefined) throw bad('this is not a Tandem invitation (the first line must be "Tandem-Invitation: 1")');
   if (!/^[1-9][0-9]{0,5}$/.test(v)) throw bad(`the version on the first line must be a whole number, got ${JSON.stringify(v)}`);
   if (Number(v) > INVITATION_VERSION) {
     throw new TandemError('TANDEM_ERR_INVITATION_VERSION', `invitation: this invitation was made by a newer Tandem (format version ${v}); this Tandem reads version ${INVITATION_VERSION}: update Tandem to open it`);
@@ -288,8 +287,7 @@ export function parseInvitation(text: string): Invitation {
       if (/^[A-Za-z][A-Za-z-]*:\s*$/.test(raw)) throw bad(`field ${raw.replace(/:.*$/, '')} (line ${line}) has no value`);
       throw bad(`line ${line} is not "Name: value": ${JSON.stringify(raw.slice(0, 40))}`);
     }
-    const name = m[1] as string;
-    const value = m[2] as string;
+    const [, name = '', value = ''] = m;
     const index = (FIELDS as readonly string[]).indexOf(name);
     if (index === 0) throw bad(`the Tandem-Invitation header appears again on line ${line}`);
     if (index < 0) throw bad(`unknown field ${JSON.stringify(name)} on line ${line}`);

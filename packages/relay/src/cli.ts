@@ -112,9 +112,12 @@ async function start(args: string[]): Promise<number> {
   badInput(() => parseListen(listen));
   const tls = values.tls ?? 'self-signed';
   if (tls !== 'self-signed' && tls !== 'off') throw new UsageError('--tls: must be self-signed or off');
-  const publicUrl = values['public-url'] === undefined ? undefined : badInput(() => parsePublicUrl(values['public-url'] as string));
-  const codeLifetimeMs = values['code-lifetime'] === undefined ? undefined : badInput(() => parseDuration(values['code-lifetime'] as string, '--code-lifetime'));
-  const attemptTimeoutMs = values['attempt-timeout'] === undefined ? undefined : badInput(() => parseDuration(values['attempt-timeout'] as string, '--attempt-timeout'));
+  const publicUrlText = values['public-url'];
+  const publicUrl = publicUrlText === undefined ? undefined : badInput(() => parsePublicUrl(publicUrlText));
+  const lifetimeText = values['code-lifetime'];
+  const codeLifetimeMs = lifetimeText === undefined ? undefined : badInput(() => parseDuration(lifetimeText, '--code-lifetime'));
+  const attemptText = values['attempt-timeout'];
+  const attemptTimeoutMs = attemptText === undefined ? undefined : badInput(() => parseDuration(attemptText, '--attempt-timeout'));
   const claimLimit = values['claim-failures-per-minute'];
   if (claimLimit !== undefined && !/^[1-9]\d{0,6}$/.test(claimLimit)) throw new UsageError('--claim-failures-per-minute: must be a positive integer');
   const claimTotal = values['claim-failures-per-minute-total'];
@@ -172,7 +175,8 @@ async function userAdd(args: string[]): Promise<number> {
     process.stdout.write(USER_ADD_HELP);
     return 0;
   }
-  if (positionals.length !== 1) throw new UsageError('user add: give exactly one user NAME (see --help)');
+  const [username] = positionals;
+  if (positionals.length !== 1 || username === undefined) throw new UsageError('user add: give exactly one user NAME (see --help)');
   const role = need(values.role, '--role');
   if (!(ACCOUNT_ROLES as readonly string[]).includes(role)) throw new UsageError(`--role: must be one of ${ACCOUNT_ROLES.join(', ')}`);
   const dataDir = need(values.data, '--data');
@@ -187,13 +191,13 @@ async function userAdd(args: string[]): Promise<number> {
   const result = await addUser({
     dataDir,
     databaseUrl: values.database,
-    username: positionals[0] as string,
+    username,
     role: role as AccountRole,
     displayName: values['display-name'],
     team: values.team,
     password,
   });
-  process.stdout.write(`user added: ${positionals[0]}\n`);
+  process.stdout.write(`user added: ${username}\n`);
   if (result.setupLink) process.stdout.write(`setup: ${result.setupLink}\n`);
   return 0;
 }

@@ -20,7 +20,10 @@ export function parseListen(text: string): { host: string; port: number } {
   if (!match || !(port >= 0 && port <= 65535)) {
     throw new TandemError('TANDEM_ERR_BAD_INPUT', `--listen: "${text}" is not HOST:PORT (for example 0.0.0.0:8443 or [::]:8443)`);
   }
-  return { host: (match[1] ?? match[2]) as string, port };
+  const host = match[1] ?? match[2];
+  // The pattern's two alternatives: a bracketed IPv6 address or a name; one of them matched.
+  if (host === undefined) throw new TandemError('TANDEM_ERR_BAD_INPUT', `--listen: "${text}" has no host`);
+  return { host, port };
 }
 
 /** Formats an origin URL for a host and port, bracketing IPv6 addresses. */

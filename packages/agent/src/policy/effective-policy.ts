@@ -81,13 +81,13 @@ export class EffectivePolicy {
       const by = files.filter((f) => f[FIELD_OF[cap]] === true).map((f) => f.path);
       if (by.length > 0) this.#forbidden.set(cap, by);
     }
-    const caps = files.filter((f) => f.maxInvitationLifetimeSeconds !== undefined);
-    this.maxInvitationLifetimeSeconds = caps.length === 0 ? undefined : Math.min(...caps.map((f) => f.maxInvitationLifetimeSeconds as number));
-    this.#lifetimeSources = caps.filter((f) => f.maxInvitationLifetimeSeconds === this.maxInvitationLifetimeSeconds).map((f) => f.path);
+    const caps = files.flatMap((f) => (f.maxInvitationLifetimeSeconds === undefined ? [] : [{ path: f.path, seconds: f.maxInvitationLifetimeSeconds }]));
+    this.maxInvitationLifetimeSeconds = caps.length === 0 ? undefined : Math.min(...caps.map((c) => c.seconds));
+    this.#lifetimeSources = caps.filter((c) => c.seconds === this.maxInvitationLifetimeSeconds).map((c) => c.path);
     // Two allow-lists: only a relay both allow may be used (their intersection).
-    const lists = files.filter((f) => f.allowedRelays !== undefined);
-    this.allowedRelays = lists.length === 0 ? undefined : lists.map((f) => f.allowedRelays as string[]).reduce((acc, list) => acc.filter((r) => list.includes(r)));
-    this.#relaySources = lists.map((f) => f.path);
+    const lists = files.flatMap((f) => (f.allowedRelays === undefined ? [] : [{ path: f.path, relays: f.allowedRelays }]));
+    this.allowedRelays = lists.length === 0 ? undefined : lists.map((l) => l.relays).reduce((acc, list) => acc.filter((r) => list.includes(r)));
+    this.#relaySources = lists.map((l) => l.path);
   }
 
   /** True unless the policy forbids `what`. */

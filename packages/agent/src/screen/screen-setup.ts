@@ -4,7 +4,7 @@
  * listener (--rfb-listen), the stop-control hotkey, and the
  * {@link ScreenShare} that follows the session.
  */
-import { toTandemError, type TandemError } from '@tandem/protocol';
+import { TandemError, toTandemError } from '@tandem/protocol';
 import type { HostPort, LineOutput } from '@tandem/node-client';
 import type { DesktopSource } from '../desktop/desktop-source.js';
 import { X11Desktop } from '../desktop/x11-desktop.js';
@@ -58,7 +58,9 @@ export async function setUpScreen(opts: {
     const password = args.vncPasswordFile !== undefined ? await readVncPasswordFile(args.vncPasswordFile, '--vnc-password-file') : undefined;
     engine = bridgeEngine({ host: args.vnc.host, port: args.vnc.port, ...(password !== undefined ? { password } : {}) });
   } else if (args.rfbListen !== undefined) {
-    const password = await readVncPasswordFile(args.rfbPasswordFile as string, '--rfb-password-file');
+    // The command line refuses --rfb-listen without --rfb-password-file (screen-args.ts); the check repeats it for embedders.
+    if (args.rfbPasswordFile === undefined) throw new TandemError('TANDEM_ERR_BAD_INPUT', '--rfb-listen needs --rfb-password-file F');
+    const password = await readVncPasswordFile(args.rfbPasswordFile, '--rfb-password-file');
     const desktop = await X11Desktop.open(env.DISPLAY !== undefined ? { display: env.DISPLAY } : {});
     shared = desktop;
     try {

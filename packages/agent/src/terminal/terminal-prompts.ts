@@ -163,11 +163,11 @@ export class TerminalPrompts {
           this.#controller.stepDownOne();
           return;
         case 'mode': {
-          const mode = rest[0];
-          if (rest.length !== 1 || mode === 'control' || !(MODES as readonly string[]).includes(mode as string)) {
+          const mode = MODES.find((m) => m === rest[0]);
+          if (rest.length !== 1 || mode === undefined || mode === 'control') {
             throw new TandemError('TANDEM_ERR_BAD_INPUT', 'usage: /mode chat|view');
           }
-          this.#controller.stepDown(mode as Mode);
+          this.#controller.stepDown(mode);
           return;
         }
         case 'end':

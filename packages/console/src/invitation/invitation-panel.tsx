@@ -98,6 +98,7 @@ function InvitationConnect({ draft, canConnect, sessionFailure }: { draft: Invit
   };
 
   const failure = showFailure && sessionFailure ? t(errorKey(sessionFailure.code, 'invitation')) : undefined;
+  const shown = error ?? failure;
   return (
     <>
       <InvitationSummary invitation={invitation} matchedRelay={relay} />
@@ -135,7 +136,7 @@ function InvitationConnect({ draft, canConnect, sessionFailure }: { draft: Invit
             {t('invitation.another')}
           </button>
         </div>
-        {(error ?? failure) && <ErrorNotice text={(error ?? failure) as string} />}
+        {shown !== undefined && shown !== '' && <ErrorNotice text={shown} />}
       </form>
     </>
   );

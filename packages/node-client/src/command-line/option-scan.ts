@@ -35,7 +35,8 @@ export function scan(argv: readonly string[], spec: Record<string, OptionSpec>):
   const options = new Map<string, string | true>();
   const lists = new Map<string, string[]>();
   for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i] === '-h' ? '--help' : (argv[i] as string);
+    const given = argv[i] ?? '';
+    const arg = given === '-h' ? '--help' : given;
     if (arg === '--') {
       positionals.push(...argv.slice(i + 1));
       break;
@@ -132,7 +133,8 @@ export function parseHostPort(value: string, option: string): HostPort {
   if (!m) throw bad(`--${option}: expected HOST:PORT, got ${value}`);
   const port = Number(m[3]);
   if (port > 65535) throw bad(`--${option}: port ${port} is out of range`);
-  const host = (m[1] ?? m[2]) as string;
+  // The pattern's two alternatives: a bracketed IPv6 address or a name; one of them matched.
+  const host = m[1] ?? m[2] ?? '';
   if (host.length > 255) throw bad(`--${option}: host name too long`);
   return { host, port };
 }
