@@ -5,7 +5,7 @@ import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'packages/agent/page/**', 'docs/**', '.tandem-test/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'packages/agent/page/**', 'docs/**', '.tandem-test/**', '.fuzz-build/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommended,
