@@ -121,6 +121,8 @@ function jazzer(args, { quiet }) {
 
 function jazzerArgs(t, mod, corpora, libFuzzerArgs) {
   const o = mod.fuzzOptions;
+  // An optional libFuzzer dictionary beside the target: tokens of its format.
+  const dict = join(dirname(t.corpus), '..', `${t.name}.dict`);
   return [
     t.compiled,
     ...corpora,
@@ -135,6 +137,7 @@ function jazzerArgs(t, mod, corpora, libFuzzerArgs) {
     `-max_len=${o.maxLen}`,
     `-rss_limit_mb=${o.rssLimitMb ?? 2048}`,
     '-print_final_stats=1',
+    ...(existsSync(dict) ? [`-dict=${dict}`] : []),
     ...libFuzzerArgs,
   ];
 }
@@ -150,8 +153,9 @@ async function fuzzOne(t, mod, opts, work) {
   const r = await jazzer(args, { quiet: true });
   const seconds = (Date.now() - started) / 1000;
   const stat = (name) => {
-    const m = new RegExp(`stat::${name}:\\s*(\\d+)`).exec(r.out);
-    return m ? Number(m[1]) : null;
+    // libFuzzer may print its final stats more than once; the last are the run's.
+    const all = [...r.out.matchAll(new RegExp(`stat::${name}:\\s*(\\d+)`, 'g'))];
+    return all.length > 0 ? Number(all[all.length - 1][1]) : null;
   };
   const execs = stat('number_of_executed_units') ?? 0;
   const rate = stat('average_exec_per_sec') ?? 0;
