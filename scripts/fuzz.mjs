@@ -17,14 +17,14 @@ import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { ensureJazzerLoads } from './jazzer-glibc-compat.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const BUILD = join(ROOT, '.fuzz-build');
 /** Seconds per target of a default run: one run executes over 10 million inputs in total on a 2-core machine (measured in docs/security-notes/fuzz.md). */
-const DEFAULT_SECONDS = 60;
+const DEFAULT_SECONDS = 100;
 const JAZZER = join(ROOT, 'node_modules', '@jazzer.js', 'core', 'dist', 'cli.js');
 
 function usage(message) {

@@ -178,12 +178,11 @@ class SyntheticDesktop implements DesktopSource {
 async function captureEngine(encodings: number[], password: string | undefined): Promise<Uint8Array> {
   const desktop = new SyntheticDesktop(70, 20);
   const captured: Buffer[] = [];
-  let client: RfbClient | undefined;
+  const client = new RfbClient({ send: (b) => { channel.push(Buffer.from(b)); }, password: PASSWORD, encodings });
   const channel = new Duplex({
     read() { /* pushed by the client's send */ },
-    write(chunk: Buffer, _enc, done) { captured.push(Buffer.from(chunk)); client?.receive(Uint8Array.from(chunk)); done(); },
+    write(chunk: Buffer, _enc, done) { captured.push(Buffer.from(chunk)); client.receive(Uint8Array.from(chunk)); done(); },
   });
-  client = new RfbClient({ send: (b) => { channel.push(Buffer.from(b)); }, password: PASSWORD, encodings });
   serveRfb(channel, { desktop, ...(password === undefined ? {} : { password }), name: 'fuzz desk', jpeg: null });
   await client.ready(10_000);
   await client.waitForUpdate(10_000);

@@ -150,8 +150,8 @@ export async function fuzz(data: Buffer): Promise<void> {
     got = await connectVncUpstream({ host: '127.0.0.1', port, timeoutMs: 5000, ...(password ? { password: 'fuzzpass' } : {}) });
   } catch (err) {
     expectTandemError(err, ['TANDEM_ERR_PROTOCOL', 'TANDEM_ERR_UNAUTHORIZED', 'TANDEM_ERR_PEER_LOST']);
-    if (!('code' in want)) throw new Error(`failed (${err.code}: ${err.message}) where the reference reads a ServerInit`);
-    if (err.code !== want.code) throw new Error(`failed with ${err.code} (${err.message}), the reference says ${want.code}`);
+    if (!('code' in want)) throw new Error(`failed (${err.code}: ${err.message}) where the reference reads a ServerInit`, { cause: err });
+    if (err.code !== want.code) throw new Error(`failed with ${err.code} (${err.message}), the reference says ${want.code}`, { cause: err });
     return;
   }
   got.socket.on('error', () => undefined);

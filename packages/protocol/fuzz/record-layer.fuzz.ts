@@ -155,14 +155,24 @@ export async function fuzz(data: Buffer): Promise<void> {
 
   const closed = closedAt >= 0 && (failedAt < 0 || failedAt > closedAt);
   if (opener.closed !== closed) throw new Error(`closed is ${opener.closed}, expected ${closed}`);
-  try {
-    opener.end();
-    if (!closed) throw new Error('end() succeeded without an authenticated close');
-  } catch (err) {
-    if (closed) throw new Error(`end() failed after the close: ${String(err)}`);
-    expectTandemError(err, ['TANDEM_ERR_TRUNCATED', 'TANDEM_ERR_RECORD_AUTH', 'TANDEM_ERR_PROTOCOL', 'TANDEM_ERR_MESSAGE_TOO_LARGE']);
-    if (firstError !== undefined && err !== firstError) throw new Error('end() did not report the earlier failure');
+  const ended = thrown(() => opener.end());
+  if (closed) {
+    if (ended !== undefined) throw new Error(`end() failed after the close: ${String(ended)}`, { cause: ended });
+  } else {
+    if (ended === undefined) throw new Error('end() succeeded without an authenticated close');
+    expectTandemError(ended, ['TANDEM_ERR_TRUNCATED', 'TANDEM_ERR_RECORD_AUTH', 'TANDEM_ERR_PROTOCOL', 'TANDEM_ERR_MESSAGE_TOO_LARGE']);
+    if (firstError !== undefined && ended !== firstError) throw new Error('end() did not report the earlier failure');
   }
+}
+
+/** What `fn` throws, or undefined. */
+function thrown(fn: () => unknown): unknown {
+  try {
+    fn();
+  } catch (err) {
+    return err;
+  }
+  return undefined;
 }
 
 /** Sessions as they run: a few records then the close, delivered as sealed, awaited and together. */

@@ -17,7 +17,7 @@
  */
 import { webCryptoAeadProvider } from '../src/aead.js';
 import { utf8 } from '../src/bytes.js';
-import { FRAME_TYPE, type Role } from '../src/constants.js';
+import type { Role } from '../src/constants.js';
 import { TandemError, type TandemErrorCode } from '../src/errors.js';
 import { SecureSession } from '../src/secure-session.js';
 
