@@ -104,7 +104,7 @@ export async function fuzz(data: Buffer): Promise<void> {
 
   for (let op = 0; op < MAX_OPS && !r.done; op++) {
     const code = r.u8();
-    switch (code % 9) {
+    switch ((code & 0x7f) % 9) {
       case 0: if (tested.state === 'idle') tested.start(); break;
       case 1: { const f = held.shift(); if (f) tested.receive(f); break; } // deliver the next genuine frame
       case 2: { // a genuine frame with bits flipped
