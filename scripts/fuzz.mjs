@@ -24,7 +24,7 @@ import { ensureJazzerLoads } from './jazzer-glibc-compat.mjs';
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const BUILD = join(ROOT, '.fuzz-build');
 /** Seconds per target of a default run: one run executes over 10 million inputs in total on a 2-core machine (measured in docs/security-notes/fuzz.md). */
-const DEFAULT_SECONDS = 100;
+const DEFAULT_SECONDS = 120;
 const JAZZER = join(ROOT, 'node_modules', '@jazzer.js', 'core', 'dist', 'cli.js');
 
 function usage(message) {
@@ -152,21 +152,26 @@ async function fuzzOne(t, mod, opts, work) {
   const started = Date.now();
   const r = await jazzer(args, { quiet: true });
   const seconds = (Date.now() - started) / 1000;
+  writeFileSync(join(work, 'output.txt'), r.out);
   const stat = (name) => {
     // libFuzzer may print its final stats more than once; the last are the run's.
     const all = [...r.out.matchAll(new RegExp(`stat::${name}:\\s*(\\d+)`, 'g'))];
     return all.length > 0 ? Number(all[all.length - 1][1]) : null;
   };
-  const execs = stat('number_of_executed_units') ?? 0;
-  const rate = stat('average_exec_per_sec') ?? 0;
+  // Failing that (an async target's output can end before the stats), its last status line: "#N DONE cov: ... exec/s: R".
+  const status = [...r.out.matchAll(/^#(\d+)\s+\w+\s+cov:.*?exec\/s: (\d+)/gm)].pop();
+  const execs = stat('number_of_executed_units') ?? (status ? Number(status[1]) : 0);
+  const rate = stat('average_exec_per_sec') ?? (status ? Number(status[2]) : 0);
   const crashes = corpusFiles(artifacts).map((f) => join(artifacts, f));
   const ok = r.code === 0 && crashes.length === 0;
+  const counted = stat('number_of_executed_units') !== null || status !== undefined;
+  if (ok && !counted) console.error(`fuzz: ${t.name}: libFuzzer printed no count of inputs; its output is in ${join(work, 'output.txt')}`);
   if (!ok) {
     console.error(`\nfuzz: ${t.name} FAILED (exit ${r.code}${r.signal ? `, ${r.signal}` : ''}); its output ends:\n${r.out.split('\n').slice(-60).join('\n')}`);
     for (const c of crashes) console.error(`fuzz: ${t.name}: failing input kept at ${c}`);
   }
   if (ok && opts.minimise) await minimise(t, mod, [t.corpus, found], work);
-  return { ok, execs, rate, seconds, corpus: corpusFiles(t.corpus).length };
+  return { ok, counted, execs, rate, seconds, corpus: corpusFiles(t.corpus).length };
 }
 
 /** Replaces the committed corpus by a minimal set with the same coverage (libFuzzer -merge=1). */
@@ -216,5 +221,5 @@ if (failed.length > 0) {
   console.error(`fuzz: ${failed.length} target(s) failed: ${failed.map((r) => r.t.name).join(', ')}; inputs kept under ${work}`);
   process.exit(1);
 }
-rmSync(work, { recursive: true, force: true });
+if (results.every((r) => r.counted)) rmSync(work, { recursive: true, force: true });
 console.log(`fuzz: ${results.length} passed, 0 failed`);

@@ -22,7 +22,7 @@ import { encodeClientMessage, parseClientMessage, type ClientMessage } from '../
 import { NATIVE_FORMAT } from '../src/rfb/pixel-format.js';
 
 /** How scripts/fuzz.mjs runs this target. */
-export const fuzzOptions = { sync: true, maxLen: 8192 };
+export const fuzzOptions = { sync: true, maxLen: 2048 };
 
 function expectTandemError(err: unknown, allowed: readonly TandemErrorCode[]): void {
   if (!(err instanceof TandemError)) throw new Error(`threw ${String(err)}, not a TandemError`, { cause: err });
