@@ -15,7 +15,7 @@
 //                                     one covering the same (libFuzzer -merge=1)
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, renameSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -178,11 +178,14 @@ async function fuzzOne(t, mod, opts, work) {
 async function minimise(t, mod, sources, work) {
   const merged = join(work, 'merged');
   mkdirSync(merged, { recursive: true });
-  const r = await jazzer(jazzerArgs(t, mod, [merged, ...sources], ['-merge=1']), { quiet: true });
+  // Set-cover merge: the fewest inputs that keep every feature (smaller than -merge=1's).
+  const r = await jazzer(jazzerArgs(t, mod, [merged, ...sources], ['-merge=1', '-set_cover_merge=1']), { quiet: true });
   if (r.code !== 0) {
     console.error(`fuzz: ${t.name}: merge failed (exit ${r.code}); corpus left as it was\n${r.out.split('\n').slice(-30).join('\n')}`);
     return;
   }
+  // Inputs that once failed stay, whatever they cover: they are the regression inputs of fixed bugs.
+  for (const f of corpusFiles(t.corpus)) if (f.startsWith('crash-')) copyFileSync(join(t.corpus, f), join(merged, f));
   const old = `${t.corpus}.old`;
   renameSync(t.corpus, old);
   renameSync(merged, t.corpus);
