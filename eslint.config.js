@@ -39,7 +39,7 @@ const BROWSER = { 'agent/page': ['i18next'] };
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'docs/**', '.tandem-test/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'docs/**', '.tandem-test/**', '.fuzz-build/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts', '**/*.tsx'] })),

@@ -50,3 +50,5 @@ run('npx', ['tsc', '-p', 'packages/console', '--noEmit']);
 run('npx', ['tsc', '-p', 'tsconfig.tests.json']);
 run('npx', ['eslint', '--max-warnings', '0', '.']);
 run('npx', ['vitest', 'run']);
+// A short fuzzing run: each target replays its committed corpus and explores from a fixed seed (docs/security-notes/fuzz.md).
+run('node', ['scripts/fuzz.mjs', '--seconds', '2']);

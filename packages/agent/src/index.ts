@@ -11,7 +11,7 @@
  */
 export { CUSTOMER_COMMANDS, agentCommandLine } from './customer-commands.js';
 export { X11Desktop } from './desktop/x11-desktop.js';
-export type { DesktopSource } from './desktop/desktop-source.js';
+export type { DesktopListener, DesktopSource } from './desktop/desktop-source.js';
 export { serveRfb, startRfbServer, type RfbTcpServer } from './rfb-server/rfb-server.js';
 export { defaultEncoders } from './rfb-server/encoders/registry.js';
 export { EncoderStreams, type EncodeContext, type RectEncoder } from './rfb-server/encoders/encoder.js';

@@ -223,6 +223,26 @@ describe('RecordSealer and RecordOpener', () => {
     expect(b).toBe(a);
   });
 
+  // Found by fuzzing (packages/protocol/fuzz/record-layer.fuzz.ts): a malformed frame failed the
+  // sequence at once, so an authentic frame opened just before it, still in flight, failed too.
+  it('settles in-flight opens issued before a malformed frame as they are', async () => {
+    const { sealer, opener } = await pair();
+    const one = await sealer.seal(utf8('one'));
+    const [a, b] = await Promise.allSettled([opener.open(one), opener.open(new Uint8Array(3))]);
+    expect(a.status === 'fulfilled' && data(a.value)).toBe('one');
+    expect(b.status === 'rejected' && (b.reason as TandemError).code).toBe('TANDEM_ERR_PROTOCOL');
+  });
+
+  it('settles an in-flight close as authenticated when a frame follows it at once', async () => {
+    const { sealer, opener } = await pair();
+    const close = await sealer.sealClose();
+    const [a, b] = await Promise.allSettled([opener.open(close), opener.open(close)]);
+    expect(a.status === 'fulfilled' && a.value.kind).toBe('close');
+    expect(b.status === 'rejected' && (b.reason as TandemError).message).toMatch(/after the close frame/);
+    expect(opener.closed).toBe(true);
+    expect(() => opener.end()).not.toThrow();
+  });
+
   describe('malformed frames (TANDEM_ERR_PROTOCOL)', () => {
     const cases: Array<[string, Uint8Array]> = [
       ['empty', new Uint8Array(0)],

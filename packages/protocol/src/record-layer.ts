@@ -221,7 +221,8 @@ export class RecordOpener {
         return { kind: 'close' };
       });
     } catch (err) {
-      return Promise.reject(this.#seq.fail(err));
+      // Fails the sequence in its turn, not at once: opens issued before this frame settle as they are.
+      return this.#seq.ordered(Promise.reject<OpenedFrame>(err), (opened) => opened);
     }
   }
 

@@ -117,6 +117,36 @@ describe('ServerMessageReader: the message framing itself', () => {
     expect(r.atBoundary).toBe(true);
   });
 
+  it('yields the same pieces before an error however the bytes are split (found by fuzzing)', () => {
+    // An update whose second rectangle is Tight with a compression-control byte Tight does not have:
+    // the reader used to frame the payload in the same call as the header, so with all the bytes at
+    // once the header was taken and lost in the error, while byte by byte it came out first.
+    const bytes = Uint8Array.from([
+      ...framebufferUpdateHeader(2),
+      ...rectHeader(0, 0, 0, 0, ENCODING.Cursor),
+      ...rectHeader(0, 0, 4, 4, ENCODING.Tight),
+      0xff,
+    ]);
+    const outcome = (chunks: Uint8Array[]): { pieces: string[]; error: string } => {
+      const q = new ByteQueue();
+      const r = reader();
+      const pieces: ServerPiece[] = [];
+      try {
+        for (const c of chunks) {
+          q.push(c);
+          for (let p = r.next(q); p !== null; p = r.next(q)) pieces.push(p);
+        }
+      } catch (err) {
+        return { pieces: signature(pieces), error: (err as Error).message };
+      }
+      throw new Error('the stream should have been refused');
+    };
+    const whole = outcome([bytes]);
+    expect(whole.pieces).toEqual(['0 FramebufferUpdate header', '4 FramebufferUpdate rectangle -239 0x0', '16 FramebufferUpdate rectangle 7 4x4']);
+    expect(whole.error).toMatch(/compression control 0xff/);
+    expect(outcome(Array.from(bytes, (b) => Uint8Array.of(b)))).toEqual(whole);
+  });
+
   it('"need more bytes" is null and consumes nothing', () => {
     const q = new ByteQueue();
     const r = reader();

@@ -176,10 +176,10 @@ export class ServerMessageReader {
     this.#rectsLeft -= 1;
     this.#rect = { header, framer };
     this.#machine.to('framing');
-    const piece: ServerPiece = { message: 'FramebufferUpdate', part: 'rectangle', rect: header, framer, raw: q.take(12) };
-    // Framed at once when the bytes are there, so a rectangle without payload (DesktopSize, LastRect) is over with its header.
-    this.#frame(q);
-    return piece;
+    // The header is its own piece; the payload is framed on the next call. Framing it here could fail
+    // after the header was taken and lose it, so what a stream yields before an error would depend on
+    // how its bytes happened to be split (found by fuzzing, rfb/fuzz/server-message-reader.fuzz.ts).
+    return { message: 'FramebufferUpdate', part: 'rectangle', rect: header, framer, raw: q.take(12) };
   }
 
   #framing(q: ByteQueue): ServerPiece | null {

@@ -62,6 +62,9 @@ describe('parsePolicyFile', () => {
     ['an unknown field', '{"version": 1, "forbidScreen": true}', /unknown field "forbidScreen"/],
     ['a misspelt field', '{"version": 1, "forbidcontrol": true}', /unknown field "forbidcontrol"/],
     ['a duplicated field', '{"version": 1, "forbidControl": true, "forbidControl": false}', /field "forbidControl" appears more than once/],
+    // Found by fuzzing (packages/agent/fuzz/policy-file.fuzz.ts): 63 or more whitespace characters before the colon hid the key from the duplicate check.
+    ['a duplicated field with a long run of line ends before its colon', `{"version": 1, "forbidControl"${'\n'.repeat(64)}: true, "forbidControl": false}`, /field "forbidControl" appears more than once/],
+    ['a duplicated field with a long run of spaces before its colon', `{"version": 1, "forbidControl": true, "forbidControl"${' '.repeat(70)}: false}`, /field "forbidControl" appears more than once/],
     ['a duplicated field spelt with an escape', '{"version": 1, "forbidControl": true, "forbid\\u0043ontrol": false}', /field "forbidControl" appears more than once/],
     ['a string boolean', '{"version": 1, "forbidControl": "yes"}', /field "forbidControl" must be true or false, got "yes"/],
     ['a number boolean', '{"version": 1, "forbidFileTransfer": 1}', /field "forbidFileTransfer" must be true or false/],

@@ -59,7 +59,10 @@ function topLevelKeys(text: string): string[] {
     else if (c === '"') {
       const begin = i;
       for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
-      if (stack.length === 1 && stack[0] === '{' && /^\s*:/.test(text.slice(i + 1, i + 64))) {
+      // A string is a key when a colon follows it after any amount of whitespace (RFC 8259 §2, §4).
+      let after = i + 1;
+      while (after < text.length && ' \t\n\r'.includes(text[after] as string)) after++;
+      if (stack.length === 1 && stack[0] === '{' && text[after] === ':') {
         keys.push(JSON.parse(text.slice(begin, i + 1)) as string);
       }
     }

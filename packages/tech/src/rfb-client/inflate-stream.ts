@@ -20,10 +20,17 @@ export class PersistentInflate {
   constructor() {
     this.#inflate = createInflate();
     this.#inflate.on('data', (chunk: Buffer) => {
+      if (this.#error) return;
       this.#out.push(chunk);
       this.#outBytes += chunk.length;
-      // A rectangle never inflates past its own pixels: more is a zlib bomb, not a picture.
-      if (this.#outBytes > this.#limit && !this.#error) this.#error = new TandemError('TANDEM_ERR_PROTOCOL', `rfb: zlib data inflates past ${this.#limit} bytes`);
+      // A rectangle never inflates past its own pixels: more is a zlib bomb, not a picture. Stop
+      // inflating at once and drop what was buffered, rather than hold all it would inflate to.
+      if (this.#outBytes > this.#limit) {
+        this.#error = new TandemError('TANDEM_ERR_PROTOCOL', `rfb: zlib data inflates past ${this.#limit} bytes`);
+        this.#out = [];
+        this.#inflate.destroy();
+        this.#wake?.();
+      }
     });
     this.#inflate.on('error', (err: Error) => {
       this.#error ??= new TandemError('TANDEM_ERR_PROTOCOL', `rfb: bad zlib data: ${err.message}`);
