@@ -9,10 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCODING, framebufferUpdateHeader, rectHeader, serverCutText } from '@tandem/rfb';
 import { MAX_VNC_BACKLOG_BYTES } from '../src/screen/bridge-engine.js';
 import { MAX_PENDING_RFB_BYTES } from '../src/screen/screen-share.js';
-import { RelayFixture, type Proc } from './harness.js';
-import { sleep } from './rfb-harness.js';
-import { acceptOnTerminal, HostileTech, waitModeCount } from './screen-harness.js';
-import { VncStandIn, type StandInConnection } from './vnc-stand-in.js';
+import { acceptOnTerminal, HostileTech, RelayFixture, sleep, VncStandIn, waitModeCount, type Proc, type StandInConnection } from '@tandem/test-kit';
 
 const W = 64, H = 48;
 
@@ -139,7 +136,7 @@ describe('bridge mode bounds what it holds and passes only what it can frame', (
       conn.send(bytes);
       const chat = await tech.waitEvent((e) => e.type === 'chat');
       expect(chat).toMatchObject({ text: expect.stringMatching(/^\[tandem\] TANDEM_ERR_PROTOCOL: the VNC server at 127\.0\.0\.1:\d+ sent an RFB message the agent cannot check: /) });
-      expect((chat as { text: string }).text).toMatch(why);
+      expect(chat.text).toMatch(why);
       await tech.waitEvent((e) => e.type === 'failed' || e.type === 'ended');
       expect(tech.rfb.length).toBe(0);
       await agent.exitCode();

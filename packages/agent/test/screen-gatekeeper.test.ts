@@ -7,9 +7,7 @@ import { spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture, type Proc } from './harness.js';
-import { requireTools, sleep, startXterm, startXvfb, tempDir, type Xvfb } from './rfb-harness.js';
-import { acceptOnTerminal, appears, HostileTech, stepUpToControl, waitModeCount } from './screen-harness.js';
+import { acceptOnTerminal, appears, HostileTech, RelayFixture, requireTools, sleep, startXterm, startXvfb, stepUpToControl, tempDir, waitModeCount, type Proc, type Xvfb } from '@tandem/test-kit';
 
 const W = 640, H = 480;
 

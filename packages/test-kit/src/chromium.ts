@@ -1,4 +1,7 @@
-/** Flags for Debian's Chromium driven by playwright-core in the console's browser tests. */
+/** Debian's Chromium for browser tests, driven by playwright-core (`npm test` installs it). */
+import { chromium, type Browser } from 'playwright-core';
+
+/** Flags for Chromium in tests: headless, no sandbox (containers), nothing that phones home. */
 export const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
@@ -11,3 +14,8 @@ export const CHROMIUM_ARGS = [
 
 /** Where the tests find Chromium. */
 export const CHROMIUM_PATH = '/usr/bin/chromium';
+
+/** Launches Chromium with {@link CHROMIUM_ARGS}; the caller closes it. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+}

@@ -1,6 +1,6 @@
 /**
  * `tandem tech invitation`'s relay loop (InvitationDialer) and its choice of
- * relays, without a network: in-memory relays (test/memory-relay.ts) whose
+ * relays, without a network: in-memory relays (@tandem/test-kit's MemoryRelay) whose
  * customer side is a real CustomerSession answering the invitation. Every
  * state and transition of the loop: idle → signing-in → answering →
  * connected; signing-in → signing-in and answering → signing-in on to the
@@ -11,8 +11,7 @@ import { PassThrough } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { TandemError, createInvitation, type Invitation } from '@tandem/protocol';
 import { LineOutput, type PinnedRelay, type RelaySocketFactory } from '@tandem/node-client';
-import { LineSink, until } from '../../test/driver-rig.js';
-import { GOOD_TOKEN, MemoryRelay } from '../../test/memory-relay.js';
+import { GOOD_TOKEN, LineSink, MemoryRelay, waitFor } from '@tandem/test-kit';
 import { chooseRelays } from './invitation-relays.js';
 import { DIAL_TRANSITIONS, InvitationDialer, type DialOutcome, type RelayTransport } from './tech-invitation.js';
 
@@ -142,7 +141,7 @@ describe('InvitationDialer', () => {
     const t = transport(new Map([[B, b]]), (relay) => (relay.url === A ? new Promise<string>((resolve) => (release = resolve)) : Promise.resolve(GOOD_TOKEN)));
     const { dialer: d } = dialer(inv, [{ url: A }, { url: B }], t);
     const running = d.run();
-    await until(() => t.signedIn.length === 1);
+    await waitFor(() => t.signedIn.length === 1);
     expect(d.state).toBe('signing-in');
     d.stop();
     release(GOOD_TOKEN);
@@ -158,7 +157,7 @@ describe('InvitationDialer', () => {
     const t = transport(new Map([[A, a], [B, b]]));
     const { dialer: d } = dialer(inv, [{ url: A }, { url: B }], t);
     const running = d.run();
-    await until(() => a.signals.some((s) => s.t === 'answer'));
+    await waitFor(() => a.signals.some((s) => s.t === 'answer'));
     expect(d.state).toBe('answering');
     d.stop();
     expect(await running).toEqual({ state: 'stopped' });
