@@ -136,7 +136,9 @@ describe('tandem-relay CLI', () => {
       try {
         expect(again.setupLink).toBeUndefined();
         const token = await login(again, 'admin', PASSWORD);
-        expect(await auditSession(again, token, s.sessionId)).toMatchObject({ customerName: 'Ann', endReason: 'relay-shutdown', endedAt: expect.any(Number) });
+        const row = await auditSession(again, token, s.sessionId);
+        expect(row).toMatchObject({ customerName: 'Ann', endReason: 'relay-shutdown' });
+        expect(typeof row?.endedAt).toBe('number');
       } finally {
         await again.stop();
       }

@@ -107,7 +107,9 @@ describe('failed handshakes', () => {
   it('answers `confirmed` out of place with a protocol error', async () => {
     const waiting = await technicianWithCode(relay, tech);
     waiting.tech.send({ t: 'confirmed' });
-    expect(await waiting.tech.failure()).toMatchObject({ code: 'TANDEM_ERR_PROTOCOL', message: expect.stringMatching(/confirmed/) });
+    const outOfPlace = await waiting.tech.failure();
+    expect(outOfPlace).toMatchObject({ code: 'TANDEM_ERR_PROTOCOL' });
+    expect(outOfPlace.message).toMatch(/confirmed/);
 
     const first = await connect(relay);
     first.send({ t: 'confirmed' });
@@ -115,7 +117,9 @@ describe('failed handshakes', () => {
 
     const twice = await pairedSession(relay, tech);
     twice.customer.send({ t: 'confirmed' });
-    expect(await twice.customer.failure()).toMatchObject({ code: 'TANDEM_ERR_PROTOCOL', message: expect.stringMatching(/already confirmed/) });
+    const again = await twice.customer.failure();
+    expect(again).toMatchObject({ code: 'TANDEM_ERR_PROTOCOL' });
+    expect(again.message).toMatch(/already confirmed/);
     expect(await twice.tech.signal()).toEqual({ t: 'peer-left', reason: 'protocol-error' });
   });
 
@@ -214,7 +218,9 @@ describe('burning codes from one address', () => {
       const rows = await auditEvents(relay, admin, 'code-rate-limited');
       return rows.length > 0 ? rows : undefined;
     });
-    expect(locks).toEqual([expect.objectContaining({ address: '203.0.113.30', detail: expect.stringMatching(/handshake not completed/) })]);
+    expect(locks).toHaveLength(1);
+    expect(locks[0]).toMatchObject({ address: '203.0.113.30' });
+    expect(locks[0]?.detail).toMatch(/handshake not completed/);
     expect((await auditEvents(relay, admin, 'code-failed')).filter((e) => e.address === '203.0.113.30')).toHaveLength(2);
   });
 });
@@ -237,7 +243,8 @@ describe('a scan from many addresses', () => {
     }
     // Each address is far below its own limit of 5, yet the next claim from yet another address is refused.
     const next = await claim(relay, '950', from('203.0.113.46'));
-    expect(next.answer).toMatchObject({ code: 'TANDEM_ERR_RATE_LIMITED', message: expect.stringMatching(/many addresses/) });
+    expect(next.answer).toMatchObject({ code: 'TANDEM_ERR_RATE_LIMITED' });
+    expect(narrowSignal(next.answer, 'error').message).toMatch(/many addresses/);
     for (let i = 0; i < 5; i++) expect((await claim(relay, String(960 + i), from(`203.0.113.${50 + i}`))).answer).toMatchObject({ code: 'TANDEM_ERR_RATE_LIMITED' });
 
     const scans = await auditEvents(relay, admin, 'code-scan');

@@ -13,7 +13,8 @@ describe('HTTP API', () => {
   it('serves /api/info and security headers on every response', async () => {
     const info = await api(relay, 'GET', '/api/info');
     expect(info.status).toBe(200);
-    expect(info.json).toMatchObject({ version: expect.any(String), tls: false });
+    expect(info.json).toMatchObject({ tls: false });
+    expect(typeof info.json?.version).toBe('string');
     expect(info.json?.fingerprint).toBeUndefined();
     for (const answer of [info, await api(relay, 'GET', '/'), await api(relay, 'GET', '/api/nope')]) {
       expect(answer.headers['content-security-policy']).toMatch(/default-src 'self'/);
@@ -35,7 +36,9 @@ describe('HTTP API', () => {
       expect(inPath.json?.code).toBe('TANDEM_ERR_NOT_FOUND');
     }
     expect((await api(relay, 'POST', '/api/setup/describe', { body: { token } })).json).toEqual({ username: 'admin', role: 'admin' });
-    expect((await api(relay, 'POST', '/api/setup/describe', { body: {} })).json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT', message: expect.stringMatching(/token/) });
+    const noToken = await api(relay, 'POST', '/api/setup/describe', { body: {} });
+    expect(noToken.json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT' });
+    expect(noToken.json?.message).toMatch(/token/);
     const weak = await api(relay, 'POST', '/api/setup/complete', { body: { token, password: 'short' } });
     expect(weak.status).toBe(400);
     expect(weak.json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT' });
@@ -49,7 +52,8 @@ describe('HTTP API', () => {
 
   it('signs in, answers /api/me, and logs out', async () => {
     const answer = await api(relay, 'POST', '/api/auth/login', { body: { username: 'admin', password: PASSWORD, extra: 'ignored' } });
-    expect(answer.json).toMatchObject({ token: expect.stringMatching(/^[A-Za-z0-9_-]{43}$/), user: { username: 'admin', displayName: 'Root', role: 'admin', team: '' } });
+    expect(answer.json).toMatchObject({ user: { username: 'admin', displayName: 'Root', role: 'admin', team: '' } });
+    expect(answer.json?.token).toMatch(/^[A-Za-z0-9_-]{43}$/);
     const token = readLogin(answer).token;
     expect((await api(relay, 'GET', '/api/me', { token })).json).toEqual({ username: 'admin', displayName: 'Root', role: 'admin', team: '' });
     expect((await api(relay, 'POST', '/api/auth/logout', { token })).json).toEqual({});
@@ -60,7 +64,9 @@ describe('HTTP API', () => {
   });
 
   it('validates bodies', async () => {
-    expect((await api(relay, 'POST', '/api/auth/login', { body: { username: 5, password: 'x' } })).json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT', message: expect.stringMatching(/username/) });
+    const badName = await api(relay, 'POST', '/api/auth/login', { body: { username: 5, password: 'x' } });
+    expect(badName.json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT' });
+    expect(badName.json?.message).toMatch(/username/);
     expect((await api(relay, 'POST', '/api/auth/login', { body: [1] })).json?.code).toBe('TANDEM_ERR_BAD_INPUT');
     expect((await api(relay, 'POST', '/api/auth/login', { rawBody: '{not json' })).json?.code).toBe('TANDEM_ERR_BAD_INPUT');
     const big = await api(relay, 'POST', '/api/auth/login', { rawBody: JSON.stringify({ username: 'a', password: 'x'.repeat(100_000) }) });
@@ -76,7 +82,9 @@ describe('HTTP API', () => {
     expect(readSetupLink(created)).toMatch(new RegExp(`^${relay.url}/#/setup/`));
     expect((await api(relay, 'POST', '/api/users', { token: admin, body: { username: 'tina', role: 'technician' } })).json?.code).toBe('TANDEM_ERR_CONFLICT');
     const list = await api(relay, 'GET', '/api/users', { token: admin });
-    expect(readUsers(list).find((u) => u.username === 'tina')).toMatchObject({ displayName: 'Tina', team: 'Desk 2', role: 'technician', hasPassword: false, createdAt: expect.any(Number) });
+    const tinaRow = readUsers(list).find((u) => u.username === 'tina');
+    expect(tinaRow).toMatchObject({ displayName: 'Tina', team: 'Desk 2', role: 'technician', hasPassword: false });
+    expect(typeof tinaRow?.createdAt).toBe('number');
     const token = readSetupLink(created).split('/#/setup/')[1] ?? '';
     expect((await api(relay, 'POST', '/api/setup/complete', { body: { token, password: PASSWORD } })).status).toBe(200);
     const tina = await login(relay, 'tina');

@@ -52,7 +52,8 @@ describe('names at the relay', () => {
     const token = readSetupLink(created).split('/#/setup/')[1] ?? '';
     const bad = await api(relay, 'POST', '/api/setup/complete', { body: { token, password: PASSWORD, displayName: 'New\u2066bie' } });
     expect(bad.status).toBe(400);
-    expect(bad.json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT', message: expect.stringMatching(/^displayName: must not contain control/) });
+    expect(bad.json).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT' });
+    expect(bad.json?.message).toMatch(/^displayName: must not contain control/);
     expect((await api(relay, 'POST', '/api/setup/complete', { body: { token, password: PASSWORD, displayName: 'Newbie' } })).status).toBe(200);
   });
 

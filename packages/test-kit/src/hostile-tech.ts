@@ -91,7 +91,7 @@ export class HostileTech {
     this.rfb.skip(1);
     await this.need(n);
     const types = [...this.rfb.take(n)];
-    if (!types.includes(1)) throw new Error(`security types ${types}`);
+    if (!types.includes(1)) throw new Error(`server offers security types ${types.join(', ')}, not None`);
     this.send(Uint8Array.of(1));
     await this.need(4);
     if (this.rfb.peekU32(0) !== 0) throw new Error('security result not OK');

@@ -49,7 +49,7 @@ export class TestRfbClient {
     await this.need(2);
     const n = this.q.peekU8(0);
     const types = this.q.take(1 + n).subarray(1);
-    if (!types.includes(2)) throw new Error(`server offers security types ${[...types]}, not VNC auth`);
+    if (!types.includes(2)) throw new Error(`server offers security types ${[...types].join(', ')}, not VNC auth`);
     this.socket.write(Uint8Array.of(2));
     await this.need(16);
     this.socket.write(vncResponse(this.q.take(16), password));
