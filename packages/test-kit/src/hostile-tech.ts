@@ -10,8 +10,9 @@ import type { Proc } from './process.js';
 import { login } from './relay-api.js';
 import { sleep } from './wait.js';
 
-/** X keysyms the hostile technician types (X11 keysymdef.h). */
+/** The Return key's X keysym (X11 keysymdef.h). */
 export const XK_RETURN = 0xff0d;
+/** The left Control key's X keysym (X11 keysymdef.h). */
 export const XK_CONTROL_L = 0xffe3;
 
 /** The technician side of one session, with the RFB client written out by hand. */

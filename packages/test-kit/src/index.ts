@@ -32,14 +32,14 @@
  * | `relay.stop(signal)` (process only, keeps the data) | `relay.shutdown(signal)` |
  * | `cleanup(relay)` | `relay.stop()` |
  * | `relay.process.exitCode`, `relay.stderr()`, `relay.stdout` | `relay.proc.child.exitCode`, `relay.proc.stderrLines`, `relay.proc.lines` |
- * | `addUserCli(relay, name, { role, password, displayName, team })` | `relay.addUser(name, role, password, ['--display-name', …, '--team', …])` |
+ * | `addUserCli(relay, name, { role, password, displayName, team })` | `relay.addUser(name, role, password, ['--display-name', …, '--team', …])` (returns the password file) |
  * | `tempDir()` (relay and rfb harness) | `tempDir(prefix?)` |
  * | `waitFor(check, ms, what)` (relay), `until(cond, ms)` (tech rig) | `waitFor(check, ms, what)` |
  * | `api(…).json.code` (`any`) | `api(…).json?.code` (`unknown`); `readLogin`, `readUsers`, `readSetupLink`, `readAuditSessions`, `readAuditEvents` |
  * | `auditSession`/`auditEvents` rows (`any`) | protocol's `AuditSession`/`AuditEvent`, read and checked |
  * | `ws.signal()` (`any`) | `ws.signal()` (`RelaySignal`), `ws.signal('paired')` (that type or an error), `narrowSignal(s, t)` |
  * | `ws.send(anything)` | `ws.send(ClientSignal)`; `ws.sendRaw(text or bytes)` for malformed frames |
- * | `agent/test/harness.ts` `new RelayFixture()`, `start(extra)`, `stop()`, `addUser`, `tech`, `join`, `agent` | the same |
+ * | `agent/test/harness.ts` `new RelayFixture()`, `start(extra)`, `stop()`, `addUser`, `tech`, `join`, `agent`, `file`, `track` | the same; `addUser`'s default password is now {@link PASSWORD} |
  * | `relay.login(user, pw)` | `login(relay, user, pw)` |
  * | `relay.api<T>(path, token)` | `auditSessions(relay, token)`, `auditEvents(relay, token)`, or `api(relay, 'GET', path, { token })` |
  * | `type AuditSession` (harness) | protocol's `AuditSession` |
@@ -47,11 +47,17 @@
  * | `protocol/test/memory-relay.ts` `new MemoryRelay({ onFrame })`, `relay.signal(side, s)` | the same on the one `MemoryRelay`; technician sessions sign in with `GOOD_TOKEN` |
  * | `tech/test/memory-relay.ts` `MemoryRelay`, `GOOD_TOKEN`, `MEMORY_RELAY_URL`, `TECHNICIAN` | the same |
  * | `tech/test/driver-rig.ts` `new DriverRig(opts)`, `LineSink`, `until` | `new DriverRig({ drive: driveTechSession, ...opts })`, `LineSink`, `waitFor` |
- * | `agent/test/rfb-harness.ts` `startXvfb`, `startXterm`, `screenshot`, `rgbOf`, `diff`, `sleep`, `TestRfbClient`, … | the same (`xwdFile` for the screenshot file) |
- * | `agent/test/screen-harness.ts` `HostileTech`, `acceptOnTerminal`, `appears`, `stepUpToControl`, `waitModeCount` | the same |
+ * | `agent/test/rfb-harness.ts` `startXvfb`, `startXterm`, `screenshot`, `rgbOf`, `diff`, `sleep`, `TestRfbClient`, … | the same; `screenshot(display, dir, crop?)`, `xwdFile` for the file itself; `readFile` is `readFileSync` |
+ * | `agent/test/screen-harness.ts` `HostileTech`, `acceptOnTerminal`, `appears`, `stepUpToControl`, `waitModeCount` | the same; `HostileTech.start(relay, …)` takes anything with a `url`, `waitEvent` narrows with a type guard |
  * | `vnc-stand-in.ts`, `ws-frames.ts`, `recording-browser.ts`, `hostile-relay.ts` | the same |
  * | `console/test/chromium.ts` `CHROMIUM_ARGS`, `CHROMIUM_PATH` | the same; `launchChromium()` |
- * | local `freePort`, `waitPort`, `freeDisplay`, `run` in the screen tests | `freePort`, `waitPort`, `freeDisplay(from, to)`, `runProcess` |
+ * | local `freePort`, `waitPort`, `freeDisplay`, `run` in the screen tests | `freePort`, `waitPort`, `freeDisplay(from, to)`, `runProcess` (its result has `code`, not `status`) |
+ * | `address() as AddressInfo` | `listeningPort(server)` |
+ *
+ * `Proc.waitFor` now also fails as soon as the process's output ended
+ * without the line (instead of at the timeout), and `Proc.exited` waits for
+ * the output to be read to its end, so lines printed before the exit are
+ * there once the exit code is.
  */
 export * from './agent-home.js';
 export * from './black-hole.js';

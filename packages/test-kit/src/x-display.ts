@@ -39,10 +39,10 @@ export async function startXvfb(geometry: string): Promise<Xvfb> {
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (d: string) => {
       out += d;
-      const m = /^(\d+)\n/.exec(out);
-      if (m) {
+      const reported = /^(\d+)\n/.exec(out)?.[1];
+      if (reported !== undefined) {
         clearTimeout(timer);
-        resolve(m[1] as string);
+        resolve(reported);
       }
     });
     proc.on('exit', (code) => {
@@ -110,7 +110,8 @@ export function diff(a: Buffer, b: Buffer, width: number, exclude?: { x: number;
   for (let i = 0; i < a.length; i += 3) {
     const p = i / 3, x = p % width, y = Math.floor(p / width);
     if (exclude && x >= exclude.x && x < exclude.x + exclude.w && y >= exclude.y && y < exclude.y + exclude.h) continue;
-    const d = Math.max(Math.abs((a[i] as number) - (b[i] as number)), Math.abs((a[i + 1] as number) - (b[i + 1] as number)), Math.abs((a[i + 2] as number) - (b[i + 2] as number)));
+    // i + 2 < length: every index here is in bounds (the ?? only satisfies noUncheckedIndexedAccess).
+    const d = Math.max(Math.abs((a[i] ?? 0) - (b[i] ?? 0)), Math.abs((a[i + 1] ?? 0) - (b[i + 1] ?? 0)), Math.abs((a[i + 2] ?? 0) - (b[i + 2] ?? 0)));
     if (d > 0) pixels++;
     if (d > maxDelta) maxDelta = d;
   }
