@@ -9,6 +9,8 @@ import boundaries from './eslint-rules/boundaries.js';
 /**
  * The packages and what each one's source may import (tests may import any
  * package by name). The customer's agent never imports the technician's client.
+ * The test kit is test code (`test: true`): tests import it by name, no
+ * package's source does.
  */
 const PACKAGES = {
   protocol: { name: '@tandem/protocol', deps: [] },
@@ -19,6 +21,7 @@ const PACKAGES = {
   tech: { name: '@tandem/tech', deps: ['protocol', 'rfb', 'node-client'] },
   cli: { name: '@tandem/cli', deps: ['node-client', 'agent', 'tech'] },
   console: { name: '@tandem/console', deps: ['protocol'] },
+  'test-kit': { name: '@tandem/test-kit', deps: [], test: true },
 };
 
 /** Folders of the agent's src, lowest first: a folder imports only folders of lower rows. */

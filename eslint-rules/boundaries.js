@@ -16,8 +16,11 @@
 //   i18next as `vendor/i18next.js`). Node code of the package serves those
 //   files and never imports them.
 //
-// Tests (`*.test.ts`, `test/`, `fuzz/`) may import any package by name and the
-// shared test harnesses of other packages' `test/` folders.
+// Tests (`*.test.ts`, `test/`, `fuzz/`) may import any package by name, never a
+// file of another package by relative path. A package marked `test: true` in
+// the packages table (the test kit, packages/test-kit) is test code throughout:
+// it may import any package by name, tests import it by name, and no
+// package's source imports it.
 import { builtinModules } from 'node:module';
 import { dirname, relative, resolve, sep } from 'node:path';
 
@@ -27,14 +30,14 @@ const NODE_BUILTINS = new Set([...builtinModules, ...builtinModules.map((m) => `
  * Where a file is: its package, whether it is test code, its folder inside
  * `src`, and the browser folder (`agent/page`) it is in, if any.
  */
-function locate(root, file, browserDirs) {
+function locate(root, file, browserDirs, testPackages) {
   const path = relative(root, file).split(sep).join('/');
   const rel = path.split('/');
   if (rel[0] !== 'packages' || rel.length < 3) return undefined;
   const pkg = rel[1];
   const browser = browserDirs.find((dir) => path.startsWith(`packages/${dir}/`));
   const inSrc = rel[2] === 'src';
-  const test = /\.test\.tsx?$/.test(file) || (!inSrc && browser === undefined);
+  const test = testPackages.has(pkg) || /\.test\.tsx?$/.test(file) || (!inSrc && browser === undefined);
   const folder = inSrc ? (rel.length > 4 ? rel[3] : '') : undefined;
   return { pkg, test, inSrc, folder, browser };
 }
@@ -69,7 +72,9 @@ export default {
   create(context) {
     const { root, packages, layers = {}, isomorphic = [], browser = {} } = context.options[0];
     const browserDirs = Object.keys(browser);
-    const here = locate(root, context.filename, browserDirs);
+    const testPackages = new Set(Object.entries(packages).filter(([, p]) => p.test === true).map(([dir]) => dir));
+    const testKits = [...testPackages].map((dir) => packages[dir].name);
+    const here = locate(root, context.filename, browserDirs, testPackages);
     if (here === undefined) return {};
     const byName = new Map(Object.entries(packages).map(([dir, p]) => [p.name, dir]));
 
@@ -110,6 +115,9 @@ export default {
         if (target === undefined) return context.report({ node, message: `No package ${name} in this repository.` });
         if (target === here.pkg) return context.report({ node, message: `Inside ${name}, import its own files by relative path.` });
         if (here.test) return;
+        if (testPackages.has(target)) {
+          return context.report({ node, message: `${name} is test code: only tests import it (a devDependency), never ${packages[here.pkg]?.name ?? here.pkg}'s source.` });
+        }
         const allowed = packages[here.pkg]?.deps ?? [];
         if (!allowed.includes(target)) {
           return context.report({ node, message: `${packages[here.pkg]?.name ?? here.pkg} may not import ${name} (allowed: ${allowed.map((d) => packages[d].name).join(', ') || 'none'}).` });
@@ -117,13 +125,15 @@ export default {
         return;
       }
       if (spec.startsWith('.')) {
-        const there = locate(root, resolve(dirname(context.filename), spec), browserDirs);
+        const there = locate(root, resolve(dirname(context.filename), spec), browserDirs, testPackages);
         if (there === undefined) return;
         if (there.browser !== undefined && !here.test) {
           return context.report({ node, message: `packages/${there.browser} is browser code: Node code serves those files and never imports them.` });
         }
         if (there.pkg !== here.pkg) {
-          if (here.test && !there.inSrc) return;
+          if (!there.inSrc && !testPackages.has(there.pkg) && testKits.length > 0) {
+            return context.report({ node, message: `Relative import into packages/${there.pkg}: tests share helpers through ${testKits.join(', ')} only.` });
+          }
           return context.report({ node, message: `Relative import into packages/${there.pkg}: import ${packages[there.pkg]?.name ?? there.pkg} instead.` });
         }
         if (here.test || !here.inSrc || !there.inSrc || here.folder === there.folder) return;

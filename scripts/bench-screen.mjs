@@ -44,7 +44,7 @@ function section(text) {
   writeFileSync(docPath, doc);
 }
 
-/** An Xvfb on a free display number (as packages/agent/test/rfb-harness.ts picks one). */
+/** An Xvfb on a free display number (as startXvfb in packages/test-kit/src/x-display.ts picks one). */
 async function startXvfb(geometry) {
   for (let n = 160; n < 200; n++) {
     if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;

@@ -4,7 +4,8 @@
  * down, each side ending, and the audit rows the relay writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture, type AuditSession } from './harness.js';
+import type { AuditSession } from '@tandem/protocol';
+import { auditEvents, auditSessions, login, RelayFixture } from '@tandem/test-kit';
 
 describe('a session between the technician client and the agent', () => {
   const relay = new RelayFixture();
@@ -15,13 +16,13 @@ describe('a session between the technician client and the agent', () => {
     await relay.start();
     techPw = await relay.addUser('tanaka', 'technician', undefined, ['--display-name', 'Tanaka Ichiro', '--team', 'Helpdesk']);
     await relay.addUser('chief', 'admin', 'admin-pass-123456');
-    adminToken = await relay.login('chief', 'admin-pass-123456');
+    adminToken = await login(relay, 'chief', 'admin-pass-123456');
   });
   afterAll(() => relay.stop());
 
   async function auditOf(sessionId: string): Promise<AuditSession> {
     for (let i = 0; i < 50; i++) {
-      const { sessions } = await relay.api<{ sessions: AuditSession[] }>('/api/audit/sessions', adminToken);
+      const sessions = await auditSessions(relay, adminToken);
       const row = sessions.find((s) => s.sessionId === sessionId);
       if (row?.endReason) return row;
       await new Promise((r) => setTimeout(r, 100));
@@ -69,7 +70,7 @@ describe('a session between the technician client and the agent', () => {
     // Chat text is content: it never reaches the relay's output.
     expect(relay.proc.lines.concat(relay.proc.stderrLines).join('\n')).not.toContain('hello from the technician');
 
-    const sessionId = (await relay.api<{ sessions: AuditSession[] }>('/api/audit/sessions', adminToken)).sessions[0]!.sessionId;
+    const sessionId = (await auditSessions(relay, adminToken))[0]!.sessionId;
     const row = await auditOf(sessionId);
     expect(row).toMatchObject({
       technicianUsername: 'tanaka',
@@ -125,7 +126,7 @@ describe('a session between the technician client and the agent', () => {
     expect(await late.exitCode()).not.toBe(0);
     expect(late.stderrLines.join('\n')).toMatch(/TANDEM_ERR_CODE_UNKNOWN/);
 
-    const { events } = await relay.api<{ events: { kind: string }[] }>('/api/audit/events', adminToken);
+    const events = await auditEvents(relay, adminToken);
     expect(events.some((e) => e.kind === 'code-failed')).toBe(true);
   });
 

@@ -3,7 +3,7 @@
  * lines pin its fingerprint; a wrong fingerprint or none is refused clearly.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture } from './harness.js';
+import { RelayFixture } from '@tandem/test-kit';
 
 describe('a self-signed relay', () => {
   const relay = new RelayFixture();

@@ -22,8 +22,7 @@ import {
   type TandemError,
 } from '@tandem/protocol';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { WsClient } from '../../relay/test/helpers.js';
-import { AgentHome, RelayFixture, agentRun, invite, type Proc } from './harness.js';
+import { AgentHome, agentRun, invite, login, RelayFixture, WsClient, type Proc } from '@tandem/test-kit';
 
 /** How long the attacker waits for the customer's tag before it gives up and sends its own. */
 const ATTACKER_PATIENCE_MS = 3000;
@@ -50,7 +49,7 @@ async function attack(relayUrl: string, token: string, ticket: string, guess: st
   ws.send({ t: 'auth', token });
   expect((await ws.signal()).t).toBe('ready');
   ws.send({ t: 'answer', ticket, mode: 'control' });
-  const paired = await ws.signal(20_000);
+  const paired = await ws.signal('paired', 20_000);
   expect(paired.t).toBe('paired');
 
   const framesFromCustomer: number[] = [];
@@ -63,7 +62,7 @@ async function attack(relayUrl: string, token: string, ticket: string, guess: st
     secret: utf8(guess),
     relayOrigin: normaliseRelayOrigin(relayUrl),
     nameplate: ticket,
-    sessionId: paired.sessionId as string,
+    sessionId: paired.sessionId,
     aead: webCryptoAeadProvider(),
     sendFrame: (frame) => {
       // The attacker's own tag is held back: it wants the customer's first.
@@ -92,7 +91,8 @@ async function attack(relayUrl: string, token: string, ticket: string, guess: st
         attacker.receive(new Uint8Array(m.binary));
         continue;
       }
-      if (m.text.t === 'peer-left' || m.text.t === 'error') return `${m.text.t} ${m.text.reason ?? m.text.code}`;
+      if (m.text.t === 'peer-left') return `${m.text.t} ${m.text.reason}`;
+      if (m.text.t === 'error') return `${m.text.t} ${m.text.code}`;
     }
   })();
 
@@ -106,7 +106,7 @@ async function attack(relayUrl: string, token: string, ticket: string, guess: st
   }
   if (first === 'patience') {
     expect(heldTag, 'the attacker derived its tag (it had the customer\'s share)').toBeDefined();
-    ws.ws.send(heldTag as Uint8Array);
+    if (heldTag !== undefined) ws.ws.send(heldTag);
   }
   const end = await ended;
   ws.ws.close();
@@ -122,7 +122,7 @@ describe('guessing an invitation password', () => {
   beforeAll(async () => {
     await relay.start();
     techPw = await relay.addUser('mallory', 'technician');
-    token = await relay.login('mallory', readFileSync(techPw, 'utf8').trim());
+    token = await login(relay, 'mallory', readFileSync(techPw, 'utf8').trim());
   });
   afterAll(async () => {
     await relay.stop();

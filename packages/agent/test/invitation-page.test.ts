@@ -9,10 +9,9 @@
  */
 import http from 'node:http';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../console/test/chromium.js';
-import { AgentHome, RelayFixture, invite, techInvitation, type Proc } from './harness.js';
+import { AgentHome, invite, launchChromium, RelayFixture, techInvitation, type Proc } from '@tandem/test-kit';
 
 /** A POST with any Origin and Cookie header (fetch would not let the test choose them). */
 function post(url: string, origin: string, cookie: string, body: unknown): Promise<number> {
@@ -41,7 +40,7 @@ describe('tandem invite: the local page with the open invitations', () => {
   beforeAll(async () => {
     await relay.start();
     techPw = await relay.addUser('tanaka', 'technician', undefined, ['--display-name', 'Tanaka Ichiro']);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

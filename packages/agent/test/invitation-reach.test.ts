@@ -6,7 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentHome, BlackHole, RelayFixture, closedPortUrl, invite, techInvitation, type Proc } from './harness.js';
+import { AgentHome, BlackHole, closedPortUrl, invite, RelayFixture, techInvitation, type Proc } from '@tandem/test-kit';
 
 const DAY_MS = 24 * 3600 * 1000;
 

@@ -6,7 +6,8 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentHome, RelayFixture, agentRun, invite, techInvitation, type Proc } from './harness.js';
+import type { AuditEvent } from '@tandem/protocol';
+import { AgentHome, agentRun, auditEvents, invite, login, RelayFixture, techInvitation, type Proc } from '@tandem/test-kit';
 
 describe('invitations between tandem invite and tandem tech invitation', () => {
   const relay = new RelayFixture();
@@ -21,7 +22,7 @@ describe('invitations between tandem invite and tandem tech invitation', () => {
     await relay.start();
     techPw = await relay.addUser('tanaka', 'technician', undefined, ['--display-name', 'Tanaka Ichiro']);
     await relay.addUser('chief', 'admin', 'admin-pass-123456');
-    adminToken = await relay.login('chief', 'admin-pass-123456');
+    adminToken = await login(relay, 'chief', 'admin-pass-123456');
     invPw = home.file('inv.pw', 'open-sesame-42\n');
     wrongPw = home.file('wrong.pw', 'not-the-password\n');
   });
@@ -68,9 +69,9 @@ describe('invitations between tandem invite and tandem tech invitation', () => {
     await agent.waitFor(/^event: wrong-password 1$/);
 
     // The relay audits the failed attempt, never any secret.
-    let events: { kind: string; detail?: string | null }[] = [];
+    let events: AuditEvent[] = [];
     for (let i = 0; i < 50 && !events.some((e) => e.kind === 'invitation-failed'); i++) {
-      events = (await relay.api<{ events: { kind: string; detail?: string | null }[] }>('/api/audit/events', adminToken)).events;
+      events = await auditEvents(relay, adminToken);
       await new Promise((r) => setTimeout(r, 100));
     }
     expect(events.some((e) => e.kind === 'invitation-failed')).toBe(true);

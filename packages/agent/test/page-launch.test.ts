@@ -28,8 +28,7 @@ function asNobody(code: string): Promise<string> {
 import { spawn } from 'node:child_process';
 import http from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture, type Proc } from './harness.js';
-import { RecordingBrowser } from './recording-browser.js';
+import { RecordingBrowser, RelayFixture, type Proc } from '@tandem/test-kit';
 
 interface Answer {
   status: number;

@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentHome, BlackHole, RelayFixture, invite } from './harness.js';
+import { AgentHome, BlackHole, invite, RelayFixture } from '@tandem/test-kit';
 
 describe('local policy', () => {
   const relay = new RelayFixture();

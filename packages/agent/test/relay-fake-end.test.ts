@@ -9,13 +9,12 @@
  * normal end: on the CLI's `error:` line, on the consent page, in the console.
  */
 import { createServer, request, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import type { Duplex } from 'node:stream';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { WebSocket, WebSocketServer, type RawData } from 'ws';
+import { parseClientSignal } from '@tandem/protocol';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../console/test/chromium.js';
-import { RelayFixture } from './harness.js';
+import { launchChromium, listeningPort, rawDataBytes, RelayFixture } from '@tandem/test-kit';
 
 type Side = 'technician' | 'customer';
 
@@ -49,7 +48,7 @@ class HostileRelay {
 
   async start(): Promise<void> {
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', () => resolve()));
-    this.url = `http://127.0.0.1:${(this.#server.address() as AddressInfo).port}`;
+    this.url = `http://127.0.0.1:${listeningPort(this.#server)}`;
   }
 
   async stop(): Promise<void> {
@@ -70,7 +69,7 @@ class HostileRelay {
     });
     client.on('message', (data, binary) => {
       if (!binary) {
-        const signal = JSON.parse(data.toString()) as { t: string };
+        const signal = parseClientSignal(rawDataBytes(data).toString('utf8'));
         if (role === undefined) {
           role = signal.t === 'claim' ? 'customer' : 'technician';
           this.#clients[role] = client;
@@ -82,7 +81,7 @@ class HostileRelay {
           return;
         }
       } else if (role !== undefined && role === this.swallow) {
-        this.swallowed.push(`frame ${(data as Buffer)[0]}`);
+        this.swallowed.push(`frame ${rawDataBytes(data)[0]}`);
         return;
       }
       toRelay(data, binary);
@@ -113,7 +112,7 @@ describe('a relay that fakes a clean end', () => {
     await relay.start();
     techPw = await relay.addUser('tanaka', 'technician');
     await relay.addUser('ito', 'technician', consolePassword, ['--display-name', 'Ito Kenji']);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   beforeEach(async () => {
     hostile = new HostileRelay(relay.url);

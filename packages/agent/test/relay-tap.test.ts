@@ -7,8 +7,7 @@
  */
 import { createConnection, createServer, type Server } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture } from './harness.js';
-import { parseWebSocketStream } from './ws-frames.js';
+import { parseWebSocketStream, RelayFixture } from '@tandem/test-kit';
 
 interface Tap {
   server: Server;
@@ -19,7 +18,7 @@ interface Tap {
 function startTap(targetPort: number): Promise<Tap> {
   const tap: Tap = { server: createServer(), port: 0, connections: [] };
   tap.server.on('connection', (client) => {
-    const record = { up: [] as Buffer[], down: [] as Buffer[] };
+    const record: Tap['connections'][number] = { up: [], down: [] };
     tap.connections.push(record);
     const upstream = createConnection({ host: '127.0.0.1', port: targetPort });
     client.on('data', (d: Buffer) => {

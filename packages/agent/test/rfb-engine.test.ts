@@ -6,9 +6,9 @@ import { X11Desktop } from '../src/desktop/x11-desktop.js';
 import { startRfbServer, type RfbTcpServer } from '../src/rfb-server/rfb-server.js';
 import { encodeVncPasswordFile, ENCODING } from '@tandem/rfb';
 import type { TandemError } from '@tandem/protocol';
-import { defaultDecoders, RfbClient, type RectDecoder } from '@tandem/tech';
+import { defaultDecoders, RfbClient } from '@tandem/tech';
 import { connect } from 'node:net';
-import { diff, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, TestRfbClient, type Xvfb } from './rfb-harness.js';
+import { diff, requireTools, rgbOf, runProcess, screenshot, sleep, startXterm, startXvfb, tempDir, TestRfbClient, type Xvfb } from '@tandem/test-kit';
 
 const PASSWORD = 'tandem-8';
 const W = 1024, H = 768;
@@ -45,8 +45,8 @@ describe('built-in RFB engine on Xvfb', () => {
     it(`vncsnapshot with ${encoding} sees the X server's own picture`, async () => {
       const out = join(dir, `snap-${encoding}.jpg`);
       // Asynchronously: the server under test runs in this process.
-      const r = await run('/usr/bin/vncsnapshot', ['-quiet', '-passwd', passwd, '-encodings', encoding, '-nojpeg', '-nocursor', `127.0.0.1::${server.port}`, out], 15_000);
-      expect(r.status, r.stderr).toBe(0);
+      const r = await runProcess('/usr/bin/vncsnapshot', ['-quiet', '-passwd', passwd, '-encodings', encoding, '-nojpeg', '-nocursor', `127.0.0.1::${server.port}`, out], { timeoutMs: 15_000 });
+      expect(r.code, r.stderr).toBe(0);
       const d = diff(screenshot(xvfb.display, dir), rgbOf(out), W);
       // vncsnapshot can only write JPEG (quality 100): allow its rounding, nothing more.
       expect(d.maxDelta).toBeLessThanOrEqual(8);
@@ -65,7 +65,7 @@ describe('built-in RFB engine on Xvfb', () => {
       const geo = spawnSync('/usr/bin/xdotool', ['search', '--onlyvisible', '--name', 'TigerVNC', 'getwindowgeometry', '--shell'], { env: { ...process.env, DISPLAY: viewerX.display } }).stdout.toString();
       const wx = Number(/X=(\d+)/.exec(geo)?.[1]), wy = Number(/Y=(\d+)/.exec(geo)?.[1]);
       expect(Number.isInteger(wx) && Number.isInteger(wy), geo).toBe(true);
-      const seen = rgbOf(`xwd:${shot(viewerX.display, dir)}`, `${W}x${H}+${wx}+${wy}`);
+      const seen = screenshot(viewerX.display, dir, `${W}x${H}+${wx}+${wy}`);
       // The viewer's own "Press F8" notice lies over the top middle for its first seconds.
       const d = diff(screenshot(xvfb.display, dir), seen, W, { x: 300, y: 40, w: 430, h: 100 });
       expect(d).toEqual({ maxDelta: 0, pixels: 0 });
@@ -197,7 +197,8 @@ async function follower(port: number, delayMs: number, copyRect: boolean): Promi
   await new Promise<void>((resolve, reject) => { socket.once('connect', resolve); socket.once('error', reject); });
   let copies = 0;
   const decoders = new Map(defaultDecoders());
-  const plain = decoders.get(ENCODING.CopyRect) as RectDecoder;
+  const plain = decoders.get(ENCODING.CopyRect);
+  if (plain === undefined) throw new Error('the technician client has no CopyRect decoder');
   decoders.set(ENCODING.CopyRect, {
     ...plain,
     async decode(rect, q, ctx) {
@@ -218,21 +219,4 @@ async function follower(port: number, delayMs: number, copyRect: boolean): Promi
   await client.ready(10_000);
   await client.waitForUpdate(10_000);
   return { client, copies: () => copies, close: () => { if (timer) clearInterval(timer); socket.destroy(); } };
-}
-
-function shot(display: string, dir: string): string {
-  const file = join(dir, `shot-${Date.now()}.xwd`);
-  const r = spawnSync('/usr/bin/sh', ['-c', `xwd -root -silent > ${file}`], { env: { ...process.env, DISPLAY: display } });
-  if (r.status !== 0) throw new Error(`xwd: ${r.stderr.toString()}`);
-  return file;
-}
-
-function run(cmd: string, args: string[], timeoutMs: number): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const t = setTimeout(() => p.kill(), timeoutMs);
-    p.on('close', (status) => { clearTimeout(t); resolve({ status, stderr }); });
-  });
 }

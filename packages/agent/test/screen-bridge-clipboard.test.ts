@@ -10,47 +10,14 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Mode } from '@tandem/protocol';
 import { ServerMessageReader, decodeServerPixelFormat, defaultRectFramers } from '@tandem/rfb';
-import { RelayFixture } from './harness.js';
-import { sleep, startXterm, startXvfb, tempDir, TestRfbClient, type Xvfb } from './rfb-harness.js';
-import { acceptOnTerminal, HostileTech, waitModeCount } from './screen-harness.js';
+import { acceptOnTerminal, freeDisplay, freePort, HostileTech, RelayFixture, sleep, startXterm, startXvfb, tempDir, TestRfbClient, waitModeCount, waitPort, type Xvfb } from '@tandem/test-kit';
 
 const W = 640, H = 480;
 const VNC_PASSWORD = 'clip-8ch';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitPort(port: number, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
-    await sleep(100);
-  }
-}
-
-function freeDisplay(): number {
-  for (let n = 190; n < 240; n++) if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
-  throw new Error('no free X display number in :190-:239');
-}
 
 /** Sets an X selection (`buffer-cut` is CUT_BUFFER0) on `display` to `text`; xclip keeps serving a selection in the background. */
 function setClipboard(display: string, selection: 'buffer-cut' | 'clipboard' | 'primary', text: string, owners: ChildProcess[]): void {
@@ -212,7 +179,8 @@ describe("bridge mode: the customer's clipboard never reaches the technician", (
     let display = '';
     let port = 0;
     beforeAll(async () => {
-      const n = freeDisplay();
+      // Xtigervnc needs a display number of its own: this file's range, apart from the other bridge test's.
+      const n = freeDisplay(190, 240);
       display = `:${n}`;
       port = await freePort();
       procs.push(spawn('/usr/bin/Xtigervnc', [display, '-geometry', `${W}x${H}`, '-depth', '24', '-SecurityTypes', 'VncAuth', '-PasswordFile', storedPasswd, '-rfbport', String(port), '-localhost', '-nolisten', 'tcp'], { stdio: 'ignore' }));

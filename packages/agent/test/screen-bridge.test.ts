@@ -5,45 +5,12 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture } from './harness.js';
-import { sleep, startXterm, startXvfb, tempDir, type Xvfb } from './rfb-harness.js';
-import { acceptOnTerminal, appears, HostileTech, waitModeCount } from './screen-harness.js';
+import { acceptOnTerminal, appears, freeDisplay, freePort, HostileTech, RelayFixture, sleep, startXterm, startXvfb, tempDir, waitModeCount, waitPort, type Xvfb } from '@tandem/test-kit';
 
 const W = 640, H = 480;
 const VNC_PASSWORD = 'bridge-8';
-
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const s = createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => {
-      const port = (s.address() as { port: number }).port;
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-async function waitPort(port: number, ms = 15_000): Promise<void> {
-  const deadline = Date.now() + ms;
-  for (;;) {
-    const ok = await new Promise<boolean>((resolve) => {
-      const s = connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(true); });
-      s.once('error', () => resolve(false));
-    });
-    if (ok) return;
-    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port}`);
-    await sleep(100);
-  }
-}
-
-function freeDisplay(): number {
-  for (let n = 140; n < 190; n++) if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
-  throw new Error('no free X display number in :140-:189');
-}
 
 describe('bridge mode to a VNC server already running', () => {
   const relay = new RelayFixture();
@@ -128,7 +95,7 @@ describe('bridge mode to a VNC server already running', () => {
     const agent = relay.join(tech.code, ['--vnc', `127.0.0.1:${port}`, '--vnc-password-file', wrong], { DISPLAY: xvfb.display });
     await acceptOnTerminal(agent);
     const chat = await tech.waitEvent((e) => e.type === 'chat');
-    expect(chat).toMatchObject({ text: expect.stringMatching(/screen cannot be shared: the VNC server at 127\.0\.0\.1:\d+: refused the VNC password/) });
+    expect(chat.text).toMatch(/screen cannot be shared: the VNC server at 127\.0\.0\.1:\d+: refused the VNC password/);
     await waitModeCount(tech, 'chat', 1);
     expect(agent.stderrLines.join('\n')).toMatch(/error: TANDEM_ERR_UNAUTHORIZED the VNC server at .* refused the VNC password/);
     await tech.end();
@@ -136,7 +103,8 @@ describe('bridge mode to a VNC server already running', () => {
   });
 
   it("TigerVNC's Xvnc (-SecurityTypes VncAuth, plain-text password file on the agent's side)", async () => {
-    const n = freeDisplay();
+    // Xtigervnc needs a display number of its own: this file's range, apart from the other bridge test's.
+    const n = freeDisplay(140, 190);
     const port = await freePort();
     procs.push(spawn('/usr/bin/Xtigervnc', [`:${n}`, '-geometry', `${W}x${H}`, '-depth', '24', '-SecurityTypes', 'VncAuth', '-PasswordFile', storedPasswd, '-rfbport', String(port), '-localhost', '-nolisten', 'tcp'], { stdio: 'ignore' }));
     await waitPort(port);
@@ -154,7 +122,7 @@ describe('bridge mode to a VNC server already running', () => {
     const agent = relay.join(tech.code, ['--vnc', `127.0.0.1:${port}`], {});
     await acceptOnTerminal(agent);
     const chat = await tech.waitEvent((e) => e.type === 'chat');
-    expect(chat).toMatchObject({ text: expect.stringMatching(/the VNC server at 127\.0\.0\.1:\d+: unreachable/) });
+    expect(chat.text).toMatch(/the VNC server at 127\.0\.0\.1:\d+: unreachable/);
     await waitModeCount(tech, 'chat', 1);
     await tech.end();
     expect(await agent.exitCode()).toBe(0);

@@ -10,10 +10,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Proc } from './harness.js';
-import { RelayFixture } from './harness.js';
-import { diff, requireTools, rgbOf, screenshot, sleep, startColourXterm, startXvfb, tempDir, waitForColour, XTERM_RED, type Xvfb } from './rfb-harness.js';
-import { acceptOnTerminal, HostileTech, waitModeCount } from './screen-harness.js';
+import { acceptOnTerminal, diff, HostileTech, RelayFixture, requireTools, screenshot, sleep, startColourXterm, startXvfb, tempDir, waitForColour, waitModeCount, XTERM_RED, type Proc, type Xvfb } from '@tandem/test-kit';
 
 const W = 1024, H = 768;
 const VNC_PASSWORD = 'tiger-8x';
@@ -75,10 +72,7 @@ describe("TigerVNC's vncviewer against tandem join --rfb-listen", () => {
 
   /** The viewer window's W x H content from its display's own screenshot, compared with the customer's screenshot. */
   function compare(at: { x: number; y: number }): { maxDelta: number; pixels: number } {
-    const file = join(dir, `viewer-${Date.now()}.xwd`);
-    const r = spawnSync('/usr/bin/sh', ['-c', `xwd -root -silent > ${file}`], { env: { ...process.env, DISPLAY: viewerX.display } });
-    if (r.status !== 0) throw new Error(`xwd on the viewer's display: ${r.stderr.toString()}`);
-    return diff(screenshot(xvfb.display, dir), rgbOf(`xwd:${file}`, `${W}x${H}+${at.x}+${at.y}`), W, NOTICE);
+    return diff(screenshot(xvfb.display, dir), screenshot(viewerX.display, dir, `${W}x${H}+${at.x}+${at.y}`), W, NOTICE);
   }
 
   for (const encoding of ['ZRLE', 'Tight']) {

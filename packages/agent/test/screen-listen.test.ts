@@ -3,26 +3,14 @@
  * viewers on loopback with VNC password authentication, checked with
  * vncsnapshot against the X server's own screenshot.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeVncPasswordFile } from '@tandem/rfb';
-import { RelayFixture } from './harness.js';
-import { diff, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, type Xvfb } from './rfb-harness.js';
-import { acceptOnTerminal, HostileTech, waitModeCount } from './screen-harness.js';
+import { acceptOnTerminal, diff, HostileTech, RelayFixture, requireTools, rgbOf, runProcess, screenshot, sleep, startXterm, startXvfb, tempDir, waitModeCount, type Xvfb } from '@tandem/test-kit';
 
 const W = 640, H = 480;
-
-function run(cmd: string, args: string[], ms: number): Promise<{ status: number | null; stderr: string }> {
-  return new Promise((resolve) => {
-    const p = spawn(cmd, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-    let stderr = '';
-    p.stderr.on('data', (c: Buffer) => { stderr += c.toString(); });
-    const timer = setTimeout(() => p.kill('SIGKILL'), ms);
-    p.on('exit', (status) => { clearTimeout(timer); resolve({ status, stderr }); });
-  });
-}
 
 describe('tandem join --rfb-listen', () => {
   const relay = new RelayFixture();
@@ -53,15 +41,15 @@ describe('tandem join --rfb-listen', () => {
   it('vncsnapshot (ZRLE) sees the X server\'s picture while the session runs', async () => {
     const tech = await HostileTech.start(relay, 'watcher', password, 'view');
     const agent = relay.join(tech.code, ['--rfb-listen', '127.0.0.1:0', '--rfb-password-file', passwd], { DISPLAY: xvfb.display });
-    const [, port] = (await agent.waitFor(/^rfb-listen: 127\.0\.0\.1:(\d+)$/)) as unknown as [string, string];
+    const port = (await agent.waitFor(/^rfb-listen: 127\.0\.0\.1:(\d+)$/))[1];
     await acceptOnTerminal(agent);
     await waitModeCount(tech, 'view', 1);
     // The session's stream shares the desktop with the listener.
     expect(await tech.handshake()).toMatchObject({ width: W, height: H });
 
     const out = join(dir, 'snap.jpg');
-    const r = await run('/usr/bin/vncsnapshot', ['-quiet', '-passwd', passwd, '-encodings', 'zrle', '-nojpeg', '-nocursor', `127.0.0.1::${port}`, out], 15_000);
-    expect(r.status, r.stderr).toBe(0);
+    const r = await runProcess('/usr/bin/vncsnapshot', ['-quiet', '-passwd', passwd, '-encodings', 'zrle', '-nojpeg', '-nocursor', `127.0.0.1::${port}`, out], { timeoutMs: 15_000 });
+    expect(r.code, r.stderr).toBe(0);
     const d = diff(screenshot(xvfb.display, dir), rgbOf(out), W);
     // vncsnapshot writes only JPEG (quality 100): its rounding and nothing more.
     expect(d.maxDelta).toBeLessThanOrEqual(8);
@@ -69,8 +57,8 @@ describe('tandem join --rfb-listen', () => {
 
     const wrong = join(dir, 'wrong');
     writeFileSync(wrong, encodeVncPasswordFile('wrong-pw'));
-    const bad = await run('/usr/bin/vncsnapshot', ['-quiet', '-passwd', wrong, '-encodings', 'zrle', `127.0.0.1::${port}`, join(dir, 'bad.jpg')], 15_000);
-    expect(bad.status).not.toBe(0);
+    const bad = await runProcess('/usr/bin/vncsnapshot', ['-quiet', '-passwd', wrong, '-encodings', 'zrle', `127.0.0.1::${port}`, join(dir, 'bad.jpg')], { timeoutMs: 15_000 });
+    expect(bad.code).not.toBe(0);
     await tech.end();
     expect(await agent.exitCode()).toBe(0);
   });

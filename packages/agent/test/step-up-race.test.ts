@@ -7,11 +7,9 @@
  * and nothing else, through the consent page in Chromium (the page's POST is
  * held in flight while the swap arrives) and on the terminal (`--no-browser`).
  */
-import { chromium, type Browser, type Route } from 'playwright-core';
+import type { Browser, Route } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../console/test/chromium.js';
-import { RelayFixture, type Proc } from './harness.js';
-import { startXvfb, type Xvfb } from './rfb-harness.js';
+import { launchChromium, RelayFixture, startXvfb, type Proc, type Xvfb } from '@tandem/test-kit';
 
 describe('a technician swapping a step-up request while the answer is in flight', () => {
   const relay = new RelayFixture();
@@ -23,7 +21,7 @@ describe('a technician swapping a step-up request while the answer is in flight'
     await relay.start();
     techPw = await relay.addUser('mallory', 'technician', undefined, ['--display-name', 'Mallory Tech']);
     xvfb = await startXvfb('640x480x24');
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -65,7 +63,7 @@ describe('a technician swapping a step-up request while the answer is in flight'
     await page.route('**/api/decide', (route) => held(route));
     await page.click('[data-testid=allow-mode]');
     const route = await inFlight;
-    const sent = route.request().postDataJSON() as Record<string, unknown>;
+    const sent: unknown = route.request().postDataJSON();
     tech.send('/request control');
     await swapArrived(agent, tech);
     await route.continue();

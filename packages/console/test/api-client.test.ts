@@ -28,7 +28,7 @@ describe('ApiClient over HTTP', () => {
 
   beforeAll(async () => {
     server = createServer((req, res) => {
-      void readBody(req).then((body) => {
+      readBody(req).then((body) => {
         seen.push({ method: req.method ?? '', url: req.url ?? '', authorization: req.headers.authorization, body });
         const json = (status: number, value: unknown) => {
           res.writeHead(status, { 'Content-Type': 'application/json' });
@@ -53,6 +53,9 @@ describe('ApiClient over HTTP', () => {
           return res.end('<html>Bad gateway</html>');
         }
         json(404, { code: 'TANDEM_ERR_NOT_FOUND', message: 'no such path' });
+      }).catch((err: unknown) => {
+        // A request this server cannot read or answer ends its connection: the client's call fails, and so does the test.
+        res.destroy(err instanceof Error ? err : new Error(String(err)));
       });
     });
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

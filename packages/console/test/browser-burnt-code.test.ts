@@ -9,11 +9,9 @@
  * English and Japanese go to /tmp/shots/.
  */
 import { mkdirSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture } from '../../agent/test/harness.js';
-import { claim } from '../../relay/test/helpers.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { claim, launchChromium, RelayFixture } from '@tandem/test-kit';
 
 const SHOTS = '/tmp/shots';
 
@@ -26,7 +24,7 @@ describe('a burnt code in the console', () => {
     mkdirSync(SHOTS, { recursive: true });
     await relay.start();
     await relay.addUser('sato', 'technician', password, ['--display-name', 'Sato Aoi', '--team', 'Desk 3']);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -68,8 +66,7 @@ describe('a burnt code in the console', () => {
     expect(await burnt.count()).toBe(0);
 
     // A hostile claimer takes the new code and leaves before any key confirmation.
-    const wsUrl = relay.url.replace(/^http/, 'ws') + '/ws';
-    const guesser = await claim({ wsUrl }, second.slice(0, 3));
+    const guesser = await claim(relay, second.slice(0, 3));
     // The relay pairs it with the fresh code: same case number and mode as the first.
     expect(guesser.answer).toMatchObject({ t: 'paired', caseNumber: 'CASE-77', mode: 'view', technician: { displayName: 'Sato Aoi' } });
     guesser.customer.ws.terminate();
@@ -81,7 +78,7 @@ describe('a burnt code in the console', () => {
     await page.screenshot({ path: `${SHOTS}/burnt-code-ja.png` });
     await burnt.locator('[data-testid=new-code]').click();
     const third = await codeOf(page, second);
-    const next = await claim({ wsUrl }, third.slice(0, 3));
+    const next = await claim(relay, third.slice(0, 3));
     expect(next.answer).toMatchObject({ t: 'paired', caseNumber: 'CASE-77', mode: 'view' });
     next.customer.ws.close();
   });

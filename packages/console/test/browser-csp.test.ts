@@ -6,12 +6,10 @@
  * bidirectional-override characters with a clear message, without spending
  * the link.
  */
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WebSocketServer } from 'ws';
-import { RelayFixture } from '../../agent/test/harness.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { api, launchChromium, listeningPort, login, RelayFixture } from '@tandem/test-kit';
 
 describe('the console in Chromium', () => {
   const relay = new RelayFixture();
@@ -27,7 +25,7 @@ describe('the console in Chromium', () => {
     });
     await new Promise<void>((resolve) => elsewhere.once('listening', () => resolve()));
     await relay.start();
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -36,7 +34,7 @@ describe('the console in Chromium', () => {
   });
 
   it('lets a console page open a WebSocket to its relay only, blocking another origin by CSP', async () => {
-    const foreign = `ws://127.0.0.1:${(elsewhere.address() as AddressInfo).port}/`;
+    const foreign = `ws://127.0.0.1:${listeningPort(elsewhere)}/`;
     // The relay's own name (its public URL), and another name it is reached by: that one only 'self' allows.
     for (const origin of [relay.url, relay.url.replace('127.0.0.1', 'localhost')]) {
       const page = await browser.newPage();
@@ -55,7 +53,7 @@ describe('the console in Chromium', () => {
                 };
                 ws.onerror = () => resolve('error');
               } catch (err) {
-                resolve(`threw ${(err as Error).name}`);
+                resolve(`threw ${err instanceof Error ? err.name : String(err)}`);
               }
               setTimeout(() => resolve('timeout'), 5000);
             });
@@ -89,7 +87,7 @@ describe('the console in Chromium', () => {
     await page.fill('#display-name', 'Admin Plain');
     await page.click('[data-testid=setup-submit]');
     await page.locator('#username').waitFor({ timeout: 15_000 });
-    const token = await relay.login('admin', 'names-are-plain-123');
-    expect((await relay.api<{ displayName: string }>('/api/me', token)).displayName).toBe('Admin Plain');
+    const token = await login(relay, 'admin', 'names-are-plain-123');
+    expect((await api(relay, 'GET', '/api/me', { token })).json?.displayName).toBe('Admin Plain');
   });
 });

@@ -7,12 +7,10 @@
  * every request the page makes goes to the console's origin.
  */
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeInvitation, readInvitation } from '@tandem/protocol';
-import { RelayFixture } from '../../agent/test/harness.js';
-import { HostileServer, selfSignedCertificate } from '../../tech/test/hostile-relay.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { HostileServer, launchChromium, RelayFixture, selfSignedCertificate } from '@tandem/test-kit';
 
 describe('the console and a forged invitation naming hostile relays first', () => {
   const relay = new RelayFixture();
@@ -28,7 +26,7 @@ describe('the console and a forged invitation naming hostile relays first', () =
     const tls = await selfSignedCertificate();
     hostileHttps = new HostileServer(tls);
     hostileFingerprint = tls.fingerprint;
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

@@ -7,11 +7,10 @@
  * file picker, a drop on the page, and an invitation for another relay.
  */
 import { readFileSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createInvitation, encodeInvitation } from '@tandem/protocol';
-import { RelayFixture, type Proc } from '../../agent/test/harness.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { launchChromium, RelayFixture, type Proc } from '@tandem/test-kit';
 
 describe('opening an invitation in the console', () => {
   const relay = new RelayFixture();
@@ -25,7 +24,7 @@ describe('opening an invitation in the console', () => {
   beforeAll(async () => {
     await relay.start();
     await relay.addUser('sato', 'technician', techPassword, ['--display-name', 'Sato Aoi']);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
     const pwFile = relay.file('invitation.pw', `${invitationPassword}\n`);
     agent = relay.agent([
       'invite',

@@ -8,12 +8,9 @@
  * screen must match exactly. The coloured backgrounds catch a red/blue swap.
  */
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture, type Proc } from '../../agent/test/harness.js';
-import { diff, requireTools, screenshot, startColourXterm, startXvfb, tempDir, waitForColour, XTERM_RED, type Xvfb } from '../../agent/test/rfb-harness.js';
-import { acceptOnTerminal } from '../../agent/test/screen-harness.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { acceptOnTerminal, diff, launchChromium, RelayFixture, requireTools, screenshot, startColourXterm, startXvfb, tempDir, waitForColour, XTERM_RED, type Proc, type Xvfb } from '@tandem/test-kit';
 
 const W = 1024;
 const H = 768;
@@ -36,7 +33,7 @@ describe('noVNC in the console shows the customer screen pixel for pixel', () =>
     await waitForColour(xvfb.display, dir, XTERM_RED);
     await relay.start();
     await relay.addUser('ito', 'technician', password);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
 
   afterAll(async () => {

@@ -11,11 +11,9 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture, type Proc } from '../../agent/test/harness.js';
-import { requireTools, sleep, startXterm, startXvfb, type Xvfb } from '../../agent/test/rfb-harness.js';
-import { CHROMIUM_ARGS } from './chromium.js';
+import { launchChromium, RelayFixture, requireTools, sleep, startXterm, startXvfb, type Proc, type Xvfb } from '@tandem/test-kit';
 
 const W = 1024;
 const H = 768;
@@ -40,7 +38,7 @@ describe('the customer screen in the console (noVNC over the session)', () => {
     ({ xvfb, xterm } = await startDesktop(dir));
     await relay.start();
     await relay.addUser('sato', 'technician', password, ['--display-name', 'Sato Hana', '--team', 'Desk 1']);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterEach(async () => {
     for (const page of open.pages.splice(0)) await page.close();

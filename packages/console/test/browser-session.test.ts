@@ -4,10 +4,9 @@
  * accepts on the agent's local consent page; chat appears on both pages; the
  * customer ends the session. Chromium is Debian's, driven by playwright-core.
  */
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture } from '../../agent/test/harness.js';
-import { CHROMIUM_ARGS } from './chromium.js';
+import { launchChromium, RelayFixture } from '@tandem/test-kit';
 
 describe('console and consent page in Chromium', () => {
   const relay = new RelayFixture();
@@ -17,7 +16,7 @@ describe('console and consent page in Chromium', () => {
   beforeAll(async () => {
     await relay.start();
     await relay.addUser('ito', 'technician', password, ['--display-name', 'Ito Kenji', '--team', 'Desk 2']);
-    browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();

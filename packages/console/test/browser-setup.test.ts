@@ -6,11 +6,9 @@
  * proxy sees, and logs, ever carries it.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture } from '../../agent/test/harness.js';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { launchChromium, listeningPort, login, RelayFixture } from '@tandem/test-kit';
 
 /** A reverse proxy to `upstream()` that logs each request's line and headers, as an access log would. */
 function loggingProxy(upstream: () => URL, log: string[]): Server {
@@ -36,10 +34,10 @@ describe('the set-up link behind a reverse proxy', () => {
   beforeAll(async () => {
     proxy = loggingProxy(() => new URL(relay.url), log);
     await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
-    proxyUrl = `http://127.0.0.1:${(proxy.address() as AddressInfo).port}`;
+    proxyUrl = `http://127.0.0.1:${listeningPort(proxy)}`;
     // Links name the proxy, as with --public-url behind a TLS-terminating proxy.
     await relay.start(['--public-url', proxyUrl]);
-    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS });
+    browser = await launchChromium();
   });
   afterAll(async () => {
     await browser?.close();
@@ -62,7 +60,7 @@ describe('the set-up link behind a reverse proxy', () => {
     await page.fill('#new-password-again', 'setup-through-proxy-123');
     await page.click('[data-testid=setup-submit]');
     await page.locator('#username').waitFor({ timeout: 15_000 });
-    expect(await relay.login('admin', 'setup-through-proxy-123')).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(await login(relay, 'admin', 'setup-through-proxy-123')).toMatch(/^[A-Za-z0-9_-]{43}$/);
 
     // The set-up went through the proxy, and the token is in none of what it logged.
     expect(log.filter((l) => l.includes(token)).map((l) => l.slice(0, 80))).toEqual([]);

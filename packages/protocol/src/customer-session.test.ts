@@ -6,7 +6,7 @@
  * the mode it answers.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryRelay } from '../test/memory-relay.js';
+import { GOOD_TOKEN, MemoryRelay, waitFor } from '@tandem/test-kit';
 import { webCryptoAeadProvider } from './aead.js';
 import type { Mode } from './constants.js';
 import { CustomerSession, type CustomerEvent } from './customer-session.js';
@@ -20,31 +20,21 @@ interface Pair {
   customerEvents: CustomerEvent[];
 }
 
-/** Polls until `check` holds (events arrive asynchronously). */
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
-
 /** A session accepted in chat-only mode, both sides active. */
 async function activeSession(relay = new MemoryRelay()): Promise<Pair> {
   const aead = webCryptoAeadProvider();
   const techEvents: TechnicianEvent[] = [];
   const customerEvents: CustomerEvent[] = [];
-  const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: 'token', mode: 'chat', aead, connect: relay.connect });
+  const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: GOOD_TOKEN, mode: 'chat', aead, connect: relay.connect });
   technician.onEvent((e) => techEvents.push(e));
   technician.start();
-  await until(() => techEvents.some((e) => e.type === 'code'), 'the code');
-  const code = (techEvents.find((e) => e.type === 'code') as { code: string }).code;
+  const { code } = await waitFor(() => techEvents.find((e) => e.type === 'code'), 5000, 'the code');
   const customer = new CustomerSession({ relayUrl: 'https://relay.test', code, aead, connect: relay.connect });
   customer.onEvent((e) => customerEvents.push(e));
   customer.start();
-  await until(() => customerEvents.some((e) => e.type === 'consent-needed'), 'the consent question');
+  await waitFor(() => customerEvents.some((e) => e.type === 'consent-needed'), 5000, 'the consent question');
   customer.accept({ mode: 'chat', customer: { name: 'Yamada Hanako', customerNumber: '', caseNumber: '' } });
-  await until(() => technician.state === 'active', 'the technician active');
+  await waitFor(() => technician.state === 'active', 5000, 'the technician active');
   return { relay, technician, customer, techEvents, customerEvents };
 }
 
@@ -55,12 +45,12 @@ describe('customer session: step-up requests', () => {
   it('refuses a request that arrives while another is pending; the pending one stays as the customer saw it', async () => {
     const p = await activeSession();
     p.technician.requestMode('view');
-    await until(() => p.customer.pendingRequest === 'view', 'the view request');
+    await waitFor(() => p.customer.pendingRequest === 'view', 5000, 'the view request');
     // The swap: the technician asks for control while the customer looks at "view".
     p.technician.requestMode('control');
-    await until(() => p.customer.pendingRequest !== 'view' || decisions(p.techEvents).length > 0, 'the control request handled');
+    await waitFor(() => p.customer.pendingRequest !== 'view' || decisions(p.techEvents).length > 0, 5000, 'the control request handled');
     expect(p.customer.pendingRequest).toBe('view');
-    await until(() => decisions(p.techEvents).length > 0, 'the refusal');
+    await waitFor(() => decisions(p.techEvents).length > 0, 5000, 'the refusal');
     expect(decisions(p.techEvents)).toEqual(['control refused']);
     // The customer is told.
     expect(p.customerEvents.filter((e) => e.type === 'mode-request' || e.type === 'request-refused')).toEqual([
@@ -69,7 +59,7 @@ describe('customer session: step-up requests', () => {
     ]);
     // The customer's "Allow" carries the mode it saw: view is granted, control never.
     p.customer.decide('view', true);
-    await until(() => modes(p.techEvents).includes('view'), 'the view mode');
+    await waitFor(() => modes(p.techEvents).includes('view'), 5000, 'the view mode');
     expect(p.customer.mode).toBe('view');
     expect(() => p.customer.decide('control', true)).toThrow(expect.objectContaining({ code: 'TANDEM_ERR_PROTOCOL' }));
     expect(modes(p.techEvents)).not.toContain('control');
@@ -80,14 +70,14 @@ describe('customer session: step-up requests', () => {
   it('a decision for another mode than the pending one grants nothing', async () => {
     const p = await activeSession();
     p.technician.requestMode('view');
-    await until(() => p.customer.pendingRequest === 'view', 'the view request');
+    await waitFor(() => p.customer.pendingRequest === 'view', 5000, 'the view request');
     expect(() => p.customer.decide('control', true)).toThrow(expect.objectContaining({ code: 'TANDEM_ERR_PROTOCOL' }));
     expect(p.customer.mode).toBe('chat');
     expect(p.customer.pendingRequest).toBe('view');
     // After the answer another request may come, and is asked as usual.
     p.customer.decide('view', false);
     p.technician.requestMode('control');
-    await until(() => p.customer.pendingRequest === 'control', 'the control request');
+    await waitFor(() => p.customer.pendingRequest === 'control', 5000, 'the control request');
     expect(decisions(p.techEvents)).toEqual(['view refused']);
     await p.technician.end();
   });

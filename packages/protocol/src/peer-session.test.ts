@@ -6,19 +6,11 @@
  * be authenticated, and the relay's reason is reported as it is.
  */
 import { describe, expect, it } from 'vitest';
-import { MemoryRelay } from '../test/memory-relay.js';
+import { GOOD_TOKEN, MemoryRelay, waitFor } from '@tandem/test-kit';
 import { webCryptoAeadProvider } from './aead.js';
 import { CustomerSession, type CustomerEvent } from './customer-session.js';
 import type { FinalEvent } from './peer-session.js';
 import { TechnicianSession, type TechnicianEvent } from './technician-session.js';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 interface Run {
   relay: MemoryRelay;
@@ -33,18 +25,17 @@ async function run(relay: MemoryRelay, accept: boolean): Promise<Run> {
   const aead = webCryptoAeadProvider();
   const techEvents: TechnicianEvent[] = [];
   const customerEvents: CustomerEvent[] = [];
-  const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: 'token', mode: 'chat', aead, connect: relay.connect });
+  const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: GOOD_TOKEN, mode: 'chat', aead, connect: relay.connect });
   technician.onEvent((e) => techEvents.push(e));
   technician.start();
-  await until(() => techEvents.some((e) => e.type === 'code'), 'the code');
-  const code = (techEvents.find((e) => e.type === 'code') as { code: string }).code;
+  const { code } = await waitFor(() => techEvents.find((e) => e.type === 'code'), 5000, 'the code');
   const customer = new CustomerSession({ relayUrl: 'https://relay.test', code, aead, connect: relay.connect });
   customer.onEvent((e) => customerEvents.push(e));
   customer.start();
   if (accept) {
-    await until(() => customerEvents.some((e) => e.type === 'consent-needed'), 'the consent question');
+    await waitFor(() => customerEvents.some((e) => e.type === 'consent-needed'), 5000, 'the consent question');
     customer.accept({ mode: 'chat', customer: { name: 'Yamada Hanako', customerNumber: '', caseNumber: '' } });
-    await until(() => technician.state === 'active', 'the technician active');
+    await waitFor(() => technician.state === 'active', 5000, 'the technician active');
   }
   return { relay, technician, customer, techEvents, customerEvents };
 }
@@ -61,7 +52,7 @@ describe('peer-left from the relay', () => {
   it('after keys are confirmed, a "customer-ended" without the customer\'s authenticated close is truncation', async () => {
     const r = await run(new MemoryRelay(), true);
     r.relay.signal('technician', { t: 'peer-left', reason: 'customer-ended' });
-    await until(() => r.technician.finished, 'the technician finished');
+    await waitFor(() => r.technician.finished, 5000, 'the technician finished');
     expect(outcome(r.techEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
     const f = final(r.techEvents);
     expect(f?.type === 'failed' && f.error.message).toMatch(/customer-ended/);
@@ -70,25 +61,25 @@ describe('peer-left from the relay', () => {
   it('the same for the customer hearing "technician-ended", and for a "refused" no refusal came with', async () => {
     const a = await run(new MemoryRelay(), true);
     a.relay.signal('customer', { t: 'peer-left', reason: 'technician-ended' });
-    await until(() => a.customer.finished, 'the customer finished');
+    await waitFor(() => a.customer.finished, 5000, 'the customer finished');
     expect(outcome(a.customerEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
     const b = await run(new MemoryRelay(), true);
     b.relay.signal('technician', { t: 'peer-left', reason: 'refused' });
-    await until(() => b.technician.finished, 'the technician finished');
+    await waitFor(() => b.technician.finished, 5000, 'the technician finished');
     expect(outcome(b.techEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
   });
 
   it('an end the peer authenticated stays a normal end, and so does a refusal', async () => {
     const a = await run(new MemoryRelay(), true);
     await a.customer.end();
-    await until(() => a.technician.finished, 'the technician finished');
+    await waitFor(() => a.technician.finished, 5000, 'the technician finished');
     expect(outcome(a.techEvents)).toBe('ended customer-ended');
     expect(outcome(a.customerEvents)).toBe('ended customer-ended');
 
     const b = await run(new MemoryRelay(), false);
-    await until(() => b.customerEvents.some((e) => e.type === 'consent-needed'), 'the consent question');
+    await waitFor(() => b.customerEvents.some((e) => e.type === 'consent-needed'), 5000, 'the consent question');
     await b.customer.refuse();
-    await until(() => b.technician.finished, 'the technician finished');
+    await waitFor(() => b.technician.finished, 5000, 'the technician finished');
     expect(outcome(b.techEvents)).toBe('failed TANDEM_ERR_REFUSED');
   });
 
@@ -96,9 +87,9 @@ describe('peer-left from the relay', () => {
     // The customer's frames never arrive: the technician is still in the handshake.
     const relay = new MemoryRelay({ onFrame: (from) => (from === 'customer' ? 'drop' : 'forward') });
     const r = await run(relay, false);
-    await until(() => r.customer.state === 'handshaking', 'the handshake');
+    await waitFor(() => r.customer.state === 'handshaking', 5000, 'the handshake');
     r.relay.signal('technician', { t: 'peer-left', reason: 'wrong-code' });
-    await until(() => r.technician.finished, 'the technician finished');
+    await waitFor(() => r.technician.finished, 5000, 'the technician finished');
     expect(outcome(r.techEvents)).toBe('failed TANDEM_ERR_WRONG_CODE');
   });
 
@@ -109,7 +100,7 @@ describe('peer-left from the relay', () => {
     cut = true;
     // The customer's encrypted `end` and close frame are dropped; its `bye` still makes the relay say customer-ended.
     await r.customer.end();
-    await until(() => r.technician.finished, 'the technician finished');
+    await waitFor(() => r.technician.finished, 5000, 'the technician finished');
     expect(outcome(r.techEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
   });
 });

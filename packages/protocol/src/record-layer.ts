@@ -222,7 +222,7 @@ export class RecordOpener {
       });
     } catch (err) {
       // Fails the sequence in its turn, not at once: opens issued before this frame settle as they are.
-      return this.#seq.ordered(Promise.reject<OpenedFrame>(err), (opened) => opened);
+      return this.#seq.ordered(Promise.reject<OpenedFrame>(toTandemError(err, 'TANDEM_ERR_PROTOCOL')), (opened) => opened);
     }
   }
 

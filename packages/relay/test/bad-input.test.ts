@@ -4,24 +4,23 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   auditEvents,
   auditSession,
-  cleanup,
   connect,
   createAdmin,
   pairedSession,
   startRelayProcess,
   WsClient,
   waitFor,
-  type RelayProcess,
-} from './helpers.js';
+  type RelayFixture,
+} from '@tandem/test-kit';
 
-let relay: RelayProcess;
+let relay: RelayFixture;
 let admin: string;
 
 beforeAll(async () => {
   relay = await startRelayProcess({ args: ['--claim-failures-per-minute', '100000', '--claim-failures-per-minute-total', '100000'] });
   admin = (await createAdmin(relay)).token;
 });
-afterAll(() => cleanup(relay));
+afterAll(() => relay.stop());
 
 /** Opens a raw TCP connection to the relay and resolves with everything it sends until it closes. */
 function raw(onConnect: (socket: Socket) => void): Promise<Buffer> {
@@ -102,15 +101,15 @@ describe('bad input', () => {
     huge.ws.send(Buffer.alloc((1 << 20) + 1));
     expect((await huge.closed).code).toBe(1009);
     const longSignal = await connect(relay);
-    longSignal.send(JSON.stringify({ t: 'claim', nameplate: '123', pad: 'x'.repeat(9000) }));
+    longSignal.sendRaw(JSON.stringify({ t: 'claim', nameplate: '123', pad: 'x'.repeat(9000) }));
     expect(await longSignal.failure()).toMatchObject({ code: 'TANDEM_ERR_MESSAGE_TOO_LARGE', closeCode: 1009 });
 
     // Non-JSON and unknown signals.
     const notJson = await connect(relay);
-    notJson.send('hello relay');
+    notJson.sendRaw('hello relay');
     expect(await notJson.failure()).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT', closeCode: 4400 });
     const unknown = await connect(relay);
-    unknown.send({ t: 'launch-missiles' });
+    unknown.sendRaw(JSON.stringify({ t: 'launch-missiles' }));
     const unknownFailure = await unknown.failure();
     expect(unknownFailure).toMatchObject({ code: 'TANDEM_ERR_BAD_INPUT' });
     expect(unknownFailure.message).toMatch(/unknown message type/);
@@ -136,6 +135,6 @@ describe('bad input', () => {
     healthy.customer.send({ t: 'bye' });
     expect(await healthy.tech.signal()).toEqual({ t: 'peer-left', reason: 'customer-ended' });
     await waitFor(async () => (await auditSession(relay, admin, healthy.sessionId))?.endReason === 'customer-ended');
-    expect(relay.process.exitCode).toBeNull();
+    expect(relay.proc.child.exitCode).toBeNull();
   });
 });

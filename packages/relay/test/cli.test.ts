@@ -4,17 +4,16 @@ import { connect as tlsConnect } from 'node:tls';
 import { describe, expect, it } from 'vitest';
 import {
   PASSWORD,
-  addUserCli,
   api,
   auditSession,
-  cleanup,
   createAdmin,
   login,
   pairedSession,
+  readAuditEvents,
   runCli,
   startRelayProcess,
   tempDir,
-} from './helpers.js';
+} from '@tandem/test-kit';
 
 function servedFingerprint(url: string): Promise<string> {
   const { hostname, port } = new URL(url);
@@ -50,10 +49,10 @@ describe('tandem-relay CLI', () => {
     ];
     const results = await Promise.all(cases.map(([args]) => runCli(args)));
     for (const [i, [args, message]] of cases.entries()) {
-      const result = results[i] as Awaited<ReturnType<typeof runCli>>;
-      expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr).toMatch(message);
-      expect(result.stderr.trim().split('\n')).toHaveLength(1);
+      const result = results[i];
+      expect(result?.code, args.join(' ')).toBe(2);
+      expect(result?.stderr).toMatch(message);
+      expect(result?.stderr.trim().split('\n')).toHaveLength(1);
     }
   });
 
@@ -76,7 +75,7 @@ describe('tandem-relay CLI', () => {
       try {
         const later = await runCli(['user', 'add', 'pat', '--role', 'technician', '--data', dataDir]);
         expect(later.stdout).toMatch(/^setup: https:\/\/support\.example\.com\/#\/setup\//m);
-        await addUserCli(relay, 'kim', { displayName: 'Kim K', team: 'Night' });
+        await relay.addUser('kim', 'technician', PASSWORD, ['--display-name', 'Kim K', '--team', 'Night']);
         const token = await login(relay, 'kim');
         expect((await api(relay, 'GET', '/api/me', { token })).json).toEqual({ username: 'kim', displayName: 'Kim K', role: 'technician', team: 'Night' });
       } finally {
@@ -96,7 +95,7 @@ describe('tandem-relay CLI', () => {
       expect(await servedFingerprint(first.url)).toBe(first.fingerprint);
       expect((await api(first, 'GET', '/api/info')).json).toMatchObject({ tls: true, fingerprint: first.fingerprint });
       expect(statSync(join(dataDir, 'tls-key.pem')).mode & 0o777).toBe(0o600);
-      expect(await first.stop()).toBe(0);
+      expect(await first.shutdown()).toBe(0);
       const second = await startRelayProcess({ dataDir, tls: true });
       expect(second.fingerprint).toBe(first.fingerprint);
       expect(await servedFingerprint(second.url)).toBe(first.fingerprint);
@@ -113,10 +112,10 @@ describe('tandem-relay CLI', () => {
       // The client wrote 10.0.0.1; the proxy appended 203.0.113.9, the address it saw.
       const headers = { 'x-forwarded-for': '10.0.0.1, 203.0.113.9' };
       await api(relay, 'POST', '/api/auth/login', { headers, body: { username: 'proxied', password: 'wrong password' } });
-      const events = await api(relay, 'GET', '/api/audit/events', { token: admin.token });
-      expect(events.json.events.find((e: { username: string }) => e.username === 'proxied')).toMatchObject({ kind: 'signin-failed', address: '203.0.113.9' });
+      const events = readAuditEvents(await api(relay, 'GET', '/api/audit/events', { token: admin.token }));
+      expect(events.find((e) => e.username === 'proxied')).toMatchObject({ kind: 'signin-failed', address: '203.0.113.9' });
     } finally {
-      await cleanup(relay);
+      await relay.stop();
     }
   });
 
@@ -129,7 +128,7 @@ describe('tandem-relay CLI', () => {
       // A round trip through the relay proves the consent was handled before the signal.
       s.tech.ws.send(Buffer.from([3]));
       await s.customer.binary();
-      expect(await relay.stop('SIGTERM')).toBe(0);
+      expect(await relay.shutdown('SIGTERM')).toBe(0);
       for (const side of [s.tech, s.customer]) {
         expect(await side.failure()).toMatchObject({ code: 'TANDEM_ERR_SHUTTING_DOWN', closeCode: 1001 });
       }
@@ -137,12 +136,14 @@ describe('tandem-relay CLI', () => {
       try {
         expect(again.setupLink).toBeUndefined();
         const token = await login(again, 'admin', PASSWORD);
-        expect(await auditSession(again, token, s.sessionId)).toMatchObject({ customerName: 'Ann', endReason: 'relay-shutdown', endedAt: expect.any(Number) });
+        const row = await auditSession(again, token, s.sessionId);
+        expect(row).toMatchObject({ customerName: 'Ann', endReason: 'relay-shutdown' });
+        expect(typeof row?.endedAt).toBe('number');
       } finally {
         await again.stop();
       }
     } finally {
-      await cleanup(relay);
+      await relay.stop();
     }
   });
 });

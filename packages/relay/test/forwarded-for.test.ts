@@ -7,25 +7,25 @@
  * ($proxy_add_x_forwarded_for) would pass them on.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { api, auditEvents, claim, cleanup, createAdmin, runCli, startRelayProcess, type RelayProcess } from './helpers.js';
+import { api, auditEvents, claim, createAdmin, errorCode, narrowSignal, runCli, startRelayProcess, type RelayFixture } from '@tandem/test-kit';
 
 /** The header a proxy passes on: the client's own (forged) header, then the address the proxy saw. */
 function viaProxy(forged: string, seenByProxy: string): Record<string, string> {
   return { 'x-forwarded-for': `${forged}, ${seenByProxy}` };
 }
 
-async function wrongSignIn(relay: RelayProcess, username: string, headers: Record<string, string>): Promise<string> {
-  return (await api(relay, 'POST', '/api/auth/login', { headers, body: { username, password: 'wrong password' } })).json.code as string;
+async function wrongSignIn(relay: RelayFixture, username: string, headers: Record<string, string>): Promise<string> {
+  return errorCode(await api(relay, 'POST', '/api/auth/login', { headers, body: { username, password: 'wrong password' } }));
 }
 
 describe('behind --trust-proxy', () => {
-  let relay: RelayProcess;
+  let relay: RelayFixture;
   let admin: string;
   beforeAll(async () => {
     relay = await startRelayProcess({ args: ['--trust-proxy', '--claim-failures-per-minute', '3'] });
     admin = (await createAdmin(relay)).token;
   });
-  afterAll(() => cleanup(relay));
+  afterAll(() => relay.stop());
 
   it('locks sign-ins per address by the entry the proxy appended, whatever the client forged before it', async () => {
     const answers: string[] = [];
@@ -37,7 +37,7 @@ describe('behind --trust-proxy', () => {
     // Another client behind the same proxy is not locked.
     expect(await wrongSignIn(relay, 'bystander', viaProxy('198.51.100.7', '198.51.100.8'))).toBe('TANDEM_ERR_SIGNIN_FAILED');
 
-    const failed = (await auditEvents(relay, admin, 'signin-failed')).filter((e) => /^scan\d+$/.test(e.username));
+    const failed = (await auditEvents(relay, admin, 'signin-failed')).filter((e) => /^scan\d+$/.test(e.username ?? ''));
     expect(failed).toHaveLength(20);
     expect(new Set(failed.map((e) => e.address))).toEqual(new Set(['198.51.100.7']));
     const bystander = (await auditEvents(relay, admin, 'signin-failed')).find((e) => e.username === 'bystander');
@@ -48,25 +48,25 @@ describe('behind --trust-proxy', () => {
     const answers: string[] = [];
     for (let i = 0; i < 4; i++) {
       const { customer, answer } = await claim(relay, '999', { headers: viaProxy(`10.77.${i}.1`, '198.51.100.20') });
-      answers.push(answer.code as string);
+      answers.push(narrowSignal(answer, 'error').code);
       await customer.closed;
     }
     expect(answers).toEqual(['TANDEM_ERR_CODE_UNKNOWN', 'TANDEM_ERR_CODE_UNKNOWN', 'TANDEM_ERR_CODE_UNKNOWN', 'TANDEM_ERR_RATE_LIMITED']);
     const other = await claim(relay, '999', { headers: viaProxy('198.51.100.20', '198.51.100.21') });
-    expect(other.answer.code).toBe('TANDEM_ERR_CODE_UNKNOWN');
+    expect(narrowSignal(other.answer, 'error').code).toBe('TANDEM_ERR_CODE_UNKNOWN');
     const unknown = await auditEvents(relay, admin, 'code-unknown');
     expect(unknown.map((e) => e.address).sort()).toEqual(['198.51.100.20', '198.51.100.20', '198.51.100.20', '198.51.100.21']);
   });
 });
 
 describe('with --trust-proxy-hops 2', () => {
-  let relay: RelayProcess;
+  let relay: RelayFixture;
   let admin: string;
   beforeAll(async () => {
     relay = await startRelayProcess({ args: ['--trust-proxy-hops', '2'] });
     admin = (await createAdmin(relay)).token;
   });
-  afterAll(() => cleanup(relay));
+  afterAll(() => relay.stop());
 
   it('takes the address the outer of two proxies appended', async () => {
     expect(await wrongSignIn(relay, 'two-hops', { 'x-forwarded-for': '10.1.1.1, 203.0.113.5, 10.0.0.2' })).toBe('TANDEM_ERR_SIGNIN_FAILED');
@@ -87,20 +87,20 @@ describe('with --trust-proxy-hops 2', () => {
 });
 
 describe('without --trust-proxy', () => {
-  let relay: RelayProcess;
+  let relay: RelayFixture;
   let admin: string;
   beforeAll(async () => {
     relay = await startRelayProcess({ args: ['--claim-failures-per-minute', '3'] });
     admin = (await createAdmin(relay)).token;
   });
-  afterAll(() => cleanup(relay));
+  afterAll(() => relay.stop());
 
   it('ignores X-Forwarded-For for sign-in locks and the audit', async () => {
     const answers: string[] = [];
     for (let i = 0; i < 20; i++) answers.push(await wrongSignIn(relay, `direct${i}`, { 'x-forwarded-for': `10.88.${i}.1` }));
     expect(answers[18]).toBe('TANDEM_ERR_SIGNIN_FAILED');
     expect(answers[19]).toBe('TANDEM_ERR_SIGNIN_LOCKED');
-    const failed = (await auditEvents(relay, admin, 'signin-failed')).filter((e) => /^direct\d+$/.test(e.username));
+    const failed = (await auditEvents(relay, admin, 'signin-failed')).filter((e) => /^direct\d+$/.test(e.username ?? ''));
     expect(new Set(failed.map((e) => e.address))).toEqual(new Set(['127.0.0.1']));
   });
 
@@ -108,7 +108,7 @@ describe('without --trust-proxy', () => {
     const answers: string[] = [];
     for (let i = 0; i < 4; i++) {
       const { customer, answer } = await claim(relay, '998', { headers: { 'x-forwarded-for': `10.99.${i}.1` } });
-      answers.push(answer.code as string);
+      answers.push(narrowSignal(answer, 'error').code);
       await customer.closed;
     }
     expect(answers[3]).toBe('TANDEM_ERR_RATE_LIMITED');

@@ -1,11 +1,10 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  addUserCli,
+  PASSWORD,
   api,
   auditEvents,
   auditSession,
-  cleanup,
   connect,
   createAdmin,
   holder,
@@ -15,10 +14,10 @@ import {
   startRelayProcess,
   technicianAnswering,
   waitFor,
-  type RelayProcess,
-} from './helpers.js';
+  type RelayFixture,
+} from '@tandem/test-kit';
 
-let relay: RelayProcess;
+let relay: RelayFixture;
 let admin: string;
 let tech: string;
 let bob: string;
@@ -38,12 +37,12 @@ function label(t: string): string {
 beforeAll(async () => {
   relay = await startRelayProcess({ args: ['--claim-failures-per-minute', '100000'] });
   admin = (await createAdmin(relay)).token;
-  await addUserCli(relay, 'alice', { displayName: 'Alice Tech', team: 'Desk 1' });
-  await addUserCli(relay, 'bob', { displayName: 'Bob Tech', team: 'Desk 2' });
+  await relay.addUser('alice', 'technician', PASSWORD, ['--display-name', 'Alice Tech', '--team', 'Desk 1']);
+  await relay.addUser('bob', 'technician', PASSWORD, ['--display-name', 'Bob Tech', '--team', 'Desk 2']);
   tech = await login(relay, 'alice');
   bob = await login(relay, 'bob');
 });
-afterAll(() => cleanup(relay));
+afterAll(() => relay.stop());
 
 describe('invitations: holding', () => {
   it('answers hold with holding, holds several tickets on one connection, and refuses a ticket held elsewhere with CONFLICT', async () => {
@@ -159,7 +158,7 @@ describe('invitations: sessions', () => {
     const agent = await holder(relay, t);
     for (const code of ['TANDEM_ERR_INVITATION_EXPIRED', 'TANDEM_ERR_WRONG_CODE'] as const) {
       const technician = await technicianAnswering(relay, tech, t);
-      const attempt = await agent.signal();
+      const attempt = await agent.signal('attempt');
       expect(attempt.t).toBe('attempt');
       agent.send({ t: 'decline', attemptId: attempt.attemptId, code, message: `declined by the customer (${code})` });
       expect(await technician.failure()).toMatchObject({ code, message: `declined by the customer (${code})` });
@@ -182,7 +181,7 @@ describe('invitations: sessions', () => {
     const t = ticket();
     const agent = await holder(relay, t);
     const first = await technicianAnswering(relay, tech, t);
-    const attempt = await agent.signal();
+    const attempt = await agent.signal('attempt');
     expect(attempt.t).toBe('attempt');
     const second = await technicianAnswering(relay, bob, t);
     const conflict = await second.failure();
@@ -191,7 +190,7 @@ describe('invitations: sessions', () => {
 
     const customer = await connect(relay);
     customer.send({ t: 'join', ticket: t, attemptId: attempt.attemptId });
-    const paired = await customer.signal();
+    const paired = await customer.signal('paired');
     expect(paired).toMatchObject({ t: 'paired', technician: { username: 'alice' } });
     expect(await first.signal()).toMatchObject({ t: 'paired', sessionId: paired.sessionId });
     first.send({ t: 'bye' });
@@ -251,7 +250,7 @@ describe('invitations: bad input', () => {
     const t = ticket();
     const agent = await holder(relay, t);
     const leaving = await technicianAnswering(relay, tech, t);
-    const attempt = await agent.signal();
+    const attempt = await agent.signal('attempt');
     leaving.send({ t: 'bye' });
     expect((await leaving.closed).code).toBe(1000);
     const join = await connect(relay);
@@ -259,7 +258,7 @@ describe('invitations: bad input', () => {
     expect(await join.failure()).toMatchObject({ code: 'TANDEM_ERR_NOT_FOUND' });
 
     const busy = await technicianAnswering(relay, tech, t);
-    const second = await agent.signal();
+    const second = await agent.signal('attempt');
     busy.send({ t: 'allocate', mode: 'chat' });
     expect(await busy.failure()).toMatchObject({ code: 'TANDEM_ERR_PROTOCOL' });
     // A join naming the right attempt with another ticket is no match either.
@@ -284,20 +283,20 @@ describe('invitations: bad input', () => {
 });
 
 describe('invitations: timeouts and limits', () => {
-  let quick: RelayProcess;
+  let quick: RelayFixture;
   let quickAdmin: string;
 
   beforeAll(async () => {
     quick = await startRelayProcess({ args: ['--attempt-timeout', '1s', '--claim-failures-per-minute', '3'] });
     quickAdmin = (await createAdmin(quick)).token;
   });
-  afterAll(() => cleanup(quick));
+  afterAll(() => quick.stop());
 
   it('fails an attempt not joined in time with TIMEOUT; the ticket stays held', async () => {
     const t = newTicket();
     const agent = await holder(quick, t);
     const technician = await technicianAnswering(quick, quickAdmin, t);
-    const attempt = await agent.signal();
+    const attempt = await agent.signal('attempt');
     expect(await technician.failure()).toMatchObject({ code: 'TANDEM_ERR_TIMEOUT', closeCode: 4408 });
     const late = await connect(quick);
     late.send({ t: 'join', ticket: t, attemptId: attempt.attemptId });
@@ -322,7 +321,7 @@ describe('invitations: timeouts and limits', () => {
     expect((await auditEvents(quick, quickAdmin, 'invitation-unknown')).length).toBe(3);
     const locks = await auditEvents(quick, quickAdmin, 'code-rate-limited');
     expect(locks).toHaveLength(1);
-    expect(locks[0].detail).toMatch(/^locked after unknown ticket:[0-9a-f]{8}$/);
+    expect(locks[0]?.detail).toMatch(/^locked after unknown ticket:[0-9a-f]{8}$/);
     agent.ws.close();
     await agent.closed;
   });

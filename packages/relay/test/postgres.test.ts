@@ -10,17 +10,17 @@ import {
   api,
   auditEvents,
   auditSession,
-  cleanup,
   createAdmin,
   login,
   pairedSession,
+  readUsers,
   PASSWORD,
   runCli,
   startRelayProcess,
   tempDir,
   waitFor,
-  type RelayProcess,
-} from './helpers.js';
+  type RelayFixture,
+} from '@tandem/test-kit';
 
 const SERVER = process.env.TANDEM_TEST_PG ?? 'postgres://postgres@127.0.0.1:5432';
 const DATABASE = `tandem_test_${process.pid}_${Date.now()}`;
@@ -40,13 +40,13 @@ const server = await admin();
 
 describe.skipIf(server === undefined)('relay on PostgreSQL', () => {
   const url = `${SERVER}/${DATABASE}`;
-  let relay: RelayProcess | undefined;
+  let relay: RelayFixture | undefined;
 
   beforeAll(async () => {
     await server!.query(`CREATE DATABASE ${DATABASE}`);
   });
   afterAll(async () => {
-    await cleanup(relay);
+    await relay?.stop();
     await server!.query(`DROP DATABASE IF EXISTS ${DATABASE} WITH (FORCE)`);
     await server!.end();
   });
@@ -73,17 +73,17 @@ describe.skipIf(server === undefined)('relay on PostgreSQL', () => {
     expect((await api(relay, 'POST', '/api/auth/login', { body: { username: 'admin', password: 'wrong password!' } })).status).toBe(401);
 
     // A second relay process with another data folder on the same database sees it all.
-    await relay.stop('SIGTERM');
+    await relay.shutdown('SIGTERM');
     const again = await startRelayProcess({ dataDir: tempDir(), args: ['--database', url] });
     try {
       expect(again.setupLink).toBeUndefined();
       const token = await login(again, 'admin', PASSWORD);
       expect((await auditSession(again, token, s.sessionId))?.customerName).toBe('Kimura');
       expect((await auditEvents(again, token, 'signin-failed')).length).toBe(1);
-      const { json } = await api(again, 'GET', '/api/users', { token });
-      expect((json as { users: { username: string }[] }).users.map((u) => u.username).sort()).toEqual(['admin', 'pgtech']);
+      const users = readUsers(await api(again, 'GET', '/api/users', { token }));
+      expect(users.map((u) => u.username).sort()).toEqual(['admin', 'pgtech']);
     } finally {
-      await cleanup(again);
+      await again.stop();
     }
   });
 });

@@ -6,12 +6,12 @@
  * relays, real parallel HTTP requests.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { PASSWORD, addUserCli, api, auditEvents, cleanup, createAdmin, startRelayProcess, type RelayProcess } from './helpers.js';
+import { PASSWORD, api, auditEvents, createAdmin, errorCode, startRelayProcess, type RelayFixture } from '@tandem/test-kit';
 
 /** Audit rows of sign-ins that got a real password check (not those rejected while locked). */
-async function checked(relay: RelayProcess, admin: string, username: RegExp): Promise<number> {
+async function checked(relay: RelayFixture, admin: string, username: RegExp): Promise<number> {
   const failed = await auditEvents(relay, admin, 'signin-failed');
-  return failed.filter((e) => username.test(e.username) && (e.detail === 'wrong password' || e.detail === 'unknown user')).length;
+  return failed.filter((e) => username.test(e.username ?? '') && (e.detail === 'wrong password' || e.detail === 'unknown user')).length;
 }
 
 function tally(codes: string[]): Record<string, number> {
@@ -20,19 +20,19 @@ function tally(codes: string[]): Record<string, number> {
   return counts;
 }
 
-async function parallelSignIns(relay: RelayProcess, count: number, username: (i: number) => string, password = 'wrong password'): Promise<string[]> {
+async function parallelSignIns(relay: RelayFixture, count: number, username: (i: number) => string, password = 'wrong password'): Promise<string[]> {
   const answers = await Promise.all(Array.from({ length: count }, (_, i) => api(relay, 'POST', '/api/auth/login', { body: { username: username(i), password } })));
-  return answers.map((a) => (a.status === 200 ? 'ok' : (a.json.code as string)));
+  return answers.map((a) => (a.status === 200 ? 'ok' : errorCode(a)));
 }
 
 describe('parallel sign-ins from one address', () => {
-  let relay: RelayProcess;
+  let relay: RelayFixture;
   let admin: string;
   beforeAll(async () => {
     relay = await startRelayProcess();
     admin = (await createAdmin(relay)).token;
   });
-  afterAll(() => cleanup(relay));
+  afterAll(() => relay.stop());
 
   it('give 60 parallel wrong sign-ins no more password checks than the per-address limit of 20', async () => {
     const answers = await parallelSignIns(relay, 60, (i) => `race${i}`);
@@ -45,15 +45,15 @@ describe('parallel sign-ins from one address', () => {
 });
 
 describe('parallel sign-ins to one account', () => {
-  let relay: RelayProcess;
+  let relay: RelayFixture;
   let admin: string;
   beforeAll(async () => {
     relay = await startRelayProcess();
     admin = (await createAdmin(relay)).token;
-    await addUserCli(relay, 'victim');
-    await addUserCli(relay, 'busy');
+    await relay.addUser('victim');
+    await relay.addUser('busy');
   });
-  afterAll(() => cleanup(relay));
+  afterAll(() => relay.stop());
 
   it('give 30 parallel wrong passwords no more checks than the per-account limit of 5', async () => {
     const answers = await parallelSignIns(relay, 30, () => 'victim');

@@ -14,8 +14,7 @@ import { networkInterfaces } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { encodeInvitation, readInvitation, type InvitationRelay } from '@tandem/protocol';
-import { AgentHome, RelayFixture, invite, type Proc } from '../../agent/test/harness.js';
-import { CountingForwarder, HostileServer, selfSignedCertificate } from './hostile-relay.js';
+import { AgentHome, CountingForwarder, HostileServer, invite, RelayFixture, selfSignedCertificate, type Proc } from '@tandem/test-kit';
 
 /** An IPv4 address of this machine that is not loopback, if it has one. */
 function outsideAddress(): string | undefined {

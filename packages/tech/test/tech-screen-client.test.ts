@@ -13,7 +13,7 @@ import { serveRfb, startRfbServer, X11Desktop, type RfbTcpServer } from '@tandem
 import { ENCODING } from '@tandem/rfb';
 import { RfbClient, type RfbClientEvent, type RfbClientOptions } from '../src/rfb-client/rfb-client.js';
 import { encodePng } from '../src/rfb-client/png-writer.js';
-import { diff, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, type Xvfb } from '../../agent/test/rfb-harness.js';
+import { diff, listeningPort, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, type Xvfb } from '@tandem/test-kit';
 
 const W = 640, H = 480;
 const PASSWORD = 'tech-8ch';
@@ -53,7 +53,7 @@ describe('the technician RFB client on Xvfb', () => {
     // The engine as the agent runs it on the session channel: no password, security None.
     plain = createServer((s) => { serveRfb(s, { desktop }); });
     await new Promise<void>((resolve) => plain.listen(0, '127.0.0.1', resolve));
-    plainPort = (plain.address() as { port: number }).port;
+    plainPort = listeningPort(plain);
     withPassword = await startRfbServer({ desktop, listen: { host: '127.0.0.1', port: 0 }, password: PASSWORD });
   });
 

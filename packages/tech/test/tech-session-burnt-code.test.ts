@@ -7,7 +7,7 @@
  * and goes on waiting, and that code works (lines typed meanwhile included).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture } from '../../agent/test/harness.js';
+import { RelayFixture } from '@tandem/test-kit';
 
 /** The same nameplate with another secret: a wrong code for the same waiting session. */
 function wrongCodeFor(code: string): string {

@@ -7,28 +7,19 @@
  */
 import { describe, expect, it } from 'vitest';
 import { CustomerSession, TechnicianSession, webCryptoAeadProvider, type Mode, type TechnicianEvent } from '@tandem/protocol';
-import { MemoryRelay } from '../../../protocol/test/memory-relay.js';
+import { GOOD_TOKEN, MemoryRelay, waitFor } from '@tandem/test-kit';
 import { EventLog } from '../system/event-log.js';
 import { JoinController, type ChatEntry } from './join-controller.js';
-
-async function until(check: () => boolean, what: string): Promise<void> {
-  for (let i = 0; i < 400; i++) {
-    if (check()) return;
-    await new Promise((r) => setTimeout(r, 5));
-  }
-  throw new Error(`timed out waiting for ${what}`);
-}
 
 /** A session accepted in chat-only mode through the controller. */
 async function accepted(): Promise<{ technician: TechnicianSession; controller: JoinController; techEvents: TechnicianEvent[]; chat: ChatEntry[] }> {
   const relay = new MemoryRelay();
   const aead = webCryptoAeadProvider();
   const techEvents: TechnicianEvent[] = [];
-  const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: 'token', mode: 'chat', aead, connect: relay.connect });
+  const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: GOOD_TOKEN, mode: 'chat', aead, connect: relay.connect });
   technician.onEvent((e) => techEvents.push(e));
   technician.start();
-  await until(() => techEvents.some((e) => e.type === 'code'), 'the code');
-  const code = (techEvents.find((e) => e.type === 'code') as { code: string }).code;
+  const { code } = await waitFor(() => techEvents.find((e) => e.type === 'code'), 5000, 'the code');
   const session = new CustomerSession({ relayUrl: 'https://relay.test', code, aead, connect: relay.connect });
   const controller = new JoinController({ session, relayUrl: 'https://relay.test', defaults: { name: 'Yamada Hanako' }, eventLog: new EventLog({ warn: () => undefined }) });
   const chat: ChatEntry[] = [];
@@ -36,9 +27,9 @@ async function accepted(): Promise<{ technician: TechnicianSession; controller: 
     if (u.type === 'chat') chat.push(u.entry);
   });
   session.start();
-  await until(() => controller.view.status === 'consent' && controller.view.requestedMode !== undefined, 'the consent question');
+  await waitFor(() => controller.view.status === 'consent' && controller.view.requestedMode !== undefined, 5000, 'the consent question');
   controller.accept({ name: 'Yamada Hanako', customerNumber: '', caseNumber: '', mode: 'chat', eventLog: false });
-  await until(() => technician.state === 'active', 'the technician active');
+  await waitFor(() => technician.state === 'active', 5000, 'the technician active');
   return { technician, controller, techEvents, chat };
 }
 
@@ -48,14 +39,14 @@ describe('join controller: step-up answers', () => {
   it('grants the mode the customer saw; the request swapped in meanwhile is refused and the customer told', async () => {
     const s = await accepted();
     s.technician.requestMode('view');
-    await until(() => s.controller.view.pendingRequest === 'view', 'the view request shown');
+    await waitFor(() => s.controller.view.pendingRequest === 'view', 5000, 'the view request shown');
     // The customer clicks "Allow" for view; before the click arrives the technician asks for control.
     s.technician.requestMode('control');
-    await until(() => s.controller.view.pendingRequest !== 'view' || s.chat.some((e) => e.from === 'system' && e.key === 'system.requestRefused'), 'the swap handled');
+    await waitFor(() => s.controller.view.pendingRequest !== 'view' || s.chat.some((e) => e.from === 'system' && e.key === 'system.requestRefused'), 5000, 'the swap handled');
     expect(s.controller.view.pendingRequest).toBe('view');
     expect(s.chat).toContainEqual({ from: 'system', key: 'system.requestRefused', params: { mode: 'control', pending: 'view' } });
     s.controller.decide('view', true);
-    await until(() => modes(s.techEvents).length > 0, 'the new mode');
+    await waitFor(() => modes(s.techEvents).length > 0, 5000, 'the new mode');
     expect(s.controller.view.mode).toBe('view');
     expect(modes(s.techEvents)).toEqual(['view']);
     await s.controller.end();
@@ -64,13 +55,13 @@ describe('join controller: step-up answers', () => {
   it('refuses an answer for another mode than the one waiting with TANDEM_ERR_CONFLICT, granting nothing', async () => {
     const s = await accepted();
     s.technician.requestMode('view');
-    await until(() => s.controller.view.pendingRequest === 'view', 'the view request shown');
+    await waitFor(() => s.controller.view.pendingRequest === 'view', 5000, 'the view request shown');
     expect(() => s.controller.decide('control', true)).toThrow(expect.objectContaining({ code: 'TANDEM_ERR_CONFLICT' }));
     expect(s.controller.view.pendingRequest).toBe('view');
     expect(s.controller.view.mode).toBe('chat');
     // The answer for what is shown still works.
     s.controller.decide('view', false);
-    await until(() => s.techEvents.some((e) => e.type === 'decision'), 'the decision');
+    await waitFor(() => s.techEvents.some((e) => e.type === 'decision'), 5000, 'the decision');
     expect(s.techEvents.filter((e) => e.type === 'decision')).toEqual([{ type: 'decision', mode: 'view', accepted: false }]);
     expect(s.controller.view.mode).toBe('chat');
     await s.controller.end();

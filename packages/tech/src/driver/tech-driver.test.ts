@@ -1,7 +1,7 @@
 /**
  * The technician's driver as a state machine, without a network: a real
  * TechnicianSession on the in-memory relay stand-in, a real CustomerSession
- * as the other end (test/memory-relay.ts, test/driver-rig.ts). Every state,
+ * as the other end (@tandem/test-kit's MemoryRelay and DriverRig). Every state,
  * every transition, and every failure path: a bad command, commands before
  * the session is active, end of stdin before and after the customer
  * answered, a signal, a refusal, the session failing, a burnt code with and
@@ -9,9 +9,13 @@
  */
 import { describe, expect, it } from 'vitest';
 import { StateMachine, TandemError } from '@tandem/protocol';
-import { DriverRig, until } from '../../test/driver-rig.js';
-import { MemoryRelay } from '../../test/memory-relay.js';
-import { DRIVER_TRANSITIONS, type DriverState } from './tech-driver.js';
+import { DriverRig, MemoryRelay, waitFor, type RigOptions } from '@tandem/test-kit';
+import { DRIVER_TRANSITIONS, driveTechSession, type DriverState } from './tech-driver.js';
+
+/** A rig around this package's own driver (its source, not a built copy). */
+function newRig(options: Omit<RigOptions<DriverState>, 'drive'> = {}): DriverRig<DriverState> {
+  return new DriverRig({ ...options, drive: driveTechSession });
+}
 
 /** The same nameplate with another secret. */
 function wrongCodeFor(code: string): string {
@@ -35,13 +39,13 @@ describe('the driver\'s transition table', () => {
 
 describe('driveTechSession', () => {
   it('waiting → consent → idle ⇄ running → ending → done: chat both ways, lines in order, end of stdin after the answer ends it (exit 0)', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const customer = await rig.accepted();
     expect(rig.stdout.lines.slice(0, 4)).toEqual([expect.stringMatching(/^code: \d{8}$/), 'event: joined', expect.stringMatching(/^event: sas \d{3} \d{3}$/), 'event: accepted chat']);
     rig.send('first line');
     rig.send('/sleep 20');
     rig.send('second line');
-    await until(() => customer.events.filter((e) => e.type === 'chat').length === 2);
+    await waitFor(() => customer.events.filter((e) => e.type === 'chat').length === 2);
     expect(customer.events.filter((e) => e.type === 'chat').map((e) => (e.type === 'chat' ? e.text : ''))).toEqual(['first line', 'second line']);
     customer.session.sendChat('こんにちは');
     await rig.stdout.waitFor(/^chat: こんにちは$/);
@@ -49,38 +53,38 @@ describe('driveTechSession', () => {
     expect(await rig.exit).toBe(0);
     expect(rig.stdout.lines.at(-1)).toBe('event: ended technician-ended');
     expect(rig.states).toEqual(['consent', 'idle', 'running', 'idle', 'running', 'idle', 'running', 'idle', 'ending', 'done']);
-    await until(() => customer.session.finished);
+    await waitFor(() => customer.session.finished);
     expect(customer.events.at(-1)).toEqual({ type: 'ended', reason: 'technician-ended' });
   });
 
   it('end of stdin before the customer answered: keeps waiting, sends the queued lines once accepted, then ends', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const code = await rig.code();
     rig.send('queued before the customer came');
     rig.endInput();
     const customer = rig.customer(code);
-    await until(() => customer.events.some((e) => e.type === 'consent-needed'));
+    await waitFor(() => customer.events.some((e) => e.type === 'consent-needed'));
     expect(rig.states).toEqual(['consent']);
     customer.session.accept({ mode: 'chat', customer: { name: 'Kim', customerNumber: '', caseNumber: '' } });
     expect(await rig.exit).toBe(0);
-    await until(() => customer.session.finished);
+    await waitFor(() => customer.session.finished);
     expect(customer.events.filter((e) => e.type === 'chat')).toEqual([{ type: 'chat', text: 'queued before the customer came' }]);
     expect(rig.states).toEqual(['consent', 'idle', 'running', 'idle', 'ending', 'done']);
   });
 
   it('commands before the session is active: /extend acts at once, /request and chat wait for the answer', async () => {
-    const rig = new DriverRig({ mode: 'view' });
+    const rig = newRig({ mode: 'view' });
     const code = await rig.code();
     rig.send('/extend');
     await rig.stdout.waitFor(/^event: extended \d{4}-\d\d-\d\dT/);
     rig.send('/request control');
     rig.send('asked for control');
     const customer = rig.customer(code);
-    await until(() => customer.events.some((e) => e.type === 'consent-needed'));
+    await waitFor(() => customer.events.some((e) => e.type === 'consent-needed'));
     expect(customer.events.some((e) => e.type === 'mode-request' || e.type === 'chat')).toBe(false);
     customer.session.accept({ mode: 'view', customer: { name: 'Kim', customerNumber: '', caseNumber: '' } });
-    await until(() => customer.events.some((e) => e.type === 'mode-request'));
-    await until(() => customer.events.some((e) => e.type === 'chat'));
+    await waitFor(() => customer.events.some((e) => e.type === 'mode-request'));
+    await waitFor(() => customer.events.some((e) => e.type === 'chat'));
     customer.session.decide('control', false);
     await rig.stdout.waitFor(/^event: decision control refused$/);
     rig.endInput();
@@ -89,7 +93,7 @@ describe('driveTechSession', () => {
   });
 
   it('/end before the customer comes: waiting → ending → done, exit 0, and the code is withdrawn', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const code = await rig.code();
     rig.send('queued, never sent');
     rig.send('/end');
@@ -97,59 +101,59 @@ describe('driveTechSession', () => {
     expect(rig.states).toEqual(['ending', 'done']);
     expect(rig.stdout.lines.at(-1)).toBe('event: ended technician-ended');
     const late = rig.customer(code);
-    await until(() => late.session.finished);
+    await waitFor(() => late.session.finished);
     expect(late.events.at(-1)).toMatchObject({ type: 'failed', error: { code: 'TANDEM_ERR_CODE_UNKNOWN' } });
   });
 
   it('/end as a queued line while active: running → ending → done; lines after it are dropped', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const customer = await rig.accepted();
     rig.send('/end');
     rig.send('after the end');
     expect(await rig.exit).toBe(0);
     expect(rig.states).toEqual(['consent', 'idle', 'running', 'ending', 'done']);
-    await until(() => customer.session.finished);
+    await waitFor(() => customer.session.finished);
     expect(customer.events.some((e) => e.type === 'chat')).toBe(false);
   });
 
   it('a bad command or argument gets a clear error at once, nothing is sent, and the session goes on', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     await rig.code();
     rig.send('/frobnicate');
     rig.send('/request admin');
     rig.send('/sleep forever');
     rig.send('/type bad\\q');
     rig.send('x'.repeat(5000));
-    await until(() => rig.stderr.lines.length === 5);
+    await waitFor(() => rig.stderr.lines.length === 5);
     expect(rig.stderr.lines[0]).toMatch(/^error: TANDEM_ERR_BAD_INPUT unknown command \/frobnicate \(commands: \/request, \/extend, \/end, \/snapshot, \/type, \/click, \/sleep\)$/);
     expect(rig.stderr.lines[1]).toBe('error: TANDEM_ERR_BAD_INPUT usage: /request chat|view|control');
     expect(rig.stderr.lines[2]).toBe('error: TANDEM_ERR_BAD_INPUT usage: /sleep MS (0 to 600000)');
     expect(rig.stderr.lines[3]).toMatch(/^error: TANDEM_ERR_BAD_INPUT \/type: unknown escape \\q/);
     expect(rig.stderr.lines[4]).toMatch(/^error: TANDEM_ERR_BAD_INPUT chat line longer than \d+ characters: not sent$/);
     const customer = rig.customer(await rig.code());
-    await until(() => customer.events.some((e) => e.type === 'consent-needed'));
+    await waitFor(() => customer.events.some((e) => e.type === 'consent-needed'));
     customer.session.accept({ mode: 'chat', customer: { name: 'Kim', customerNumber: '', caseNumber: '' } });
     await rig.stdout.waitFor(/^event: accepted chat$/);
     rig.send('still here');
-    await until(() => customer.events.some((e) => e.type === 'chat'));
+    await waitFor(() => customer.events.some((e) => e.type === 'chat'));
     expect(customer.events.filter((e) => e.type === 'chat')).toEqual([{ type: 'chat', text: 'still here' }]);
     rig.endInput();
     expect(await rig.exit).toBe(0);
   });
 
   it('a command the session refuses in its state (/extend once active) is reported and the queue goes on', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const customer = await rig.accepted();
     rig.send('/extend');
     rig.send('after the refused extend');
-    await until(() => customer.events.some((e) => e.type === 'chat'));
+    await waitFor(() => customer.events.some((e) => e.type === 'chat'));
     expect(rig.stderr.lines).toEqual(['error: TANDEM_ERR_PROTOCOL cannot extend in state active']);
     rig.endInput();
     expect(await rig.exit).toBe(0);
   });
 
   it('/snapshot without a screen (chat mode) says how to get one, and the session goes on', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     await rig.accepted();
     rig.send('/snapshot /tmp/never-written.png');
     await rig.stderr.waitFor(/^error: TANDEM_ERR_BAD_INPUT \/snapshot: no screen in chat mode/);
@@ -158,7 +162,7 @@ describe('driveTechSession', () => {
   });
 
   it('a signal while waiting ends the session on purpose (exit 0); a second one while ending stops at once', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     await rig.code();
     rig.signal();
     expect(await rig.exit).toBe(0);
@@ -166,10 +170,10 @@ describe('driveTechSession', () => {
     expect(rig.stdout.lines.at(-1)).toBe('event: ended technician-ended');
 
     const relay = new MemoryRelay();
-    const second = new DriverRig({ relay });
+    const second = newRig({ relay });
     await second.accepted();
     second.send('/sleep 600000');
-    await until(() => second.states.at(-1) === 'running');
+    await waitFor(() => second.states.at(-1) === 'running');
     second.signal();
     second.signal();
     expect(await second.exit).toBe(0);
@@ -177,9 +181,9 @@ describe('driveTechSession', () => {
   });
 
   it('the customer refuses: consent → done, exit 1 with TANDEM_ERR_REFUSED', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const customer = rig.customer(await rig.code());
-    await until(() => customer.events.some((e) => e.type === 'consent-needed'));
+    await waitFor(() => customer.events.some((e) => e.type === 'consent-needed'));
     await customer.session.refuse();
     expect(await rig.exit).toBe(1);
     expect(rig.stdout.lines).toContain('event: refused');
@@ -188,7 +192,7 @@ describe('driveTechSession', () => {
   });
 
   it('the session fails while waiting (the code expires): waiting → done, exit 1, no "event: burnt"', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const code = await rig.code();
     rig.relay.expire(code.slice(0, 3));
     expect(await rig.exit).toBe(1);
@@ -198,10 +202,10 @@ describe('driveTechSession', () => {
   });
 
   it('the session fails while a line runs (the customer vanishes): running → done, exit 1', async () => {
-    const rig = new DriverRig();
+    const rig = newRig();
     const customer = await rig.accepted();
     rig.send('/sleep 600000');
-    await until(() => rig.states.at(-1) === 'running');
+    await waitFor(() => rig.states.at(-1) === 'running');
     customer.session.fail(new TandemError('TANDEM_ERR_PEER_LOST', 'gone'));
     expect(await rig.exit).toBe(1);
     // Keys were confirmed: an end without the customer's authenticated close is truncation (docs/protocol.md).
@@ -210,29 +214,29 @@ describe('driveTechSession', () => {
   });
 
   it('a relay that cannot be reached, or refuses the sign-in: waiting → done, exit 1', async () => {
-    const unreachable = new DriverRig({ relay: new MemoryRelay({ refuseConnections: true }) });
+    const unreachable = newRig({ relay: new MemoryRelay({ refuseConnections: true }) });
     expect(await unreachable.exit).toBe(1);
     expect(unreachable.stderr.lines.at(-1)).toMatch(/^error: TANDEM_ERR_RELAY_UNREACHABLE /);
-    const refused = new DriverRig({ token: 'x'.repeat(40) });
+    const refused = newRig({ token: 'x'.repeat(40) });
     expect(await refused.exit).toBe(1);
     expect(refused.stderr.lines.at(-1)).toMatch(/^error: TANDEM_ERR_UNAUTHORIZED /);
     expect(refused.states).toEqual(['done']);
   });
 
   it('a burnt code (a customer with a wrong code): "event: burnt", then the error, exit 1', async () => {
-    const rig = new DriverRig({ renew: false });
+    const rig = newRig({ renew: false });
     const guesser = rig.customer(wrongCodeFor(await rig.code()));
     expect(await rig.exit).toBe(1);
     const burnt = rig.stdout.lines.indexOf('event: burnt');
     expect(burnt).toBeGreaterThan(0);
     expect(rig.stderr.lines.at(-1)).toMatch(/^error: TANDEM_ERR_WRONG_CODE /);
     expect(rig.states).toEqual(['done']);
-    await until(() => guesser.session.finished);
+    await waitFor(() => guesser.session.finished);
     expect(guesser.events.at(-1)).toMatchObject({ type: 'failed', error: { code: 'TANDEM_ERR_WRONG_CODE' } });
   });
 
   it('a burnt code with renewal: waiting → waiting, a fresh code on the same sign-in, queued lines kept, the fresh code works', async () => {
-    const rig = new DriverRig({ renew: true });
+    const rig = newRig({ renew: true });
     const first = await rig.code();
     rig.send('typed while waiting');
     rig.customer(wrongCodeFor(first));
@@ -244,9 +248,9 @@ describe('driveTechSession', () => {
     expect(rig.states).toEqual(['waiting']);
     expect(rig.sessions).toHaveLength(2);
     const customer = rig.customer(fresh);
-    await until(() => customer.events.some((e) => e.type === 'consent-needed'));
+    await waitFor(() => customer.events.some((e) => e.type === 'consent-needed'));
     customer.session.accept({ mode: 'chat', customer: { name: 'Kim', customerNumber: '', caseNumber: '' } });
-    await until(() => customer.events.some((e) => e.type === 'chat'));
+    await waitFor(() => customer.events.some((e) => e.type === 'chat'));
     expect(customer.events.filter((e) => e.type === 'chat')).toEqual([{ type: 'chat', text: 'typed while waiting' }]);
     rig.endInput();
     expect(await rig.exit).toBe(0);
@@ -254,9 +258,9 @@ describe('driveTechSession', () => {
   });
 
   it('a failure after the keys were confirmed is no burnt code, even with renewal: exit 1', async () => {
-    const rig = new DriverRig({ renew: true });
+    const rig = newRig({ renew: true });
     const customer = rig.customer(await rig.code());
-    await until(() => customer.events.some((e) => e.type === 'consent-needed'));
+    await waitFor(() => customer.events.some((e) => e.type === 'consent-needed'));
     await customer.session.refuse();
     expect(await rig.exit).toBe(1);
     expect(rig.stdout.lines).not.toContain('event: burnt');

@@ -5,11 +5,12 @@
  * ClientHello goes unseen), and records every request,
  * and a counting TCP forwarder in front of the real relay.
  */
+import { X509Certificate } from 'node:crypto';
 import http from 'node:http';
 import https from 'node:https';
-import { createServer, connect, type AddressInfo, type Server, type Socket } from 'node:net';
+import { createServer, connect, type Server, type Socket } from 'node:net';
 import { generate } from 'selfsigned';
-import { certificateFingerprint } from '@tandem/relay';
+import { listeningPort } from './black-hole.js';
 
 /** What a hostile server saw of one request. */
 export interface RecordedRequest {
@@ -27,7 +28,10 @@ export async function selfSignedCertificate(): Promise<{ key: string; cert: stri
     algorithm: 'sha256',
     extensions: [{ name: 'subjectAltName', altNames: [{ type: 7, ip: '127.0.0.1' }] }],
   });
-  return { key: pems.private, cert: pems.cert, fingerprint: certificateFingerprint(pems.cert) };
+  // The form the relay prints and `--relay-fingerprint` takes (SHA-256 of the DER certificate, lower-case hex),
+  // computed here on its own rather than by the relay's code under test.
+  const fingerprint = new X509Certificate(pems.cert).fingerprint256.replace(/:/g, '').toLowerCase();
+  return { key: pems.private, cert: pems.cert, fingerprint };
 }
 
 /**
@@ -70,7 +74,7 @@ export class HostileServer {
   /** Listens on `host` (a free port); resolves with its URL. */
   async start(host = '127.0.0.1'): Promise<string> {
     await new Promise<void>((resolve) => this.#server.listen(0, host, () => resolve()));
-    const { port } = this.#server.address() as AddressInfo;
+    const port = listeningPort(this.#server);
     return `${this.#scheme}://${host}:${port}`;
   }
 
@@ -113,7 +117,7 @@ export class CountingForwarder {
   /** Listens on a free loopback port; resolves with its http:// URL. */
   async start(): Promise<string> {
     await new Promise<void>((resolve) => this.#server.listen(0, '127.0.0.1', () => resolve()));
-    const { port } = this.#server.address() as AddressInfo;
+    const port = listeningPort(this.#server);
     return `http://127.0.0.1:${port}`;
   }
 

@@ -9,7 +9,8 @@
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { ByteQueue, NATIVE_FORMAT, SECURITY, protocolVersion, serverInit } from '@tandem/rfb';
-import { sleep } from './rfb-harness.js';
+import { listeningPort } from './black-hole.js';
+import { sleep } from './wait.js';
 
 /** What the stand-in does. */
 export interface StandInOptions {
@@ -94,7 +95,7 @@ export class VncStandIn {
       server.once('error', reject);
       server.listen(0, '127.0.0.1', () => resolve());
     });
-    standIn.port = (server.address() as { port: number }).port;
+    standIn.port = listeningPort(server);
     return standIn;
   }
 

@@ -1,9 +1,13 @@
+/**
+ * A real X desktop for screen tests: Xvfb on a display number it picks
+ * itself, xterm (plain or with coloured backgrounds), the X server's own
+ * screenshot (xwd) as packed RGB, images through ImageMagick, and a
+ * per-pixel comparison. `npm test` installs the programs from Debian.
+ */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ByteQueue, encodeClientMessage, vncResponse, type ClientMessage } from '@tandem/rfb';
+import { sleep } from './wait.js';
 
 /** Programs the RFB integration tests drive; `npm test` installs their Debian packages. */
 export const RFB_TOOLS = ['/usr/bin/Xvfb', '/usr/bin/xterm', '/usr/bin/xwd', '/usr/bin/xrandr', '/usr/bin/vncsnapshot', '/usr/bin/vncviewer', '/usr/bin/convert'];
@@ -35,10 +39,10 @@ export async function startXvfb(geometry: string): Promise<Xvfb> {
     proc.stdout.setEncoding('utf8');
     proc.stdout.on('data', (d: string) => {
       out += d;
-      const m = /^(\d+)\n/.exec(out);
-      if (m) {
+      const reported = /^(\d+)\n/.exec(out)?.[1];
+      if (reported !== undefined) {
         clearTimeout(timer);
-        resolve(m[1] as string);
+        resolve(reported);
       }
     });
     proc.on('exit', (code) => {
@@ -47,10 +51,6 @@ export async function startXvfb(geometry: string): Promise<Xvfb> {
     });
   });
   return { display: `:${n}`, stop: () => proc.kill() };
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((r) => setTimeout(r, ms));
 }
 
 /** Starts xterm at the top left of `display`, in `cwd`. */
@@ -82,10 +82,6 @@ export async function waitForColour(display: string, dir: string, rgb: readonly 
   }
 }
 
-export function tempDir(): string {
-  return mkdtempSync(join(tmpdir(), 'tandem-rfb-'));
-}
-
 /** Packed RGB of an image file through ImageMagick (`xwd:` files, JPEG, PNG), optionally cropped. */
 export function rgbOf(file: string, crop?: string): Buffer {
   const args = [file, ...(crop ? ['-crop', crop, '+repage'] : []), 'rgb:-'];
@@ -94,12 +90,17 @@ export function rgbOf(file: string, crop?: string): Buffer {
   return r.stdout;
 }
 
-/** The X server's own screenshot (xwd -root) as packed RGB. */
-export function screenshot(display: string, dir: string): Buffer {
-  const file = join(dir, `root-${Date.now()}.xwd`);
+/** Writes the X server's own screenshot of `display` (xwd -root) into `dir`; returns the file's path. */
+export function xwdFile(display: string, dir: string): string {
+  const file = join(dir, `root-${Date.now()}-${Math.random().toString(36).slice(2, 8)}.xwd`);
   const r = spawnSync('/usr/bin/sh', ['-c', `xwd -root -silent > ${file}`], { env: { ...process.env, DISPLAY: display } });
-  if (r.status !== 0) throw new Error(`xwd: ${r.stderr.toString()}`);
-  return rgbOf(`xwd:${file}`);
+  if (r.status !== 0) throw new Error(`xwd on ${display}: ${r.stderr.toString()}`);
+  return file;
+}
+
+/** The X server's own screenshot (xwd -root) as packed RGB, optionally cropped (ImageMagick geometry). */
+export function screenshot(display: string, dir: string, crop?: string): Buffer {
+  return rgbOf(`xwd:${xwdFile(display, dir)}`, crop);
 }
 
 /** Largest per-channel difference and count of differing pixels between two packed RGB images, skipping `exclude`. */
@@ -109,110 +110,19 @@ export function diff(a: Buffer, b: Buffer, width: number, exclude?: { x: number;
   for (let i = 0; i < a.length; i += 3) {
     const p = i / 3, x = p % width, y = Math.floor(p / width);
     if (exclude && x >= exclude.x && x < exclude.x + exclude.w && y >= exclude.y && y < exclude.y + exclude.h) continue;
-    const d = Math.max(Math.abs((a[i] as number) - (b[i] as number)), Math.abs((a[i + 1] as number) - (b[i + 1] as number)), Math.abs((a[i + 2] as number) - (b[i + 2] as number)));
+    // i + 2 < length: every index here is in bounds (the ?? only satisfies noUncheckedIndexedAccess).
+    const d = Math.max(Math.abs((a[i] ?? 0) - (b[i] ?? 0)), Math.abs((a[i + 1] ?? 0) - (b[i + 1] ?? 0)), Math.abs((a[i + 2] ?? 0) - (b[i + 2] ?? 0)));
     if (d > 0) pixels++;
     if (d > maxDelta) maxDelta = d;
   }
   return { maxDelta, pixels };
 }
 
-export function readFile(path: string): Buffer {
-  return readFileSync(path);
-}
-
 /**
- * A minimal RFB 3.8 test client: VNC authentication, Raw encoding only, and
- * the DesktopSize pseudo-encoding; enough to drive input and watch updates.
+ * A display number in [from, to) that no X server uses (for servers that
+ * cannot pick their own, such as Xtigervnc); tests give disjoint ranges.
  */
-export class TestRfbClient {
-  readonly socket: Socket;
-  readonly q = new ByteQueue();
-  #waiters: (() => void)[] = [];
-  closed = false;
-
-  private constructor(socket: Socket) {
-    this.socket = socket;
-    socket.on('data', (c: Buffer) => { this.q.push(c); this.#wake(); });
-    socket.on('close', () => { this.closed = true; this.#wake(); });
-    socket.on('error', () => { this.closed = true; this.#wake(); });
-  }
-
-  #wake(): void {
-    const w = this.#waiters;
-    this.#waiters = [];
-    for (const f of w) f();
-  }
-
-  static async connect(port: number): Promise<TestRfbClient> {
-    const s = connect(port, '127.0.0.1');
-    await new Promise<void>((resolve, reject) => { s.once('connect', resolve); s.once('error', reject); });
-    return new TestRfbClient(s);
-  }
-
-  /** Waits for `n` bytes (rejects after `ms` or on close). */
-  async need(n: number, ms = 10_000): Promise<void> {
-    const deadline = Date.now() + ms;
-    while (!this.q.has(n)) {
-      if (this.closed) throw new Error(`connection closed with ${this.q.length} of ${n} bytes`);
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${n} bytes`);
-      await new Promise<void>((r) => { this.#waiters.push(r); setTimeout(r, 200); });
-    }
-  }
-
-  /** Handshake; returns the SecurityResult (0 OK) and, when OK, the framebuffer size. */
-  async handshake(password: string): Promise<{ result: number; width: number; height: number; reason: string }> {
-    await this.need(12);
-    this.q.skip(12);
-    this.socket.write('RFB 003.008\n');
-    await this.need(2);
-    const n = this.q.peekU8(0);
-    const types = this.q.take(1 + n).subarray(1);
-    if (!types.includes(2)) throw new Error(`server offers security types ${[...types]}, not VNC auth`);
-    this.socket.write(Uint8Array.of(2));
-    await this.need(16);
-    this.socket.write(vncResponse(this.q.take(16), password));
-    await this.need(4);
-    const result = this.q.peekU32(0);
-    this.q.skip(4);
-    if (result !== 0) {
-      await this.need(4);
-      const len = this.q.peekU32(0);
-      await this.need(4 + len);
-      return { result, width: 0, height: 0, reason: Buffer.from(this.q.take(4 + len).subarray(4)).toString('latin1') };
-    }
-    this.socket.write(Uint8Array.of(1));
-    await this.need(24);
-    const width = this.q.peekU16(0), height = this.q.peekU16(2), nameLen = this.q.peekU32(20);
-    await this.need(24 + nameLen);
-    this.q.skip(24 + nameLen);
-    return { result, width, height, reason: '' };
-  }
-
-  send(m: ClientMessage): void {
-    this.socket.write(encodeClientMessage(m));
-  }
-
-  /** Reads one FramebufferUpdate; returns its rectangles' headers (Raw pixels are skipped, 4 bytes each). */
-  async readUpdate(): Promise<{ x: number; y: number; w: number; h: number; encoding: number }[]> {
-    await this.need(4);
-    if (this.q.peekU8(0) !== 0) throw new Error(`expected FramebufferUpdate, got message type ${this.q.peekU8(0)}`);
-    const count = this.q.peekU16(2);
-    this.q.skip(4);
-    const rects = [];
-    for (let i = 0; i < count; i++) {
-      await this.need(12);
-      const r = { x: this.q.peekU16(0), y: this.q.peekU16(2), w: this.q.peekU16(4), h: this.q.peekU16(6), encoding: this.q.peekU32(8) | 0 };
-      this.q.skip(12);
-      if (r.encoding === 0) {
-        await this.need(r.w * r.h * 4, 20_000);
-        this.q.skip(r.w * r.h * 4);
-      } else if (r.encoding !== -223) throw new Error(`test client cannot read encoding ${r.encoding}`);
-      rects.push(r);
-    }
-    return rects;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
+export function freeDisplay(from: number, to: number): number {
+  for (let n = from; n < to; n++) if (!existsSync(`/tmp/.X11-unix/X${n}`) && !existsSync(`/tmp/.X${n}-lock`)) return n;
+  throw new Error(`no free X display number in :${from}-:${to - 1}`);
 }

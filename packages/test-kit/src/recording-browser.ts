@@ -6,22 +6,12 @@
  * local user sees of the browser the agent launched (its command line), and
  * drives the real page in that browser.
  */
-import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../console/test/chromium.js';
-
-/** Polls `read` until it returns a value, or fails after `timeoutMs` with `what`. */
-async function poll<T>(what: string, read: () => T | undefined, timeoutMs = 20_000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = read();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error(`recording browser: ${what} within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
+import { tempDir } from './temp-dir.js';
+import { waitFor } from './wait.js';
 
 /** True when `pid` has exited (no process, or a zombie waiting for its parent). */
 function gone(pid: number): boolean {
@@ -54,7 +44,7 @@ export class RecordingBrowser {
 
   /** With `hold`, the script waits for {@link release} before it starts Chromium. */
   constructor(options: { hold?: boolean } = {}) {
-    this.dir = mkdtempSync(join(tmpdir(), 'tandem-browser-'));
+    this.dir = tempDir('tandem-browser-');
     this.command = join(this.dir, 'browser.sh');
     const d = quote(this.dir);
     const args = [...CHROMIUM_ARGS, `--user-data-dir=${join(this.dir, 'profile')}`, '--remote-debugging-port=0'].map(quote).join(' ');
@@ -74,7 +64,7 @@ export class RecordingBrowser {
   /** The id of the process the agent started (the script, then Chromium). */
   pid(): Promise<number> {
     const file = join(this.dir, 'pid');
-    return poll('no process id', () => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined));
+    return waitFor(() => (existsSync(file) ? Number(readFileSync(file, 'utf8').trim()) : undefined), 20_000, "the recording browser's process id");
   }
 
   /** That process's command line, as any local user reads it from /proc. */
@@ -91,10 +81,10 @@ export class RecordingBrowser {
   /** The page Chromium opened, through its DevTools port. */
   async page(): Promise<Page> {
     const portFile = join(this.dir, 'profile', 'DevToolsActivePort');
-    const port = await poll('no DevTools port', () => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] || undefined : undefined));
+    const port = await waitFor(() => (existsSync(portFile) ? readFileSync(portFile, 'utf8').split('\n')[0] : undefined), 20_000, "the recording browser's DevTools port");
     this.#browser ??= await chromium.connectOverCDP(`http://127.0.0.1:${port}`);
     const browser = this.#browser;
-    return poll('no page', () => browser.contexts()[0]?.pages()[0]);
+    return waitFor(() => browser.contexts()[0]?.pages()[0], 20_000, "the recording browser's page");
   }
 
   /** Ends the Chromium the agent started (by its process id) and removes the folder. */
@@ -123,7 +113,8 @@ export class RecordingBrowser {
       }
     };
     signal(mine(), 'SIGTERM');
-    await poll('Chromium did not exit', () => (mine().length === 0 ? true : undefined), 10_000).catch(() => signal(mine(), 'SIGKILL'));
+    // What does not end on SIGTERM in time is killed: close must leave no Chromium behind.
+    await waitFor(() => mine().length === 0, 10_000, 'Chromium to exit').catch(() => signal(mine(), 'SIGKILL'));
     // A helper process may still be writing its last profile files as it exits.
     rmSync(this.dir, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   }

@@ -1,14 +1,23 @@
 /**
- * A relay stand-in in this process, for unit tests without a network: it
- * hands out in-memory WebSocketLike pairs (a {@link WebSocketFactory}) and
- * does the little of the rendezvous a technician and a customer session need
- * (docs/protocol.md, "Rendezvous"): `auth` → `ready`, `allocate` →
- * `allocated`, `extend` → `extended`, `claim` → `paired` (a claim consumes
- * the nameplate), invitation `answer` → `join` → `paired`, blind forwarding
- * of binary frames, and `peer-left` on `bye`, `abort`, `refuse` or a closed
- * socket. Both ends are the real protocol sessions (@tandem/protocol's
- * TechnicianSession and CustomerSession), so the handshake and the records
- * are the real ones. Delivery is asynchronous (setImmediate), as a socket's.
+ * A relay in this process, for unit tests of the session state machines
+ * without a network (TechnicianSession, CustomerSession, the agent's
+ * JoinController, the technician's driver and invitation dialer): it hands
+ * out in-memory WebSocketLike pairs (a {@link WebSocketFactory}) and does the
+ * little of the rendezvous the sessions need (docs/protocol.md, "Signals"):
+ * `auth` → `ready`, `allocate` → `allocated`, `extend` → `extended`, `claim`
+ * → `paired` (a claim consumes the nameplate), invitation `answer` → `join`
+ * → `paired`, blind forwarding of binary frames, and `peer-left` on `bye`,
+ * `abort`, `refuse` or a closed socket. Both ends are the real protocol
+ * sessions, so the handshake and the records are the real ones. Delivery is
+ * asynchronous and in order, one timer turn per hop ({@link later}), as a
+ * socket's: a session's asynchronous record layer runs between frames.
+ *
+ * It also plays a hostile relay: drop or hold a side's binary frames
+ * ({@link MemoryRelayOptions.onFrame}, {@link MemoryRelay.release}), send
+ * signals of its own ({@link MemoryRelay.signal}), close a side
+ * ({@link MemoryRelay.drop}), hang ({@link MemoryRelayOptions.silent}) or be
+ * unreachable. Integration tests use the real relay process; this stands in
+ * only where a test drives the state machines directly.
  */
 import {
   CustomerSession,
@@ -40,6 +49,15 @@ type EventName = 'open' | 'close' | 'error' | 'message';
 
 const CONNECTING = 0, OPEN = 1, CLOSED = 3;
 
+/**
+ * Runs `fn` on a later turn. Every hop (client to relay, relay to client,
+ * open, close) goes through here, so that they keep their order (timers of
+ * the same delay run in the order they were set).
+ */
+function later(fn: () => void): void {
+  setTimeout(fn, 0);
+}
+
 /** One end of an in-memory WebSocket: the client holds it, the relay stand-in answers on it. */
 export class MemorySocket implements WebSocketLike {
   binaryType = 'arraybuffer';
@@ -64,13 +82,13 @@ export class MemorySocket implements WebSocketLike {
   send(data: string | Uint8Array): void {
     if (this.readyState !== OPEN) return;
     const copy = typeof data === 'string' ? data : data.slice();
-    setImmediate(() => this.#relay.receive(this, copy));
+    later(() => this.#relay.receive(this, copy));
   }
 
   close(code = 1000, reason = ''): void {
     if (this.readyState === CLOSED) return;
     this.readyState = CLOSED;
-    setImmediate(() => {
+    later(() => {
       this.#relay.closed(this);
       this.#emit('close', { code, reason });
     });
@@ -78,7 +96,7 @@ export class MemorySocket implements WebSocketLike {
 
   /** Relay side: the socket opens. */
   accept(): void {
-    setImmediate(() => {
+    later(() => {
       if (this.readyState !== CONNECTING) return;
       this.readyState = OPEN;
       this.#emit('open', {});
@@ -87,7 +105,7 @@ export class MemorySocket implements WebSocketLike {
 
   /** Relay side: a text or binary frame for the client. */
   deliver(data: string | Uint8Array): void {
-    setImmediate(() => {
+    later(() => {
       if (this.readyState !== OPEN) return;
       this.#emit('message', { data: typeof data === 'string' ? data : data.slice().buffer });
     });
@@ -102,13 +120,19 @@ export class MemorySocket implements WebSocketLike {
   drop(code: number, reason: string): void {
     if (this.readyState === CLOSED) return;
     this.readyState = CLOSED;
-    setImmediate(() => this.#emit('close', { code, reason }));
+    later(() => this.#emit('close', { code, reason }));
   }
 
   #emit(type: EventName, event: SocketEvent): void {
     for (const listener of [...(this.#listeners.get(type) ?? [])]) listener(event);
   }
 }
+
+/** A side of a session, as the relay sees it. */
+export type MemorySide = 'technician' | 'customer';
+
+/** What the relay does with a binary frame on its way: forward it (the default), drop it, or hold it until {@link MemoryRelay.release}. */
+export type FrameVerdict = 'forward' | 'drop' | 'hold';
 
 /** What one socket is, on the relay's side. */
 type Connection =
@@ -130,6 +154,10 @@ export interface MemoryRelayOptions {
   refuseConnections?: boolean;
   /** Signals it takes and never answers (a relay that hangs). */
   silent?: readonly ClientSignal['t'][];
+  /** Who the relay vouches the technician is (default {@link TECHNICIAN}). */
+  technician?: TechnicianIdentity;
+  /** Decides the fate of each binary frame from `from` (a hostile relay); forwards everything by default. */
+  onFrame?: (from: MemorySide, frame: Uint8Array) => FrameVerdict;
 }
 
 /** The relay stand-in. */
@@ -145,6 +173,12 @@ export class MemoryRelay {
   readonly #pairs = new Map<MemorySocket, Pair>();
   readonly #refuse: boolean;
   readonly #silent: ReadonlySet<string>;
+  readonly #technician: TechnicianIdentity;
+  readonly #onFrame: (from: MemorySide, frame: Uint8Array) => FrameVerdict;
+  /** The latest socket of each side, for the hostile relay's own signals. */
+  readonly #sides: Partial<Record<MemorySide, MemorySocket>> = {};
+  /** Frames held back ('hold'), in order, with the socket each was for. */
+  readonly #held: { to: MemorySocket; frame: Uint8Array }[] = [];
   /** The relay's origin. */
   readonly url: string;
   #nextNameplate = 100;
@@ -156,6 +190,8 @@ export class MemoryRelay {
     this.#refuse = options.refuseConnections === true;
     this.#silent = new Set(options.silent ?? []);
     this.url = options.url ?? MEMORY_RELAY_URL;
+    this.#technician = options.technician ?? TECHNICIAN;
+    this.#onFrame = options.onFrame ?? (() => 'forward');
   }
 
   /** The WebSocketFactory clients use. */
@@ -195,12 +231,31 @@ export class MemoryRelay {
     this.#fail(socket, 'TANDEM_ERR_CODE_EXPIRED', 'The session code expired before a customer joined.');
   }
 
+  /** Sends a signal of the relay's own to the latest connection of `to` (a hostile relay's lie, for instance). */
+  signal(to: MemorySide, message: RelaySignal): void {
+    this.#sides[to]?.signal(message);
+  }
+
+  /** Closes the latest connection of `side` as the relay would, with `code`; the other side is not told. */
+  drop(side: MemorySide, code = 1000): void {
+    this.#sides[side]?.drop(code, '');
+  }
+
+  /** Delivers the frames held back so far, in order, to whoever they were for. */
+  release(): void {
+    for (const { to, frame } of this.#held.splice(0)) to.deliver(frame);
+  }
+
   /** A frame arrived from a client. */
   receive(socket: MemorySocket, data: string | Uint8Array): void {
     const pair = this.#pairs.get(socket);
     if (typeof data !== 'string') {
       if (pair === undefined) return this.#fail(socket, 'TANDEM_ERR_PROTOCOL', 'binary frame before pairing');
-      (pair.technician === socket ? pair.customer : pair.technician).deliver(data);
+      const from: MemorySide = pair.technician === socket ? 'technician' : 'customer';
+      const to = from === 'technician' ? pair.customer : pair.technician;
+      const verdict = this.#onFrame(from, data);
+      if (verdict === 'forward') to.deliver(data);
+      else if (verdict === 'hold') this.#held.push({ to, frame: data });
       return;
     }
     let signal: ClientSignal;
@@ -216,7 +271,8 @@ export class MemoryRelay {
       case 'auth':
         if (signal.token !== GOOD_TOKEN) return this.#fail(socket, 'TANDEM_ERR_UNAUTHORIZED', 'The token is not valid.');
         this.#connections.set(socket, { role: 'technician' });
-        socket.signal({ t: 'ready', technician: TECHNICIAN });
+        this.#sides.technician = socket;
+        socket.signal({ t: 'ready', technician: this.#technician });
         return;
       case 'allocate': {
         const nameplate = String(this.#nextNameplate++);
@@ -285,8 +341,9 @@ export class MemoryRelay {
     const pair = { technician, customer };
     this.#pairs.set(technician, pair);
     this.#pairs.set(customer, pair);
-    technician.signal({ t: 'paired', sessionId, technician: TECHNICIAN, mode });
-    customer.signal({ t: 'paired', sessionId, technician: TECHNICIAN, mode });
+    this.#sides.customer = customer;
+    technician.signal({ t: 'paired', sessionId, technician: this.#technician, mode });
+    customer.signal({ t: 'paired', sessionId, technician: this.#technician, mode });
   }
 
   /** Ends a pair from `socket`'s side: the other side hears `peer-left`, both are closed. */
@@ -297,7 +354,7 @@ export class MemoryRelay {
     this.#pairs.delete(pair.customer);
     const other = pair.technician === socket ? pair.customer : pair.technician;
     other.signal({ t: 'peer-left', reason });
-    setImmediate(() => {
+    later(() => {
       other.drop(1000, 'bye');
       socket.drop(1000, 'bye');
     });
@@ -305,6 +362,6 @@ export class MemoryRelay {
 
   #fail(socket: MemorySocket, code: TandemErrorCode, message: string): void {
     socket.signal({ t: 'error', code, message });
-    setImmediate(() => socket.drop(4400, code));
+    later(() => socket.drop(4400, code));
   }
 }

@@ -3,14 +3,16 @@
  * the relay (ws + node AEAD, as the CLI uses) that speaks the RFB client side
  * itself and sends whatever the test tells it, whatever the mode.
  */
-import { existsSync } from 'node:fs';
 import { TechnicianSession, type Mode, type TechnicianEvent } from '@tandem/protocol';
 import { createRelaySocketFactory, nodeAeadProvider } from '@tandem/node-client';
 import { ByteQueue, encodeClientMessage, type ClientMessage } from '@tandem/rfb';
-import type { Proc, RelayFixture } from './harness.js';
-import { sleep } from './rfb-harness.js';
+import type { Proc } from './process.js';
+import { login } from './relay-api.js';
+import { sleep } from './wait.js';
 
+/** The Return key's X keysym (X11 keysymdef.h). */
 export const XK_RETURN = 0xff0d;
+/** The left Control key's X keysym (X11 keysymdef.h). */
 export const XK_CONTROL_L = 0xffe3;
 
 /** The technician side of one session, with the RFB client written out by hand. */
@@ -18,6 +20,8 @@ export class HostileTech {
   readonly session: TechnicianSession;
   readonly events: TechnicianEvent[] = [];
   readonly rfb = new ByteQueue();
+  /** Errors of screen data the session could not send (it ended meanwhile): the session's own events say why. */
+  readonly sendErrors: unknown[] = [];
   code = '';
   #wake: (() => void)[] = [];
 
@@ -32,18 +36,19 @@ export class HostileTech {
   }
 
   /** Signs in over the HTTP API and creates a session code asking for `mode`. */
-  static async start(relay: RelayFixture, user: string, password: string, mode: Mode): Promise<HostileTech> {
-    const token = await relay.login(user, password);
+  static async start(relay: { url: string }, user: string, password: string, mode: Mode): Promise<HostileTech> {
+    const token = await login(relay, user, password);
     const sockets = createRelaySocketFactory({ relayUrl: relay.url });
     const session = new TechnicianSession({ relayUrl: relay.url, token, mode, aead: nodeAeadProvider(), connect: sockets.connect });
     const tech = new HostileTech(session);
     session.start();
-    const e = await tech.waitEvent((ev) => ev.type === 'code');
-    tech.code = (e as { code: string }).code;
+    tech.code = (await tech.waitEvent((ev) => ev.type === 'code')).code;
     return tech;
   }
 
-  /** Waits until an event matches (looking at every event so far). */
+  /** Waits until an event matches (looking at every event so far); a type guard narrows what it resolves with. */
+  waitEvent<E extends TechnicianEvent>(pred: (e: TechnicianEvent) => e is E, ms?: number): Promise<E>;
+  waitEvent(pred: (e: TechnicianEvent) => boolean, ms?: number): Promise<TechnicianEvent>;
   async waitEvent(pred: (e: TechnicianEvent) => boolean, ms = 20_000): Promise<TechnicianEvent> {
     const deadline = Date.now() + ms;
     for (;;) {
@@ -64,10 +69,14 @@ export class HostileTech {
     }
   }
 
+  /** Sends RFB bytes on the session's screen channel, whatever the mode. */
   send(bytes: Uint8Array): void {
-    void this.session.sendRfb(bytes);
+    this.session.sendRfb(bytes).catch((err: unknown) => {
+      this.sendErrors.push(err);
+    });
   }
 
+  /** Sends one RFB client message. */
   msg(m: ClientMessage): void {
     this.send(encodeClientMessage(m));
   }
@@ -79,10 +88,11 @@ export class HostileTech {
     if (version !== 'RFB 003.008\n') throw new Error(`server version ${JSON.stringify(version)}`);
     this.send(Buffer.from('RFB 003.008\n', 'latin1'));
     await this.need(1);
-    const n = this.rfb.take(1)[0] as number;
+    const n = this.rfb.peekU8(0);
+    this.rfb.skip(1);
     await this.need(n);
     const types = [...this.rfb.take(n)];
-    if (!types.includes(1)) throw new Error(`security types ${types}`);
+    if (!types.includes(1)) throw new Error(`server offers security types ${types.join(', ')}, not None`);
     this.send(Uint8Array.of(1));
     await this.need(4);
     if (this.rfb.peekU32(0) !== 0) throw new Error('security result not OK');
@@ -97,6 +107,7 @@ export class HostileTech {
     return { width, height, name, bpp, pixelFormat };
   }
 
+  /** One KeyEvent. */
   key(keysym: number, down: boolean): void {
     this.msg({ type: 'KeyEvent', down, keysym });
   }
@@ -156,25 +167,11 @@ export class HostileTech {
     }
   }
 
+  /** Ends the session if it still runs. */
   async end(): Promise<void> {
+    // A session that fails while ending (the agent went first) is over all the same: teardown only needs it over.
     if (!this.session.finished) await this.session.end().catch(() => undefined);
   }
-}
-
-/** Answers the agent's consent question with yes. */
-export async function acceptOnTerminal(agent: Proc): Promise<void> {
-  await agent.waitFor(/\[y\/n\]$/, 20_000, 'err');
-  agent.send('y');
-}
-
-/** Waits until `path` exists (true) or `ms` passed (false). */
-export async function appears(path: string, ms: number): Promise<boolean> {
-  const deadline = Date.now() + ms;
-  while (Date.now() < deadline) {
-    if (existsSync(path)) return true;
-    await sleep(100);
-  }
-  return existsSync(path);
 }
 
 /** Waits for the `nth` (1-based) stderr line of `agent` matching `re`. */
