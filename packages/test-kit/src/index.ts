@@ -61,6 +61,7 @@
  */
 export * from './agent-home.js';
 export * from './black-hole.js';
+export * from './catalogue.js';
 export * from './chromium.js';
 export * from './driver-rig.js';
 export * from './hostile-relay.js';

@@ -1,23 +1,11 @@
 import { describe, it, expect } from 'vitest';
+import { flattenCatalogue, placeholders } from '@tandem/test-kit';
 import { AUDIT_EVENT_KINDS, END_REASONS, ERROR_CODES, MODES } from '@tandem/protocol';
 import { errorKey, INVITATION_ERROR_CODES } from './translate-error.js';
 import en from './en.json';
 import ja from './ja.json';
 
-/** Flattens a nested catalogue into `a.b.c` → value pairs. */
-function flatten(value: unknown, prefix = ''): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      for (const [k, v] of flatten(child, prefix ? `${prefix}.${key}` : key)) out.set(k, v);
-    }
-  } else {
-    out.set(prefix, value);
-  }
-  return out;
-}
-
-const catalogues = { en: flatten(en), ja: flatten(ja) };
+const catalogues = { en: flattenCatalogue(en), ja: flattenCatalogue(ja) };
 
 describe('translation catalogues', () => {
   it('have exactly the same keys', () => {
@@ -37,7 +25,6 @@ describe('translation catalogues', () => {
   });
 
   it('use the same interpolation placeholders in both languages', () => {
-    const placeholders = (s: unknown): string[] => [...String(s).matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1] ?? '').sort();
     for (const [key, value] of catalogues.en) {
       expect(placeholders(catalogues.ja.get(key)), key).toEqual(placeholders(value));
     }

@@ -8,6 +8,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { flattenCatalogue, placeholders } from '@tandem/test-kit';
 import { END_REASONS, ERROR_CODES, MODES as PROTOCOL_MODES } from '@tandem/protocol';
 import type { PolicyRestrictionKey } from '../../../src/policy/effective-policy.js';
 import { LAUNCH_REUSED_WARNING } from '../../../src/pages/consent-server.js';
@@ -18,20 +19,7 @@ import { ja } from './ja.js';
 const PAGE_SRC = join(import.meta.dirname, '..');
 const AGENT_SRC = join(import.meta.dirname, '../../../src');
 
-/** Flattens a nested catalogue into `a.b.c` → value pairs. */
-function flatten(value: unknown, prefix = ''): Map<string, unknown> {
-  const out = new Map<string, unknown>();
-  if (typeof value === 'object' && value !== null && !Array.isArray(value)) {
-    for (const [key, child] of Object.entries(value)) {
-      for (const [k, v] of flatten(child, prefix ? `${prefix}.${key}` : key)) out.set(k, v);
-    }
-  } else {
-    out.set(prefix, value);
-  }
-  return out;
-}
-
-const catalogues = { en: flatten(en), ja: flatten(ja) };
+const catalogues = { en: flattenCatalogue(en), ja: flattenCatalogue(ja) };
 const TOP = new Set(Object.keys(en));
 
 /** True when `prefix` names a group of texts (an object) in the English catalogue. */
@@ -66,7 +54,6 @@ describe('the page catalogues', () => {
   });
 
   it('use the same {{placeholders}} per key in both languages', () => {
-    const placeholders = (s: unknown): string[] => [...String(s).matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1] ?? '').sort();
     for (const [key, value] of catalogues.en) expect(placeholders(catalogues.ja.get(key)), key).toEqual(placeholders(value));
   });
 

@@ -1,15 +1,9 @@
-import type { ByteQueue } from '@tandem/rfb';
+import type { ByteQueue, RectHeader } from '@tandem/rfb';
 import type { ClientFramebuffer } from '../framebuffer.js';
 import type { InflateStreams } from '../inflate-stream.js';
 
-/** A rectangle header of a FramebufferUpdate (RFC 6143 §7.6.1); `encoding` is signed. */
-export interface RectHeader {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-  encoding: number;
-}
+/** A rectangle header of a FramebufferUpdate (RFC 6143 §7.6.1): the wire format's, @tandem/rfb. */
+export type { RectHeader };
 
 /** What a decoder works on: the client's framebuffer and the connection's zlib streams. */
 export interface DecodeContext {
