@@ -47,14 +47,16 @@ export type ServerPiece =
  * States: between messages (`message`); in an update, before a rectangle's
  * header (`rectangle`) or after it, until its framer can tell its length
  * (`framing`); passing a known number of payload bytes (`payload`);
- * `failed` for good after anything it could not frame.
+ * `refusing` when a header was returned whose payload cannot be framed (the
+ * next call throws why); `failed` for good after anything it could not frame.
  */
-export type ServerReaderState = 'message' | 'rectangle' | 'framing' | 'payload' | 'failed';
+export type ServerReaderState = 'message' | 'rectangle' | 'framing' | 'payload' | 'refusing' | 'failed';
 
 const TRANSITIONS: Transitions<ServerReaderState> = {
   message: ['message', 'rectangle', 'payload', 'failed'],
   rectangle: ['framing', 'failed'],
-  framing: ['payload', 'rectangle', 'message', 'failed'],
+  framing: ['payload', 'rectangle', 'message', 'refusing', 'failed'],
+  refusing: ['failed'],
   payload: ['rectangle', 'message', 'failed'],
   failed: [],
 };
@@ -82,6 +84,8 @@ export class ServerMessageReader {
   #rect: { header: RectHeader; framer: RectFramer } | null = null;
   /** The message whose payload is being passed, and how many of its bytes are still to come. */
   #payload: { of: 'FramebufferUpdate' | 'ServerCutText'; left: number } = { of: 'FramebufferUpdate', left: 0 };
+  /** In `refusing`: why the rectangle whose header was returned cannot be framed. */
+  #refusal: TandemError | undefined;
 
   constructor(options: ServerMessageReaderOptions) {
     this.#framers = options.framers;
@@ -128,6 +132,7 @@ export class ServerMessageReader {
       case 'rectangle': return this.#rectangle(q);
       case 'framing': return this.#framing(q);
       case 'payload': return this.#payloadPiece(q);
+      case 'refusing': throw this.#refusal ?? new TandemError('TANDEM_ERR_PROTOCOL', 'rfb: the server stream was rejected');
       case 'failed': return bad('the server stream was already rejected');
     }
   }
@@ -176,10 +181,18 @@ export class ServerMessageReader {
     this.#rectsLeft -= 1;
     this.#rect = { header, framer };
     this.#machine.to('framing');
-    // The header is its own piece; the payload is framed on the next call. Framing it here could fail
-    // after the header was taken and lose it, so what a stream yields before an error would depend on
-    // how its bytes happened to be split (found by fuzzing, rfb/fuzz/server-message-reader.fuzz.ts).
-    return { message: 'FramebufferUpdate', part: 'rectangle', rect: header, framer, raw: q.take(12) };
+    const piece: ServerPiece = { message: 'FramebufferUpdate', part: 'rectangle', rect: header, framer, raw: q.take(12) };
+    // Framed at once when the bytes are there, so a rectangle without payload (DesktopSize, LastRect) is
+    // over with its header. A payload that cannot be framed fails the next call, not this one: the header
+    // was taken and is returned, so what a stream yields before its error does not depend on how its
+    // bytes were split (found by fuzzing, rfb/fuzz/server-message-reader.fuzz.ts).
+    try {
+      this.#frame(q);
+    } catch (err) {
+      this.#refusal = err instanceof TandemError ? err : new TandemError('TANDEM_ERR_PROTOCOL', `rfb: ${String(err)}`);
+      this.#machine.to('refusing');
+    }
+    return piece;
   }
 
   #framing(q: ByteQueue): ServerPiece | null {
