@@ -16,11 +16,6 @@ export function transitionName(from: string, to: string): string {
   return `${from} → ${to}`;
 }
 
-/** Every transition of `table`, by name. */
-export function transitionsOf(table: TransitionTable): string[] {
-  return Object.entries(table).flatMap(([from, targets]) => targets.map((to) => transitionName(from, to)));
-}
-
 /** The transitions taken, by name. */
 export class TransitionLog {
   readonly #taken = new Set<string>();
