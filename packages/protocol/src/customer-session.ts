@@ -5,8 +5,9 @@
  *
  * States: idle → connecting (claim sent) → handshaking (paired) → consent
  * (keys confirmed; waiting for the request, then for the customer) → active
- * → ended | failed. Nothing reaches the technician before the customer
- * accepts but the handshake itself.
+ * → ended | failed; consent → refusing (the customer's refusal on its way) →
+ * ended | failed. Nothing reaches the technician before the customer accepts
+ * but the handshake itself.
  */
 import { assertOneOf, assertString } from './assert.js';
 import { LIMITS, MODES, modeRank, type EndReason, type Mode } from './constants.js';
@@ -19,14 +20,17 @@ import type { ControlMessage } from './session-messages.js';
 import { utf8 } from './bytes.js';
 
 /** States of the customer's session. */
-export type CustomerState = BaseState | 'handshaking' | 'consent' | 'active';
+export type CustomerState = BaseState | 'handshaking' | 'consent' | 'refusing' | 'active';
 
 const ANY_END = ['ended', 'failed'] as const;
-const TRANSITIONS: Transitions<CustomerState> = {
+
+/** The moves of a {@link CustomerState}. */
+export const CUSTOMER_TRANSITIONS: Transitions<CustomerState> = {
   idle: ['connecting', ...ANY_END],
   connecting: ['handshaking', ...ANY_END],
   handshaking: ['consent', ...ANY_END],
-  consent: ['active', ...ANY_END],
+  consent: ['active', 'refusing', ...ANY_END],
+  refusing: [...ANY_END],
   active: [...ANY_END],
   ended: [],
   failed: [],
@@ -69,7 +73,6 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   #requested: Mode | undefined;
   #mode: Mode | undefined;
   #pendingRequest: Mode | undefined;
-  #refusing = false;
 
   constructor(options: CustomerSessionOptions) {
     let code: SessionCode;
@@ -83,7 +86,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
     } else {
       code = parseCode(options.code);
     }
-    super(options, 'customer', TRANSITIONS);
+    super(options, 'customer', CUSTOMER_TRANSITIONS);
     this.#code = code;
     this.#attemptId = attemptId;
   }
@@ -112,7 +115,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   accept(args: { mode: Mode; customer: CustomerDetails }): void {
     assertOneOf(args.mode, 'mode', MODES);
     const customer = parseCustomerDetails(args.customer, 'customer');
-    if (this.state !== 'consent' || this.#requested === undefined || this.#refusing) {
+    if (this.state !== 'consent' || this.#requested === undefined) {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `nothing to accept in state ${this.state}`);
     }
     if (modeRank(args.mode) > modeRank(this.#requested)) {
@@ -127,10 +130,10 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
 
   /** Refuses the session; it ends with reason `refused`. */
   async refuse(): Promise<void> {
-    if (this.state !== 'consent' || this.#requested === undefined || this.#refusing) {
+    if (this.state !== 'consent' || this.#requested === undefined) {
       throw new TandemError('TANDEM_ERR_PROTOCOL', `nothing to refuse in state ${this.state}`);
     }
-    this.#refusing = true;
+    this.to('refusing');
     // The encrypted answer goes first, so the technician learns it from the customer, not from the relay.
     await this.sendControlAndWait({ type: 'consent', accepted: false });
     this.sendSignal({ t: 'refuse' });
@@ -189,7 +192,8 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   }
 
   protected onRelaySignal(signal: RelaySignal): void {
-    if (signal.t === 'paired' && this.state === 'connecting') {
+    if (signal.t === 'paired') {
+      this.expect(['connecting'], 'relay signal "paired"');
       this.to('handshaking');
       this.#technician = signal.technician;
       this.#caseNumber = signal.caseNumber;
@@ -214,6 +218,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
 
   protected onControl(message: ControlMessage): void {
     if (message.type === 'request') {
+      this.expect(['consent', 'active'], 'the technician\'s request');
       if (this.state === 'consent' && this.#requested === undefined) {
         this.#requested = message.mode;
         this.emitter.emit({
@@ -247,7 +252,7 @@ export class CustomerSession extends PeerSession<CustomerState, CustomerEvent> {
   }
 
   protected onChat(text: string): void {
-    if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `chat in state ${this.state}`);
+    this.expect(['active'], 'chat');
     this.emitter.emit({ type: 'chat', text });
   }
 }

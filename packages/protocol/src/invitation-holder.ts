@@ -20,7 +20,8 @@ import { assertTicket, type RelaySignal, type TechnicianIdentity } from './relay
 /** States of a holder. */
 export type InvitationHolderState = 'idle' | 'connecting' | 'holding' | 'closed' | 'failed';
 
-const TRANSITIONS: Transitions<InvitationHolderState> = {
+/** The moves of an {@link InvitationHolderState}. */
+export const INVITATION_HOLDER_TRANSITIONS: Transitions<InvitationHolderState> = {
   idle: ['connecting', 'closed', 'failed'],
   connecting: ['holding', 'closed', 'failed'],
   holding: ['closed', 'failed'],
@@ -48,6 +49,8 @@ export interface InvitationHolderOptions {
   relayUrl: string;
   ticket: string;
   connect: WebSocketFactory;
+  /** Hears every move of the holder's state: for diagnostics, and for the tests that check every transition is taken. */
+  onTransition?: (from: InvitationHolderState, to: InvitationHolderState) => void;
 }
 
 /** Holds one ticket on one relay. */
@@ -56,12 +59,13 @@ export class InvitationHolder {
   readonly #options: InvitationHolderOptions;
   readonly #origin: string;
   #relay: RelayConnection | undefined;
-  readonly #machine = new StateMachine<InvitationHolderState>({ name: 'invitation holder', initial: 'idle', transitions: TRANSITIONS });
+  readonly #machine: StateMachine<InvitationHolderState>;
 
   constructor(options: InvitationHolderOptions) {
     assertTicket(options.ticket, 'ticket');
     this.#origin = normaliseRelayOrigin(options.relayUrl);
     this.#options = options;
+    this.#machine = new StateMachine({ name: 'invitation holder', initial: 'idle', transitions: INVITATION_HOLDER_TRANSITIONS, onTransition: options.onTransition });
   }
 
   /** The relay's origin. */
@@ -88,7 +92,7 @@ export class InvitationHolder {
         signal: (signal) => this.#guard(() => this.#onSignal(signal)),
         binary: () => this.fail(new TandemError('TANDEM_ERR_PROTOCOL', 'relay sent end-to-end data on a holding connection')),
         closed: (info) => {
-          if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
+          if (this.#machine.final) return;
           this.fail(
             info.opened
               ? new TandemError('TANDEM_ERR_PEER_LOST', `The connection to the relay ${this.#origin} closed (${info.code}).`)
@@ -110,7 +114,7 @@ export class InvitationHolder {
 
   /** Stops holding: the relay drops the ticket. */
   close(): void {
-    if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
+    if (this.#machine.final) return;
     this.#machine.to('closed');
     this.#relay?.close(1000, 'released');
     this.#emitter.emit({ type: 'closed' });
@@ -118,7 +122,7 @@ export class InvitationHolder {
 
   /** Fails once: the one teardown path for errors. */
   fail(error: TandemError): void {
-    if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
+    if (this.#machine.final) return;
     this.#machine.to('failed');
     this.#relay?.close(error.closeCode >= 4000 ? error.closeCode : 1000, error.code);
     this.#emitter.emit({ type: 'failed', error });
@@ -133,15 +137,16 @@ export class InvitationHolder {
   }
 
   #onSignal(signal: RelaySignal): void {
-    if (this.#machine.state === 'closed' || this.#machine.state === 'failed') return;
+    if (this.#machine.final) return;
     switch (signal.t) {
       case 'holding':
-        if (this.#machine.state !== 'connecting' || signal.ticket !== this.#options.ticket) break;
+        this.#machine.expect(['connecting'], 'relay signal "holding"');
+        if (signal.ticket !== this.#options.ticket) throw new TandemError('TANDEM_ERR_PROTOCOL', 'relay sent holding for another ticket');
         this.#machine.to('holding');
         this.#emitter.emit({ type: 'holding', relay: this.#origin });
         return;
       case 'attempt': {
-        if (this.#machine.state !== 'holding') break;
+        this.#machine.expect(['holding'], 'relay signal "attempt"');
         const { t: _t, ...attempt } = signal;
         this.#emitter.emit({ type: 'attempt', relay: this.#origin, ...attempt });
         return;

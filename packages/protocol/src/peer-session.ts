@@ -36,6 +36,8 @@ export interface PeerSessionOptions {
   connect: WebSocketFactory;
   random?: RandomBytes;
   now?: () => number;
+  /** Hears every move of the session's state: for diagnostics, and for the tests that check every transition is taken. */
+  onTransition?: (from: string, to: string) => void;
 }
 
 /** States every role has; roles add their own between `connecting` and `ended`. */
@@ -58,7 +60,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   ) {
     this.options = options;
     this.origin = normaliseRelayOrigin(options.relayUrl);
-    this.#machine = new StateMachine<S | BaseState>({ name: `${role} session`, initial: 'idle', transitions });
+    this.#machine = new StateMachine<S | BaseState>({ name: `${role} session`, initial: 'idle', transitions, onTransition: options.onTransition });
   }
 
   /** Subscribes to events; returns a function that unsubscribes. */
@@ -153,6 +155,11 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   /** Moves to `next`; the table (protocol's StateMachine) refuses any other move as our bug. */
   protected to(next: S | BaseState): void {
     this.#machine.to(next);
+  }
+
+  /** For what the relay or the peer sent: unless the state is one of `states`, TANDEM_ERR_PROTOCOL naming `what`. */
+  protected expect(states: readonly (S | BaseState)[], what: string): void {
+    this.#machine.expect(states, what);
   }
 
   /** Runs `fn`, failing the session on any error instead of throwing into the socket's event loop. */

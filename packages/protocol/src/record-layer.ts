@@ -78,8 +78,8 @@ class RecordSequence {
     return this.#failure;
   }
 
-  /** Records the first failure; every later operation fails with it. */
-  fail(err: unknown): TandemError {
+  /** Poisons the sequence with its first failure and returns that failure: every later operation fails with it. */
+  poison(err: unknown): TandemError {
     this.#failure ??= toTandemError(err);
     return this.#failure;
   }
@@ -88,7 +88,7 @@ class RecordSequence {
   take(): { recordNumber: bigint; nonce: Uint8Array } {
     if (this.#failure) throw this.#failure;
     if (this.#next >= RECORD_NUMBER_LIMIT) {
-      throw this.fail(new TandemError('TANDEM_ERR_PROTOCOL', 'record numbers exhausted (2^64 records): the session must end'));
+      throw this.poison(new TandemError('TANDEM_ERR_PROTOCOL', 'record numbers exhausted (2^64 records): the session must end'));
     }
     const recordNumber = this.#next;
     this.#next += 1n;
@@ -108,11 +108,11 @@ class RecordSequence {
     const result = this.#tail.then(async () => {
       const outcome = await settled;
       if (this.#failure) throw this.#failure;
-      if (!outcome.ok) throw this.fail(outcome.error);
+      if (!outcome.ok) throw this.poison(outcome.error);
       try {
         return finish(outcome.value);
       } catch (err) {
-        throw this.fail(err);
+        throw this.poison(err);
       }
     });
     // The chain only orders; each caller observes its own result's rejection.
@@ -233,7 +233,7 @@ export class RecordOpener {
    */
   end(): void {
     if (this.#closed) return;
-    throw this.#seq.failure ?? this.#seq.fail(new TandemError('TANDEM_ERR_TRUNCATED', 'the encrypted stream ended without its authenticated close'));
+    throw this.#seq.failure ?? this.#seq.poison(new TandemError('TANDEM_ERR_TRUNCATED', 'the encrypted stream ended without its authenticated close'));
   }
 
   /** Checks the frame's shape and returns its type byte. */

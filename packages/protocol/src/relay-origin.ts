@@ -13,19 +13,19 @@ import { TandemError, type TandemErrorCode } from './errors.js';
  * TandemError with `code` (default TANDEM_ERR_BAD_INPUT) naming `name`.
  */
 export function normaliseRelayOrigin(value: unknown, name = 'relay', code: TandemErrorCode = 'TANDEM_ERR_BAD_INPUT'): string {
-  const fail = (what: string, cause?: unknown): TandemError => new TandemError(code, `${name}: ${what}`, cause === undefined ? undefined : { cause });
-  if (typeof value !== 'string') throw fail('must be a string');
-  if (value.length > LIMITS.maxRelayUrlChars) throw fail(`longer than ${LIMITS.maxRelayUrlChars} characters`);
+  const invalid = (what: string, cause?: unknown): TandemError => new TandemError(code, `${name}: ${what}`, cause === undefined ? undefined : { cause });
+  if (typeof value !== 'string') throw invalid('must be a string');
+  if (value.length > LIMITS.maxRelayUrlChars) throw invalid(`longer than ${LIMITS.maxRelayUrlChars} characters`);
   let url: URL;
   try {
     url = new URL(value);
   } catch (err) {
-    throw fail(`not a URL: ${JSON.stringify(value)}`, err);
+    throw invalid(`not a URL: ${JSON.stringify(value)}`, err);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw fail(`must start with https:// or http://, got ${JSON.stringify(value)}`);
-  if (url.username !== '' || url.password !== '') throw fail('must not contain a user name or password');
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw invalid(`must start with https:// or http://, got ${JSON.stringify(value)}`);
+  if (url.username !== '' || url.password !== '') throw invalid('must not contain a user name or password');
   if (url.pathname !== '/' || url.search !== '' || url.hash !== '' || /[?#]/.test(value)) {
-    throw fail(`give only the relay's address (scheme, host, port), got ${JSON.stringify(value)}`);
+    throw invalid(`give only the relay's address (scheme, host, port), got ${JSON.stringify(value)}`);
   }
   return url.origin;
 }

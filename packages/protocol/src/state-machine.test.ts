@@ -42,4 +42,13 @@ describe('StateMachine', () => {
     expect(code(() => new StateMachine<S>({ name: 'test', initial: 'idle', transitions: bad }))).toBe('TANDEM_ERR_INTERNAL');
     expect(code(() => new StateMachine<S>({ name: 'test', initial: 'gone' as S, transitions: TABLE }))).toBe('TANDEM_ERR_INTERNAL');
   });
+
+  it('tells onTransition of every move, after it is made, and of no refused one', () => {
+    const moves: string[] = [];
+    const m = new StateMachine<S>({ name: 'test', initial: 'idle', transitions: TABLE, onTransition: (from, to) => moves.push(`${from} → ${to} (${m.state})`) });
+    m.to('open');
+    expect(code(() => m.to('idle'))).toBe('TANDEM_ERR_INTERNAL');
+    m.to('closed');
+    expect(moves).toEqual(['idle → open (open)', 'open → closed (closed)']);
+  });
 });

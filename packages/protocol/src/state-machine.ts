@@ -26,12 +26,18 @@ export interface StateMachineOptions<S extends string> {
   name: string;
   initial: S;
   transitions: Transitions<S>;
+  /**
+   * Hears every move, after it is made: for diagnostics, and for the tests
+   * that check every transition of a table is taken by some test.
+   */
+  onTransition?: ((from: S, to: S) => void) | undefined;
 }
 
 /** A state and the table of the moves it allows. */
 export class StateMachine<S extends string> {
   readonly #name: string;
   readonly #transitions: Transitions<S>;
+  readonly #onTransition: ((from: S, to: S) => void) | undefined;
   #state: S;
 
   constructor(options: StateMachineOptions<S>) {
@@ -44,6 +50,7 @@ export class StateMachine<S extends string> {
     if (!states.includes(options.initial)) throw new TandemError('TANDEM_ERR_INTERNAL', `${options.name}: no state ${options.initial}`);
     this.#name = options.name;
     this.#transitions = options.transitions;
+    this.#onTransition = options.onTransition;
     this.#state = options.initial;
   }
 
@@ -70,7 +77,9 @@ export class StateMachine<S extends string> {
   /** Moves to `next`; a move the table forbids throws TANDEM_ERR_INTERNAL (a bug here, not the peer's). */
   to(next: S): void {
     if (!this.can(next)) throw new TandemError('TANDEM_ERR_INTERNAL', `${this.#name}: no transition ${this.#state} → ${next}`);
+    const from = this.#state;
     this.#state = next;
+    this.#onTransition?.(from, next);
   }
 
   /**

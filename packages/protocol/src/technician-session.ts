@@ -21,7 +21,9 @@ import { utf8 } from './bytes.js';
 export type TechnicianState = BaseState | 'authenticating' | 'waiting' | 'handshaking' | 'consent' | 'active';
 
 const ANY_END = ['ended', 'failed'] as const;
-const TRANSITIONS: Transitions<TechnicianState> = {
+
+/** The moves of a {@link TechnicianState}. */
+export const TECHNICIAN_TRANSITIONS: Transitions<TechnicianState> = {
   idle: ['connecting', ...ANY_END],
   connecting: ['authenticating', ...ANY_END],
   authenticating: ['waiting', 'handshaking', ...ANY_END],
@@ -79,7 +81,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
       assertTicket(options.invitation.ticket, 'invitation.ticket');
       assertString(options.invitation.secret, 'invitation.secret', LIMITS.maxPasswordChars, 1);
     }
-    super(options, 'technician', TRANSITIONS);
+    super(options, 'technician', TECHNICIAN_TRANSITIONS);
     this.#options = options;
   }
 
@@ -123,7 +125,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
     const now = this.options.now ?? Date.now;
     switch (signal.t) {
       case 'ready': {
-        if (this.state !== 'authenticating') break;
+        this.expect(['authenticating'], 'relay signal "ready"');
         const invitation = this.#options.invitation;
         if (invitation !== undefined) {
           // An invitation: the customer waits; answer its ticket, with the invitation's secret as PRS.
@@ -140,7 +142,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
         return;
       }
       case 'allocated': {
-        if (this.state !== 'authenticating') break;
+        this.expect(['authenticating'], 'relay signal "allocated"');
         this.to('waiting');
         this.#nameplate = signal.nameplate;
         this.#secret = makeSecret(this.options.random);
@@ -151,12 +153,15 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
         return;
       }
       case 'extended':
-        if (this.state !== 'waiting') break;
+        this.expect(['waiting'], 'relay signal "extended"');
         this.emitter.emit({ type: 'extended', expiresAt: now() + (signal.expiresAt - signal.serverTime) });
         return;
       case 'paired':
-        if (this.#secret === undefined || this.#nameplate === undefined) break;
-        if (this.state !== 'waiting' && !(this.state === 'authenticating' && this.#options.invitation !== undefined)) break;
+        this.expect(['waiting', 'authenticating'], 'relay signal "paired"');
+        // Authenticating, only an invitation's answer (sent on `ready`) can be paired; a code must be allocated first.
+        if (this.#secret === undefined || this.#nameplate === undefined) {
+          throw new TandemError('TANDEM_ERR_PROTOCOL', `relay sent paired before ${this.#options.invitation !== undefined ? 'the answer' : 'a code was allocated'}`);
+        }
         this.to('handshaking');
         this.#sessionId = signal.sessionId;
         this.startSecure({ secret: utf8(this.#secret), nameplate: this.#nameplate, sessionId: signal.sessionId });
@@ -174,7 +179,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
   protected onControl(message: ControlMessage): void {
     switch (message.type) {
       case 'consent':
-        if (this.state !== 'consent') break;
+        this.expect(['consent'], 'the customer\'s consent');
         if (!message.accepted) {
           this.emitter.emit({ type: 'refused' });
           this.fail(new TandemError('TANDEM_ERR_REFUSED'));
@@ -188,12 +193,12 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
         this.emitter.emit({ type: 'accepted', mode: message.mode, customer: message.customer });
         return;
       case 'decision':
-        if (this.state !== 'active') break;
+        this.expect(['active'], 'the customer\'s decision');
         if (this.#pendingRequest === message.mode) this.#pendingRequest = undefined;
         this.emitter.emit({ type: 'decision', mode: message.mode, accepted: message.accepted });
         return;
       case 'mode':
-        if (this.state !== 'active') break;
+        this.expect(['active'], 'the customer\'s mode');
         this.#mode = message.mode;
         this.emitter.emit({ type: 'mode', mode: message.mode });
         return;
@@ -204,7 +209,7 @@ export class TechnicianSession extends PeerSession<TechnicianState, TechnicianEv
   }
 
   protected onChat(text: string): void {
-    if (this.state !== 'active') throw new TandemError('TANDEM_ERR_PROTOCOL', `chat in state ${this.state}`);
+    this.expect(['active'], 'chat');
     this.emitter.emit({ type: 'chat', text });
   }
 }

@@ -176,8 +176,8 @@ export class Accounts {
       const { token } = await this.#tokens.issue(user.username);
       return { token, user: publicUser(user) };
     }
-    const account = slot.account.fail();
-    const byAddress = slot.address.fail();
+    const account = slot.account.recordFailure();
+    const byAddress = slot.address.recordFailure();
     await this.#audit.event({ kind: 'signin-failed', username, address, detail: user ? 'wrong password' : 'unknown user' });
     if (account.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `account locked after ${account.count} failures` });
     if (byAddress.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `address locked after ${byAddress.count} failures` });

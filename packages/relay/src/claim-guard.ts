@@ -69,12 +69,12 @@ export class ClaimGuard {
    * e.g. `nameplate 123`) and audits each lock it engages, once. Resolves
    * once those rows are committed.
    */
-  async failed(address: string, what: string): Promise<void> {
+  async recordFailure(address: string, what: string): Promise<void> {
     const now = this.#now();
     this.#recent = this.#recent.filter((f) => f.at > now - CLAIM_WINDOW_MS).slice(-4 * this.#totalLimit);
     this.#recent.push({ at: now, address });
-    const byAddress = this.#byAddress.fail(address);
-    const total = this.#total.fail(RELAY_KEY);
+    const byAddress = this.#byAddress.recordFailure(address);
+    const total = this.#total.recordFailure(RELAY_KEY);
     await Promise.all([
       byAddress.lockedNow ? this.#audit.event({ kind: 'code-rate-limited', address, detail: `locked after ${what}` }) : undefined,
       total.lockedNow ? this.#audit.event({ kind: 'code-scan', address, detail: this.#scanSummary(total.count) }) : undefined,

@@ -135,7 +135,7 @@ export class InvitationRegistry {
     }
     const held = this.#held.get(request.ticket);
     if (!held) {
-      const { lockedNow } = this.#unknown.fail(address);
+      const { lockedNow } = this.#unknown.recordFailure(address);
       const username = request.identity.username;
       await Promise.all([
         this.#audit.event({ kind: 'invitation-unknown', username, address, detail: label }),

@@ -1,5 +1,15 @@
 import { randomUUID } from 'node:crypto';
-import { TandemError, toTandemError, type CustomerDetails, type EndReason, type Mode, type TandemErrorCode, type TechnicianIdentity } from '@tandem/protocol';
+import {
+  StateMachine,
+  TandemError,
+  toTandemError,
+  type CustomerDetails,
+  type EndReason,
+  type Mode,
+  type TandemErrorCode,
+  type TechnicianIdentity,
+  type Transitions,
+} from '@tandem/protocol';
 import { AUDIT_FAILED, type AuditLog } from './audit.js';
 
 /** What a session needs from each of its two connections. */
@@ -14,8 +24,10 @@ export interface SessionSide {
   readonly readingPaused: boolean;
   /** Tells this side `peer-left` with the reason, then closes it normally. */
   leave(reason: EndReason): void;
-  /** Closes this side, sending `error` first when given. A no-op once closed. */
-  close(error?: TandemError): void;
+  /** Closes this side normally. A no-op once closed. */
+  close(): void;
+  /** Closes this side with `error`, sent to it first. A no-op once closed. */
+  fail(error: TandemError): void;
 }
 
 /** Above this many queued bytes for the receiver, the sender stops being read. */
@@ -51,27 +63,47 @@ export function abortReason(code: TandemErrorCode): EndReason {
 }
 
 /**
- * Key confirmation as the relay learns it. The relay cannot see the
- * handshake, so it takes each side's `confirmed` signal (sent once its
- * end-to-end layer opened) as that side's word; a session counts as
- * confirmed only once BOTH said so. A hostile claimer can send `confirmed`
- * without knowing the secret, but cannot send it for the honest side.
+ * The course of a relay session:
+ * - `paired`: both sides are connected and forwarded, the customer has not consented;
+ * - `started`: the customer consented (the audit row holds their details and the mode);
+ * - `ended`: ended once, for one reason (terminal).
+ */
+export type RelaySessionState = 'paired' | 'started' | 'ended';
+
+/** The moves of a {@link RelaySessionState}. */
+export const RELAY_SESSION_TRANSITIONS: Transitions<RelaySessionState> = {
+  paired: ['started', 'ended'],
+  started: ['ended'],
+  ended: [],
+};
+
+/**
+ * Key confirmation as the relay learns it, beside the session's course. The
+ * relay cannot see the handshake, so it takes each side's `confirmed` signal
+ * (sent once its end-to-end layer opened) as that side's word; a session
+ * counts as confirmed only once BOTH said so. A hostile claimer can send
+ * `confirmed` without knowing the secret, but cannot send it for the honest
+ * side.
  * - `unconfirmed`: neither side has confirmed yet;
  * - `technician-confirmed`, `customer-confirmed`: one side has;
  * - `confirmed`: both have (terminal).
  */
 export type HandshakeState = 'unconfirmed' | 'technician-confirmed' | 'customer-confirmed' | 'confirmed';
 
-const HANDSHAKE_TRANSITIONS: Record<HandshakeState, Partial<Record<'technician' | 'customer', HandshakeState>>> = {
-  unconfirmed: { technician: 'technician-confirmed', customer: 'customer-confirmed' },
-  'technician-confirmed': { customer: 'confirmed' },
-  'customer-confirmed': { technician: 'confirmed' },
-  confirmed: {},
+/** The moves of a {@link HandshakeState}. */
+export const HANDSHAKE_TRANSITIONS: Transitions<HandshakeState> = {
+  unconfirmed: ['technician-confirmed', 'customer-confirmed'],
+  'technician-confirmed': ['confirmed'],
+  'customer-confirmed': ['confirmed'],
+  confirmed: [],
 };
 
 /**
  * A paired session: forwards binary frames between the two sides, keeps the
- * audit row up to date, and ends once, through {@link end}. A session that
+ * audit row up to date, and ends once, through {@link end}. Its course and
+ * the key confirmation are two state machines (protocol's StateMachine);
+ * what a side signals is checked against them with `expect()`, so a signal
+ * out of turn is that side's TANDEM_ERR_PROTOCOL. A session that
  * ends before both sides confirmed the keys, for whatever reason (a wrong
  * secret, a claimer who dropped after checking a guess against the
  * technician's confirmation tag, a timeout, network loss), is audited as a
@@ -88,10 +120,9 @@ export class RelaySession {
   readonly #audit: AuditLog;
   readonly #now: () => number;
   readonly #onEnded: (session: RelaySession) => void;
-  #ended = false;
+  readonly #machine = new StateMachine<RelaySessionState>({ name: 'relay session', initial: 'paired', transitions: RELAY_SESSION_TRANSITIONS });
+  readonly #handshake = new StateMachine<HandshakeState>({ name: 'relay session handshake', initial: 'unconfirmed', transitions: HANDSHAKE_TRANSITIONS });
   #lastMode: Mode | null = null;
-  #started = false;
-  #handshake: HandshakeState = 'unconfirmed';
   /** Set when an audit write failed and the session was ended for it (fail closed). */
   #auditFailure: TandemError | undefined;
   readonly #report: (line: string) => void;
@@ -145,8 +176,13 @@ export class RelaySession {
     );
   }
 
+  /** The session's course. */
+  get state(): RelaySessionState {
+    return this.#machine.state;
+  }
+
   get ended(): boolean {
-    return this.#ended;
+    return this.#machine.is('ended');
   }
 
   /** True when the session was ended because the relay could not write its audit. */
@@ -156,20 +192,21 @@ export class RelaySession {
 
   /** True once both sides confirmed the keys. */
   get confirmed(): boolean {
-    return this.#handshake === 'confirmed';
+    return this.#handshake.is('confirmed');
   }
 
   /** `from` says its end-to-end layer opened; a second word from the same side is a protocol error. */
   confirm(from: SessionSide): void {
     const role = from === this.technician ? 'technician' : 'customer';
-    const next = HANDSHAKE_TRANSITIONS[this.#handshake][role];
-    if (next === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `confirmed: the ${role} already confirmed the keys`);
-    this.#handshake = next;
+    const own: HandshakeState = role === 'technician' ? 'technician-confirmed' : 'customer-confirmed';
+    const other: HandshakeState = role === 'technician' ? 'customer-confirmed' : 'technician-confirmed';
+    this.#handshake.expect(['unconfirmed', other], `"confirmed" from the ${role}, who already confirmed the keys,`);
+    this.#handshake.to(this.#handshake.is('unconfirmed') ? own : 'confirmed');
   }
 
   /** Forwards a binary frame verbatim to the other side, pausing the sender while the receiver is backed up. */
   forward(from: SessionSide, data: Buffer): void {
-    if (this.#ended) return;
+    if (this.#machine.is('ended')) return;
     const to = from === this.technician ? this.customer : this.technician;
     to.sendBinary(data, () => {
       if (from.readingPaused && to.bufferedAmount < LOW_WATER_BYTES) from.resumeReading();
@@ -179,8 +216,8 @@ export class RelaySession {
 
   /** The customer consented: the session starts, with the customer's details for the audit. */
   consent(customer: CustomerDetails, mode: Mode): void {
-    if (this.#started) throw new TandemError('TANDEM_ERR_PROTOCOL', 'consent: the session already started');
-    this.#started = true;
+    this.#machine.expect(['paired'], 'consent (the session already started)');
+    this.#machine.to('started');
     this.#lastMode = mode;
     this.#record(
       this.#audit.sessionUpdated(this.id, {
@@ -196,7 +233,7 @@ export class RelaySession {
 
   /** The customer's current mode changed. */
   modeChanged(mode: Mode): void {
-    if (!this.#started) throw new TandemError('TANDEM_ERR_PROTOCOL', 'mode: the session has not started');
+    this.#machine.expect(['started'], 'mode (the session has not started)');
     const from = this.#lastMode;
     this.#lastMode = mode;
     this.#record(this.#audit.sessionUpdated(this.id, { last_mode: mode }));
@@ -212,15 +249,16 @@ export class RelaySession {
    * error instead of `peer-left`.
    */
   end(reason: EndReason, origin?: SessionSide): void {
-    if (this.#ended) return;
-    this.#ended = true;
+    if (this.#machine.is('ended')) return;
+    this.#machine.to('ended');
     this.#onEnded(this);
     this.#record(this.#audit.sessionUpdated(this.id, { ended_at: this.#now(), end_reason: reason }));
     // A session the relay's own audit failure ended proves nothing about the secret.
     if (!this.confirmed && this.#auditFailure === undefined) this.#record(this.#auditFailedHandshake(reason));
     const error = reason === 'relay-shutdown' ? new TandemError('TANDEM_ERR_SHUTTING_DOWN') : this.#auditFailure;
     for (const side of [this.technician, this.customer]) {
-      if (side === origin || error) side.close(error);
+      if (error) side.fail(error);
+      else if (side === origin) side.close();
       else side.leave(reason);
     }
   }
@@ -252,8 +290,9 @@ export class RelaySession {
   #write(p: Promise<void>): Promise<void> {
     const written = p.catch((err: unknown) => {
       const error = toTandemError(err);
-      this.#report(`tandem-relay: session ${this.id}: audit write failed, ${this.#ended ? 'after the session ended' : 'ending the session'}: ${error.message}`);
-      if (!this.#ended) {
+      const ended = this.#machine.is('ended');
+      this.#report(`tandem-relay: session ${this.id}: audit write failed, ${ended ? 'after the session ended' : 'ending the session'}: ${error.message}`);
+      if (!ended) {
         this.#auditFailure = new TandemError('TANDEM_ERR_INTERNAL', AUDIT_FAILED, { cause: err });
         this.end('relay-error');
       }

@@ -1,5 +1,6 @@
 import {
   LIMITS,
+  StateMachine,
   TIMEOUTS,
   TandemError,
   encodeSignal,
@@ -9,11 +10,13 @@ import {
   type EndReason,
   type RelaySignal,
   type TechnicianIdentity,
+  type Transitions,
 } from '@tandem/protocol';
-import type { WebSocket, RawData } from 'ws';
+import type { RawData } from 'ws';
 import type { Accounts } from './accounts.js';
 import type { AnsweringTechnician, InvitationRegistry, TicketHolder } from './invitations.js';
 import { abortReason, type RelaySession, type SessionSide } from './relay-session.js';
+import { SOCKET_STATE, type RendezvousSocket } from './rendezvous-socket.js';
 import type { SessionRegistry, WaitingTechnician } from './session-registry.js';
 
 /**
@@ -29,7 +32,8 @@ import type { SessionRegistry, WaitingTechnician } from './session-registry.js';
  */
 export type ConnectionState = 'opening' | 'ready' | 'waiting' | 'answering' | 'claiming' | 'holding' | 'paired' | 'closed';
 
-const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
+/** The moves of a connection's {@link ConnectionState}. */
+export const CONNECTION_TRANSITIONS: Transitions<ConnectionState> = {
   opening: ['ready', 'claiming', 'holding', 'paired', 'closed'],
   ready: ['waiting', 'answering', 'closed'],
   waiting: ['paired', 'closed'],
@@ -40,6 +44,28 @@ const TRANSITIONS: Record<ConnectionState, readonly ConnectionState[]> = {
   closed: [],
 };
 
+/**
+ * The keep-alive (RFC 6455 §5.5.2-5.5.3), beside the connection's state:
+ * `answered` until the relay pings, `awaiting-pong` until the pong comes. A
+ * ping finding the last one unanswered ends the connection (server.ts).
+ */
+export type KeepAliveState = 'answered' | 'awaiting-pong';
+
+/** The moves of the keep-alive. */
+export const KEEP_ALIVE_TRANSITIONS: Transitions<KeepAliveState> = {
+  answered: ['awaiting-pong'],
+  'awaiting-pong': ['answered'],
+};
+
+/** Reading from the peer, beside the connection's state: `paused` while its session's other side is backed up. */
+export type ReadingState = 'flowing' | 'paused';
+
+/** The moves of reading. */
+export const READING_TRANSITIONS: Transitions<ReadingState> = {
+  flowing: ['paused'],
+  paused: ['flowing'],
+};
+
 /** What a connection needs from the relay. */
 export interface RendezvousDeps {
   accounts: Accounts;
@@ -47,19 +73,31 @@ export interface RendezvousDeps {
   invitations: InvitationRegistry;
   /** Time allowed for the first signal, milliseconds. */
   firstMessageMs?: number;
+  /**
+   * Hears every move of each connection's three machines (their states have
+   * distinct names): for diagnostics, and for the tests that check every
+   * transition is taken.
+   */
+  onTransition?: (from: ConnectionState | KeepAliveState | ReadingState, to: ConnectionState | KeepAliveState | ReadingState) => void;
 }
 
 /**
- * One WebSocket at RELAY_WS_PATH, as an explicit state machine: every
- * transition goes through {@link RendezvousConnection.#to}, every teardown
- * through {@link RendezvousConnection.fail}. Signals are handled one at a
- * time in arrival order.
+ * One WebSocket at RELAY_WS_PATH, as an explicit state machine (protocol's
+ * StateMachine, {@link CONNECTION_TRANSITIONS}), with the keep-alive and the
+ * reading flow as two small machines beside it. Every signal is checked
+ * against the state with `expect()`: a signal the state does not allow is the
+ * peer's TANDEM_ERR_PROTOCOL. Every teardown goes through one method
+ * ({@link RendezvousConnection.fail} with an error, {@link
+ * RendezvousConnection.close} without). Signals are handled one at a time in
+ * arrival order.
  */
 export class RendezvousConnection implements WaitingTechnician, AnsweringTechnician, TicketHolder, SessionSide {
   readonly address: string;
-  readonly #ws: WebSocket;
+  readonly #ws: RendezvousSocket;
   readonly #deps: RendezvousDeps;
-  #state: ConnectionState = 'opening';
+  readonly #machine: StateMachine<ConnectionState>;
+  readonly #keepAlive: StateMachine<KeepAliveState>;
+  readonly #reading: StateMachine<ReadingState>;
   #role: 'technician' | 'customer' | undefined;
   #technician: TechnicianIdentity | undefined;
   #nameplate: string | undefined;
@@ -68,34 +106,37 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
   #queue: Promise<void> = Promise.resolve();
   #firstMessageTimer: NodeJS.Timeout | undefined;
   #killTimer: NodeJS.Timeout | undefined;
-  #alive = true;
-  #paused = false;
   readonly #onClosed: (conn: RendezvousConnection) => void;
 
-  constructor(ws: WebSocket, address: string, deps: RendezvousDeps, onClosed: (conn: RendezvousConnection) => void) {
+  constructor(ws: RendezvousSocket, address: string, deps: RendezvousDeps, onClosed: (conn: RendezvousConnection) => void) {
     this.#ws = ws;
     this.address = address;
     this.#deps = deps;
     this.#onClosed = onClosed;
+    const onTransition = deps.onTransition;
+    this.#machine = new StateMachine({ name: 'rendezvous connection', initial: 'opening', transitions: CONNECTION_TRANSITIONS, onTransition });
+    this.#keepAlive = new StateMachine({ name: 'keep-alive', initial: 'answered', transitions: KEEP_ALIVE_TRANSITIONS, onTransition });
+    this.#reading = new StateMachine({ name: 'reading', initial: 'flowing', transitions: READING_TRANSITIONS, onTransition });
     this.#firstMessageTimer = setTimeout(
       () => this.fail(new TandemError('TANDEM_ERR_TIMEOUT', 'No signal arrived in time after connecting.')),
       deps.firstMessageMs ?? TIMEOUTS.firstMessageMs,
     );
     ws.on('message', (data, isBinary) => this.#receive(data, isBinary));
+    // An unsolicited pong is allowed (RFC 6455 §5.5.3) and changes nothing.
     ws.on('pong', () => {
-      this.#alive = true;
+      if (this.#keepAlive.is('awaiting-pong')) this.#keepAlive.to('answered');
     });
-    // A malformed or oversized frame: ws has already answered with close 1002 or 1009.
-    ws.on('error', (err: Error & { code?: string }) => {
-      const tooLarge = err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
+    // A malformed or oversized frame: the socket has already answered with close 1002 or 1009.
+    ws.on('error', (err) => {
+      const tooLarge = 'code' in err && err.code === 'WS_ERR_UNSUPPORTED_MESSAGE_LENGTH';
       this.fail(new TandemError(tooLarge ? 'TANDEM_ERR_MESSAGE_TOO_LARGE' : 'TANDEM_ERR_PROTOCOL', err.message), 'protocol-error');
     });
-    ws.on('close', () => this.fail(undefined, 'network-lost'));
+    ws.on('close', () => this.#end(undefined, 'network-lost'));
   }
 
   /** Current state (for tests and diagnostics). */
   get state(): ConnectionState {
-    return this.#state;
+    return this.#machine.state;
   }
 
   get bufferedAmount(): number {
@@ -103,31 +144,34 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
   }
 
   get readingPaused(): boolean {
-    return this.#paused;
+    return this.#reading.is('paused');
   }
 
   pauseReading(): void {
-    this.#paused = true;
+    if (this.#reading.is('paused')) return;
+    this.#reading.to('paused');
     this.#ws.pause();
   }
 
   resumeReading(): void {
-    this.#paused = false;
+    if (this.#reading.is('flowing')) return;
+    this.#reading.to('flowing');
     this.#ws.resume();
   }
 
   sendBinary(data: Buffer, done: () => void): void {
-    if (this.#ws.readyState !== this.#ws.OPEN) return done();
+    if (this.#ws.readyState !== SOCKET_STATE.open) return done();
     this.#ws.send(data, { binary: true }, () => done());
   }
 
   leave(reason: EndReason): void {
     this.#signal({ t: 'peer-left', reason });
-    this.fail();
+    this.close();
   }
 
-  close(error?: TandemError): void {
-    this.fail(error);
+  /** Closes normally (close code 1000), ending its session as network-lost if it has one. */
+  close(): void {
+    this.#end(undefined, undefined);
   }
 
   codeExpired(): void {
@@ -144,10 +188,19 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
 
   /** Keep-alive: false when the last ping went unanswered (the caller then ends the connection). */
   ping(): boolean {
-    if (!this.#alive) return false;
-    this.#alive = false;
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.ping();
+    if (this.#keepAlive.is('awaiting-pong')) return false;
+    this.#keepAlive.to('awaiting-pong');
+    if (this.#ws.readyState === SOCKET_STATE.open) this.#ws.ping();
     return true;
+  }
+
+  /**
+   * Tears the connection down with `error`: sends it and closes with its
+   * close code; ends the session (if any) with `reason`, by default
+   * protocol-error. See {@link #end}.
+   */
+  fail(error: TandemError, reason?: EndReason): void {
+    this.#end(error, reason);
   }
 
   /**
@@ -157,21 +210,21 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
    * ended yet) with `reason`, by default protocol-error when there is an
    * error and network-lost when there is none.
    */
-  fail(error?: TandemError, reason?: EndReason): void {
-    if (this.#state === 'closed') return;
-    const previous = this.#state;
-    this.#to('closed');
+  #end(error: TandemError | undefined, reason: EndReason | undefined): void {
+    if (this.#machine.is('closed')) return;
+    const previous = this.#machine.state;
+    this.#machine.to('closed');
     clearTimeout(this.#firstMessageTimer);
-    if (this.#ws.readyState === this.#ws.OPEN) {
+    if (this.#ws.readyState === SOCKET_STATE.open) {
       if (error) this.#signal({ t: 'error', code: error.code, message: error.message.slice(0, 900) });
       this.#ws.close(error ? error.closeCode : 1000, error ? error.code : 'bye');
       // A peer that never answers the close handshake is cut off (RFC 6455 §7.1.1 lets the server close TCP).
       this.#killTimer = setTimeout(() => this.#ws.terminate(), 2000);
       this.#killTimer.unref();
-    } else if (this.#ws.readyState === this.#ws.CONNECTING) {
+    } else if (this.#ws.readyState === SOCKET_STATE.connecting) {
       this.#ws.terminate();
     }
-    if (this.#paused) this.resumeReading();
+    this.resumeReading();
     if (previous === 'waiting' && this.#nameplate !== undefined) this.#deps.registry.release(this.#nameplate);
     if (previous === 'answering' && this.#attemptId !== undefined) this.#deps.invitations.withdraw(this.#attemptId);
     if (previous === 'holding') this.#deps.invitations.releaseHolder(this);
@@ -179,21 +232,14 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
     this.#onClosed(this);
   }
 
-  #to(next: ConnectionState): void {
-    if (!TRANSITIONS[this.#state].includes(next)) {
-      throw new TandemError('TANDEM_ERR_INTERNAL', `connection: no transition ${this.#state} -> ${next}`);
-    }
-    this.#state = next;
-  }
-
   #signal(message: RelaySignal): void {
-    if (this.#ws.readyState === this.#ws.OPEN) this.#ws.send(encodeSignal(message));
+    if (this.#ws.readyState === SOCKET_STATE.open) this.#ws.send(encodeSignal(message), { binary: false });
   }
 
   #receive(data: RawData, isBinary: boolean): void {
     const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
     // Binary frames of a live session skip the queue: nothing else is pending then.
-    if (isBinary && this.#state === 'paired' && this.#session) {
+    if (isBinary && this.#machine.is('paired') && this.#session) {
       this.#session.forward(this, bytes);
       return;
     }
@@ -202,62 +248,93 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
       .catch((err: unknown) => this.fail(toTandemError(err)));
   }
 
+  /**
+   * One message from the peer, in its turn. Each signal names the states
+   * that accept it (`expect()`): anything else is the peer's
+   * TANDEM_ERR_PROTOCOL, never ours.
+   */
   async #handle(bytes: Buffer, isBinary: boolean): Promise<void> {
-    if (this.#state === 'closed') return;
+    if (this.#machine.is('closed')) return;
     if (isBinary) {
-      if (this.#state === 'paired' && this.#session) return this.#session.forward(this, bytes);
-      throw new TandemError('TANDEM_ERR_PROTOCOL', 'Binary frames are only allowed once the session is paired.');
+      this.#machine.expect(['paired'], 'a binary frame (they are only allowed once the session is paired)');
+      return this.#session?.forward(this, bytes);
     }
     if (bytes.length > LIMITS.maxSignalBytes) throw new TandemError('TANDEM_ERR_MESSAGE_TOO_LARGE', `A signal is limited to ${LIMITS.maxSignalBytes} bytes.`);
     const signal = parseClientSignal(bytes.toString('utf8'));
     clearTimeout(this.#firstMessageTimer);
-    switch (this.#state) {
-      case 'opening':
-        return this.#onOpening(signal);
-      case 'ready':
-        return this.#onReady(signal);
-      case 'waiting':
-        return this.#onWaiting(signal);
-      case 'answering':
-        return this.#onAnswering(signal);
-      case 'holding':
-        return this.#onHolding(signal);
-      case 'paired':
-        return this.#onPaired(signal);
-      case 'claiming':
-        throw unexpected(signal, 'while the claim is looked up');
+    const expect = (states: readonly ConnectionState[]): void => this.#machine.expect(states, `signal "${signal.t}"`);
+    switch (signal.t) {
+      case 'auth':
+        expect(['opening']);
+        return this.#onAuth(signal.token);
+      case 'claim':
+        expect(['opening']);
+        return this.#onClaim(signal.nameplate);
+      case 'join':
+        expect(['opening']);
+        this.#role = 'customer';
+        return this.#pair(this.#deps.invitations.join(this, signal.ticket, signal.attemptId));
+      case 'hold':
+        expect(['opening', 'holding']);
+        this.#deps.invitations.hold(this, signal.ticket);
+        if (this.#machine.is('opening')) this.#machine.to('holding');
+        this.#signal({ t: 'holding', ticket: signal.ticket });
+        return;
+      case 'decline':
+        expect(['holding']);
+        return this.#deps.invitations.decline(this, signal);
+      case 'allocate':
+        expect(['ready']);
+        return this.#onAllocate(signal);
+      case 'answer':
+        expect(['ready']);
+        return this.#onAnswer(signal);
+      case 'extend':
+        expect(['waiting', 'paired']);
+        return this.#onExtend();
+      case 'bye':
+        expect(['waiting', 'answering', 'holding', 'paired']);
+        if (this.#session) return this.#session.end(this.#role === 'customer' ? 'customer-ended' : 'technician-ended', this);
+        return this.close();
+      case 'confirmed':
+        expect(['paired']);
+        return this.#liveSession().confirm(this);
+      case 'abort':
+        expect(['paired']);
+        return this.#liveSession().end(abortReason(signal.code), this);
+      case 'consent':
+        expect(['paired']);
+        this.#expectCustomer(signal);
+        return this.#liveSession().consent(signal.customer, signal.mode);
+      case 'mode':
+        expect(['paired']);
+        this.#expectCustomer(signal);
+        return this.#liveSession().modeChanged(signal.mode);
+      case 'refuse':
+        expect(['paired']);
+        this.#expectCustomer(signal);
+        return this.#liveSession().end('refused', this);
     }
   }
 
-  async #onOpening(signal: ClientSignal): Promise<void> {
-    if (signal.t === 'auth') {
-      const user = await this.#deps.accounts.authenticate(signal.token);
-      if (this.#state !== 'opening') return;
-      this.#role = 'technician';
-      this.#technician = { username: user.username, displayName: user.displayName, team: user.team };
-      this.#to('ready');
-      this.#signal({ t: 'ready', technician: this.#technician });
-      return;
-    }
-    if (signal.t === 'claim') {
-      this.#role = 'customer';
-      this.#nameplate = signal.nameplate;
-      this.#to('claiming');
-      const session = await this.#deps.registry.claim(this, signal.nameplate);
-      if (this.#state !== 'claiming') return session.end('network-lost', this);
-      return this.#pair(session);
-    }
-    if (signal.t === 'hold') {
-      this.#deps.invitations.hold(this, signal.ticket);
-      this.#to('holding');
-      this.#signal({ t: 'holding', ticket: signal.ticket });
-      return;
-    }
-    if (signal.t === 'join') {
-      this.#role = 'customer';
-      return this.#pair(this.#deps.invitations.join(this, signal.ticket, signal.attemptId));
-    }
-    throw unexpected(signal, 'as the first signal (expected auth, claim, hold or join)');
+  async #onAuth(token: string): Promise<void> {
+    const user = await this.#deps.accounts.authenticate(token);
+    // Closed while the token was checked: nothing to sign in.
+    if (!this.#machine.is('opening')) return;
+    this.#role = 'technician';
+    this.#technician = { username: user.username, displayName: user.displayName, team: user.team };
+    this.#machine.to('ready');
+    this.#signal({ t: 'ready', technician: this.#technician });
+  }
+
+  async #onClaim(nameplate: string): Promise<void> {
+    this.#role = 'customer';
+    this.#nameplate = nameplate;
+    this.#machine.to('claiming');
+    const session = await this.#deps.registry.claim(this, nameplate);
+    // Closed while the claim was looked up: the session it made ends at once.
+    if (!this.#machine.is('claiming')) return session.end('network-lost', this);
+    return this.#pair(session);
   }
 
   /**
@@ -269,7 +346,7 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
    */
   async #pair(session: RelaySession): Promise<void> {
     this.#session = session;
-    this.#to('paired');
+    this.#machine.to('paired');
     const technician = session.technician as RendezvousConnection;
     technician.#paired(session);
     try {
@@ -293,87 +370,56 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
 
   #paired(session: RelaySession): void {
     this.#session = session;
-    this.#to('paired');
+    this.#machine.to('paired');
   }
 
-  async #onReady(signal: ClientSignal): Promise<void> {
-    if (signal.t === 'answer' && this.#technician) {
-      this.#to('answering');
-      const attemptId = await this.#deps.invitations.answer(this, {
-        identity: this.#technician,
-        ticket: signal.ticket,
-        mode: signal.mode,
-        caseNumber: signal.caseNumber || undefined,
-      });
-      // Closed meanwhile: fail() ran before the id was known, so withdraw here.
-      if (this.#state !== 'answering') return this.#deps.invitations.withdraw(attemptId);
-      this.#attemptId = attemptId;
-      return;
-    }
-    if (signal.t !== 'allocate' || !this.#technician) throw unexpected(signal, 'before a code is allocated or an invitation answered');
-    const { nameplate, expiresAt } = this.#deps.registry.allocate(this, this.#technician, signal.mode, signal.caseNumber || undefined);
+  async #onAnswer(signal: Extract<ClientSignal, { t: 'answer' }>): Promise<void> {
+    const technician = this.#signedIn();
+    this.#machine.to('answering');
+    const attemptId = await this.#deps.invitations.answer(this, {
+      identity: technician,
+      ticket: signal.ticket,
+      mode: signal.mode,
+      caseNumber: signal.caseNumber || undefined,
+    });
+    // Closed meanwhile: the teardown ran before the id was known, so withdraw here.
+    if (!this.#machine.is('answering')) return this.#deps.invitations.withdraw(attemptId);
+    this.#attemptId = attemptId;
+  }
+
+  #onAllocate(signal: Extract<ClientSignal, { t: 'allocate' }>): void {
+    const { nameplate, expiresAt } = this.#deps.registry.allocate(this, this.#signedIn(), signal.mode, signal.caseNumber || undefined);
     this.#nameplate = nameplate;
-    this.#to('waiting');
+    this.#machine.to('waiting');
     this.#signal({ t: 'allocated', nameplate, expiresAt, serverTime: Date.now() });
   }
 
-  #onWaiting(signal: ClientSignal): void {
-    if (signal.t === 'extend' && this.#nameplate !== undefined) {
-      const expiresAt = this.#deps.registry.extend(this.#nameplate);
-      this.#signal({ t: 'extended', expiresAt, serverTime: Date.now() });
-      return;
+  #onExtend(): void {
+    if (this.#machine.is('paired')) {
+      // The technician clicked "Extend" as the customer joined: the code is spent, nothing to do.
+      if (this.#role === 'technician') return;
+      throw new TandemError('TANDEM_ERR_PROTOCOL', 'Signal "extend" is not allowed from the customer of a live session.');
     }
-    if (signal.t === 'bye') return this.fail();
-    throw unexpected(signal, 'while the code waits for a customer');
+    const nameplate = this.#nameplate;
+    if (nameplate === undefined) throw new TandemError('TANDEM_ERR_INTERNAL', 'rendezvous connection: waiting without a nameplate');
+    const expiresAt = this.#deps.registry.extend(nameplate);
+    this.#signal({ t: 'extended', expiresAt, serverTime: Date.now() });
   }
 
-  #onAnswering(signal: ClientSignal): void {
-    if (signal.t === 'bye') return this.fail();
-    throw unexpected(signal, "while the invitation waits for the customer's computer");
+  /** The signed-in technician (`ready` is entered only with one). */
+  #signedIn(): TechnicianIdentity {
+    if (this.#technician === undefined) throw new TandemError('TANDEM_ERR_INTERNAL', 'rendezvous connection: ready without a technician');
+    return this.#technician;
   }
 
-  async #onHolding(signal: ClientSignal): Promise<void> {
-    if (signal.t === 'hold') {
-      this.#deps.invitations.hold(this, signal.ticket);
-      this.#signal({ t: 'holding', ticket: signal.ticket });
-      return;
-    }
-    if (signal.t === 'decline') return this.#deps.invitations.decline(this, signal);
-    if (signal.t === 'bye') return this.fail();
-    throw unexpected(signal, 'on a connection holding invitations');
+  /** The session of a `paired` connection. */
+  #liveSession(): RelaySession {
+    if (this.#session === undefined) throw new TandemError('TANDEM_ERR_INTERNAL', 'rendezvous connection: paired without a session');
+    return this.#session;
   }
 
-  #onPaired(signal: ClientSignal): void {
-    const session = this.#session;
-    if (!session) throw new TandemError('TANDEM_ERR_INTERNAL', 'paired without a session');
-    const customer = this.#role === 'customer';
-    switch (signal.t) {
-      case 'bye':
-        return session.end(customer ? 'customer-ended' : 'technician-ended', this);
-      case 'confirmed':
-        return session.confirm(this);
-      case 'abort':
-        return session.end(abortReason(signal.code), this);
-      case 'extend':
-        // The technician clicked "Extend" as the customer joined: the code is spent, nothing to do.
-        if (!customer) return;
-        break;
-      case 'consent':
-        if (customer) return session.consent(signal.customer, signal.mode);
-        break;
-      case 'mode':
-        if (customer) return session.modeChanged(signal.mode);
-        break;
-      case 'refuse':
-        if (customer) return session.end('refused', this);
-        break;
-      default:
-        break;
-    }
-    throw unexpected(signal, `from the ${this.#role} of a live session`);
+  /** Consent, mode and refusal are the customer's word only. */
+  #expectCustomer(signal: ClientSignal): void {
+    if (this.#role !== 'customer') throw new TandemError('TANDEM_ERR_PROTOCOL', `Signal "${signal.t}" is not allowed from the ${this.#role ?? 'unknown side'} of a live session.`);
   }
-}
-
-function unexpected(signal: ClientSignal, when: string): TandemError {
-  return new TandemError('TANDEM_ERR_PROTOCOL', `Signal "${signal.t}" is not allowed ${when}.`);
 }

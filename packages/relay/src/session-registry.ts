@@ -102,7 +102,7 @@ export class SessionRegistry {
       return this.open({ nameplate, technician: waiting.side, customer, info: outcome.owner, kind: 'code' });
     }
     // Audited once per lock: later claims are refused above without counting.
-    await this.#claims.failed(address, `nameplate ${nameplate}`);
+    await this.#claims.recordFailure(address, `nameplate ${nameplate}`);
     if (outcome.status === 'expired') {
       const now = this.#now();
       const info = outcome.owner;
@@ -148,7 +148,7 @@ export class SessionRegistry {
         this.#sessions.delete(s.id);
         if (s.kind !== 'code' || s.confirmed || s.endedByAuditFailure) return;
         // A code claimed and burnt without completing the handshake: a failed claim of its customer.
-        this.#claims.failed(s.customer.address, `nameplate ${s.nameplate}: handshake not completed`).catch(() => {
+        this.#claims.recordFailure(s.customer.address, `nameplate ${s.nameplate}: handshake not completed`).catch(() => {
           // AuditLog's onError has reported the failed write; the session is over, there is nothing to hold back.
         });
       },

@@ -10,10 +10,10 @@ describe('Throttle', () => {
   it('locks on the max-th failure inside the window and unlocks after it', () => {
     const c = clock();
     const th = new Throttle({ maxFailures: 3, windowMs: 1000, now: c.now });
-    expect(th.fail('a').lockedNow).toBe(false);
-    expect(th.fail('a').lockedNow).toBe(false);
+    expect(th.recordFailure('a').lockedNow).toBe(false);
+    expect(th.recordFailure('a').lockedNow).toBe(false);
     expect(th.isLocked('a')).toBe(false);
-    expect(th.fail('a')).toEqual({ lockedNow: true, count: 3 });
+    expect(th.recordFailure('a')).toEqual({ lockedNow: true, count: 3 });
     expect(th.isLocked('a')).toBe(true);
     expect(th.isLocked('b')).toBe(false);
     expect(th.lockedFor('a')).toBe(1000);
@@ -23,34 +23,34 @@ describe('Throttle', () => {
   it('forgets failures older than the window', () => {
     const c = clock();
     const th = new Throttle({ maxFailures: 2, windowMs: 1000, now: c.now });
-    th.fail('a');
+    th.recordFailure('a');
     c.advance(1001);
-    expect(th.fail('a').lockedNow).toBe(false);
-    expect(th.fail('a').lockedNow).toBe(true);
+    expect(th.recordFailure('a').lockedNow).toBe(false);
+    expect(th.recordFailure('a').lockedNow).toBe(true);
   });
   it('reports the lock only once while locked', () => {
     const c = clock();
     const th = new Throttle({ maxFailures: 1, windowMs: 1000, now: c.now });
-    expect(th.fail('a').lockedNow).toBe(true);
-    expect(th.fail('a').lockedNow).toBe(false);
+    expect(th.recordFailure('a').lockedNow).toBe(true);
+    expect(th.recordFailure('a').lockedNow).toBe(false);
     expect(th.isLocked('a')).toBe(true);
   });
   it('reset clears failures but never a lock', () => {
     const c = clock();
     const th = new Throttle({ maxFailures: 2, windowMs: 1000, now: c.now });
-    th.fail('a');
+    th.recordFailure('a');
     th.reset('a');
-    expect(th.fail('a').lockedNow).toBe(false);
-    th.fail('a');
+    expect(th.recordFailure('a').lockedNow).toBe(false);
+    th.recordFailure('a');
     th.reset('a');
     expect(th.isLocked('a')).toBe(true);
   });
   it('prunes idle keys so memory stays bounded', () => {
     const c = clock();
     const th = new Throttle({ maxFailures: 5, windowMs: 1000, now: c.now });
-    for (let i = 0; i < 2000; i++) th.fail(`k${i}`);
+    for (let i = 0; i < 2000; i++) th.recordFailure(`k${i}`);
     c.advance(2000);
-    th.fail('fresh');
+    th.recordFailure('fresh');
     expect(th.size).toBe(1);
   });
   it('counts reserved checks against the limit until they settle, and wakes waiters when one does', async () => {
@@ -66,9 +66,9 @@ describe('Throttle', () => {
     await woken;
     expect(th.isLocked('a')).toBe(false);
     const third = th.reserve('a');
-    expect(second?.fail()).toEqual({ lockedNow: false, count: 1 });
-    expect(third?.fail()).toEqual({ lockedNow: true, count: 2 });
-    expect(third?.fail()).toEqual({ lockedNow: false, count: 2 });
+    expect(second?.recordFailure()).toEqual({ lockedNow: false, count: 1 });
+    expect(third?.recordFailure()).toEqual({ lockedNow: true, count: 2 });
+    expect(third?.recordFailure()).toEqual({ lockedNow: false, count: 2 });
     expect(th.reserve('a')).toBeUndefined();
     expect(th.isLocked('a')).toBe(true);
   });

@@ -24,12 +24,12 @@ interface Entry {
 }
 
 /**
- * A check in flight, counted against the key until it settles: {@link fail}
+ * A check in flight, counted against the key until it settles: {@link recordFailure}
  * when the check failed, {@link release} when it succeeded. Only the first
  * settling counts.
  */
 export interface Reservation {
-  fail(): FailureResult;
+  recordFailure(): FailureResult;
   release(): void;
 }
 
@@ -44,7 +44,7 @@ class PendingCheck implements Reservation {
     this.#record = record;
   }
 
-  fail(): FailureResult {
+  recordFailure(): FailureResult {
     if (this.#settled) return { lockedNow: false, count: this.#entry.failures.length };
     this.#settle();
     return this.#record(this.#entry);
@@ -54,7 +54,7 @@ class PendingCheck implements Reservation {
     if (!this.#settled) this.#settle();
   }
 
-  /** Waiters run later (promise callbacks), so they see the failure recorded by fail(). */
+  /** Waiters run later (promise callbacks), so they see the failure recorded by recordFailure(). */
   #settle(): void {
     this.#settled = true;
     this.#entry.pending--;
@@ -104,10 +104,10 @@ export class Throttle {
   }
 
   /** Records a failure for `key`; reports whether it engaged the lock. */
-  fail(key: string): FailureResult {
+  recordFailure(key: string): FailureResult {
     const now = this.#now();
     this.#prune(now);
-    return this.#recordFailure(this.#entry(key), now);
+    return this.#addFailure(this.#entry(key), now);
   }
 
   /**
@@ -125,7 +125,7 @@ export class Throttle {
     this.#dropExpired(entry, now);
     if (entry.lockedUntil > now || entry.failures.length + entry.pending >= this.#max) return undefined;
     entry.pending++;
-    return new PendingCheck(entry, (e) => this.#recordFailure(e, this.#now()));
+    return new PendingCheck(entry, (e) => this.#addFailure(e, this.#now()));
   }
 
   /** Resolves when a reservation of `key` settles (or at once when none is in flight). */
@@ -153,7 +153,7 @@ export class Throttle {
     entry.failures = entry.failures.filter((t) => t > now - this.#windowMs);
   }
 
-  #recordFailure(entry: Entry, now: number): FailureResult {
+  #addFailure(entry: Entry, now: number): FailureResult {
     this.#dropExpired(entry, now);
     entry.failures.push(now);
     const wasLocked = entry.lockedUntil > now;

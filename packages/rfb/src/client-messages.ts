@@ -45,7 +45,8 @@ export interface ClientMessageLimits {
 /** Defaults: 1 MiB of clipboard text, 1024 encodings. */
 export const DEFAULT_CLIENT_LIMITS: ClientMessageLimits = Object.freeze({ maxCutText: 1 << 20, maxEncodings: 1024 });
 
-function fail(message: string): never {
+/** Throws the TANDEM_ERR_PROTOCOL of a malformed client message. */
+function malformed(message: string): never {
   throw new TandemError('TANDEM_ERR_PROTOCOL', `rfb: ${message}`);
 }
 
@@ -71,7 +72,7 @@ export function parseClientMessage(q: ByteQueue, limits: ClientMessageLimits = D
     case CLIENT_MESSAGE.SetEncodings: {
       if (!q.has(4)) return null;
       const count = q.peekU16(2);
-      if (count > limits.maxEncodings) fail(`SetEncodings lists ${count} encodings, more than ${limits.maxEncodings}`);
+      if (count > limits.maxEncodings) malformed(`SetEncodings lists ${count} encodings, more than ${limits.maxEncodings}`);
       size = 4 + 4 * count;
       if (!q.has(size)) return null;
       const encodings: number[] = [];
@@ -83,7 +84,7 @@ export function parseClientMessage(q: ByteQueue, limits: ClientMessageLimits = D
       size = 10;
       if (!q.has(size)) return null;
       const inc = q.peekU8(1);
-      if (inc > 1) fail(`FramebufferUpdateRequest incremental flag ${inc} is not 0 or 1`);
+      if (inc > 1) malformed(`FramebufferUpdateRequest incremental flag ${inc} is not 0 or 1`);
       message = { type: 'FramebufferUpdateRequest', incremental: inc === 1, x: q.peekU16(2), y: q.peekU16(4), w: q.peekU16(6), h: q.peekU16(8) };
       break;
     }
@@ -91,7 +92,7 @@ export function parseClientMessage(q: ByteQueue, limits: ClientMessageLimits = D
       size = 8;
       if (!q.has(size)) return null;
       const down = q.peekU8(1);
-      if (down > 1) fail(`KeyEvent down-flag ${down} is not 0 or 1`);
+      if (down > 1) malformed(`KeyEvent down-flag ${down} is not 0 or 1`);
       message = { type: 'KeyEvent', down: down === 1, keysym: q.peekU32(4) };
       break;
     }
@@ -105,8 +106,8 @@ export function parseClientMessage(q: ByteQueue, limits: ClientMessageLimits = D
       if (!q.has(8)) return null;
       const raw = q.peekU32(4);
       // A negative length is the Extended Clipboard pseudo-encoding, which this server never offers.
-      if (raw >= 0x80000000) fail('ClientCutText with extended-clipboard length, which was not negotiated');
-      if (raw > limits.maxCutText) fail(`ClientCutText of ${raw} bytes, more than ${limits.maxCutText}`);
+      if (raw >= 0x80000000) malformed('ClientCutText with extended-clipboard length, which was not negotiated');
+      if (raw > limits.maxCutText) malformed(`ClientCutText of ${raw} bytes, more than ${limits.maxCutText}`);
       size = 8 + raw;
       if (!q.has(size)) return null;
       // RFC 6143 §7.5.6: the text is ISO 8859-1.
@@ -116,7 +117,7 @@ export function parseClientMessage(q: ByteQueue, limits: ClientMessageLimits = D
     case CLIENT_MESSAGE.SetDesktopSize: {
       if (!q.has(8)) return null;
       const n = q.peekU8(6);
-      if (n === 0) fail('SetDesktopSize with no screens');
+      if (n === 0) malformed('SetDesktopSize with no screens');
       size = 8 + 16 * n;
       if (!q.has(size)) return null;
       const screens: RfbScreen[] = [];
@@ -128,7 +129,7 @@ export function parseClientMessage(q: ByteQueue, limits: ClientMessageLimits = D
       break;
     }
     default:
-      fail(`unknown client message type ${type}`);
+      malformed(`unknown client message type ${type}`);
   }
   return { message, raw: q.take(size) };
 }

@@ -228,7 +228,7 @@ export class MemoryRelay {
     const socket = this.#waiting.get(nameplate);
     if (socket === undefined) return;
     this.#waiting.delete(nameplate);
-    this.#fail(socket, 'TANDEM_ERR_CODE_EXPIRED', 'The session code expired before a customer joined.');
+    this.#reject(socket, 'TANDEM_ERR_CODE_EXPIRED', 'The session code expired before a customer joined.');
   }
 
   /** Sends a signal of the relay's own to the latest connection of `to` (a hostile relay's lie, for instance). */
@@ -250,7 +250,7 @@ export class MemoryRelay {
   receive(socket: MemorySocket, data: string | Uint8Array): void {
     const pair = this.#pairs.get(socket);
     if (typeof data !== 'string') {
-      if (pair === undefined) return this.#fail(socket, 'TANDEM_ERR_PROTOCOL', 'binary frame before pairing');
+      if (pair === undefined) return this.#reject(socket, 'TANDEM_ERR_PROTOCOL', 'binary frame before pairing');
       const from: MemorySide = pair.technician === socket ? 'technician' : 'customer';
       const to = from === 'technician' ? pair.customer : pair.technician;
       const verdict = this.#onFrame(from, data);
@@ -262,14 +262,14 @@ export class MemoryRelay {
     try {
       signal = parseClientSignal(data);
     } catch (err) {
-      return this.#fail(socket, 'TANDEM_ERR_PROTOCOL', toTandemError(err).message);
+      return this.#reject(socket, 'TANDEM_ERR_PROTOCOL', toTandemError(err).message);
     }
     this.signals.push(signal);
     const conn = this.#connections.get(socket);
     if (conn === undefined || this.#silent.has(signal.t)) return;
     switch (signal.t) {
       case 'auth':
-        if (signal.token !== GOOD_TOKEN) return this.#fail(socket, 'TANDEM_ERR_UNAUTHORIZED', 'The token is not valid.');
+        if (signal.token !== GOOD_TOKEN) return this.#reject(socket, 'TANDEM_ERR_UNAUTHORIZED', 'The token is not valid.');
         this.#connections.set(socket, { role: 'technician' });
         this.#sides.technician = socket;
         socket.signal({ t: 'ready', technician: this.#technician });
@@ -290,7 +290,7 @@ export class MemoryRelay {
       case 'claim': {
         const technician = this.#waiting.get(signal.nameplate);
         this.#connections.set(socket, { role: 'customer' });
-        if (technician === undefined) return this.#fail(socket, 'TANDEM_ERR_CODE_UNKNOWN', 'No session code with this number is waiting.');
+        if (technician === undefined) return this.#reject(socket, 'TANDEM_ERR_CODE_UNKNOWN', 'No session code with this number is waiting.');
         // A claim consumes the nameplate: whatever the handshake does, the code is used up.
         this.#waiting.delete(signal.nameplate);
         this.#pair(technician, socket);
@@ -298,7 +298,7 @@ export class MemoryRelay {
       }
       case 'answer': {
         const secret = this.#tickets.get(signal.ticket);
-        if (secret === undefined) return this.#fail(socket, 'TANDEM_ERR_INVITATION_EXPIRED', 'No invitation with this ticket is held.');
+        if (secret === undefined) return this.#reject(socket, 'TANDEM_ERR_INVITATION_EXPIRED', 'No invitation with this ticket is held.');
         this.#connections.set(socket, { role: 'technician', mode: signal.mode, ticket: signal.ticket });
         const attemptId = `attempt-${this.#nextSession}`;
         const customer = new CustomerSession({ relayUrl: this.url, invitation: { ticket: signal.ticket, secret, attemptId }, aead: nodeAeadProvider(), connect: this.connect });
@@ -310,7 +310,7 @@ export class MemoryRelay {
       case 'join': {
         const technician = this.#waiting.get(signal.attemptId);
         this.#connections.set(socket, { role: 'customer' });
-        if (technician === undefined) return this.#fail(socket, 'TANDEM_ERR_NOT_FOUND', 'No such attempt.');
+        if (technician === undefined) return this.#reject(socket, 'TANDEM_ERR_NOT_FOUND', 'No such attempt.');
         this.#waiting.delete(signal.attemptId);
         this.#pair(technician, socket);
         return;
@@ -360,7 +360,8 @@ export class MemoryRelay {
     });
   }
 
-  #fail(socket: MemorySocket, code: TandemErrorCode, message: string): void {
+  /** Rejects what `socket` asked: sends the error signal, then drops the socket. */
+  #reject(socket: MemorySocket, code: TandemErrorCode, message: string): void {
     socket.signal({ t: 'error', code, message });
     later(() => socket.drop(4400, code));
   }

@@ -31,6 +31,11 @@ export async function waitFor<T>(check: () => T | Promise<T>, timeoutMs = 5000, 
   }
 }
 
+/** {@link waitFor} for a condition: polls until `check()` holds, failing after `timeoutMs` naming `what`. */
+export async function until(check: () => boolean, what: string, timeoutMs = 5000): Promise<void> {
+  await waitFor(check, timeoutMs, what);
+}
+
 function isTruthy<T>(value: T): value is Truthy<T> {
   return Boolean(value);
 }

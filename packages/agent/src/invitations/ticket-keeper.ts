@@ -11,12 +11,13 @@
  * StateMachine); teardown goes through {@link TicketKeeper.stop}.
  */
 import { InvitationHolder, StateMachine, TandemError, type InvitationAttempt, type InvitationRelay, type Transitions } from '@tandem/protocol';
-import { createRelaySocketFactory, relayTimeoutError, type RelayFailure } from '@tandem/node-client';
+import { createRelaySocketFactory, relayTimeoutError, type RelayFailure, type RelaySocketFactory } from '@tandem/node-client';
 
 /** States of a keeper. */
 export type TicketKeeperState = 'idle' | 'connecting' | 'holding' | 'backoff' | 'stopped';
 
-const TRANSITIONS: Transitions<TicketKeeperState> = {
+/** The moves of a {@link TicketKeeperState}. */
+export const TICKET_KEEPER_TRANSITIONS: Transitions<TicketKeeperState> = {
   idle: ['connecting', 'stopped'],
   connecting: ['holding', 'connecting', 'backoff', 'stopped'],
   holding: ['connecting', 'stopped'],
@@ -25,8 +26,7 @@ const TRANSITIONS: Transitions<TicketKeeperState> = {
 };
 
 /** First and longest wait between rounds, ms. */
-const BACKOFF_FIRST_MS = 1000;
-const BACKOFF_MAX_MS = 60_000;
+export const TICKET_KEEPER_BACKOFF = { firstMs: 1000, maxMs: 60_000 } as const;
 
 /** Options of {@link TicketKeeper}. */
 export interface TicketKeeperOptions {
@@ -41,21 +41,31 @@ export interface TicketKeeperOptions {
   onAttempt(holder: InvitationHolder, attempt: InvitationAttempt): void;
   /** Every relay failed in one round; the next round starts after `retryInMs`. */
   onAllFailed(failures: RelayFailure[], retryInMs: number): void;
+  /** The sockets to one relay: pinned TLS by default ({@link createRelaySocketFactory}); tests pass a relay in memory. */
+  sockets?: (relay: InvitationRelay) => RelaySocketFactory;
+  /** The wait between rounds: doubles from `firstMs` up to `maxMs` (default {@link TICKET_KEEPER_BACKOFF}). */
+  backoff?: { firstMs: number; maxMs: number };
+  /** Hears every move of the keeper's state: for diagnostics, and for the tests that check every transition is taken. */
+  onTransition?: (from: TicketKeeperState, to: TicketKeeperState) => void;
 }
 
 /** Holds a ticket on the first relay of a list that works. */
 export class TicketKeeper {
   readonly #opts: TicketKeeperOptions;
-  readonly #machine = new StateMachine<TicketKeeperState>({ name: 'ticket keeper', initial: 'idle', transitions: TRANSITIONS });
+  readonly #machine: StateMachine<TicketKeeperState>;
+  readonly #backoff: { firstMs: number; maxMs: number };
   #index = 0;
   #round: RelayFailure[] = [];
-  #backoffMs = BACKOFF_FIRST_MS;
+  #backoffMs: number;
   #holder: InvitationHolder | undefined;
   #timer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(opts: TicketKeeperOptions) {
     if (opts.relays.length === 0) throw new TandemError('TANDEM_ERR_BAD_INPUT', 'relays: at least one is needed');
     this.#opts = opts;
+    this.#machine = new StateMachine({ name: 'ticket keeper', initial: 'idle', transitions: TICKET_KEEPER_TRANSITIONS, onTransition: opts.onTransition });
+    this.#backoff = opts.backoff ?? TICKET_KEEPER_BACKOFF;
+    this.#backoffMs = this.#backoff.firstMs;
   }
 
   /** The current state. */
@@ -85,19 +95,17 @@ export class TicketKeeper {
   #connect(): void {
     this.#machine.to('connecting');
     const relay = this.#opts.relays[this.#index] as InvitationRelay;
-    const sockets = createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint });
+    const sockets = this.#opts.sockets?.(relay) ?? createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint });
     const holder = new InvitationHolder({ relayUrl: relay.url, ticket: this.#opts.ticket, connect: sockets.connect });
     this.#holder = holder;
     this.#timer = setTimeout(() => holder.fail(relayTimeoutError(relay.url, this.#opts.timeoutMs)), this.#opts.timeoutMs);
-    let held = false;
     holder.onEvent((event) => {
       if (this.#holder !== holder || this.#machine.state === 'stopped') return;
       switch (event.type) {
         case 'holding':
           this.#clearTimer();
-          held = true;
           this.#round = [];
-          this.#backoffMs = BACKOFF_FIRST_MS;
+          this.#backoffMs = this.#backoff.firstMs;
           this.#machine.to('holding');
           this.#opts.onHolding(holder.relay);
           return;
@@ -112,7 +120,8 @@ export class TicketKeeper {
           this.#clearTimer();
           const precise = sockets.connectError();
           const error = event.error.code === 'TANDEM_ERR_RELAY_UNREACHABLE' && precise ? precise : event.error;
-          this.#failed(relay.url, error, held);
+          // The current holder failed: the keeper is `holding` exactly when this one had held the ticket.
+          this.#relayFailed(relay.url, error, this.#machine.is('holding'));
           return;
         }
       }
@@ -120,7 +129,7 @@ export class TicketKeeper {
     holder.start();
   }
 
-  #failed(relay: string, error: TandemError, held: boolean): void {
+  #relayFailed(relay: string, error: TandemError, held: boolean): void {
     this.#holder = undefined;
     this.#index = (this.#index + 1) % this.#opts.relays.length;
     if (held) {
@@ -136,7 +145,7 @@ export class TicketKeeper {
       return;
     }
     const wait = this.#backoffMs;
-    this.#backoffMs = Math.min(this.#backoffMs * 2, BACKOFF_MAX_MS);
+    this.#backoffMs = Math.min(this.#backoffMs * 2, this.#backoff.maxMs);
     const failures = this.#round;
     this.#round = [];
     this.#machine.to('backoff');

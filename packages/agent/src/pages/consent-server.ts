@@ -232,7 +232,7 @@ export class ConsentServer {
   #handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     if (this.#foreign.has(req.socket)) {
       // Another user of this computer: nothing of the page, and the launch link stays as it was.
-      this.#fail(res, 403, 'this page belongs to another user of this computer');
+      this.#reply(res, 403, 'this page belongs to another user of this computer');
       if (!this.#foreignSeen) {
         this.#foreignSeen = true;
         this.#options.onForeignUser?.();
@@ -241,7 +241,7 @@ export class ConsentServer {
     }
     const host = req.headers.host ?? '';
     if (host !== `127.0.0.1:${this.#port}` && host !== `localhost:${this.#port}`) {
-      this.#fail(res, 403, 'wrong Host header');
+      this.#reply(res, 403, 'wrong Host header');
       return;
     }
     const path = (req.url ?? '').split('?')[0] as string;
@@ -251,12 +251,12 @@ export class ConsentServer {
       return;
     }
     if (!hasCookie) {
-      this.#fail(res, 403, 'this page opens only from the link the Tandem agent opened in your browser');
+      this.#reply(res, 403, 'this page opens only from the link the Tandem agent opened in your browser');
       return;
     }
     const origin = req.headers.origin;
     if (origin !== undefined && origin !== `http://${host}`) {
-      this.#fail(res, 403, 'wrong Origin header');
+      this.#reply(res, 403, 'wrong Origin header');
       return;
     }
     const rest = path.slice(1);
@@ -267,7 +267,7 @@ export class ConsentServer {
       }
       const asset = rest === 'launch-refused.html' ? undefined : this.#assets.get(rest === '' ? 'index.html' : rest);
       if (asset === undefined) {
-        this.#fail(res, 404, 'not found');
+        this.#reply(res, 404, 'not found');
         return;
       }
       this.#asset(req, res, 200, asset);
@@ -276,18 +276,18 @@ export class ConsentServer {
     if (req.method === 'POST' && rest.startsWith('api/')) {
       // State changes need the page's own Origin: browsers always send it on POST.
       if (origin === undefined) {
-        this.#fail(res, 403, 'missing Origin header');
+        this.#reply(res, 403, 'missing Origin header');
         return;
       }
       if (!/^application\/json(;|$)/.test(req.headers['content-type'] ?? '')) {
-        this.#fail(res, 415, 'the body must be application/json');
+        this.#reply(res, 415, 'the body must be application/json');
         return;
       }
       this.#action(rest.slice(4), req, res);
       return;
     }
     res.setHeader('allow', 'GET, HEAD, POST');
-    this.#fail(res, 405, 'method not allowed');
+    this.#reply(res, 405, 'method not allowed');
   }
 
   /**
@@ -298,7 +298,7 @@ export class ConsentServer {
   #launchRequest(req: http.IncomingMessage, res: http.ServerResponse, token: string, hasCookie: boolean): void {
     if (req.method !== 'GET') {
       // Only a browser's navigation opens the link; anything else is refused like a request without the cookie.
-      this.#fail(res, 403, 'the launch link opens with GET only');
+      this.#reply(res, 403, 'the launch link opens with GET only');
       return;
     }
     if (hasCookie) {
@@ -306,7 +306,7 @@ export class ConsentServer {
       return;
     }
     if (!sameToken(token, this.#launchToken)) {
-      this.#fail(res, 403, 'unknown link: open the page from the Tandem agent that is running now');
+      this.#reply(res, 403, 'unknown link: open the page from the Tandem agent that is running now');
       return;
     }
     if (this.#launch === 'unused') {
@@ -355,7 +355,7 @@ export class ConsentServer {
     });
     req.once('end', () => {
       if (tooLarge) {
-        this.#fail(res, 413, 'body too large');
+        this.#reply(res, 413, 'body too large');
         return;
       }
       let body: unknown;
@@ -364,7 +364,7 @@ export class ConsentServer {
         body = text === '' ? {} : JSON.parse(text);
       } catch {
         // Reported to the page as bad input right below.
-        this.#fail(res, 400, 'the body is not valid JSON');
+        this.#reply(res, 400, 'the body is not valid JSON');
         return;
       }
       let answer: unknown;
@@ -386,7 +386,8 @@ export class ConsentServer {
     res.end(body);
   }
 
-  #fail(res: http.ServerResponse, status: number, message: string): void {
+  /** An error reply: `status` with `message` as plain text, and the connection closed. */
+  #reply(res: http.ServerResponse, status: number, message: string): void {
     const body = Buffer.from(`${message}\n`, 'utf8');
     res.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', 'content-length': body.length, connection: 'close' });
     res.end(body);

@@ -35,14 +35,18 @@ import { PersistentDeflate } from './zlib-stream.js';
 
 /**
  * States of one RFB 3.8 server connection (RFC 6143 §7.1-7.3), in order:
- * version → security → (auth) → init → normal; any state → closed.
+ * version → security → (auth) → init → normal; any state → closed. A wrong
+ * VNC password goes auth → rejected (the failed SecurityResult is being
+ * written, nothing more is read) → closed.
  */
-export type RfbServerState = 'version' | 'security' | 'auth' | 'init' | 'normal' | 'closed';
+export type RfbServerState = 'version' | 'security' | 'auth' | 'rejected' | 'init' | 'normal' | 'closed';
 
-const TRANSITIONS: Transitions<RfbServerState> = {
+/** The moves of an {@link RfbServerState}. */
+export const RFB_SERVER_TRANSITIONS: Transitions<RfbServerState> = {
   version: ['security', 'auth', 'init', 'closed'],
   security: ['auth', 'init', 'closed'],
-  auth: ['init', 'closed'],
+  auth: ['init', 'rejected', 'closed'],
+  rejected: ['closed'],
   init: ['normal', 'closed'],
   normal: ['closed'],
   closed: [],
@@ -61,6 +65,8 @@ export interface RfbServerOptions {
   jpeg?: JpegEncoder | null;
   /** Called once when the connection ends; `err` is null for a clean close by the peer. */
   onClose?: (err: TandemError | null) => void;
+  /** Hears every move of the connection's state: for diagnostics, and for the tests that check every transition is taken. */
+  onTransition?: (from: RfbServerState, to: RfbServerState) => void;
 }
 
 /**
@@ -70,7 +76,7 @@ export interface RfbServerOptions {
  * previous one was handed to the channel; damage in between is coalesced.
  */
 export class RfbServerConnection {
-  readonly #machine = new StateMachine<RfbServerState>({ name: 'rfb server', initial: 'version', transitions: TRANSITIONS });
+  readonly #machine: StateMachine<RfbServerState>;
   readonly #channel: Duplex;
   readonly #opts: RfbServerOptions;
   readonly #in = new ByteQueue();
@@ -97,12 +103,13 @@ export class RfbServerConnection {
   constructor(channel: Duplex, opts: RfbServerOptions) {
     this.#channel = channel;
     this.#opts = opts;
+    this.#machine = new StateMachine({ name: 'rfb server', initial: 'version', transitions: RFB_SERVER_TRANSITIONS, onTransition: opts.onTransition });
     this.#inputAllowed = opts.inputAllowed ?? true;
     const fb = opts.desktop.framebuffer();
     this.#dirty = new DirtyRegion(fb.width, fb.height);
     channel.on('data', (chunk: Buffer) => this.#onData(chunk));
-    channel.on('end', () => this.fail(null));
-    channel.on('close', () => this.fail(null));
+    channel.on('end', () => this.close());
+    channel.on('close', () => this.close());
     channel.on('error', (err: Error) => this.fail(new TandemError('TANDEM_ERR_PEER_LOST', `rfb: channel error: ${err.message}`)));
     this.#write([protocolVersion(8)]);
   }
@@ -118,8 +125,18 @@ export class RfbServerConnection {
     if (!allowed && this.#inputUsed) this.#opts.desktop.releaseAll();
   }
 
-  /** Ends the connection; every teardown goes through here. `null` is a clean close. */
-  fail(reason: TandemError | null): void {
+  /** Ends the connection cleanly (the peer closed, or we stop serving). */
+  close(): void {
+    this.#end(null);
+  }
+
+  /** Ends the connection with `error`. */
+  fail(error: TandemError): void {
+    this.#end(error);
+  }
+
+  /** The one teardown, idempotent; `reason` is null for a clean close. */
+  #end(reason: TandemError | null): void {
     if (this.#machine.state === 'closed') return;
     this.#machine.to('closed');
     this.#unsubscribe?.();
@@ -138,7 +155,8 @@ export class RfbServerConnection {
   }
 
   #onData(chunk: Buffer): void {
-    if (this.#machine.state === 'closed') return;
+    // Rejected: whatever the client sends after a wrong password is not read.
+    if (this.#machine.is('closed', 'rejected')) return;
     this.#in.push(chunk);
     try {
       while (this.#step()) { /* each step consumed one message; closed returns false */ }
@@ -160,6 +178,7 @@ export class RfbServerConnection {
         this.#onMessage(parsed.message);
         return true;
       }
+      case 'rejected': return false;
       case 'closed': return false;
     }
   }
@@ -220,9 +239,10 @@ export class RfbServerConnection {
       b.writeUInt32BE(reason.length, 4);
       reason.copy(b, 8);
     }
-    this.#write([b], () => this.fail(new TandemError('TANDEM_ERR_UNAUTHORIZED', 'rfb: wrong VNC password')));
     // Stop reading at once; the connection closes when the failure has been written.
+    this.#machine.to('rejected');
     this.#in.clear();
+    this.#write([b], () => this.fail(new TandemError('TANDEM_ERR_UNAUTHORIZED', 'rfb: wrong VNC password')));
     return false;
   }
 

@@ -73,7 +73,7 @@ export async function startRfbServer(opts: RfbServeOptions & { listen: { host: s
     port: addr.port,
     connections: () => [...live],
     close: () => new Promise<void>((resolve) => {
-      for (const c of live) c.fail(null);
+      for (const c of live) c.close();
       server.close(() => resolve());
     }),
   };

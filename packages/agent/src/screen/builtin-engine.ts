@@ -72,7 +72,7 @@ export function builtinEngine(desktops: DesktopProvider, name = 'Tandem'): Engin
         setInputAllowed: (allowed) => conn.setInputAllowed(allowed),
         close: async () => {
           closing = true;
-          conn.fail(null);
+          conn.close();
           await lease.release();
         },
       };

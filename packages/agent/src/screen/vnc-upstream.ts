@@ -44,15 +44,16 @@ export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncU
   socket.on('error', onEnd);
   socket.on('close', onClose);
   const deadline = Date.now() + (opts.timeoutMs ?? 10_000);
-  const fail = (code: 'TANDEM_ERR_PEER_LOST' | 'TANDEM_ERR_UNAUTHORIZED' | 'TANDEM_ERR_PROTOCOL' | 'TANDEM_ERR_TIMEOUT', message: string): never => {
+  /** Gives up on the server: drops the socket and throws what went wrong. */
+  const abandon = (code: 'TANDEM_ERR_PEER_LOST' | 'TANDEM_ERR_UNAUTHORIZED' | 'TANDEM_ERR_PROTOCOL' | 'TANDEM_ERR_TIMEOUT', message: string): never => {
     socket.destroy();
     throw new TandemError(code, `${where}: ${message}`);
   };
   const need = async (n: number): Promise<void> => {
     while (!q.has(n)) {
-      if (ended) fail('TANDEM_ERR_PEER_LOST', `unreachable or closed during the handshake (${ended.message})`);
+      if (ended) abandon('TANDEM_ERR_PEER_LOST', `unreachable or closed during the handshake (${ended.message})`);
       const left = deadline - Date.now();
-      if (left <= 0) fail('TANDEM_ERR_TIMEOUT', 'no answer in time during the handshake');
+      if (left <= 0) abandon('TANDEM_ERR_TIMEOUT', 'no answer in time during the handshake');
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, left);
         wake = () => { clearTimeout(t); wake = null; resolve(); };
@@ -63,7 +64,7 @@ export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncU
   const u32 = async (): Promise<number> => Buffer.from(await take(4)).readUInt32BE(0);
   const reason = async (): Promise<string> => {
     const n = await u32();
-    if (n > 4096) fail('TANDEM_ERR_PROTOCOL', `failure reason of ${n} bytes`);
+    if (n > 4096) abandon('TANDEM_ERR_PROTOCOL', `failure reason of ${n} bytes`);
     return Buffer.from(await take(n)).toString('latin1');
   };
 
@@ -73,43 +74,43 @@ export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncU
     // §7.1.1: answer with the highest version both speak; anything unknown below 3.7 is 3.3.
     v = clientVersionFor(parseProtocolVersion(version, 'it'));
   } catch (err) {
-    fail('TANDEM_ERR_PROTOCOL', `not an RFB server: ${(err as Error).message}`);
+    abandon('TANDEM_ERR_PROTOCOL', `not an RFB server: ${(err as Error).message}`);
   }
   socket.write(protocolVersion(v));
 
   let type: number;
   if (v === 3) {
     type = await u32();
-    if (type === 0) fail('TANDEM_ERR_PEER_LOST', `refused the connection: ${await reason()}`);
+    if (type === 0) abandon('TANDEM_ERR_PEER_LOST', `refused the connection: ${await reason()}`);
   } else {
     const count = (await take(1))[0] as number;
-    if (count === 0) fail('TANDEM_ERR_PEER_LOST', `refused the connection: ${await reason()}`);
+    if (count === 0) abandon('TANDEM_ERR_PEER_LOST', `refused the connection: ${await reason()}`);
     const types = [...(await take(count))];
     if (types.includes(SECURITY.none) && opts.password === undefined) type = SECURITY.none;
     else if (types.includes(SECURITY.vncAuth)) type = SECURITY.vncAuth;
     else if (types.includes(SECURITY.none)) type = SECURITY.none;
-    else return fail('TANDEM_ERR_PROTOCOL', `offers only security types ${types.join(', ')}; the agent speaks None (1) and VNC Authentication (2)`);
+    else return abandon('TANDEM_ERR_PROTOCOL', `offers only security types ${types.join(', ')}; the agent speaks None (1) and VNC Authentication (2)`);
     socket.write(Uint8Array.of(type));
   }
   if (type === SECURITY.vncAuth) {
-    if (opts.password === undefined) fail('TANDEM_ERR_UNAUTHORIZED', 'asks for a VNC password: give it with --vnc-password-file');
+    if (opts.password === undefined) abandon('TANDEM_ERR_UNAUTHORIZED', 'asks for a VNC password: give it with --vnc-password-file');
     const challenge = await take(16);
     socket.write(vncResponse(challenge, opts.password as string));
   } else if (type !== SECURITY.none) {
-    fail('TANDEM_ERR_PROTOCOL', `chose security type ${type}; the agent speaks None (1) and VNC Authentication (2)`);
+    abandon('TANDEM_ERR_PROTOCOL', `chose security type ${type}; the agent speaks None (1) and VNC Authentication (2)`);
   }
   // SecurityResult: always after VNC Authentication, after None only in 3.8 (§7.1.3).
   if (type === SECURITY.vncAuth || v === 8) {
     const result = await u32();
     if (result !== 0) {
       const why = v === 8 ? await reason() : 'authentication failed';
-      fail(type === SECURITY.vncAuth ? 'TANDEM_ERR_UNAUTHORIZED' : 'TANDEM_ERR_PEER_LOST', `${type === SECURITY.vncAuth ? 'refused the VNC password' : 'refused the connection'} (${why})`);
+      abandon(type === SECURITY.vncAuth ? 'TANDEM_ERR_UNAUTHORIZED' : 'TANDEM_ERR_PEER_LOST', `${type === SECURITY.vncAuth ? 'refused the VNC password' : 'refused the connection'} (${why})`);
     }
   }
   socket.write(Uint8Array.of(1)); // ClientInit: shared, so the customer's own viewers stay connected.
   await need(24);
   const nameLength = q.peekU32(20);
-  if (nameLength > 4096) fail('TANDEM_ERR_PROTOCOL', `desktop name of ${nameLength} bytes`);
+  if (nameLength > 4096) abandon('TANDEM_ERR_PROTOCOL', `desktop name of ${nameLength} bytes`);
   const serverInit = await take(24 + nameLength);
   const head = Buffer.from(serverInit);
   const upstream: VncUpstream = {

@@ -5,6 +5,11 @@
  * Both interfaces may be live at once (the terminal as a fallback for a
  * browser that did not open); the first answer wins and later ones get a
  * clear error.
+ *
+ * What the interfaces show moves as a state machine (protocol's
+ * StateMachine, {@link JOIN_TRANSITIONS}), driven by the session's events;
+ * each action the interfaces ask for checks the state with `expect()`, so an
+ * action out of turn is TANDEM_ERR_PROTOCOL, never a move the table forbids.
  */
 import {
   assertBoolean,
@@ -16,6 +21,7 @@ import {
   modeRank,
   MODES,
   parseCustomerDetails,
+  StateMachine,
   TandemError,
   toTandemError,
   type CustomerEvent,
@@ -23,6 +29,7 @@ import {
   type EndReason,
   type Mode,
   type TechnicianIdentity,
+  type Transitions,
 } from '@tandem/protocol';
 import type { EventLog } from '../system/event-log.js';
 
@@ -35,9 +42,31 @@ export interface ConsentPolicy {
 /** No policy: nothing capped, nothing shown. */
 export const NO_POLICY: ConsentPolicy = { maxMode: (mode) => mode, restrictions: () => [] };
 
+/**
+ * Where the session is, as the interfaces show it:
+ * - `connecting`: to the relay, then the handshake;
+ * - `handshaking`: keys confirmed (the technician is known), the technician's request not yet in;
+ * - `consent`: the request is in, the customer's answer awaited;
+ * - `active`: accepted, in the mode shown;
+ * - `ended`, `failed`: over (terminal).
+ */
+export type JoinStatus = 'connecting' | 'handshaking' | 'consent' | 'active' | 'ended' | 'failed';
+
+const ANY_END = ['ended', 'failed'] as const;
+
+/** The moves of a {@link JoinStatus}. */
+export const JOIN_TRANSITIONS: Transitions<JoinStatus> = {
+  connecting: ['handshaking', ...ANY_END],
+  handshaking: ['consent', ...ANY_END],
+  consent: ['active', ...ANY_END],
+  active: [...ANY_END],
+  ended: [],
+  failed: [],
+};
+
 /** What the user interfaces show. */
 export interface JoinView {
-  status: 'connecting' | 'handshaking' | 'consent' | 'active' | 'ended' | 'failed';
+  status: JoinStatus;
   technician?: TechnicianIdentity;
   /** Mode the technician asked for at the start. */
   requestedMode?: Mode;
@@ -73,6 +102,8 @@ export interface JoinControllerOptions {
   eventLog: EventLog;
   /** The local policy; none by default. */
   policy?: ConsentPolicy;
+  /** Hears every move of the view's status: for diagnostics, and for the tests that check every transition is taken. */
+  onTransition?: (from: JoinStatus, to: JoinStatus) => void;
 }
 
 /** The consent form's answer. */
@@ -101,6 +132,7 @@ export class JoinController {
   readonly #policy: ConsentPolicy;
   readonly #updates = new Emitter<JoinUpdate>();
   readonly #chat: ChatEntry[] = [];
+  readonly #machine: StateMachine<JoinStatus>;
   #view: JoinView;
   #sessionId = '';
 
@@ -109,8 +141,9 @@ export class JoinController {
     this.#relayUrl = options.relayUrl;
     this.#log = options.eventLog;
     this.#policy = options.policy ?? NO_POLICY;
+    this.#machine = new StateMachine({ name: 'join', initial: 'connecting', transitions: JOIN_TRANSITIONS, onTransition: options.onTransition });
     this.#view = {
-      status: 'connecting',
+      status: this.#machine.state,
       policy: this.#policy.restrictions().map((r) => ({ key: r.key, params: r.params, text: r.text })),
       defaults: {
         name: options.defaults.name,
@@ -139,7 +172,7 @@ export class JoinController {
 
   /** Accepts the session. */
   accept(answer: AcceptAnswer): void {
-    this.#expect('consent');
+    this.#machine.expect(['consent'], 'accepting the session');
     if (this.#view.requestedMode === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'the technician has not asked yet');
     if (modeRank(answer.mode) > modeRank(this.#view.requestedMode)) {
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `mode: ${answer.mode} is more than the ${this.#view.requestedMode} asked for`);
@@ -155,7 +188,7 @@ export class JoinController {
 
   /** Refuses the session. */
   refuse(): void {
-    this.#expect('consent');
+    this.#machine.expect(['consent'], 'refusing the session');
     // A refusal that cannot be sent still ends the session: failing it is what the page and the terminal show.
     this.#session.refuse().catch((err: unknown) => this.#session.fail(toTandemError(err)));
   }
@@ -166,7 +199,7 @@ export class JoinController {
    */
   decide(mode: Mode, accepted: boolean): void {
     assertOneOf(mode, 'mode', MODES);
-    this.#expect('active');
+    this.#machine.expect(['active'], 'answering a mode request');
     const pending = this.#view.pendingRequest;
     if (pending === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'no mode request is waiting');
     if (pending !== mode) {
@@ -180,7 +213,7 @@ export class JoinController {
 
   /** Steps down to `mode`. */
   stepDown(mode: Mode): void {
-    this.#expect('active');
+    this.#machine.expect(['active'], 'stepping down');
     this.#session.stepDown(mode);
     if (this.#view.pendingRequest !== undefined && modeRank(this.#view.pendingRequest) > modeRank(mode)) {
       this.#view = withoutPending(this.#view);
@@ -197,7 +230,7 @@ export class JoinController {
 
   /** Takes back control (the desktop hotkey): control → view; nothing in other modes. */
   takeBackControl(): void {
-    if (this.#view.status !== 'active' || this.#view.mode !== 'control') return;
+    if (!this.#machine.is('active') || this.#view.mode !== 'control') return;
     this.stepDown('view');
     this.#pushChat({ from: 'system', key: 'system.hotkey' });
   }
@@ -210,7 +243,7 @@ export class JoinController {
   /** Sends a chat message. */
   sendChat(text: string): void {
     assertString(text, 'text', LIMITS.maxChatChars, 1);
-    this.#expect('active');
+    this.#machine.expect(['active'], 'chat');
     this.#session.sendChat(text);
     this.#pushChat({ from: 'me', text });
   }
@@ -229,26 +262,27 @@ export class JoinController {
     this.end().catch((err: unknown) => this.#session.fail(toTandemError(err)));
   }
 
-  #expect(status: JoinView['status']): void {
-    if (this.#view.status !== status) {
-      throw new TandemError('TANDEM_ERR_PROTOCOL', `not possible now: the session is ${this.#view.status}`);
-    }
+  /** Moves the status to `next` (the table refuses any other move as our bug) and shows it. */
+  #to(next: JoinStatus): void {
+    this.#machine.to(next);
+    this.#view = { ...this.#view, status: next };
   }
 
   #onEvent(event: CustomerEvent): void {
     switch (event.type) {
       case 'joined':
         this.#sessionId = event.sessionId;
+        this.#to('handshaking');
         this.#view = {
           ...this.#view,
-          status: 'handshaking',
           technician: event.technician,
           sas: event.sas,
           defaults: event.caseNumber && !this.#view.defaults.caseNumber ? { ...this.#view.defaults, caseNumber: event.caseNumber } : this.#view.defaults,
         };
         break;
       case 'consent-needed':
-        this.#view = { ...this.#view, status: 'consent', technician: event.technician, requestedMode: event.mode, maxMode: this.#policy.maxMode(event.mode), sas: event.sas };
+        this.#to('consent');
+        this.#view = { ...this.#view, technician: event.technician, requestedMode: event.mode, maxMode: this.#policy.maxMode(event.mode), sas: event.sas };
         break;
       case 'mode-request':
         if (this.#policy.maxMode(event.mode) !== event.mode) {
@@ -265,8 +299,9 @@ export class JoinController {
         this.#pushChat({ from: 'system', key: 'system.requestRefused', params: { mode: event.mode, pending: event.pending } });
         break;
       case 'mode': {
-        const first = this.#view.status !== 'active';
-        this.#view = { ...this.#view, status: 'active', mode: event.mode };
+        const first = !this.#machine.is('active');
+        if (first) this.#to('active');
+        this.#view = { ...this.#view, mode: event.mode };
         if (!first) this.#log.modeChanged(this.#sessionId, event.mode);
         this.#pushChat({ from: 'system', key: first ? 'system.started' : 'system.mode', params: { mode: event.mode } });
         break;
@@ -275,12 +310,14 @@ export class JoinController {
         this.#pushChat({ from: 'peer', text: event.text });
         break;
       case 'ended':
-        this.#view = { ...withoutPending(this.#view), status: 'ended', endReason: event.reason };
+        this.#to('ended');
+        this.#view = { ...withoutPending(this.#view), endReason: event.reason };
         this.#log.disconnected(this.#sessionId, event.reason);
         this.#pushChat({ from: 'system', key: 'system.ended', params: { reason: event.reason } });
         break;
       case 'failed':
-        this.#view = { ...withoutPending(this.#view), status: 'failed', error: { code: event.error.code, message: event.error.message } };
+        this.#to('failed');
+        this.#view = { ...withoutPending(this.#view), error: { code: event.error.code, message: event.error.message } };
         this.#log.disconnected(this.#sessionId, event.error.code);
         break;
     }

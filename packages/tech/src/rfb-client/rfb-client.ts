@@ -244,11 +244,16 @@ export class RfbClient {
 
   /** Drops the connection (the stream is over); pending calls reject. */
   close(): void {
-    this.fail(null);
+    this.#end(null);
   }
 
-  /** Ends the client; every teardown goes through here. `null` is a deliberate close. */
-  fail(reason: TandemError | null): void {
+  /** Ends the client with `error`; pending calls reject with it. */
+  fail(error: TandemError): void {
+    this.#end(error);
+  }
+
+  /** The one teardown, idempotent; `reason` is null for a deliberate close. */
+  #end(reason: TandemError | null): void {
     if (this.#machine.state === 'closed') return;
     this.#machine.to('closed');
     this.#closeError = reason;
