@@ -25,7 +25,7 @@
  * above took every transition they own.
  */
 import { describe, expect, it } from 'vitest';
-import { GOOD_TOKEN, MemoryRelay, PLAYED_TECHNICIAN, PlayedPeer, ScriptedRelay, TransitionLog, playRendezvous, waitFor, type ScriptedSocket, until } from '@tandem/test-kit';
+import { GOOD_TOKEN, MemoryRelay, PLAYED_TECHNICIAN, PlayedPeer, playRendezvous, ScriptedRelay, TransitionLog, until, waitFor, type ScriptedSocket } from '@tandem/test-kit';
 import { webCryptoAeadProvider } from './aead.js';
 import type { Mode } from './constants.js';
 import { CUSTOMER_TRANSITIONS, CustomerSession, type CustomerEvent, type CustomerSessionOptions } from './customer-session.js';

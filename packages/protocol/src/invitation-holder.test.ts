@@ -18,7 +18,7 @@
  * The last test checks that the tests above took every transition of the table.
  */
 import { describe, expect, it } from 'vitest';
-import { ScriptedRelay, TransitionLog, type ScriptedSocket, until } from '@tandem/test-kit';
+import { ScriptedRelay, TransitionLog, until, type ScriptedSocket } from '@tandem/test-kit';
 import { TandemError } from './errors.js';
 import { INVITATION_HOLDER_TRANSITIONS, InvitationHolder, type InvitationHolderEvent } from './invitation-holder.js';
 

@@ -25,7 +25,7 @@
  * last test checks that the tests above took every transition PeerSession owns.
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { GOOD_TOKEN, MemoryRelay, PLAYED_TECHNICIAN, PlayedPeer, ScriptedRelay, TransitionLog, playRendezvous, waitFor, type ScriptedSocket, until } from '@tandem/test-kit';
+import { GOOD_TOKEN, MemoryRelay, PLAYED_TECHNICIAN, PlayedPeer, playRendezvous, ScriptedRelay, TransitionLog, until, waitFor, type ScriptedSocket } from '@tandem/test-kit';
 import { webCryptoAeadProvider } from './aead.js';
 import { CHANNEL, LIMITS, TIMEOUTS } from './constants.js';
 import { CUSTOMER_TRANSITIONS, CustomerSession, type CustomerEvent } from './customer-session.js';

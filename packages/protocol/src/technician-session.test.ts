@@ -25,7 +25,7 @@
  * The last test checks that the tests above took every transition they own.
  */
 import { describe, expect, it } from 'vitest';
-import { PLAYED_TECHNICIAN, PlayedPeer, playRendezvous, ScriptedRelay, TransitionLog, type ScriptedSocket, until } from '@tandem/test-kit';
+import { PLAYED_TECHNICIAN, PlayedPeer, playRendezvous, ScriptedRelay, TransitionLog, until, type ScriptedSocket } from '@tandem/test-kit';
 import { webCryptoAeadProvider } from './aead.js';
 import { CustomerSession, type CustomerEvent } from './customer-session.js';
 import { TandemError } from './errors.js';

@@ -24,7 +24,7 @@
 import { TandemError, type InvitationAttempt, type InvitationHolder, type InvitationRelay } from '@tandem/protocol';
 import type { RelayFailure, RelaySocketFactory } from '@tandem/node-client';
 import { describe, expect, it } from 'vitest';
-import { PLAYED_TECHNICIAN, ScriptedRelay, TransitionLog, type Opening, type ScriptedSocket, until } from '@tandem/test-kit';
+import { PLAYED_TECHNICIAN, ScriptedRelay, TransitionLog, until, type Opening, type ScriptedSocket } from '@tandem/test-kit';
 import { TICKET_KEEPER_TRANSITIONS, TicketKeeper, type TicketKeeperOptions } from './ticket-keeper.js';
 
 const log = new TransitionLog();
