@@ -251,8 +251,8 @@ export class SecureSession {
 
   /** The one place that decides whether a frame is acceptable now (EXPECTED), then dispatches it. */
   async #handle(frame: Uint8Array): Promise<void> {
-    if (frame.length === 0) throw new TandemError('TANDEM_ERR_PROTOCOL', 'empty frame from peer');
-    const type = frame[0] as number;
+    const type = frame[0];
+    if (type === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'empty frame from peer');
     const name = FRAME_NAMES.get(type);
     if (name === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `unknown frame type ${type} from peer`);
     if (!EXPECTED[this.#machine.state].includes(name)) {
@@ -358,7 +358,8 @@ export class SecureSession {
       return;
     }
     const plaintext = result.plaintext;
-    if (plaintext.length < 1) throw new TandemError('TANDEM_ERR_PROTOCOL', 'record without a channel byte');
-    this.#options.handlers.message(plaintext[0] as number, plaintext.subarray(1));
+    const channel = plaintext[0];
+    if (channel === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'record without a channel byte');
+    this.#options.handlers.message(channel, plaintext.subarray(1));
   }
 }

@@ -146,7 +146,8 @@ export class NameplateAllocator<T> {
     }
     const free: number[] = [];
     for (let n = 0; n < space; n++) if (!this.#entries.has(format(n))) free.push(n);
-    if (free.length > 0) return format(free[this.#random(free.length)] as number);
+    const chosen = free.length > 0 ? free[this.#random(free.length)] : undefined;
+    if (chosen !== undefined) return format(chosen);
     // The space is full: reuse the tombstone that has rested longest rather than refuse.
     let oldest: { nameplate: string; since: number } | undefined;
     for (const [nameplate, entry] of this.#entries) {

@@ -203,8 +203,8 @@ export function parseExpire(argv: readonly string[]): ExpireArgs | HelpArgs {
     if (positionals.length > 0) throw bad('expire: give an ID or --all, not both');
     return { command: 'expire', target: 'all' };
   }
-  if (positionals.length !== 1) throw bad('expire: give the invitation ID (see tandem invitations) or --all');
-  const id = positionals[0] as string;
+  const [id] = positionals;
+  if (positionals.length !== 1 || id === undefined) throw bad('expire: give the invitation ID (see tandem invitations) or --all');
   if (!/^[0-9a-f]{12}$/.test(id)) throw bad(`expire: ${JSON.stringify(id)} is not an invitation id (12 hex digits, see tandem invitations)`);
   return { command: 'expire', target: id };
 }

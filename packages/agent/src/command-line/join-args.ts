@@ -92,9 +92,9 @@ export function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
     'vnc-password-file': { value: true },
   });
   if (options.has('help')) return { command: 'help', text: JOIN_HELP };
-  if (positionals.length === 0) throw bad('join: the session CODE is missing (tandem join CODE --relay URL)');
-  if (positionals.length > 1) throw bad(`join: unexpected argument ${positionals[1]}`);
-  const code = positionals[0] as string;
+  const [code, extra] = positionals;
+  if (code === undefined) throw bad('join: the session CODE is missing (tandem join CODE --relay URL)');
+  if (extra !== undefined) throw bad(`join: unexpected argument ${extra}`);
   parseCode(code);
   const args: JoinArgs = {
     command: 'join',

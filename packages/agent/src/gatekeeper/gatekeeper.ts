@@ -151,8 +151,8 @@ export class Gatekeeper {
       case 'version': return this.#version();
       case 'security': {
         if (!this.#q.has(1)) return null;
+        const type = this.#q.peekU8(0);
         const raw = this.#q.take(1);
-        const type = raw[0] as number;
         // Security type None (RFC 6143 §7.2.1) is the only one offered on the already authenticated session.
         if (type !== SECURITY.none) throw new TandemError('TANDEM_ERR_PROTOCOL', `security type ${type} chosen, only None (1) was offered`);
         this.#machine.to('init');
@@ -160,10 +160,11 @@ export class Gatekeeper {
       }
       case 'init': {
         if (!this.#q.has(1)) return null;
+        const shared = this.#q.peekU8(0);
         const raw = this.#q.take(1);
-        if ((raw[0] as number) > 1) throw new TandemError('TANDEM_ERR_PROTOCOL', `ClientInit shared flag ${raw[0]} is not 0 or 1`);
+        if (shared > 1) throw new TandemError('TANDEM_ERR_PROTOCOL', `ClientInit shared flag ${shared} is not 0 or 1`);
         this.#machine.to('normal');
-        return { phase: 'init', raw, shared: raw[0] === 1 };
+        return { phase: 'init', raw, shared: shared === 1 };
       }
       case 'normal': return this.#message();
       case 'closed': return null;

@@ -47,7 +47,7 @@ export function invitationRow(rec: InvitationRecord, now: number, alive: (pid: n
   };
   if (status === 'lapsed') row.reason = 'lapsed';
   else if (status === 'expired') row.reason = rec.expiredReason ?? 'expired-by-customer';
-  if (holding) row.holder = { pid: rec.holderPid as number, ...(rec.heldOn !== undefined ? { relay: rec.heldOn } : {}) };
+  if (holding && rec.holderPid !== undefined) row.holder = { pid: rec.holderPid, ...(rec.heldOn !== undefined ? { relay: rec.heldOn } : {}) };
   return row;
 }
 

@@ -213,10 +213,10 @@ export class InvitationStore {
     }
     const out: InvitationRecord[] = [];
     for (const name of names) {
-      const m = /^([0-9a-f]{12})\.json$/.exec(name);
-      if (!m) continue;
+      const id = /^([0-9a-f]{12})\.json$/.exec(name)?.[1];
+      if (id === undefined) continue;
       try {
-        out.push(this.load(m[1] as string));
+        out.push(this.load(id));
       } catch (err) {
         onBad(err instanceof TandemError ? err : new TandemError('TANDEM_ERR_BAD_INPUT', String(err)));
       }

@@ -13,10 +13,10 @@ export type OpenResult = { ok: true } | { ok: false; reason: string };
 export function openerCommand(url: string, browserEnv: string | undefined): { command: string; args: string[] } {
   const entry = (browserEnv ?? '').split(':').map((s) => s.trim()).find((s) => s !== '');
   if (entry === undefined) return { command: 'xdg-open', args: [url] };
-  const words = entry.split(/\s+/);
-  const hasPlaceholder = words.some((w) => w.includes('%s'));
-  const args = words.slice(1).map((w) => w.replace(/%s/g, url));
-  return { command: words[0] as string, args: hasPlaceholder ? args : [...args, url] };
+  const [command = entry, ...rest] = entry.split(/\s+/);
+  const hasPlaceholder = rest.some((w) => w.includes('%s')) || command.includes('%s');
+  const args = rest.map((w) => w.replace(/%s/g, url));
+  return { command, args: hasPlaceholder ? args : [...args, url] };
 }
 
 /**

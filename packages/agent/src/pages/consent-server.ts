@@ -244,7 +244,7 @@ export class ConsentServer {
       this.#reply(res, 403, 'wrong Host header');
       return;
     }
-    const path = (req.url ?? '').split('?')[0] as string;
+    const [path = ''] = (req.url ?? '').split('?');
     const hasCookie = cookieValues(req.headers.cookie, this.cookieName).some((value) => sameToken(value, this.#cookie));
     if (path.startsWith(LAUNCH_PREFIX)) {
       this.#launchRequest(req, res, path.slice(LAUNCH_PREFIX.length), hasCookie);

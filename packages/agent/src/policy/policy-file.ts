@@ -61,9 +61,10 @@ function topLevelKeys(text: string): string[] {
       for (i++; text[i] !== '"'; i++) if (text[i] === '\\') i++;
       // A string is a key when a colon follows it after any amount of whitespace (RFC 8259 §2, §4).
       let after = i + 1;
-      while (after < text.length && ' \t\n\r'.includes(text[after] as string)) after++;
+      while (after < text.length && ' \t\n\r'.includes(text.charAt(after))) after++;
       if (stack.length === 1 && stack[0] === '{' && text[after] === ':') {
-        keys.push(JSON.parse(text.slice(begin, i + 1)) as string);
+        const key: unknown = JSON.parse(text.slice(begin, i + 1));
+        if (typeof key === 'string') keys.push(key);
       }
     }
   }

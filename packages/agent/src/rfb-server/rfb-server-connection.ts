@@ -225,7 +225,11 @@ export class RfbServerConnection {
   #onAuthResponse(): boolean {
     if (!this.#in.has(16)) return false;
     const response = this.#in.take(16);
-    const ok = vncVerify(this.#challenge as Uint8Array, response, this.#opts.password as string);
+    const challenge = this.#challenge;
+    const password = this.#opts.password;
+    // `auth` is entered only with a password and a fresh challenge (#afterSecurityType).
+    if (challenge === null || password === undefined) throw new TandemError('TANDEM_ERR_INTERNAL', 'rfb: VNC Authentication without a challenge');
+    const ok = vncVerify(challenge, response, password);
     this.#challenge = null;
     if (ok) {
       this.#write([new Uint8Array(4)]);

@@ -93,9 +93,9 @@ export async function connectVncUpstream(opts: VncUpstreamOptions): Promise<VncU
     socket.write(Uint8Array.of(type));
   }
   if (type === SECURITY.vncAuth) {
-    if (opts.password === undefined) abandon('TANDEM_ERR_UNAUTHORIZED', 'asks for a VNC password: give it with --vnc-password-file');
+    const password = opts.password ?? abandon('TANDEM_ERR_UNAUTHORIZED', 'asks for a VNC password: give it with --vnc-password-file');
     const challenge = await take(16);
-    socket.write(vncResponse(challenge, opts.password as string));
+    socket.write(vncResponse(challenge, password));
   } else if (type !== SECURITY.none) {
     abandon('TANDEM_ERR_PROTOCOL', `chose security type ${type}; the agent speaks None (1) and VNC Authentication (2)`);
   }
