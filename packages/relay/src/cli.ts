@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { ACCOUNT_ROLES, TandemError, parseDuration, type AccountRole } from '@tandem/protocol';
 import { addUser } from './add-user.js';
 import { MAX_TRUSTED_HOPS } from './client-address.js';
+import { parseHelpDesk } from './help-desk.js';
 import { parseListen, parsePublicUrl } from './config.js';
 import { startRelay } from './server.js';
 
@@ -46,6 +47,10 @@ Options:
                              for a minute (default 120)
   --attempt-timeout DURATION time the customer's computer has to join an
                              invitation attempt (default 30s)
+  --help-desk-name NAME      the help desk's name, shown on the support page and
+                             in the agents this relay serves
+  --help-desk-phone PHONE    a support phone number for the support page
+  --help-desk-logo FILE      a .png or .svg logo for the support page (256 KiB at most)
   --help                     show this help
 `;
 
@@ -102,6 +107,9 @@ async function start(args: string[]): Promise<number> {
     'claim-failures-per-minute': { type: 'string' },
     'claim-failures-per-minute-total': { type: 'string' },
     'attempt-timeout': { type: 'string' },
+    'help-desk-name': { type: 'string' },
+    'help-desk-phone': { type: 'string' },
+    'help-desk-logo': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(START_HELP);
@@ -127,6 +135,7 @@ async function start(args: string[]): Promise<number> {
     throw new UsageError(`--trust-proxy-hops: must be an integer from 1 to ${MAX_TRUSTED_HOPS}`);
   }
   if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new UsageError('--database: must be a postgres:// URL');
+  const helpDesk = badInput(() => parseHelpDesk({ name: values['help-desk-name'], phone: values['help-desk-phone'], logoFile: values['help-desk-logo'] }));
 
   const relay = await startRelay({
     dataDir,
@@ -140,6 +149,7 @@ async function start(args: string[]): Promise<number> {
     ...(claimLimit ? { claimFailuresPerMinute: Number(claimLimit) } : {}),
     ...(claimTotal ? { claimFailuresPerMinuteTotal: Number(claimTotal) } : {}),
     ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
+    ...(helpDesk ? { helpDesk } : {}),
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.
   if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);

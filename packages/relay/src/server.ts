@@ -9,6 +9,7 @@ import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
 import { DEFAULT_PUBLIC_URL, originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
+import type { HelpDesk } from './help-desk.js';
 import { InvitationRegistry } from './invitations.js';
 import { RendezvousConnection } from './rendezvous.js';
 import { SessionRegistry } from './session-registry.js';
@@ -20,6 +21,8 @@ import { TokenStore } from './tokens.js';
 export interface RelayOptions {
   /** Data folder (created if missing): database, certificate, saved config. */
   dataDir: string;
+  /** The help desk this relay serves (support page, agents' stamp). */
+  helpDesk?: HelpDesk;
   /** `HOST:PORT`; port 0 picks a free port. Default `127.0.0.1:8443`. */
   listen?: string;
   /** `self-signed` (default) or `off` (plain HTTP behind a TLS-terminating proxy). */
