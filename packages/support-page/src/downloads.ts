@@ -24,8 +24,8 @@ export async function checkDownload(platform: AgentPlatform, fetchFn: typeof fet
   }
 }
 
-/** A download's size as the page shows it (decimal megabytes, as browsers show downloads). */
+/** A download's size as the page shows it: decimal megabytes, as browsers show downloads, never broken across lines. */
 export function formatSize(bytes: number): string {
   const mb = bytes / 1_000_000;
-  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb).toString()} MB`;
+  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb).toString()}\u00a0MB`;
 }

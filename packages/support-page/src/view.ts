@@ -146,7 +146,7 @@ function primaryDownload(doc: Document, text: Catalogue, model: PageModel, platf
     return h(
       doc,
       'div',
-      { class: 'notice warn support-missing', role: 'status', 'data-testid': `download-${platform}`, 'data-state': 'missing' },
+      { class: 'notice warn support-missing', role: 'status', 'data-testid': `download-${platform}`, 'data-state': 'missing', 'data-offer': 'primary' },
       h(doc, 'p', { class: 'notice-line' }, fill(text.download.missing, { system })),
       h(doc, 'p', { class: 'notice-line' }, askForHelp(text, model.helpDesk)),
     );
@@ -154,7 +154,7 @@ function primaryDownload(doc: Document, text: Catalogue, model: PageModel, platf
   return h(
     doc,
     'div',
-    { class: 'support-primary', 'data-testid': `download-${platform}`, 'data-state': availability.state },
+    { class: 'support-primary', 'data-testid': `download-${platform}`, 'data-state': availability.state, 'data-offer': 'primary' },
     h(
       doc,
       'a',
@@ -177,7 +177,7 @@ function otherDownloads(doc: Document, text: Catalogue, model: PageModel, platfo
       h(
         doc,
         'li',
-        { 'data-testid': `download-${platform}`, 'data-state': availability.state },
+        { 'data-testid': `download-${platform}`, 'data-state': availability.state, 'data-offer': 'other' },
         availability.state === 'missing'
           ? h(doc, 'span', { class: 'support-other-name' }, label)
           : h(doc, 'a', { class: 'support-other-name', href: AGENT_DOWNLOADS[platform].path, download: file }, label),

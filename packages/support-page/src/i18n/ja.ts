@@ -12,7 +12,7 @@ export const ja: Catalogue = {
   systems: { windows: 'Windows', linux: 'Linux' },
   download: {
     title: 'Tandem をダウンロード',
-    primary: '{{system}} 用 Tandem をダウンロード',
+    primary: '{{system}} 版をダウンロード',
     file: '{{file}}（64ビット版）',
     fileSize: '{{file}}（64ビット版、{{size}}）',
     checking: 'ダウンロードできるか確認しています…',
