@@ -14,8 +14,8 @@
  * (page.route); the others check the page against what the real relay
  * answers.
  *
- * With TANDEM_SCREENSHOTS=DIR the last test writes the page at 1280x800 and
- * 390x844 in both languages into DIR.
+ * With TANDEM_SCREENSHOTS=DIR the page is also photographed into DIR: at
+ * 1280x800 and 390x844 in both languages, and the neutral page.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -329,8 +329,9 @@ describe('the support page of a relay with a help desk', () => {
     for (const [name, visit] of shots) {
       for (const locale of ['en-US', 'ja-JP']) {
         const page = await open({ ...visit, locale });
-        const file = join(dir, `${name}-${locale.slice(0, 2)}.png`);
-        writeFileSync(file, await page.screenshot({ fullPage: true }));
+        // The window as the visitor first sees it, and the whole page.
+        writeFileSync(join(dir, `${name}-${locale.slice(0, 2)}.png`), await page.screenshot());
+        writeFileSync(join(dir, `${name}-${locale.slice(0, 2)}-full.png`), await page.screenshot({ fullPage: true }));
         await page.context().close();
       }
     }
@@ -365,6 +366,11 @@ describe('the support page of a relay without a help desk', () => {
       expect(await page.locator('.brand-mark').isVisible()).toBe(true);
       expect(await page.locator('[data-testid=help-desk-logo], [data-testid=help-desk-phone], .support-contact').count()).toBe(0);
       expect(await page.locator('[data-testid=download-windows]').textContent()).toContain(ask);
+      const dir = process.env.TANDEM_SCREENSHOTS;
+      if (dir !== undefined && dir !== '') {
+        mkdirSync(dir, { recursive: true });
+        writeFileSync(join(dir, `neutral-${locale.slice(0, 2)}-full.png`), await page.screenshot({ fullPage: true }));
+      }
       await context.close();
     }
   });
