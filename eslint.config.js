@@ -9,6 +9,9 @@ import boundaries from './eslint-rules/boundaries.js';
 /**
  * The packages and what each one's source may import (tests may import any
  * package by name). The customer's agent never imports the technician's client.
+ * The support page (browser code bundled by Vite, like the console) takes
+ * only protocol's constants, types and checks; the console's stylesheet it
+ * takes in CSS (`@import '@tandem/console/styles.css'`), not in code.
  * The test kit is test code (`test: true`): tests import it by name, no
  * package's source does.
  */
@@ -21,6 +24,7 @@ const PACKAGES = {
   tech: { name: '@tandem/tech', deps: ['protocol', 'rfb', 'node-client'] },
   cli: { name: '@tandem/cli', deps: ['node-client', 'agent', 'tech'] },
   console: { name: '@tandem/console', deps: ['protocol'] },
+  'support-page': { name: '@tandem/support-page', deps: ['protocol'] },
   'test-kit': { name: '@tandem/test-kit', deps: [], test: true },
 };
 

@@ -1,13 +1,15 @@
 import { defineConfig } from 'vite';
 import react from '@vitejs/plugin-react';
+import { CONSOLE_PATH } from '@tandem/protocol';
 
 /**
- * The console is served by the relay at `/` (same origin as the API), built
- * to dist/ with relative asset paths so the relay can serve it from any base.
- * @tandem/protocol resolves through the workspace symlink to its built dist/.
+ * The console is served by the relay at `/console/` (same origin as the API;
+ * the customer's support page is at `/`), built to dist/ with its assets
+ * under that base. @tandem/protocol resolves through the workspace symlink
+ * to its built dist/.
  */
 export default defineConfig({
-  base: './',
+  base: CONSOLE_PATH,
   plugins: [react()],
   resolve: {
     preserveSymlinks: false,

@@ -3,7 +3,9 @@
  * an access log, as nginx does: the link (`ORIGIN/#/setup/TOKEN`) holds the
  * token in its fragment, which browsers never send, and the console sends it
  * to the relay only in request bodies. So no request line and no header the
- * proxy sees, and logs, ever carries it.
+ * proxy sees, and logs, ever carries it, though the link goes first to the
+ * support page at `/`, whose script forwards it to the console at
+ * `/console/`.
  */
 import { createServer, request as httpRequest, type Server } from 'node:http';
 import type { Browser } from 'playwright-core';
@@ -66,5 +68,8 @@ describe('the set-up link behind a reverse proxy', () => {
     expect(log.filter((l) => l.includes(token)).map((l) => l.slice(0, 80))).toEqual([]);
     expect(log.some((l) => l.startsWith('POST /api/setup/describe '))).toBe(true);
     expect(log.some((l) => l.startsWith('POST /api/setup/complete '))).toBe(true);
+    // By way of the support page (`/`), forwarded to the console (`/console/`).
+    expect(log.some((l) => l.startsWith('GET / '))).toBe(true);
+    expect(log.some((l) => l.startsWith('GET /console/ '))).toBe(true);
   });
 });

@@ -62,3 +62,25 @@ export interface AuditEvent {
   sessionId: string | null;
   detail: string;
 }
+
+/** The help desk a relay serves, as `GET /api/info` describes it for the support page. */
+export interface HelpDeskInfo {
+  /** The help desk's name. */
+  name: string;
+  /** Its support phone number, as the administrator gave it. */
+  phone?: string;
+  /** Path of its logo on the relay, when it has one. */
+  logo?: string;
+}
+
+/** Answer to `GET /api/info`. */
+export interface RelayInfo {
+  version: string;
+  /** The protocol label (PROTOCOL_LABEL). */
+  protocol: string;
+  tls: boolean;
+  /** SHA-256 of the relay's self-signed certificate, lowercase hex. */
+  fingerprint?: string;
+  /** The help desk, when the relay was started with one. */
+  helpDesk?: HelpDeskInfo;
+}

@@ -159,3 +159,22 @@ export const SIGNIN_LIMITS = {
 
 /** WebSocket path of the relay's rendezvous endpoint. */
 export const RELAY_WS_PATH = '/ws';
+
+/** Where the relay serves the console (the technician's and administrator's web app); its support page is at `/`. */
+export const CONSOLE_PATH = '/console/';
+
+/** The platforms a relay offers the customer's agent for, in the order the support page lists them when it cannot tell which computer it is on. */
+export const AGENT_PLATFORMS = ['windows', 'linux'] as const;
+/** One of {@link AGENT_PLATFORMS}. */
+export type AgentPlatform = (typeof AGENT_PLATFORMS)[number];
+
+/**
+ * The downloadable agents a relay serves, at fixed paths (scripts depend on
+ * them): one file per platform, each the customer's agent as one executable.
+ * The relay's support page links to exactly these paths, its visitor's
+ * platform first.
+ */
+export const AGENT_DOWNLOADS: Readonly<Record<AgentPlatform, { readonly path: string; readonly file: string }>> = {
+  windows: { path: '/download/tandem-windows-x64.exe', file: 'tandem-windows-x64.exe' },
+  linux: { path: '/download/tandem-linux-x64', file: 'tandem-linux-x64' },
+};

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
+import { CONSOLE_PATH } from './constants.js';
 import { fromBase64Url, toBase64Url } from './base64url.js';
 import { TandemError } from './errors.js';
 import {
@@ -385,6 +386,13 @@ describe('invitation links', () => {
     const inv = sample();
     const link = invitationLink(inv, 'http://localhost:3000').replace('http://localhost:3000', 'https://other.example');
     expect(parseInvitationLink(link)).toEqual(inv);
+  });
+
+  it("names the relay's origin, and opens the same link at the console's own address", () => {
+    const inv = sample();
+    const link = invitationLink(inv, 'https://support.example.com');
+    expect(link.startsWith('https://support.example.com/#/invitation/')).toBe(true);
+    expect(parseInvitationLink(link.replace('https://support.example.com/', `https://support.example.com${CONSOLE_PATH}`))).toEqual(inv);
   });
 
   it('refuses a bad console origin', () => {

@@ -360,7 +360,11 @@ export function parseInvitation(text: string): Invitation {
 /**
  * The console link equivalent to the file: `ORIGIN/#/invitation/DATA`, DATA
  * being the file text in base64url. Everything, secret included, is in the
- * fragment, which browsers never send to a server (RFC 3986 §3.5).
+ * fragment, which browsers never send to a server (RFC 3986 §3.5). The link
+ * names the relay's origin, not the console's path on it (CONSOLE_PATH): the
+ * relay's support page at `/` forwards a `#/…` fragment to the console, so
+ * one link opens on relays from before the console moved to `/console/` and
+ * after.
  */
 export function invitationLink(inv: Invitation, consoleOrigin: string): string {
   const origin = normaliseRelayOrigin(consoleOrigin, 'consoleOrigin', 'TANDEM_ERR_INVITATION_INVALID');

@@ -18,8 +18,8 @@ Run "tandem-relay <command> --help" for a command's options.
 
 const START_HELP = `Usage: tandem-relay start --data DIR --listen HOST:PORT [options]
 
-Runs the relay (HTTP API, console and rendezvous WebSocket on one port) until
-SIGTERM or SIGINT. Prints "listening: URL", with TLS "fingerprint: HEX", and
+Runs the relay (HTTP API, the customers' support page at /, the console at
+/console/ and the rendezvous WebSocket on one port) until SIGTERM or SIGINT. Prints "listening: URL", with TLS "fingerprint: HEX", and
 on first start "setup: URL", a one-time link to create the administrator.
 
 Options:

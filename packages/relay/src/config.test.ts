@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { originFor, parseListen, parsePublicUrl, setupLinkUrl } from './config.js';
+import { consoleSetupLinkUrl, originFor, parseListen, parsePublicUrl, setupLinkUrl } from './config.js';
 
 describe('config', () => {
   it('parses --listen', () => {
@@ -19,5 +19,10 @@ describe('config', () => {
     expect(() => parsePublicUrl('ftp://x')).toThrow(/--public-url/);
     expect(() => parsePublicUrl('nope')).toThrow(/--public-url/);
     expect(setupLinkUrl('https://r', 'TOK')).toBe('https://r/#/setup/TOK');
+  });
+  it('gives set-up links as the command line prints them and as the console shows them', () => {
+    // Printed (README: `setup: ORIGIN/#/setup/…`), forwarded to the console by the support page; answered to the console, at its own address.
+    expect(setupLinkUrl('https://r:8443', 'TOK')).toBe('https://r:8443/#/setup/TOK');
+    expect(consoleSetupLinkUrl('https://r:8443', 'TOK')).toBe('https://r:8443/console/#/setup/TOK');
   });
 });

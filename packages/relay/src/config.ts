@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TandemError } from '@tandem/protocol';
+import { CONSOLE_PATH, TandemError } from '@tandem/protocol';
 
 /** Where `start` keeps the settings later commands (`user add`) need. */
 export const CONFIG_FILE = 'config.json';
@@ -57,7 +57,21 @@ export function writeSavedConfig(dataDir: string, config: SavedConfig): void {
   writeFileSync(join(dataDir, CONFIG_FILE), JSON.stringify(config, null, 2) + '\n', { mode: 0o600 });
 }
 
-/** The one-time set-up link for a token: it opens the console's set-up page. */
+/**
+ * The one-time set-up link for a token as the relay's command line prints it
+ * (`setup: ORIGIN/#/setup/TOKEN`, a stable output line: README): the
+ * support page at `/` forwards it to the console's set-up page. The token
+ * stays in the fragment, which browsers never send.
+ */
 export function setupLinkUrl(publicUrl: string, token: string): string {
   return `${publicUrl}/#/setup/${token}`;
+}
+
+/**
+ * The same link at the console's own address (`ORIGIN/console/#/setup/TOKEN`),
+ * as the API answers it to the console that shows it: no detour through
+ * the support page.
+ */
+export function consoleSetupLinkUrl(publicUrl: string, token: string): string {
+  return `${publicUrl}${CONSOLE_PATH}#/setup/${token}`;
 }

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import fastifyStatic from '@fastify/static';
 import type { FastifyInstance } from 'fastify';
+import { CONSOLE_PATH } from '@tandem/protocol';
 
 /**
  * Content-Security-Policy for everything the relay serves: only its own
@@ -42,28 +43,43 @@ export function installSecurityHeaders(app: FastifyInstance, publicUrl: () => st
   });
 }
 
-/** The console's built files, or undefined when the package or its dist/ is missing. */
-export function findConsoleDist(): string | undefined {
+/** A workspace package's built web files (its dist/ with an index.html), or undefined when the package or its build is missing. */
+export function findBuiltPage(packageName: string): string | undefined {
   try {
-    const pkg = createRequire(import.meta.url).resolve('@tandem/console/package.json');
+    const pkg = createRequire(import.meta.url).resolve(`${packageName}/package.json`);
     const dist = join(dirname(pkg), 'dist');
     return existsSync(join(dist, 'index.html')) ? dist : undefined;
   } catch {
-    // The console package is not installed: the relay still serves its API.
+    // The package is not installed: the relay still serves its API.
     return undefined;
   }
 }
 
-const NOT_BUILT = `<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>Tandem relay</title></head>
-<body><h1>Tandem relay</h1><p>The console was not built. Run <code>npm run build</code> and restart the relay.</p></body></html>
-`;
+/** The console's built files, or undefined when the package or its dist/ is missing. */
+export function findConsoleDist(): string | undefined {
+  return findBuiltPage('@tandem/console');
+}
 
-/** Serves the console at `/` (index.html), or a plain page saying it was not built. */
+/** The plain page the relay answers where a web app it serves was not built. */
+export function notBuiltPage(what: string): string {
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Tandem relay</title></head>
+<body><h1>Tandem relay</h1><p>${what} was not built. Run <code>npm run build</code> and restart the relay.</p></body></html>
+`;
+}
+
+/**
+ * Serves the console at {@link CONSOLE_PATH} (`/console/`, its index.html and
+ * assets; `/console` redirects there), or a plain page saying it was not
+ * built. Its routes are hash routes (`/console/#/signin`), so no deep path
+ * needs a fallback; links to the old address (`ORIGIN/#/…`) are forwarded by
+ * the support page at `/`, since only the browser sees a fragment.
+ */
 export async function registerConsole(app: FastifyInstance, dist: string | undefined): Promise<void> {
+  app.get(CONSOLE_PATH.slice(0, -1), async (_req, reply) => reply.redirect(CONSOLE_PATH, 308));
   if (dist === undefined) {
-    app.get('/', async (_req, reply) => reply.type('text/html; charset=utf-8').send(NOT_BUILT));
+    app.get(CONSOLE_PATH, async (_req, reply) => reply.type('text/html; charset=utf-8').send(notBuiltPage('The console')));
     return;
   }
-  await app.register(fastifyStatic, { root: dist, index: 'index.html', wildcard: true, dotfiles: 'deny' });
+  await app.register(fastifyStatic, { root: dist, prefix: CONSOLE_PATH, index: 'index.html', wildcard: true, dotfiles: 'deny', decorateReply: false });
 }

@@ -10,11 +10,13 @@ import {
   optional,
   toTandemError,
   type AccountRole,
+  type HelpDeskInfo,
+  type RelayInfo,
 } from '@tandem/protocol';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { Accounts, PublicUser } from './accounts.js';
 import type { AuditLog } from './audit.js';
-import { setupLinkUrl } from './config.js';
+import { consoleSetupLinkUrl } from './config.js';
 
 /** What the API routes need. */
 export interface ApiDeps {
@@ -24,6 +26,8 @@ export interface ApiDeps {
   version: string;
   tls: boolean;
   fingerprint?: string | undefined;
+  /** The help desk the support page shows, when the relay has one. */
+  helpDesk?: HelpDeskInfo;
   publicUrl: () => string;
   /** The client's address for a request (socket, or X-Forwarded-For with --trust-proxy). */
   addressOf: (req: FastifyRequest) => string;
@@ -91,11 +95,12 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     if (req.url.startsWith('/api/')) void reply.header('cache-control', 'no-store');
   });
 
-  app.get('/api/info', async () => ({
+  app.get('/api/info', async (): Promise<RelayInfo> => ({
     version: deps.version,
     protocol: PROTOCOL_LABEL,
     tls: deps.tls,
     ...(deps.fingerprint ? { fingerprint: deps.fingerprint } : {}),
+    ...(deps.helpDesk ? { helpDesk: deps.helpDesk } : {}),
   }));
 
   app.post('/api/auth/login', async (req) => {
@@ -145,7 +150,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
     const team = optionalName(req.body.team, 'team');
     await accounts.addUser({ username, role, displayName, team }, actor.username);
     const token = await accounts.createSetupLink(username);
-    return { setupLink: setupLinkUrl(deps.publicUrl(), token) };
+    return { setupLink: consoleSetupLinkUrl(deps.publicUrl(), token) };
   });
 
   app.get('/api/audit/sessions', async (req) => {

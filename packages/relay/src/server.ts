@@ -11,6 +11,7 @@ import { findConsoleDist, installSecurityHeaders, registerConsole } from './cons
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
 import type { HelpDesk } from './help-desk.js';
 import { InvitationRegistry } from './invitations.js';
+import { findSupportPageDist, helpDeskInfo, loadHelpDesk, registerSupportPage } from './support-page.js';
 import { RendezvousConnection } from './rendezvous.js';
 import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
@@ -79,13 +80,14 @@ function relayVersion(): string {
   return typeof pkg === 'object' && pkg !== null && typeof (pkg as { version?: unknown }).version === 'string' ? (pkg as { version: string }).version : '0.0.0';
 }
 
-/** Starts a relay: HTTP API, console, and rendezvous WebSocket on one port. */
+/** Starts a relay: HTTP API, support page, console, and rendezvous WebSocket on one port. */
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:8443');
   const tls = (options.tls ?? 'self-signed') === 'self-signed';
   if (options.tls !== undefined && options.tls !== 'self-signed' && options.tls !== 'off') {
     throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed or off');
   }
+  const helpDesk = loadHelpDesk(options.helpDesk);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   let app: FastifyInstance | undefined;
@@ -147,7 +149,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       fingerprint: material?.fingerprint,
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
+      ...(helpDesk ? { helpDesk: helpDeskInfo(helpDesk) } : {}),
     });
+    await registerSupportPage(app, findSupportPageDist(), helpDesk);
     await registerConsole(app, findConsoleDist());
 
     await app.listen({ host, port });

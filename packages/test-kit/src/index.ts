@@ -14,14 +14,14 @@
  * | file | what |
  * | --- | --- |
  * | `process.ts`, `line-sink.ts` | `Proc` (a child process whose lines can be awaited), `runProcess`, `LineSink` |
- * | `relay-process.ts` | `RelayFixture` / `startRelayProcess` (the one relay fixture), `runCli` (the relay CLI) |
+ * | `relay-process.ts` | `RelayFixture` / `startRelayProcess` (the one relay fixture: `url` is its support page, `consoleUrl` its console), `runCli` (the relay CLI) |
  * | `relay-api.ts` | `api` and typed calls: `login`, `createAdmin`, `auditSessions`, `auditSession`, `auditEvents`, readers |
  * | `signal-client.ts`, `signal-sessions.ts` | `WsClient` (typed signals, raw frames), `pairedSession`, `invitationSession`, … |
  * | `memory-relay.ts`, `driver-rig.ts` | `MemoryRelay` (codes, invitations, hostile hooks), `DriverRig` |
  * | `tandem-cli.ts`, `agent-home.ts` | the `tandem` command line (`invite`, `techInvitation`, `agentRun`, `acceptOnTerminal`), `AgentHome` |
  * | `x-display.ts`, `rfb-test-client.ts` | Xvfb, xterm, screenshots, `diff`, `freeDisplay`; `TestRfbClient` |
  * | `hostile-tech.ts`, `hostile-relay.ts`, `vnc-stand-in.ts`, `black-hole.ts` | hostile and broken peers |
- * | `chromium.ts`, `recording-browser.ts` | Chromium for tests; a `$BROWSER` that records what it was given |
+ * | `chromium.ts`, `recording-browser.ts` | Chromium for tests (`launchChromium`; `presentAs` a User-Agent and Client Hints; `recordCspViolations`); a `$BROWSER` that records what it was given |
  * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts` | small helpers |
  *
  * The old helpers, and what replaced them (mostly an import change):

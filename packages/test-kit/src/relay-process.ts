@@ -7,6 +7,7 @@
  */
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { CONSOLE_PATH } from '@tandem/protocol';
 import { Proc, runProcess, type ProcessResult } from './process.js';
 import { PASSWORD } from './relay-api.js';
 import { RELAY_BIN, assertBuilt } from './repo-paths.js';
@@ -69,6 +70,11 @@ export class RelayFixture {
   /** Its base URL (`http://127.0.0.1:PORT`, or https). */
   get url(): string {
     return this.#running().url;
+  }
+
+  /** The console's address on it (`http://127.0.0.1:PORT/console/`); the support page is at {@link url}`/`. */
+  get consoleUrl(): string {
+    return `${this.url}${CONSOLE_PATH}`;
   }
 
   /** Its rendezvous endpoint (`ws://…/ws`). */

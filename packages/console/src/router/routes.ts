@@ -1,9 +1,11 @@
 /**
- * The console's hash routes. The relay serves one page at `/`; everything
- * after `#` picks the screen, so set-up links (`ORIGIN/#/setup/TOKEN`) and
- * invitation links (`ORIGIN/#/invitation/DATA`) work without server-side
- * routing, and their secrets stay in the fragment, which browsers never send
- * to the server (RFC 3986 §3.5).
+ * The console's hash routes. The relay serves one page at `/console/`;
+ * everything after `#` picks the screen, so set-up links
+ * (`ORIGIN/console/#/setup/TOKEN`) and invitation links work without
+ * server-side routing, and their secrets stay in the fragment, which
+ * browsers never send to the server (RFC 3986 §3.5). Links to the old
+ * address (`ORIGIN/#/setup/TOKEN`, `ORIGIN/#/invitation/DATA`) reach the
+ * relay's support page at `/`, whose script forwards the fragment here.
  */
 import { INVITATION_LIMITS } from '@tandem/protocol';
 

@@ -1,0 +1,48 @@
+/** The support page's Japanese catalogue: the keys of en.ts (its type says so), in Japanese. */
+import type { Catalogue } from './en.js';
+
+export const ja: Catalogue = {
+  title: 'Tandem リモートサポート',
+  titleDesk: '{{desk}} リモートサポート',
+  skip: '本文へ移動',
+  language: { label: '表示言語', en: 'English', ja: '日本語' },
+  tagline: 'リモートサポート',
+  heading: { neutral: 'コンピューターのサポートを受ける', desk: '{{desk}}のサポートを受ける' },
+  lead: '3つの手順で、技術者がこのコンピューターのサポートを行えるようになります。技術者が画面を見られるのは、お客様がご自分のコンピューターで承諾した後だけです。いつでも終了できます。',
+  systems: { windows: 'Windows', linux: 'Linux' },
+  download: {
+    title: 'Tandem をダウンロード',
+    primary: '{{system}} 版をダウンロード',
+    file: '{{file}}（64ビット版）',
+    fileSize: '{{file}}（64ビット版、{{size}}）',
+    checking: 'ダウンロードできるか確認しています…',
+    missing: 'このサーバーでは {{system}} 用のダウンロードはまだ用意されていません。',
+    others: 'その他のコンピューター用',
+    choose: 'サポートを受けるコンピューターのシステムを選んでください。',
+    item: '{{system}}（64ビット版）',
+    itemMissing: 'このサーバーではまだ用意されていません',
+    macos: 'Tandem は Windows と Linux のコンピューターで動作します。Mac 版はまだありません。',
+    chromeos: 'Tandem は Windows と Linux のコンピューターで動作します。Chromebook 版はまだありません。',
+    mobile: 'スマートフォンまたはタブレットからご覧のようです。Tandem は Windows と Linux のコンピューターで動作します。サポートを受けるコンピューターでこのページを開いてください。',
+    unknown: 'このコンピューターのシステムを判別できませんでした。',
+    askDesk: '{{desk}}にお問い合わせください。',
+    askDeskPhone: '{{desk}}（{{phone}}）にお電話ください。',
+    askTechnician: '担当の技術者にお知らせください。',
+  },
+  run: {
+    title: '実行する',
+    windowsTitle: 'Windows の場合',
+    windows: 'ダウンロードしたファイル {{file}} を開きます（ブラウザーのダウンロード一覧にあります）。実行してよいか Windows に確認されたら「実行」を選んでください。インストールは不要です。',
+    linuxTitle: 'Linux の場合',
+    linux: 'ファイルに実行権限を付けて起動します。たとえば端末で次のように入力します。',
+    linuxNote: 'インストールは不要で、Tandem はお客様ご自身のユーザー権限で動作します。',
+  },
+  code: {
+    title: 'Tandem にコードを入力',
+    body: 'Tandem が専用の画面を開きます。技術者から伝えられる8桁のセッションコードを、その画面に入力してください。',
+    consent: 'そのあと Tandem に、技術者の名前と求めている操作が表示されます。お客様が承諾するまで何も共有されず、セッションはいつでも終了できます。',
+    never: 'このページでセッションコードをお尋ねすることはありません。コードはお客様のコンピューターの Tandem にだけ入力するため、このサーバーにも知られません。',
+  },
+  contact: { title: 'お困りのときは', call: '{{desk}}までお電話ください：' },
+  footer: 'Tandem：お客様のコンピューターと技術者の間の通信は、エンドツーエンドで暗号化されます。',
+};
