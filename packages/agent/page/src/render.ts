@@ -95,7 +95,7 @@ function chatLine(ctx: PageContext, line: ChatLine, time: Intl.DateTimeFormat): 
 /** The chat, oldest first, the newest line in view; the customer's own lines marked as theirs. */
 export function renderChat(ctx: PageContext): void {
   const { tr, ui, state } = ctx;
-  const time = new Intl.DateTimeFormat(tr.language, { hour: '2-digit', minute: '2-digit' });
+  const time = new Intl.DateTimeFormat(tr.language, { hour: 'numeric', minute: '2-digit' });
   const lines = state.chat.map((line) => chatLine(ctx, line, time));
   if (lines.length === 0 && state.view.status === 'active') {
     const empty = document.createElement('li');
@@ -173,7 +173,8 @@ function renderStatus(ctx: PageContext): void {
   }
   setTone(ctx, 'wait');
   const params: Params = { name };
-  status.textContent = tr.t(`status.${view.status}`, params);
+  // Before the agent's first event the page knows nothing yet, not even whether a relay is involved.
+  status.textContent = state.heard ? tr.t(`status.${view.status}`, params) : tr.t('status.starting');
 }
 
 function renderWarnings(ctx: PageContext): void {

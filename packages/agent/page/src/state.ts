@@ -97,6 +97,11 @@ export class PageState {
     return this.#rows;
   }
 
+  /** True once the agent has said anything of a session, a code box or an invitation. */
+  get heard(): boolean {
+    return this.#sessionSeen || this.#entry !== undefined || this.#self !== undefined;
+  }
+
   /** True while the page is the invitations page: served by `tandem invite`, no session yet. */
   get showsInvitations(): boolean {
     return this.#self !== undefined && !this.#sessionSeen;

@@ -14,6 +14,7 @@ export const en = {
     label: 'Language',
   },
   status: {
+    starting: 'Waiting for Tandem on this computer…',
     connecting: 'Connecting to the relay…',
     handshaking: 'Setting up an encrypted connection with {{name}}…',
     consent: '{{name}} asks to start a session. Nothing is shared until you accept.',
@@ -94,7 +95,7 @@ export const en = {
     'customer-ended': 'You ended the session.',
     'technician-ended': '{{name}} ended the session.',
     'network-lost': 'The connection was lost, so the session ended.',
-    refused: 'You refused the session. Nothing was shared.',
+    refused: 'You refused the session.',
     'wrong-code': 'The code did not match, so the session did not start.',
     'expired-code': 'The code had expired, so the session did not start.',
     'relay-shutdown': 'The relay was shut down, so the session ended.',

@@ -10,6 +10,7 @@ export const ja: Catalogue = {
     label: '表示言語',
   },
   status: {
+    starting: 'このコンピューターの Tandem からの応答を待っています…',
     connecting: '中継サーバーに接続しています…',
     handshaking: '{{name}}との暗号化された接続を確立しています…',
     consent: '{{name}}がセッションの開始を求めています。承諾するまで何も共有されません。',
@@ -90,7 +91,7 @@ export const ja: Catalogue = {
     'customer-ended': 'あなたがセッションを終了しました。',
     'technician-ended': '{{name}}がセッションを終了しました。',
     'network-lost': '接続が切れたため、セッションは終了しました。',
-    refused: 'あなたはセッションを拒否しました。何も共有されていません。',
+    refused: 'あなたはセッションを拒否しました。',
     'wrong-code': 'コードが一致しなかったため、セッションは始まりませんでした。',
     'expired-code': 'コードの有効期限が切れていたため、セッションは始まりませんでした。',
     'relay-shutdown': '中継サーバーが停止したため、セッションは終了しました。',
