@@ -149,12 +149,14 @@ describe('tandem join: the consent page against another local user', () => {
       const { tech, agent, browser } = session;
       const page = await browser.page();
       await page.locator('[data-testid=lang-en]').click();
-      await page.selectOption('#grant-mode', 'view');
+      await page.check('[data-testid=grant-view] input');
       await page.click('[data-testid=accept]');
       await tech.waitFor(/^event: accepted view$/);
       tech.send('hello from Kato');
       await expect.poll(() => page.locator('[data-testid=chat-log]').textContent(), { timeout: 10_000 }).toContain('hello from Kato');
       await page.click('[data-testid=end-session]');
+      // The page asks before it ends the session.
+      await page.click('[data-testid=end-confirm]');
       await tech.waitFor(/^event: ended customer-ended$/);
       expect(await agent.exitCode()).toBe(0);
     });

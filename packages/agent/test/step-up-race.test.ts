@@ -54,7 +54,7 @@ describe('a technician swapping a step-up request while the answer is in flight'
 
     tech.send('/request view');
     const request = page.locator('[data-testid=mode-request]');
-    await expect.poll(() => page.locator('#mode-request-text').textContent(), { timeout: 15_000 }).toBe('The technician asks to see your screen.');
+    await expect.poll(() => page.locator('#mode-request-text').textContent(), { timeout: 15_000 }).toBe('Allow Mallory Tech to see your screen?');
     expect(await request.isVisible()).toBe(true);
 
     // The customer clicks "Allow"; the POST is held on its way while the technician swaps the request.
@@ -75,7 +75,7 @@ describe('a technician swapping a step-up request while the answer is in flight'
     expect(agent.count(/^event: mode control$/)).toBe(0);
     // The customer was told of the refused second request.
     await expect.poll(() => page.locator('[data-testid=chat-log] li[data-from=system]').allTextContents()).toContainEqual(
-      'The technician also asked for "Shared control of my screen" while you are being asked about "View my screen"; that second request was refused automatically. Your answer is about "View my screen".',
+      'Mallory Tech also asked for "Shared control" while you are being asked about "View only"; that second request was refused automatically. Your answer is about "View only".',
     );
     await expect.poll(() => page.locator('[data-testid=mode]').getAttribute('data-mode')).toBe('view');
 

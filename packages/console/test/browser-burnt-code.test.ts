@@ -57,7 +57,7 @@ describe('a burnt code in the console', () => {
     expect(await agent.exitCode()).not.toBe(0);
     const burnt = page.locator('[data-testid=burnt-code]');
     await expect.poll(() => page.locator('[data-testid=burnt-code][data-why=wrong-code]').count(), { timeout: 15_000 }).toBe(1);
-    expect(await burnt.textContent()).toMatch(/This code is burnt/);
+    expect(await burnt.textContent()).toMatch(/This session code is burnt/);
     expect(await burnt.textContent()).toContain('CASE-77');
     await page.screenshot({ path: `${SHOTS}/burnt-code-en.png` });
 

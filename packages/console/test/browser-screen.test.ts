@@ -86,7 +86,7 @@ describe('the customer screen in the console (noVNC over the session)', () => {
     await customer.locator('[data-testid=lang-en]').click();
     await expect.poll(() => customer.locator('[data-testid=technician]').textContent(), { timeout: 15_000 }).toContain('Sato Hana');
     await customer.fill('#customer-name', 'Kobayashi Ren');
-    await expect.poll(() => customer.locator('#grant-mode').inputValue()).toBe(mode);
+    await expect.poll(() => customer.locator('#grant-mode input:checked').inputValue()).toBe(mode);
     await customer.click('[data-testid=accept]');
 
     await expect.poll(() => tech.locator('[data-testid=session-status]').getAttribute('data-state'), { timeout: 15_000 }).toBe('active');

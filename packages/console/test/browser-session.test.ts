@@ -70,6 +70,8 @@ describe('console and consent page in Chromium', () => {
     await customerPage.screenshot({ path: `${relay.dir}/agent-active.png` });
 
     await customerPage.click('[data-testid=end-session]');
+    // The customer's page asks before it ends the session.
+    await customerPage.click('[data-testid=end-confirm]');
     await expect.poll(() => techPage.locator('[data-testid=session-status]').getAttribute('data-state'), { timeout: 15_000 }).toBe('ended');
     expect(await techPage.locator('[data-testid=session-status]').textContent()).toMatch(/customer/i);
     expect(await agent.exitCode()).toBe(0);

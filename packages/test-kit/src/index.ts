@@ -22,6 +22,7 @@
  * | `x-display.ts`, `rfb-test-client.ts` | Xvfb, xterm, screenshots, `diff`, `freeDisplay`; `TestRfbClient` |
  * | `hostile-tech.ts`, `hostile-relay.ts`, `vnc-stand-in.ts`, `black-hole.ts` | hostile and broken peers |
  * | `chromium.ts`, `recording-browser.ts` | Chromium for tests (`launchChromium`; `presentAs` a User-Agent and Client Hints; `recordCspViolations`); a `$BROWSER` that records what it was given |
+ * | `catalogue.ts`, `glossary.ts` | translation catalogues flattened, their placeholders; docs/glossary.md read, and a catalogue pair checked against it |
  * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts` | small helpers |
  *
  * The old helpers, and what replaced them (mostly an import change):
@@ -64,6 +65,7 @@ export * from './black-hole.js';
 export * from './catalogue.js';
 export * from './chromium.js';
 export * from './driver-rig.js';
+export * from './glossary.js';
 export * from './played-peer.js';
 export * from './scripted-relay.js';
 export * from './transition-log.js';

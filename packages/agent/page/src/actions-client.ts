@@ -25,6 +25,8 @@ export interface ActionBodies {
   chat: { text: string };
   end: Record<string, never>;
   'expire-invitation': { id: string };
+  /** The code typed into the code-entry screen (contract 3), as typed: digits, spaces or a dash. */
+  code: { code: string };
 }
 
 /** Why an action failed. */
@@ -52,16 +54,24 @@ export class ActionsClient {
   /** Posts `action` with `body`; resolves true when the agent took it. */
   async post<A extends keyof ActionBodies>(action: A, body: ActionBodies[A]): Promise<boolean> {
     this.#onOutcome(undefined);
+    const problem = await this.attempt(action, body);
+    if (problem !== undefined) this.#onOutcome(problem);
+    return problem === undefined;
+  }
+
+  /**
+   * Posts `action` with `body` and resolves with its problem, or undefined
+   * when the agent took it, without reporting it: for a part of the page
+   * that shows its own errors beside its own box (the code entry).
+   */
+  async attempt<A extends keyof ActionBodies>(action: A, body: ActionBodies[A]): Promise<ActionProblem | undefined> {
     let res: Response;
     try {
       res = await fetch(`api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
     } catch (err) {
-      this.#onOutcome({ kind: 'unreachable', message: String(err) });
-      return false;
+      return { kind: 'unreachable', message: String(err) };
     }
-    if (res.ok) return true;
-    this.#onOutcome(await problemOf(res));
-    return false;
+    return res.ok ? undefined : problemOf(res);
   }
 }
 

@@ -1,15 +1,19 @@
 /**
- * The agent's local page: consent for `tandem join`, and for `tandem invite`
- * first the invitations of this computer, then consent on the same page.
- * It shows who asks for what, takes the customer's answer, then the mode,
- * step-up requests, chat and the end button. State arrives as Server-Sent
- * Events from the agent; actions are POSTed as JSON. No framework and no
- * bundler: ES modules served by the agent alone.
+ * The agent's local page: the code box of an agent started without a code,
+ * consent for `tandem join`, and for `tandem invite` first the invitations
+ * of this computer, then consent on the same page. It shows who asks for
+ * what and the security code, takes the customer's answer, then keeps a
+ * banner of who sees what with Stop control and End session in view, asks
+ * each step-up as a question, carries the chat, and says plainly how the
+ * session ended. State arrives as Server-Sent Events from the agent; actions
+ * are POSTed as JSON. No framework and no bundler: ES modules served by the
+ * agent alone; the look is the console's (packages/console/src/design.css).
  *
  * Everything the page knows lives in one PageState made here and passed
  * to each part with the elements, the translator and the actions client.
  */
 import { ActionsClient } from './actions-client.js';
+import { wireCodeEntry } from './code-entry.js';
 import { wireConsent } from './consent-form.js';
 import { pageElements } from './dom.js';
 import { connectEvents } from './event-stream.js';
@@ -48,6 +52,7 @@ async function start(doc: Document): Promise<void> {
       );
     });
   }
+  wireCodeEntry(ctx);
   wireConsent(ctx);
   wireSession(ctx, doc);
   translateStatic(ctx, doc);

@@ -7,15 +7,34 @@ import { LANGUAGES, type Language } from './i18n/i18n.js';
 
 /** Every element the page fills in or listens to. */
 export interface PageElements {
+  readonly banner: HTMLElement;
+  readonly bannerText: HTMLElement;
+  readonly bannerHint: HTMLElement;
+  readonly statusBox: HTMLElement;
+  readonly statusTitle: HTMLElement;
   readonly status: HTMLElement;
+  readonly statusHint: HTMLElement;
   readonly warning: HTMLElement;
+  readonly codeEntry: HTMLElement;
+  readonly entryHelpDeskRow: HTMLElement;
+  readonly entryHelpDesk: HTMLElement;
+  readonly entryRelay: HTMLElement;
+  readonly codeForm: HTMLFormElement;
+  readonly codeInput: HTMLInputElement;
+  readonly codeSubmit: HTMLButtonElement;
+  readonly codeError: HTMLElement;
   readonly invitationsSection: HTMLElement;
   readonly invitationList: HTMLUListElement;
   readonly noInvitations: HTMLElement;
+  readonly consentView: HTMLElement;
   readonly who: HTMLElement;
   readonly technician: HTMLElement;
+  readonly technicianTeam: HTMLElement;
   readonly requestedMode: HTMLElement;
+  readonly requestedHelp: HTMLElement;
+  readonly sasCard: HTMLElement;
   readonly sas: HTMLElement;
+  readonly sasHint: HTMLElement;
   readonly policy: HTMLElement;
   readonly policyList: HTMLUListElement;
   readonly consent: HTMLElement;
@@ -23,21 +42,35 @@ export interface PageElements {
   readonly customerName: HTMLInputElement;
   readonly customerNumber: HTMLInputElement;
   readonly caseNumber: HTMLInputElement;
-  readonly grantMode: HTMLSelectElement;
+  readonly grantMode: HTMLFieldSetElement;
   readonly eventLog: HTMLInputElement;
   readonly refuse: HTMLButtonElement;
   readonly session: HTMLElement;
+  readonly sessionInfo: HTMLElement;
+  readonly sessionTechnician: HTMLElement;
+  readonly sessionTeam: HTMLElement;
+  readonly sessionSas: HTMLElement;
   readonly mode: HTMLElement;
+  readonly modeHelp: HTMLElement;
+  readonly hotkeyHint: HTMLElement;
   readonly stopControl: HTMLButtonElement;
   readonly modeRequest: HTMLElement;
   readonly modeRequestText: HTMLElement;
+  readonly modeRequestMode: HTMLElement;
+  readonly modeRequestHelp: HTMLElement;
   readonly allowMode: HTMLButtonElement;
   readonly denyMode: HTMLButtonElement;
+  readonly chatTitle: HTMLElement;
   readonly chatLog: HTMLOListElement;
   readonly chatForm: HTMLFormElement;
+  readonly chatInputLabel: HTMLLabelElement;
   readonly chatInput: HTMLInputElement;
   readonly chatSend: HTMLButtonElement;
   readonly endSession: HTMLButtonElement;
+  readonly endDialog: HTMLDialogElement;
+  readonly endDialogBody: HTMLElement;
+  readonly endConfirm: HTMLButtonElement;
+  readonly endCancel: HTMLButtonElement;
   readonly actionError: HTMLElement;
   readonly languages: ReadonlyMap<Language, HTMLButtonElement>;
 }
@@ -55,15 +88,34 @@ const testId = (id: string): string => `[data-testid="${id}"]`;
 export function pageElements(doc: Document): PageElements {
   const el = <T extends Element>(selector: string, type: abstract new () => T): T => find(doc, selector, type);
   return {
+    banner: el('#banner', HTMLElement),
+    bannerText: el('#banner-text', HTMLElement),
+    bannerHint: el('#banner-hint', HTMLElement),
+    statusBox: el('#status-box', HTMLElement),
+    statusTitle: el('#status-title', HTMLElement),
     status: el(testId('status'), HTMLElement),
+    statusHint: el('#status-hint', HTMLElement),
     warning: el(testId('page-warning'), HTMLElement),
+    codeEntry: el('#code-entry', HTMLElement),
+    entryHelpDeskRow: el('#entry-help-desk-row', HTMLElement),
+    entryHelpDesk: el(testId('entry-help-desk'), HTMLElement),
+    entryRelay: el(testId('entry-relay'), HTMLElement),
+    codeForm: el('#code-form', HTMLFormElement),
+    codeInput: el(testId('code-input'), HTMLInputElement),
+    codeSubmit: el(testId('code-submit'), HTMLButtonElement),
+    codeError: el(testId('code-error'), HTMLElement),
     invitationsSection: el('#invitations', HTMLElement),
     invitationList: el(testId('invitations'), HTMLUListElement),
     noInvitations: el(testId('no-invitations'), HTMLElement),
+    consentView: el('#consent-view', HTMLElement),
     who: el('#who', HTMLElement),
     technician: el(testId('technician'), HTMLElement),
+    technicianTeam: el(testId('technician-team'), HTMLElement),
     requestedMode: el(testId('requested-mode'), HTMLElement),
+    requestedHelp: el('#requested-help', HTMLElement),
+    sasCard: el('#sas-card', HTMLElement),
     sas: el(testId('sas'), HTMLElement),
+    sasHint: el('#sas-hint', HTMLElement),
     policy: el('#policy', HTMLElement),
     policyList: el(testId('policy-list'), HTMLUListElement),
     consent: el('#consent', HTMLElement),
@@ -71,21 +123,35 @@ export function pageElements(doc: Document): PageElements {
     customerName: el('#customer-name', HTMLInputElement),
     customerNumber: el('#customer-number', HTMLInputElement),
     caseNumber: el('#case-number', HTMLInputElement),
-    grantMode: el('#grant-mode', HTMLSelectElement),
+    grantMode: el('#grant-mode', HTMLFieldSetElement),
     eventLog: el('#event-log', HTMLInputElement),
     refuse: el(testId('refuse'), HTMLButtonElement),
     session: el('#session', HTMLElement),
+    sessionInfo: el('#session-info', HTMLElement),
+    sessionTechnician: el('#session-technician', HTMLElement),
+    sessionTeam: el('#session-team', HTMLElement),
+    sessionSas: el('#session-sas', HTMLElement),
     mode: el(testId('mode'), HTMLElement),
+    modeHelp: el('#mode-help', HTMLElement),
+    hotkeyHint: el('#hotkey-hint', HTMLElement),
     stopControl: el(testId('stop-control'), HTMLButtonElement),
     modeRequest: el(testId('mode-request'), HTMLElement),
     modeRequestText: el('#mode-request-text', HTMLElement),
+    modeRequestMode: el('#mode-request-mode', HTMLElement),
+    modeRequestHelp: el('#mode-request-help', HTMLElement),
     allowMode: el(testId('allow-mode'), HTMLButtonElement),
     denyMode: el(testId('deny-mode'), HTMLButtonElement),
+    chatTitle: el('#chat-title', HTMLElement),
     chatLog: el(testId('chat-log'), HTMLOListElement),
     chatForm: el('#chat-form', HTMLFormElement),
+    chatInputLabel: el('#chat-input-label', HTMLLabelElement),
     chatInput: el(testId('chat-input'), HTMLInputElement),
     chatSend: el(testId('chat-send'), HTMLButtonElement),
     endSession: el(testId('end-session'), HTMLButtonElement),
+    endDialog: el('#end-dialog', HTMLDialogElement),
+    endDialogBody: el('#end-dialog-body', HTMLElement),
+    endConfirm: el(testId('end-confirm'), HTMLButtonElement),
+    endCancel: el(testId('end-cancel'), HTMLButtonElement),
     actionError: el('#action-error', HTMLElement),
     languages: new Map(LANGUAGES.map((lng) => [lng, el(testId(`lang-${lng}`), HTMLButtonElement)])),
   };

@@ -14,11 +14,18 @@ export interface ErrorText {
   code: string;
 }
 
-/** The text of `error` in the page's language. */
-export function errorText(tr: Pick<Translator, 't' | 'has'>, error: AgentError): ErrorText {
+/**
+ * The text of `error` in the page's language. With `context` (a catalogue
+ * group such as `entry`), that group's own wording of the code comes first
+ * (`entry.errors.CODE`: a wrong code said beside the code box), then the
+ * page's general one.
+ */
+export function errorText(tr: Pick<Translator, 't' | 'has'>, error: AgentError, context?: string): ErrorText {
   // Only a well-formed code becomes a catalogue key: anything else is shown as the agent sent it.
-  const key = /^TANDEM_ERR_[A-Z_]+$/.test(error.code) ? `errors.${error.code}` : undefined;
-  return { message: key !== undefined && tr.has(key) ? tr.t(key) : error.message, code: error.code };
+  if (!/^TANDEM_ERR_[A-Z_]+$/.test(error.code)) return { message: error.message, code: error.code };
+  const keys = [...(context !== undefined ? [`${context}.errors.${error.code}`] : []), `errors.${error.code}`];
+  const key = keys.find((k) => tr.has(k));
+  return { message: key !== undefined ? tr.t(key) : error.message, code: error.code };
 }
 
 /**

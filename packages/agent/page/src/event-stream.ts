@@ -1,11 +1,13 @@
 /**
  * The agent's event stream (Server-Sent Events on `events`, with the page's
- * cookie): each event is read (wire.ts), applied to the state and rendered.
- * Once the session or this invitation is over the agent exits soon after,
- * so the page stops reconnecting to it.
+ * cookie): each event is read (wire.ts, code-entry.ts), applied to the state
+ * and rendered. Once the session or this invitation is over the agent exits
+ * soon after, so when the stream then breaks the page stops reconnecting to
+ * it; a stream that breaks before that is said on the page until it is back.
  */
+import { applyEntry, decodeEntry } from './code-entry.js';
 import type { PageContext } from './page-context.js';
-import { render, renderChat } from './render.js';
+import { render, renderChat, renderProblem } from './render.js';
 import { renderInvitations } from './invitations-list.js';
 import { decodeChat, decodeInvitations, decodeSelf, decodeView, decodeWarning } from './wire.js';
 
@@ -25,14 +27,18 @@ export function connectEvents(ctx: PageContext): EventSource {
       }
     });
   };
-  const stopWhenFinished = (): void => {
-    if (state.finished) events.close();
-  };
-  on('reset', () => state.resetChat());
+  on('reset', () => {
+    state.resetChat();
+    // The agent writes the whole replay at once after a reset: lines that come after this turn are live.
+    setTimeout(() => state.endReplay(), 0);
+  });
+  on('entry', (data) => {
+    applyEntry(ctx, decodeEntry(data));
+    render(ctx);
+  });
   on('invitation', (data) => {
     state.setSelf(decodeSelf(data));
     render(ctx);
-    stopWhenFinished();
   });
   on('invitations', (data) => {
     state.setRows(decodeInvitations(data));
@@ -41,15 +47,28 @@ export function connectEvents(ctx: PageContext): EventSource {
   on('state', (data) => {
     state.setView(decodeView(data));
     render(ctx);
-    stopWhenFinished();
   });
   on('chat', (data) => {
-    state.addChat(decodeChat(data));
+    state.addChat(decodeChat(data), Date.now());
     renderChat(ctx);
   });
   on('warning', (data) => {
     state.addWarning(decodeWarning(data).key);
     render(ctx);
+  });
+  events.addEventListener('open', () => {
+    if (state.problem?.kind !== 'unreachable') return;
+    state.setProblem(undefined);
+    renderProblem(ctx);
+  });
+  events.addEventListener('error', () => {
+    // Over: the agent has nothing more to say and is gone, so stop knocking.
+    if (state.finished) {
+      events.close();
+      return;
+    }
+    state.setProblem({ kind: 'unreachable', message: 'the event stream broke' });
+    renderProblem(ctx);
   });
   return events;
 }

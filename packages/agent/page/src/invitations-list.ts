@@ -71,7 +71,7 @@ function rowElement(ctx: PageContext, row: InvitationRow): HTMLLIElement {
   if (isLive(row)) {
     const button = document.createElement('button');
     button.type = 'button';
-    button.className = 'danger';
+    button.className = 'button danger small';
     button.dataset.testid = 'expire-invitation';
     button.textContent = tr.t('invitations.expire');
     button.addEventListener('click', () => {
@@ -86,7 +86,7 @@ function rowElement(ctx: PageContext, row: InvitationRow): HTMLLIElement {
 /** Shows the list while the page is the invitations page; hides it once a session shows. */
 export function renderInvitations(ctx: PageContext): void {
   const { ui, state } = ctx;
-  const show = state.showsInvitations;
+  const show = state.screen === 'invitations';
   ui.invitationsSection.hidden = !show;
   if (!show) return;
   ui.noInvitations.hidden = state.rows.length > 0;
@@ -96,7 +96,7 @@ export function renderInvitations(ctx: PageContext): void {
 /** Once a second: the time left in each row (nothing else changes between events). */
 export function tickInvitations(ctx: PageContext): void {
   const { ui, state } = ctx;
-  if (!state.showsInvitations) return;
+  if (state.screen !== 'invitations') return;
   for (const row of state.rows) {
     const el = ui.invitationList.querySelector(`[data-invitation-id="${CSS.escape(row.id)}"] [data-field="expires"]`);
     if (el !== null) el.textContent = expiryText(ctx, row);

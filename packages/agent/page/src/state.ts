@@ -1,15 +1,32 @@
 /**
- * The page's state: what the agent last sent (the session's view, the chat,
- * this invitation and the invitation rows), what the page did with it (the
- * consent form filled in once) and what went wrong (the last action's
- * problem, warnings). One object, made at start and passed to every part;
- * it changes only through its methods.
+ * The page's state: what the agent last sent (the code-entry screen, the
+ * session's view, the chat, this invitation and the invitation rows), what
+ * the page did with it (the consent form filled in once, the end asked to be
+ * confirmed) and what went wrong (the last action's problem, warnings). One
+ * object, made at start and passed to every part; it changes only through
+ * its methods.
  */
 import type { ActionProblem } from './actions-client.js';
+import type { EntryProblem, EntryView } from './code-entry.js';
 import type { ChatEntry, InvitationRow, InvitationSelf, InvitationsUpdate, PageView } from './wire.js';
 
 /** What went wrong last: an action the agent refused or did not answer, or an event the page cannot read. */
 export type PageProblem = ActionProblem | { kind: 'bad-event'; message: string };
+
+/** The page's screens: the code box, the invitations of `tandem invite`, or the session (consent, running, over). */
+export type Screen = 'entry' | 'invitations' | 'session';
+
+/** A chat line and when it was recorded (ms since the epoch), if the page knows. */
+export interface ChatLine {
+  entry: ChatEntry;
+  at?: number;
+}
+
+/** The same line: a replay of the chat after a reconnect resends the lines the page has, in order. */
+function sameEntry(a: ChatEntry, b: ChatEntry): boolean {
+  if (a.from === 'system') return b.from === 'system' && a.key === b.key && JSON.stringify(a.params) === JSON.stringify(b.params);
+  return b.from !== 'system' && a.from === b.from && a.text === b.text;
+}
 
 /** The view before the agent's first event. */
 function initialView(): PageView {
@@ -20,8 +37,18 @@ function initialView(): PageView {
 export class PageState {
   #view: PageView = initialView();
   #sessionSeen = false;
-  #chat: ChatEntry[] = [];
+  #entry: EntryView | undefined;
+  /** True while the code box is what the agent shows: its last word was `entry`, not `state`. */
+  #entryShown = false;
+  /** What the code box says of the code typed last (the page's check, or the agent's refusal of it). */
+  #entryProblem: EntryProblem | undefined;
+  #chat: ChatLine[] = [];
+  /** The chat before the last reset: a line resent at the same place keeps its time. */
+  #previousChat: ChatLine[] = [];
+  /** True from a reset until the replay that follows it is in: lines new in it were recorded before the page knew. */
+  #replaying = false;
   #formFilled = false;
+  #confirmingEnd = false;
   #self: InvitationSelf | undefined;
   #rows: InvitationRow[] = [];
   /** The agent's clock minus the browser's, ms: time left is counted by the agent's clock. */
@@ -34,9 +61,30 @@ export class PageState {
     return this.#view;
   }
 
-  /** The chat so far. */
-  get chat(): readonly ChatEntry[] {
+  /** The chat so far, oldest first, as the agent recorded it. */
+  get chat(): readonly ChatLine[] {
     return this.#chat;
+  }
+
+  /** The code-entry screen's last state (contract 3), if the agent showed one. */
+  get entry(): EntryView | undefined {
+    return this.#entry;
+  }
+
+  /** The code box's own problem, if any. */
+  get entryProblem(): EntryProblem | undefined {
+    return this.#entryProblem;
+  }
+
+  /** Which screen the page shows. */
+  get screen(): Screen {
+    if (this.#entry !== undefined && this.#entryShown) return 'entry';
+    return this.showsInvitations ? 'invitations' : 'session';
+  }
+
+  /** True while the customer is asked to confirm the end of the session. */
+  get confirmingEnd(): boolean {
+    return this.#confirmingEnd && this.#view.status === 'active';
   }
 
   /** This invitation (`tandem invite` only). */
@@ -47,6 +95,11 @@ export class PageState {
   /** The invitations of this computer. */
   get rows(): readonly InvitationRow[] {
     return this.#rows;
+  }
+
+  /** True once the agent has said anything of a session, a code box or an invitation. */
+  get heard(): boolean {
+    return this.#sessionSeen || this.#entry !== undefined || this.#self !== undefined;
   }
 
   /** True while the page is the invitations page: served by `tandem invite`, no session yet. */
@@ -71,6 +124,8 @@ export class PageState {
 
   /** True once the agent will send nothing more (the session or this invitation is over). */
   get finished(): boolean {
+    // The code box comes back after a failed attempt: the agent goes on.
+    if (this.#entryShown) return false;
     if (this.#sessionSeen) return this.#view.status === 'ended' || this.#view.status === 'failed';
     return this.#self?.phase === 'expired' || this.#self?.phase === 'stopped';
   }
@@ -84,16 +139,50 @@ export class PageState {
   setView(view: PageView): void {
     this.#view = view;
     this.#sessionSeen = true;
+    this.#entryShown = false;
   }
 
-  /** The chat starts again (the agent resends it in full). */
+  /** The code-entry screen, shown again (first, or after a failed attempt). */
+  setEntry(entry: EntryView): void {
+    this.#entry = entry;
+    this.#entryShown = true;
+  }
+
+  /** The code box's own problem: set by the page's check or the agent's answer, cleared by the next attempt. */
+  setEntryProblem(problem: EntryProblem | undefined): void {
+    this.#entryProblem = problem;
+  }
+
+  /** The chat starts again: the agent resends it in full, then {@link endReplay}. */
   resetChat(): void {
+    if (this.#chat.length > 0) this.#previousChat = this.#chat;
     this.#chat = [];
+    this.#replaying = true;
   }
 
-  /** One more chat line. */
-  addChat(entry: ChatEntry): void {
-    this.#chat.push(entry);
+  /** The replay after a reset is in: lines from now on are live. */
+  endReplay(): void {
+    this.#replaying = false;
+    this.#previousChat = [];
+  }
+
+  /**
+   * One more chat line, received at `now`: its time is the agent's when it
+   * says, the time it had when the page saw it before a reconnect, the time
+   * it arrived when it is live, and unknown when it is new in a replay (the
+   * page was opened or reloaded after it was written).
+   */
+  addChat(entry: ChatEntry, now: number): void {
+    const before = this.#previousChat[this.#chat.length];
+    let at = entry.at;
+    if (at === undefined && before !== undefined && sameEntry(before.entry, entry)) at = before.at;
+    if (at === undefined && !this.#replaying) at = now;
+    this.#chat.push(at === undefined ? { entry } : { entry, at });
+  }
+
+  /** The customer asked to end (true) or changed their mind (false). */
+  setConfirmingEnd(asking: boolean): void {
+    this.#confirmingEnd = asking;
   }
 
   /** This invitation's phase. */

@@ -60,6 +60,10 @@ describe('the page reads what the agent sends', () => {
   it('takes chat lines, invitations, rows, warnings and error answers', () => {
     const lines: AgentChatEntry[] = [{ from: 'peer', text: 'hello' }, { from: 'me', text: 'hi' }, { from: 'system', key: 'system.started', params: { mode: 'chat' } }, { from: 'system', key: 'system.hotkey' }];
     for (const line of lines) expect(decodeChat(wire(asChat(line)))).toEqual(line);
+    // A line the agent timed keeps its time (ms, the agent's clock); one without has none.
+    expect(decodeChat({ from: 'peer', text: 'hello', at: 1_700_000_000_000 })).toEqual({ from: 'peer', text: 'hello', at: 1_700_000_000_000 });
+    expect(decodeChat({ from: 'system', key: 'system.hotkey', at: 5 })).toEqual({ from: 'system', key: 'system.hotkey', at: 5 });
+    expect(() => decodeChat({ from: 'me', text: 'x', at: 'noon' })).toThrow(/^chat\.at: must be a number$/);
     const self: AgentSelf = { id: '0123456789ab', phase: 'holding', relay: 'https://a.example' };
     expect(decodeSelf(wire(asSelf(self)))).toEqual(self);
     const minimalRow: AgentRow = { ...ROW, state: 'open' };

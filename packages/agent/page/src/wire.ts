@@ -67,8 +67,12 @@ export interface PageView {
   error?: AgentError;
 }
 
-/** One line of the chat pane; system lines carry a catalogue key. */
-export type ChatEntry = { from: 'me' | 'peer'; text: string } | { from: 'system'; key: string; params?: Record<string, string> };
+/**
+ * One line of the chat pane; system lines carry a catalogue key. `at` (ms
+ * since the epoch, the agent's clock) is when the agent recorded the line,
+ * when it says; otherwise the page shows when it received the line.
+ */
+export type ChatEntry = ({ from: 'me' | 'peer'; text: string } | { from: 'system'; key: string; params?: Record<string, string> }) & { at?: number };
 
 /** This invitation's phase (`tandem invite` only). */
 export interface InvitationSelf {
@@ -113,18 +117,21 @@ export class WireError extends Error {
   }
 }
 
-type Fields = Record<string, unknown>;
+/** An object as read off the wire: its fields, not yet checked. */
+export type Fields = Record<string, unknown>;
 
 function isFields(value: unknown): value is Fields {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function fields(value: unknown, what: string): Fields {
+/** `value` as an object's fields; `what` names it in the error. */
+export function fields(value: unknown, what: string): Fields {
   if (!isFields(value)) throw new WireError(what, 'must be an object');
   return value;
 }
 
-function text(value: unknown, what: string): string {
+/** `value` as a string. */
+export function text(value: unknown, what: string): string {
   if (typeof value !== 'string') throw new WireError(what, 'must be a string');
   return value;
 }
@@ -134,7 +141,8 @@ function count(value: unknown, what: string): number {
   return value;
 }
 
-function flag(value: unknown, what: string): boolean {
+/** `value` as true or false. */
+export function flag(value: unknown, what: string): boolean {
   if (typeof value !== 'boolean') throw new WireError(what, 'must be true or false');
   return value;
 }
@@ -151,7 +159,7 @@ function list<T>(value: unknown, what: string, item: (v: unknown, what: string) 
 }
 
 /** Copies `from[key]` through `decode` into `to` when present (optional fields stay absent, not undefined). */
-function maybe<T extends object, K extends keyof T & string>(to: T, key: K, from: Fields, decode: (v: unknown, what: string) => T[K], what: string): void {
+export function maybe<T extends object, K extends keyof T & string>(to: T, key: K, from: Fields, decode: (v: unknown, what: string) => T[K], what: string): void {
   const value = from[key];
   if (value !== undefined) to[key] = decode(value, `${what}.${key}`);
 }
@@ -215,9 +223,13 @@ export function decodeView(value: unknown): PageView {
 export function decodeChat(value: unknown): ChatEntry {
   const f = fields(value, 'chat');
   const from = oneOf(f.from, ['me', 'peer', 'system'] as const, 'chat.from');
-  if (from !== 'system') return { from, text: text(f.text, 'chat.text') };
-  const entry: ChatEntry = { from, key: text(f.key, 'chat.key') };
-  if (f.params !== undefined) entry.params = stringParams(f.params, 'chat.params');
+  let entry: ChatEntry;
+  if (from !== 'system') entry = { from, text: text(f.text, 'chat.text') };
+  else {
+    entry = { from, key: text(f.key, 'chat.key') };
+    if (f.params !== undefined) entry.params = stringParams(f.params, 'chat.params');
+  }
+  maybe(entry, 'at', f, count, 'chat');
   return entry;
 }
 

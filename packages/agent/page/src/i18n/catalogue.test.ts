@@ -72,6 +72,13 @@ describe('the page catalogues', () => {
     // And nothing for codes that do not exist.
     const known = new Set<string>(ERROR_CODES);
     for (const key of catalogues.en.keys()) if (key.startsWith('errors.')) expect(known.has(key.slice('errors.'.length)), key).toBe(true);
+    // The code box's own wording of the codes an attempt can fail with (error-text.ts, context `entry`): real codes, translated.
+    const entryCodes = [...catalogues.en.keys()].filter((k) => k.startsWith('entry.errors.')).map((k) => k.slice('entry.errors.'.length));
+    expect(entryCodes).toEqual(expect.arrayContaining(['TANDEM_ERR_BAD_INPUT', 'TANDEM_ERR_CODE_UNKNOWN', 'TANDEM_ERR_CODE_EXPIRED', 'TANDEM_ERR_WRONG_CODE', 'TANDEM_ERR_RELAY_UNREACHABLE']));
+    for (const code of entryCodes) {
+      expect(known.has(code), code).toBe(true);
+      expect(catalogues.ja.get(`entry.errors.${code}`), code).not.toBe(catalogues.en.get(`entry.errors.${code}`));
+    }
   });
 
   it('name every mode, status, end reason, invitation phase and row state the agent sends', () => {
@@ -89,7 +96,7 @@ describe('the page catalogues', () => {
 
   it('have every key index.html uses', () => {
     const html = readFileSync(join(PAGE_SRC, '../index.html'), 'utf8');
-    const keys = [...html.matchAll(/data-i18n="([^"]+)"/g)].map((m) => m[1] ?? '');
+    const keys = [...html.matchAll(/data-i18n(?:-label)?="([^"]+)"/g)].map((m) => m[1] ?? '');
     expect(keys.length).toBeGreaterThan(20);
     for (const key of keys) expect(catalogues.en.has(key), key).toBe(true);
   });

@@ -1,0 +1,226 @@
+/**
+ * The customer's page in Chromium, on a stand-in agent (page-stand-in.ts:
+ * the real page server and the real page, the agent's events and answers
+ * played by the test): the code-entry screen of contract 3 (issue 9), the
+ * banner and the controls of a running session, the confirmation before
+ * ending, the step-up question, the chat, and the ended state. The same
+ * page against the real agent is driven by page-launch, step-up-race,
+ * invitation-page and relay-fake-end.
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseCode } from '@tandem/protocol';
+import { launchChromium } from '@tandem/test-kit';
+import { en } from '../page/src/i18n/en.js';
+import { ja } from '../page/src/i18n/ja.js';
+import { PageStandIn, view } from './page-stand-in.js';
+
+const TECH = { username: 'tanaka', displayName: 'Tanaka Ichiro', team: 'Helpdesk' };
+const ENTRY = { helpDesk: 'Example Help Desk', relay: 'https://support.example.com:8443', busy: false };
+const SESSION = { technician: TECH, sas: '482 913', requestedMode: 'control' };
+
+describe('the customer page on a stand-in agent', () => {
+  let browser: Browser;
+  const open: { page?: Page; standIn?: PageStandIn } = {};
+
+  beforeAll(async () => {
+    browser = await launchChromium();
+  });
+  afterEach(async () => {
+    await open.page?.close();
+    await open.standIn?.close();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  /** A stand-in agent and its page in English. */
+  async function start(): Promise<{ standIn: PageStandIn; page: Page }> {
+    const standIn = await PageStandIn.start();
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    Object.assign(open, { standIn, page });
+    await page.goto(standIn.url);
+    await page.locator('[data-testid=lang-en]').click();
+    return { standIn, page };
+  }
+
+  const text = (page: Page, testId: string): Promise<string | null> => page.locator(`[data-testid=${testId}]`).textContent();
+
+  it('asks for the code: the help desk and the relay, the page\'s own check, the agent\'s refusal beside the box, busy, a failed attempt and the box again, then consent', async () => {
+    const { standIn, page } = await start();
+    standIn.answer((name, body) => {
+      if (name !== 'code' || typeof body !== 'object' || body === null || !('code' in body)) throw new Error(`unexpected action ${name}`);
+      // As the agent does: protocol's parseCode, whose TandemError is the answer.
+      parseCode(String(body.code));
+      standIn.send({ event: 'entry', data: { ...ENTRY, busy: true } });
+      return {};
+    });
+    standIn.send({ event: 'entry', data: ENTRY });
+    const input = page.locator('[data-testid=code-input]');
+    const error = page.locator('[data-testid=code-error]');
+    await expect.poll(() => page.locator('[data-testid=code-entry]').isVisible()).toBe(true);
+    expect(await text(page, 'entry-help-desk')).toBe('Example Help Desk');
+    expect(await text(page, 'entry-relay')).toBe('https://support.example.com:8443');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('code-input');
+    expect(await page.locator('[data-testid=status]').isVisible()).toBe(false);
+
+    // The page's own check: nothing is sent for an empty box or letters.
+    await page.click('[data-testid=code-submit]');
+    expect(await error.textContent()).toBe(en.entry.empty);
+    await input.fill('1234 abcd');
+    await page.keyboard.press('Enter');
+    expect(await error.textContent()).toBe(en.entry.notDigits);
+    expect(standIn.postedOf('code')).toEqual([]);
+
+    // Too short: the agent refuses it (TANDEM_ERR_BAD_INPUT); the words are said beside the box, which keeps what was typed.
+    await input.fill('123 45');
+    await page.click('[data-testid=code-submit]');
+    await expect.poll(() => error.textContent()).toBe(`${en.entry.errors.TANDEM_ERR_BAD_INPUT} TANDEM_ERR_BAD_INPUT`);
+    expect(await input.inputValue()).toBe('123 45');
+    expect(standIn.postedOf('code').map((a) => a.body)).toEqual([{ code: '123 45' }]);
+
+    // Typed with a Japanese input method: full-width digits and 'ー' for the dash, sent as the digits and dash they are.
+    await input.fill('１２３ ４５６ー７８');
+    await page.click('[data-testid=code-submit]');
+    await expect.poll(() => input.isDisabled()).toBe(true);
+    expect(standIn.postedOf('code').at(-1)?.body).toEqual({ code: '123 456-78' });
+    expect(await text(page, 'code-submit')).toBe(en.entry.busy);
+    expect(await page.locator('[data-testid=code-submit]').isDisabled()).toBe(true);
+    expect(await error.isVisible()).toBe(false);
+
+    // The attempt fails before the handshake: the failed view, then the box again with the error, emptied for the next code.
+    standIn.send({ event: 'state', data: view({ status: 'failed', error: { code: 'TANDEM_ERR_CODE_UNKNOWN', message: 'no session is waiting with nameplate 123' } }) });
+    standIn.send({ event: 'entry', data: { ...ENTRY, error: { code: 'TANDEM_ERR_CODE_UNKNOWN', message: 'no session is waiting with nameplate 123' } } });
+    await expect.poll(() => error.textContent()).toBe(`${en.entry.errors.TANDEM_ERR_CODE_UNKNOWN} TANDEM_ERR_CODE_UNKNOWN`);
+    expect(await page.locator('[data-testid=code-entry]').isVisible()).toBe(true);
+    expect(await input.isDisabled()).toBe(false);
+    expect(await input.inputValue()).toBe('');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('code-input');
+    await page.locator('[data-testid=lang-ja]').click();
+    await expect.poll(() => error.textContent()).toBe(`${ja.entry.errors.TANDEM_ERR_CODE_UNKNOWN} TANDEM_ERR_CODE_UNKNOWN`);
+    expect(await text(page, 'code-submit')).toBe(ja.entry.submit);
+    await page.locator('[data-testid=lang-en]').click();
+
+    // The right code: a session, whose consent screen replaces the box.
+    await input.fill('87654321');
+    await page.click('[data-testid=code-submit]');
+    await expect.poll(() => input.isDisabled()).toBe(true);
+    standIn.send({ event: 'state', data: view({ status: 'connecting' }) });
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'consent' }) });
+    await expect.poll(() => text(page, 'technician')).toBe('Tanaka Ichiro');
+    expect(await page.locator('[data-testid=code-entry]').isVisible()).toBe(false);
+    expect(await text(page, 'sas')).toBe('482 913');
+    expect(await page.locator('#grant-mode input:checked').inputValue()).toBe('control');
+    expect(standIn.postedOf('code').map((a) => a.body)).toEqual([{ code: '123 45' }, { code: '123 456-78' }, { code: '87654321' }]);
+  });
+
+  it('while the session runs: the banner names the technician and what they can do, Stop control steps down, the step-up question names the mode it answers, End session asks first', async () => {
+    const { standIn, page } = await start();
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'control' }) });
+    const banner = page.locator('[data-testid=session-banner]');
+    await expect.poll(() => text(page, 'banner-text')).toBe('Tanaka Ichiro can use your mouse and keyboard');
+    expect(await banner.getAttribute('data-mode')).toBe('control');
+    expect(await text(page, 'stop-control')).toBe('Stop control');
+    expect(await page.locator('[data-testid=end-session]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=mode]').getAttribute('data-mode')).toBe('control');
+    await page.click('[data-testid=stop-control]');
+    await expect.poll(() => standIn.postedOf('step-down').map((a) => a.body)).toEqual([{ mode: 'view' }]);
+
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view' }) });
+    await expect.poll(() => text(page, 'banner-text')).toBe('Tanaka Ichiro is viewing your screen');
+    expect(await text(page, 'stop-control')).toBe('Stop showing my screen');
+    await page.locator('[data-testid=lang-ja]').click();
+    expect(await text(page, 'banner-text')).toBe('Tanaka Ichiro さんがあなたの画面を見ています');
+    expect(await text(page, 'end-session')).toBe('セッションを終了');
+    await page.locator('[data-testid=lang-en]').click();
+
+    // The step-up: a question naming what it allows, the mode's name and meaning; the answer carries that mode.
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view', pendingRequest: 'control' }) });
+    await expect.poll(() => page.locator('#mode-request-text').textContent()).toBe('Allow Tanaka Ichiro to use your mouse and keyboard?');
+    expect(await page.locator('#mode-request-mode').textContent()).toBe('Shared control');
+    await page.click('[data-testid=allow-mode]');
+    await expect.poll(() => standIn.postedOf('decide').map((a) => a.body)).toEqual([{ accepted: true, mode: 'control' }]);
+
+    // End session asks first: keeping it, or Esc, sends nothing.
+    const dialog = page.locator('[data-testid=end-dialog]');
+    await page.click('[data-testid=end-session]');
+    expect(await dialog.isVisible()).toBe(true);
+    expect(await page.locator('#end-dialog-body').textContent()).toMatch(/^Tanaka Ichiro will no longer see your screen/);
+    await page.click('[data-testid=end-cancel]');
+    expect(await dialog.isVisible()).toBe(false);
+    await page.click('[data-testid=end-session]');
+    await page.keyboard.press('Escape');
+    expect(await dialog.isVisible()).toBe(false);
+    expect(standIn.postedOf('end')).toEqual([]);
+    await page.click('[data-testid=end-session]');
+    await page.click('[data-testid=end-confirm]');
+    await expect.poll(() => standIn.postedOf('end').length).toBe(1);
+    expect(await dialog.isVisible()).toBe(false);
+
+    // A question left open when the session ends by itself goes away with it.
+    await page.click('[data-testid=end-session]');
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'ended', mode: 'view', endReason: 'technician-ended' }) });
+    await expect.poll(() => dialog.isVisible()).toBe(false);
+  });
+
+  it('chat: oldest first, the technician by name, the customer\'s own lines marked as theirs, each with its time', async () => {
+    const { standIn, page } = await start();
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'chat' }) });
+    await expect.poll(() => text(page, 'banner-text')).toBe('Chatting with Tanaka Ichiro');
+    // Nothing to stop in chat only: the button is not there, End session is.
+    expect(await page.locator('[data-testid=stop-control]').isVisible()).toBe(false);
+    expect(await page.locator('[data-testid=chat-log] .chat-empty').textContent()).toBe('No messages yet. You can write to Tanaka Ichiro here.');
+    standIn.send({ event: 'chat', data: { from: 'system', key: 'system.started', params: { mode: 'chat' } } });
+    standIn.send({ event: 'chat', data: { from: 'peer', text: 'Hello, how can I help?' } });
+    await page.fill('[data-testid=chat-input]', 'My printer is offline');
+    await page.click('[data-testid=chat-send]');
+    await expect.poll(() => standIn.postedOf('chat').map((a) => a.body)).toEqual([{ text: 'My printer is offline' }]);
+    standIn.send({ event: 'chat', data: { from: 'me', text: 'My printer is offline' } });
+    standIn.send({ event: 'chat', data: { from: 'peer', text: 'Let me look.' } });
+    const lines = page.locator('[data-testid=chat-log] li');
+    await expect.poll(() => lines.count()).toBe(4);
+    expect(await lines.evaluateAll((els) => els.map((el) => el.getAttribute('data-from')))).toEqual(['system', 'peer', 'me', 'peer']);
+    expect(await page.locator('[data-testid=chat-log] .chat-who').allTextContents()).toEqual(['Tanaka Ichiro', 'You', 'Tanaka Ichiro']);
+    expect(await page.locator('[data-testid=chat-log] [data-from=system]').allTextContents()).toEqual(['Session started: Chat only.']);
+    expect(await page.locator('[data-testid=chat-log] li[data-from=me] .chat-text').textContent()).toBe('My printer is offline');
+    // Times as the page received them, in the page's language, each with its machine-readable form.
+    const stamps = await page.locator('[data-testid=chat-log] time').evaluateAll((els) => els.map((el) => [el.getAttribute('datetime'), el.textContent]));
+    expect(stamps).toHaveLength(3);
+    for (const [iso, shown] of stamps) {
+      expect(Math.abs(Date.parse(iso ?? '') - Date.now())).toBeLessThan(60_000);
+      expect(shown).toMatch(/\d{1,2}:\d{2}/);
+    }
+    expect(await page.locator('[data-testid=chat-log] li[data-from=system]').getAttribute('data-time')).toMatch(/\d{1,2}:\d{2}/);
+  });
+
+  it('the ended state says why in the customer\'s words and leaves nothing to click but the language', async () => {
+    const { standIn, page } = await start();
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view' }) });
+    standIn.send({ event: 'chat', data: { from: 'peer', text: 'All done, thank you.' } });
+    await expect.poll(() => text(page, 'banner-text')).toBe('Tanaka Ichiro is viewing your screen');
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'ended', mode: 'view', endReason: 'technician-ended' }) });
+    const status = page.locator('[data-testid=status]');
+    await expect.poll(() => status.getAttribute('data-state')).toBe('ended');
+    expect(await status.textContent()).toBe('Tanaka Ichiro ended the session.');
+    expect(await page.locator('#status-title').textContent()).toBe(en.ended.title);
+    expect(await page.locator('#status-hint').textContent()).toBe(en.ended.closeHint);
+    // The chat stays as the record of the session; nothing of the session can be clicked or typed any more.
+    expect(await page.locator('[data-testid=chat-log]').textContent()).toContain('All done, thank you.');
+    const clickable = async (): Promise<(string | null)[]> => page.locator('button:visible, input:visible, select:visible, textarea:visible, a:visible').evaluateAll((els) => els.map((el) => el.getAttribute('data-testid')));
+    expect(await clickable()).toEqual(['lang-en', 'lang-ja']);
+
+    // Refused, and failed after it started: the same, in their own words.
+    standIn.replace([{ event: 'state', data: view({ ...SESSION, status: 'ended', endReason: 'refused' }) }]);
+    await expect.poll(() => status.textContent()).toBe(en.endedBecause.refused);
+    expect(await clickable()).toEqual(['lang-en', 'lang-ja']);
+    standIn.replace([{ event: 'state', data: view({ ...SESSION, status: 'failed', mode: 'view', error: { code: 'TANDEM_ERR_TRUNCATED', message: 'no authenticated end (technician-ended)' } }) }]);
+    await expect.poll(() => status.getAttribute('data-state')).toBe('failed');
+    expect(await status.textContent()).toBe(`${en.errors.TANDEM_ERR_TRUNCATED} TANDEM_ERR_TRUNCATED`);
+    expect(await status.getAttribute('title')).toMatch(/technician-ended/);
+    expect(await page.locator('#status-title').textContent()).toBe(en.ended.failedTitle);
+    expect(await clickable()).toEqual(['lang-en', 'lang-ja']);
+    await page.locator('[data-testid=lang-ja]').click();
+    expect(await page.locator('#status-title').textContent()).toBe(ja.ended.failedTitle);
+    expect(await status.textContent()).toBe(`${ja.errors.TANDEM_ERR_TRUNCATED} TANDEM_ERR_TRUNCATED`);
+  });
+});
