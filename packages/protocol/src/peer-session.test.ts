@@ -26,7 +26,7 @@
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { GOOD_TOKEN, MemoryRelay, PLAYED_TECHNICIAN, PlayedPeer, playRendezvous, ScriptedRelay, TransitionLog, until, waitFor, type ScriptedSocket } from '@tandem/test-kit';
-import { webCryptoAeadProvider } from './aead.js';
+import { webCryptoAeadProvider, type Aead, type AeadProvider } from './aead.js';
 import { CHANNEL, LIMITS, TIMEOUTS } from './constants.js';
 import { CUSTOMER_TRANSITIONS, CustomerSession, type CustomerEvent } from './customer-session.js';
 import { TandemError } from './errors.js';
@@ -108,6 +108,30 @@ describe('peer-left from the relay', () => {
     expect(outcome(b.techEvents)).toBe('failed TANDEM_ERR_REFUSED');
   });
 
+  it('an authenticated end still being opened when the relay closes the socket stays a normal end', async () => {
+    // Opening records is asynchronous (WebCrypto): under load the relay's `peer-left` and its closing
+    // of the socket arrive while the peer's `end` and close frame are still being opened. Both must
+    // wait for them (seen as a TANDEM_ERR_TRUNCATED in packages/relay/test/code-burn.test.ts under load).
+    const slow = slowOpeningAead(webCryptoAeadProvider(), 50);
+    const relay = new MemoryRelay();
+    const techEvents: TechnicianEvent[] = [];
+    const customerEvents: CustomerEvent[] = [];
+    const technician = new TechnicianSession({ relayUrl: 'https://relay.test', token: GOOD_TOKEN, mode: 'chat', aead: slow.provider, connect: relay.connect });
+    technician.onEvent((e) => techEvents.push(e));
+    technician.start();
+    const { code } = await waitFor(() => techEvents.find((e) => e.type === 'code'), 5000, 'the code');
+    const customer = new CustomerSession({ relayUrl: 'https://relay.test', code, aead: webCryptoAeadProvider(), connect: relay.connect });
+    customer.onEvent((e) => customerEvents.push(e));
+    customer.start();
+    await waitFor(() => customerEvents.some((e) => e.type === 'consent-needed'), 5000, 'the consent question');
+    customer.accept({ mode: 'chat', customer: DETAILS });
+    await waitFor(() => technician.state === 'active', 5000, 'the technician active');
+    slow.on = true;
+    await customer.end();
+    await waitFor(() => technician.finished, 5000, 'the technician finished');
+    expect(outcome(techEvents)).toBe('ended customer-ended');
+  });
+
   it('before keys are confirmed, the handshake-phase reasons are reported as the relay gives them', async () => {
     // The customer's frames never arrive: the technician is still in the handshake.
     const relay = new MemoryRelay({ onFrame: (from) => (from === 'customer' ? 'drop' : 'forward') });
@@ -129,6 +153,27 @@ describe('peer-left from the relay', () => {
     expect(outcome(r.techEvents)).toBe('failed TANDEM_ERR_TRUNCATED');
   });
 });
+
+/** An AEAD whose `open` takes `delayMs` longer once `on` is set: records still being opened when the socket closes. */
+function slowOpeningAead(inner: AeadProvider, delayMs: number): { provider: AeadProvider; on: boolean } {
+  const control = {
+    on: false,
+    provider: {
+      name: `slow ${inner.name}`,
+      importKey: async (key: Uint8Array): Promise<Aead> => {
+        const aead = await inner.importKey(key);
+        return {
+          seal: (nonce, plaintext, aad) => aead.seal(nonce, plaintext, aad),
+          open: async (nonce, ciphertext, aad) => {
+            if (control.on) await new Promise((resolve) => setTimeout(resolve, delayMs));
+            return aead.open(nonce, ciphertext, aad);
+          },
+        };
+      },
+    },
+  };
+  return control;
+}
 
 const aead = webCryptoAeadProvider();
 const DETAILS = { name: 'Yamada Hanako', customerNumber: '', caseNumber: '' };

@@ -340,6 +340,17 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
 
   #onRelayClosed(info: { code: number; reason: string; opened: boolean }): void {
     if (this.finished) return;
+    // As for `peer-left`: the peer's last records came before the close and may still be being
+    // opened; its authenticated end or close frame must be heard before the stream counts as cut.
+    const before = this.secure?.settled() ?? Promise.resolve();
+    before.then(
+      () => this.#judgeRelayClosed(info),
+      (err: unknown) => this.fail(toTandemError(err)),
+    );
+  }
+
+  #judgeRelayClosed(info: { code: number; reason: string; opened: boolean }): void {
+    if (this.finished) return;
     this.secure?.transportEnded();
     if (this.finished) return;
     if (!info.opened) {
