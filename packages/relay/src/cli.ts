@@ -51,6 +51,8 @@ Options:
                              in the agents this relay serves
   --help-desk-phone PHONE    a support phone number for the support page
   --help-desk-logo FILE      a .png or .svg logo for the support page (256 KiB at most)
+  --agents DIR               serve the agents built in DIR (default: those of
+                             npm run build:agents, packages/agent/dist/agents)
   --help                     show this help
 `;
 
@@ -110,6 +112,7 @@ async function start(args: string[]): Promise<number> {
     'help-desk-name': { type: 'string' },
     'help-desk-phone': { type: 'string' },
     'help-desk-logo': { type: 'string' },
+    agents: { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(START_HELP);
@@ -150,6 +153,7 @@ async function start(args: string[]): Promise<number> {
     ...(claimTotal ? { claimFailuresPerMinuteTotal: Number(claimTotal) } : {}),
     ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
     ...(helpDesk ? { helpDesk } : {}),
+    ...(values.agents !== undefined ? { agentsDir: values.agents } : {}),
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.
   if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);

@@ -8,6 +8,7 @@ import { AuditLog } from './audit.js';
 import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
 import { DEFAULT_PUBLIC_URL, originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
+import { findAgentsDir, registerAgentDownloads } from './agent-downloads.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
 import type { HelpDesk } from './help-desk.js';
 import { InvitationRegistry } from './invitations.js';
@@ -49,6 +50,8 @@ export interface RelayOptions {
   pingIntervalMs?: number;
   /** Time the customer's agent has to join an invitation attempt (default TIMEOUTS.handshakeMs). */
   attemptTimeoutMs?: number;
+  /** The built agents to stamp and serve (default: @tandem/agent's dist/agents); a folder without them: downloads answer 404. */
+  agentsDir?: string;
 }
 
 /** A running relay. */
@@ -147,6 +150,16 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       fingerprint: material?.fingerprint,
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
+    });
+    registerAgentDownloads(app, {
+      agentsDir: options.agentsDir ?? findAgentsDir(),
+      dataDir: options.dataDir,
+      stamp: () => ({
+        relay: new URL(publicUrl).origin,
+        ...(material ? { fingerprint: material.fingerprint } : {}),
+        ...(options.helpDesk ? { helpDesk: options.helpDesk.name } : {}),
+      }),
+      report: (line) => process.stderr.write(`${line}\n`),
     });
     await registerConsole(app, findConsoleDist());
 
