@@ -21,7 +21,7 @@
 //
 // Fast when nothing changed: each file's inputs are hashed and the file is
 // rebuilt only when they differ from the last build's.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
@@ -174,33 +174,59 @@ function unsignedWindowsNode(source, target) {
   writeFileSync(target, bytes.subarray(0, length));
 }
 
+/** Runs a build step; its output is shown only when it fails. */
+function quiet(command, args) {
+  const result = spawnSync(command, args, { encoding: 'utf8' });
+  if (result.status !== 0) fail(`${[command, ...args].join(' ')} failed (${result.status ?? result.signal}):\n${result.stdout}${result.stderr}`);
+}
+
 function inputsHash(parts) {
   const hash = createHash('sha256').update(`${NODE_VERSION}\0`);
   for (const [name, file] of parts) hash.update(`${name}\0`).update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
 
+/**
+ * The agent's parts as one SEA asset, `tandem/parts` (packages/agent/src/executable/sea-assets.ts):
+ * a 4-byte little-endian length, a JSON manifest `{ files: [{ path, offset, length }] }`, then the
+ * files' bytes. One asset, so that Node's start reads nothing of it (it only skips over it) and a
+ * download cut short within it still starts far enough to refuse itself with a clear message.
+ */
+function writeParts(assets, target) {
+  const paths = Object.keys(assets).sort();
+  const bodies = paths.map((p) => readFileSync(assets[p]));
+  let offset = 0;
+  const files = paths.map((path, i) => {
+    const entry = { path, offset, length: bodies[i].length };
+    offset += bodies[i].length;
+    return entry;
+  });
+  const manifest = Buffer.from(JSON.stringify({ files }));
+  const length = Buffer.alloc(4);
+  length.writeUInt32LE(manifest.length);
+  writeFileSync(target, Buffer.concat([length, manifest, ...bodies]));
+}
+
 /** One agent: SEA blob, injected into its Node binary, then the integrity trailer. */
 async function buildOne({ name, nodeBinary, assets, start, prepareBase }) {
   const target = join(OUT, name);
   const infoFile = join(OUT, `.${name}.inputs`);
-  const manifest = join(WORK, `${name}.manifest.json`);
-  const keys = Object.keys(assets).sort();
-  writeFileSync(manifest, JSON.stringify({ files: keys }));
-  const all = { 'tandem/manifest.json': manifest, ...assets };
-  const hash = inputsHash([['script', import.meta.filename], ['postject', require.resolve('postject')], ['node', nodeBinary], ['start', start], ...Object.entries(all)]);
+  const hash = inputsHash([['script', import.meta.filename], ['postject', require.resolve('postject')], ['node', nodeBinary], ['start', start], ...Object.entries(assets).sort(([a], [b]) => (a < b ? -1 : 1))]);
   if (existsSync(target) && existsSync(infoFile) && readFileSync(infoFile, 'utf8') === hash) {
     say(`${name}: up to date`);
     return;
   }
+  const parts = join(WORK, `${name}.parts`);
+  writeParts(assets, parts);
+  const all = { 'tandem/parts': parts };
   const config = join(WORK, `${name}.sea.json`);
   const blob = join(WORK, `${name}.blob`);
   writeFileSync(config, JSON.stringify({ main: start, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets: all }));
-  execFileSync(process.execPath, ['--experimental-sea-config', config], { stdio: ['ignore', 'ignore', 'inherit'] });
+  quiet(process.execPath, ['--experimental-sea-config', config]);
   const base = join(WORK, name);
   prepareBase(nodeBinary, base);
-  const { inject } = require('postject');
-  await inject(base, 'NODE_SEA_BLOB', readFileSync(blob), { sentinelFuse: SEA_FUSE });
+  // postject's LIEF warns about section names it cannot map back; what matters is its exit code.
+  quiet(process.execPath, [join(dirname(require.resolve('postject')), 'cli.js'), base, 'NODE_SEA_BLOB', blob, '--sentinel-fuse', SEA_FUSE]);
   const protocol = await import(pathToFileURL(join(ROOT, 'packages/protocol/dist/index.js')).href);
   const executable = readFileSync(base);
   const digest = new protocol.AgentDigest(nodeSha256(), protocol.peHashExclusions(executable.subarray(0, protocol.AGENT_FILE.headBytes)));
@@ -213,6 +239,7 @@ async function buildOne({ name, nodeBinary, assets, start, prepareBase }) {
   writeFileSync(infoFile, hash);
   rmSync(base, { force: true });
   rmSync(blob, { force: true });
+  rmSync(parts, { force: true });
   say(`${name}: ${statSync(target).size} bytes`);
 }
 

@@ -21,7 +21,8 @@
  * | `tandem-cli.ts`, `agent-home.ts` | the `tandem` command line (`invite`, `techInvitation`, `agentRun`, `acceptOnTerminal`), `AgentHome` |
  * | `x-display.ts`, `rfb-test-client.ts` | Xvfb, xterm, screenshots, `diff`, `freeDisplay`; `TestRfbClient` |
  * | `hostile-tech.ts`, `hostile-relay.ts`, `vnc-stand-in.ts`, `black-hole.ts` | hostile and broken peers |
- * | `chromium.ts`, `recording-browser.ts` | Chromium for tests; a `$BROWSER` that records what it was given |
+ * | `chromium.ts`, `recording-browser.ts` | Chromium for tests; a `$BROWSER` that records what it was given (`isolate`: its own home and PATH) |
+ * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts` | small helpers |
  *
  * The old helpers, and what replaced them (mostly an import change):
@@ -63,6 +64,7 @@ export * from './agent-home.js';
 export * from './black-hole.js';
 export * from './catalogue.js';
 export * from './chromium.js';
+export * from './customer-machine.js';
 export * from './driver-rig.js';
 export * from './played-peer.js';
 export * from './scripted-relay.js';

@@ -42,8 +42,14 @@ export class RecordingBrowser {
   readonly command: string;
   #browser: Browser | undefined;
 
-  /** With `hold`, the script waits for {@link release} before it starts Chromium. */
-  constructor(options: { hold?: boolean } = {}) {
+  /**
+   * With `hold`, the script waits for {@link release} before it starts
+   * Chromium. With `isolate`, Chromium gets a home of its own and the
+   * system's PATH, whatever the environment of the program that started it
+   * (a customer's machine with an empty home and no Node on PATH must stay
+   * as it was: Chromium writes its caches under its home).
+   */
+  constructor(options: { hold?: boolean; isolate?: boolean } = {}) {
     this.dir = tempDir('tandem-browser-');
     this.command = join(this.dir, 'browser.sh');
     const d = quote(this.dir);
@@ -52,6 +58,7 @@ export class RecordingBrowser {
       this.command,
       [
         '#!/bin/sh',
+        options.isolate === true ? `export HOME=${quote(join(this.dir, 'home'))} PATH=/usr/bin:/bin` : '',
         `echo $$ > ${d}/pid.tmp && mv ${d}/pid.tmp ${d}/pid`,
         options.hold === true ? `while [ ! -e ${d}/go ]; do sleep 0.05; done` : '',
         `exec ${quote(CHROMIUM_PATH)} ${args} "$@"`,

@@ -25,6 +25,9 @@ export interface ActionBodies {
   chat: { text: string };
   end: Record<string, never>;
   'expire-invitation': { id: string };
+  /** The session code as typed (the agent checks it). */
+  code: { code: string };
+  'remove-when-done': { on: boolean };
 }
 
 /** Why an action failed. */

@@ -11,6 +11,7 @@
  */
 import { ActionsClient } from './actions-client.js';
 import { wireConsent } from './consent-form.js';
+import { wireEntry } from './code-entry.js';
 import { pageElements } from './dom.js';
 import { connectEvents } from './event-stream.js';
 import { browserLanguage, Translator } from './i18n/i18n.js';
@@ -48,6 +49,7 @@ async function start(doc: Document): Promise<void> {
       );
     });
   }
+  wireEntry(ctx);
   wireConsent(ctx);
   wireSession(ctx, doc);
   translateStatic(ctx, doc);

@@ -8,6 +8,15 @@ import { LANGUAGES, type Language } from './i18n/i18n.js';
 /** Every element the page fills in or listens to. */
 export interface PageElements {
   readonly status: HTMLElement;
+  readonly entry: HTMLElement;
+  readonly entryHelpDesk: HTMLElement;
+  readonly entryForm: HTMLFormElement;
+  readonly codeInput: HTMLInputElement;
+  readonly codeSubmit: HTMLButtonElement;
+  readonly codeError: HTMLElement;
+  readonly entryRelay: HTMLElement;
+  readonly removal: HTMLElement;
+  readonly removeWhenDone: HTMLInputElement;
   readonly warning: HTMLElement;
   readonly invitationsSection: HTMLElement;
   readonly invitationList: HTMLUListElement;
@@ -56,6 +65,15 @@ export function pageElements(doc: Document): PageElements {
   const el = <T extends Element>(selector: string, type: abstract new () => T): T => find(doc, selector, type);
   return {
     status: el(testId('status'), HTMLElement),
+    entry: el('#entry', HTMLElement),
+    entryHelpDesk: el(testId('entry-help-desk'), HTMLElement),
+    entryForm: el('#entry-form', HTMLFormElement),
+    codeInput: el(testId('code-input'), HTMLInputElement),
+    codeSubmit: el(testId('code-submit'), HTMLButtonElement),
+    codeError: el(testId('code-error'), HTMLElement),
+    entryRelay: el(testId('entry-relay'), HTMLElement),
+    removal: el('#removal', HTMLElement),
+    removeWhenDone: el(testId('remove-when-done'), HTMLInputElement),
     warning: el(testId('page-warning'), HTMLElement),
     invitationsSection: el('#invitations', HTMLElement),
     invitationList: el(testId('invitations'), HTMLUListElement),

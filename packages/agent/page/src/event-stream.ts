@@ -7,7 +7,7 @@
 import type { PageContext } from './page-context.js';
 import { render, renderChat } from './render.js';
 import { renderInvitations } from './invitations-list.js';
-import { decodeChat, decodeInvitations, decodeSelf, decodeView, decodeWarning } from './wire.js';
+import { decodeChat, decodeEntry, decodeInvitations, decodeRemoval, decodeSelf, decodeView, decodeWarning } from './wire.js';
 
 /** Opens the stream and applies every event to `ctx`; returns the EventSource. */
 export function connectEvents(ctx: PageContext): EventSource {
@@ -46,6 +46,14 @@ export function connectEvents(ctx: PageContext): EventSource {
   on('chat', (data) => {
     state.addChat(decodeChat(data));
     renderChat(ctx);
+  });
+  on('entry', (data) => {
+    state.setEntry(decodeEntry(data));
+    render(ctx);
+  });
+  on('remove-when-done', (data) => {
+    state.setRemoval(decodeRemoval(data).on);
+    render(ctx);
   });
   on('warning', (data) => {
     state.addWarning(decodeWarning(data).key);

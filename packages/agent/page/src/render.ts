@@ -6,6 +6,7 @@
  * runs them all, in the order of the page.
  */
 import { renderConsent } from './consent-form.js';
+import { renderEntry, renderRemoval } from './code-entry.js';
 import { errorText, fillWithCode } from './error-text.js';
 import { renderInvitations } from './invitations-list.js';
 import type { PageContext } from './page-context.js';
@@ -57,6 +58,11 @@ function renderStatus(ctx: PageContext): void {
   const { tr, ui, state } = ctx;
   const status = ui.status;
   status.removeAttribute('title');
+  if (state.showsEntry) {
+    status.dataset.state = 'entry';
+    status.textContent = tr.t('status.entry');
+    return;
+  }
   const self = state.self;
   if (self !== undefined && state.showsInvitations) {
     status.dataset.state = `invitation-${self.phase}`;
@@ -129,7 +135,8 @@ function renderSession(ctx: PageContext): void {
 /** The last problem (an action's or an event's) under the page, or nothing. */
 export function renderProblem(ctx: PageContext): void {
   const { tr, ui, state } = ctx;
-  const problem = state.problem;
+  // On the code-entry screen the agent's refusal is shown beside the box (code-entry.ts).
+  const problem = state.showsEntry && state.problem?.kind === 'agent' ? undefined : state.problem;
   const el = ui.actionError;
   el.hidden = problem === undefined;
   el.removeAttribute('title');
@@ -158,6 +165,7 @@ export function renderProblem(ctx: PageContext): void {
 
 /** Renders the whole page from the state. */
 export function render(ctx: PageContext): void {
+  renderEntry(ctx);
   renderInvitations(ctx);
   renderStatus(ctx);
   renderWarnings(ctx);
@@ -167,4 +175,5 @@ export function render(ctx: PageContext): void {
   renderSession(ctx);
   renderChat(ctx);
   renderProblem(ctx);
+  renderRemoval(ctx);
 }

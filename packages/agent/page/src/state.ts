@@ -6,7 +6,7 @@
  * it changes only through its methods.
  */
 import type { ActionProblem } from './actions-client.js';
-import type { ChatEntry, InvitationRow, InvitationSelf, InvitationsUpdate, PageView } from './wire.js';
+import type { ChatEntry, EntryView, InvitationRow, InvitationSelf, InvitationsUpdate, PageView } from './wire.js';
 
 /** What went wrong last: an action the agent refused or did not answer, or an event the page cannot read. */
 export type PageProblem = ActionProblem | { kind: 'bad-event'; message: string };
@@ -28,6 +28,33 @@ export class PageState {
   #clockOffset = 0;
   #problem: PageProblem | undefined;
   #warnings: string[] = [];
+  #entry: EntryView | undefined;
+  #removal: boolean | undefined;
+
+  /** The code-entry screen's view, while the agent asks for the code. */
+  get entry(): EntryView | undefined {
+    return this.#entry;
+  }
+
+  /** True while the page is the code-entry screen: the agent asks for the code, no session yet. */
+  get showsEntry(): boolean {
+    return this.#entry !== undefined && !this.#sessionSeen;
+  }
+
+  /** A downloaded agent's choice to remove its file when done; undefined: not offered. */
+  get removal(): boolean | undefined {
+    return this.#removal;
+  }
+
+  /** The code-entry screen as the agent shows it now. */
+  setEntry(entry: EntryView): void {
+    this.#entry = entry;
+  }
+
+  /** The removal choice as the agent has it now. */
+  setRemoval(on: boolean): void {
+    this.#removal = on;
+  }
 
   /** The session's view (the agent's JoinView). */
   get view(): PageView {

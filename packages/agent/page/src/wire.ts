@@ -99,6 +99,19 @@ export interface InvitationsUpdate {
   rows: InvitationRow[];
 }
 
+/** The code-entry screen (code-entry-page.ts `CodeEntryView`): the agent asks for the session code. */
+export interface EntryView {
+  helpDesk?: string;
+  relay: string;
+  busy: boolean;
+  error?: AgentError;
+}
+
+/** A downloaded agent's choice to remove its file when done (removal-page.ts). */
+export interface RemovalUpdate {
+  on: boolean;
+}
+
 /** A warning about the page itself (its launch link used again: `warnings.launchReused`). */
 export interface PageWarning {
   key: string;
@@ -259,6 +272,20 @@ function row(value: unknown, what: string): InvitationRow {
 export function decodeInvitations(value: unknown): InvitationsUpdate {
   const f = fields(value, 'invitations');
   return { now: count(f.now, 'invitations.now'), rows: list(f.rows, 'invitations.rows', row) };
+}
+
+/** Reads an `entry` event. */
+export function decodeEntry(value: unknown): EntryView {
+  const f = fields(value, 'entry');
+  const view: EntryView = { relay: text(f.relay, 'entry.relay'), busy: flag(f.busy, 'entry.busy') };
+  maybe(view, 'helpDesk', f, text, 'entry');
+  maybe(view, 'error', f, decodeAgentError, 'entry');
+  return view;
+}
+
+/** Reads a `remove-when-done` event. */
+export function decodeRemoval(value: unknown): RemovalUpdate {
+  return { on: flag(fields(value, 'remove-when-done').on, 'remove-when-done.on') };
 }
 
 /** Reads a `warning` event. */

@@ -23,7 +23,7 @@ import { RemovalChoice } from '../system/removal-choice.js';
 import { AGENT_BUNDLE_PATH, type DownloadedAgentModule } from './downloaded-agent.js';
 import { checkAgentFile } from './own-file.js';
 import { PrivateFolder, removeStaleFolders } from './private-folder.js';
-import { extractAssets } from './sea-assets.js';
+import { extractParts } from './sea-assets.js';
 import { cleanUp } from './self-removal.js';
 
 function report(err: unknown): void {
@@ -75,7 +75,7 @@ async function start(): Promise<number> {
   });
   // A closed terminal makes every write fail: the session goes on ending as the signal asked.
   for (const stream of [process.stdout, process.stderr]) stream.on('error', () => undefined);
-  extractAssets(sea, folder);
+  extractParts(sea, folder);
   // 4. The agent's code, from the folder, where it finds its parts.
   const bundle = join(folder.path, AGENT_BUNDLE_PATH);
   const agent: unknown = createRequire(bundle)(bundle);

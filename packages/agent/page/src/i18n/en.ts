@@ -8,12 +8,24 @@
 export const en = {
   title: 'Tandem remote support',
   status: {
+    entry: 'Type the session code your technician gives you. Nothing is shared until you accept.',
     connecting: 'Connecting to the relay…',
     handshaking: 'Setting up an encrypted connection…',
     consent: 'A technician asks to start a session. Nothing is shared until you accept.',
     active: 'Session running.',
     ended: 'The session has ended ({{reason}}). You can close this page.',
     failed: 'The session failed: {{message}}',
+  },
+  entry: {
+    heading: 'Type the code your technician gives you',
+    code: 'Session code',
+    submit: 'Connect',
+    busy: 'Checking the code…',
+    helpDesk: 'Help desk: {{name}}',
+    relay: 'Tandem will connect to {{relay}}.',
+  },
+  removal: {
+    label: 'Remove Tandem from this computer when the session ends',
   },
   who: {
     technician: 'Technician',
@@ -171,6 +183,8 @@ export const en = {
     TANDEM_ERR_INVITATION_EXPIRED: 'The invitation has expired or was withdrawn.',
     TANDEM_ERR_POLICY_INVALID: 'A policy file on this computer cannot be read, so Tandem does not run. Ask your administrator.',
     TANDEM_ERR_POLICY_FORBIDS: 'This computer\'s policy does not allow this.',
+    TANDEM_ERR_AGENT_DAMAGED: 'This Tandem program is damaged or was not downloaded completely. Download it again.',
+    TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem cannot write its temporary files on this computer.',
     TANDEM_ERR_SHUTTING_DOWN: 'The relay is shutting down.',
     TANDEM_ERR_INTERNAL: 'An unexpected error occurred in Tandem.',
   },

@@ -4,12 +4,24 @@ import type { Catalogue } from './en.js';
 export const ja: Catalogue = {
   title: 'Tandem リモートサポート',
   status: {
+    entry: '技術者から伝えられたセッションコードを入力してください。承諾するまで何も共有されません。',
     connecting: '中継サーバーに接続しています…',
     handshaking: '暗号化された接続を確立しています…',
     consent: '技術者がセッションの開始を求めています。承諾するまで何も共有されません。',
     active: 'セッション中です。',
     ended: 'セッションは終了しました（{{reason}}）。このページは閉じてかまいません。',
     failed: 'セッションに失敗しました: {{message}}',
+  },
+  entry: {
+    heading: '技術者から伝えられたコードを入力してください',
+    code: 'セッションコード',
+    submit: '接続',
+    busy: 'コードを確認しています…',
+    helpDesk: 'ヘルプデスク: {{name}}',
+    relay: 'Tandem は {{relay}} に接続します。',
+  },
+  removal: {
+    label: 'セッションの終了後に Tandem をこのコンピューターから削除する',
   },
   who: {
     technician: '技術者',
@@ -167,6 +179,8 @@ export const ja: Catalogue = {
     TANDEM_ERR_INVITATION_EXPIRED: '招待の有効期限が切れているか、取り消されています。',
     TANDEM_ERR_POLICY_INVALID: 'このコンピューターのポリシーファイルを読み取れないため、Tandem は動作しません。管理者に問い合わせてください。',
     TANDEM_ERR_POLICY_FORBIDS: 'このコンピューターのポリシーでは、この操作は許可されていません。',
+    TANDEM_ERR_AGENT_DAMAGED: 'この Tandem のプログラムは壊れているか、ダウンロードが完了していません。もう一度ダウンロードしてください。',
+    TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem がこのコンピューターに一時ファイルを書き込めません。',
     TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
     TANDEM_ERR_INTERNAL: 'Tandem で予期しないエラーが発生しました。',
   },
