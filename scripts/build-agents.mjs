@@ -27,6 +27,7 @@ import { chmodSync, copyFileSync, existsSync, mkdirSync, readFileSync, readdirSy
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Buffer } from 'node:buffer';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const AGENT = join(ROOT, 'packages/agent');
