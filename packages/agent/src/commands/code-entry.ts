@@ -18,7 +18,7 @@
  * {@link CodeEntry.#finish}.
  */
 import { CustomerSession, StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
-import { createRelaySocketFactory, nodeAeadProvider, type CommandContext, type LineInput } from '@tandem/node-client';
+import { createRelaySocketFactory, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
 import type { JoinArgs } from '../command-line/join-args.js';
 import { openBrowser } from '../pages/browser-open.js';
 import { CodeEntryPage, type CodeEntryView } from '../pages/code-entry-page.js';
@@ -58,6 +58,8 @@ export interface CodeEntryOptions {
   removal?: RemovalChoice;
   /** Hears every move: for diagnostics, and for the tests that check every transition is taken. */
   onTransition?: (from: CodeEntryState, to: CodeEntryState) => void;
+  /** The relay connections of each attempt (node-client's, pinned as `args` says, by default; tests pass a relay in memory). */
+  sockets?: () => RelaySocketFactory;
 }
 
 /** An agent asking for its session code, and the attempts it makes. */
@@ -173,7 +175,7 @@ export class CodeEntry {
 
   async #try(code: string): Promise<void> {
     const { args, ctx } = this.#o;
-    const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
+    const sockets = this.#o.sockets?.() ?? createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
     const session = new CustomerSession({ relayUrl: args.relayUrl, code, aead: nodeAeadProvider(), connect: sockets.connect });
     this.#current = session;
     const page = this.#page;
