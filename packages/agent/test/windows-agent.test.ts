@@ -4,14 +4,16 @@
  * parts (sharp with libvips' DLLs, koffi), its integrity trailer and stamp
  * read by the same code as the Linux one, and both intact after an
  * Authenticode signature (osslsigncode, a self-made certificate), which a
- * changed byte still breaks. Running it belongs to the Windows issue (Wine).
+ * changed byte still breaks; and signed by the relay itself after stamping
+ * (`--agent-signing-cert`, `--agent-signing-key`). Running it belongs to the
+ * Windows issue (Wine).
  */
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyAgentFile, type AgentFileReader, type Sha256 } from '@tandem/protocol';
-import { AGENTS_DIR, RelayFixture, WINDOWS_AGENT, fetchDownload, runProcess } from '@tandem/test-kit';
+import { AGENTS_DIR, LINUX_AGENT, RelayFixture, WINDOWS_AGENT, codeSigningCertificate, fetchDownload, runCli, runProcess, verifyAuthenticode } from '@tandem/test-kit';
 
 const sha256 = (): Sha256 => {
   const hash = createHash('sha256');
@@ -80,17 +82,14 @@ describe('the Windows agent', () => {
 
     // A help desk's own code-signing certificate, self-made here.
     const dir = relay.dir;
-    const key = join(dir, 'sign.key');
-    const cert = join(dir, 'sign.pem');
-    const made = await runProcess('openssl', ['req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', key, '-out', cert, '-days', '2', '-subj', '/CN=Example Help Desk', '-addext', 'extendedKeyUsage=codeSigning']);
-    expect(made.code, made.stderr).toBe(0);
+    const { certFile: cert, keyFile: key } = await codeSigningCertificate(dir, 'Example Help Desk');
     const unsigned = join(dir, 'stamped.exe');
     const signed = join(dir, 'signed.exe');
     writeFileSync(unsigned, answer.body);
     const sign = await runProcess('osslsigncode', ['sign', '-certs', cert, '-key', key, '-n', 'Tandem', '-h', 'sha256', '-in', unsigned, '-out', signed], { timeoutMs: 60_000 });
     expect(sign.code, sign.stderr).toBe(0);
-    const verify = await runProcess('osslsigncode', ['verify', '-CAfile', cert, '-in', signed], { timeoutMs: 60_000 });
-    expect(verify.code, verify.stdout + verify.stderr).toBe(0);
+    const verify = await verifyAuthenticode(signed, cert);
+    expect(verify.code, verify.output).toBe(0);
 
     const signedBytes = readFileSync(signed);
     expect(peFacts(signedBytes).certEntry[0]).toBeGreaterThan(0);
@@ -103,6 +102,42 @@ describe('the Windows agent', () => {
     tampered[at] = (tampered[at] ?? 0) ^ 0x20;
     await expect(verifyAgentFile(reader(tampered), sha256)).rejects.toMatchObject({ code: 'TANDEM_ERR_AGENT_DAMAGED' });
     writeFileSync(join(dir, 'tampered.exe'), tampered);
-    expect((await runProcess('osslsigncode', ['verify', '-CAfile', cert, '-in', join(dir, 'tampered.exe')], { timeoutMs: 60_000 })).code).not.toBe(0);
+    expect((await verifyAuthenticode(join(dir, 'tampered.exe'), cert)).code).not.toBe(0);
+  });
+});
+
+describe('a relay that signs the Windows agent', () => {
+  const relay = new RelayFixture();
+  let cert = '';
+
+  beforeAll(async () => {
+    const signing = await codeSigningCertificate(relay.dir, 'Example Help Desk');
+    cert = signing.certFile;
+    await relay.start(['--tls', 'self-signed', '--help-desk-name', 'Example Help Desk', '--agent-signing-cert', signing.certFile, '--agent-signing-key', signing.keyFile]);
+  });
+  afterAll(() => relay.stop());
+
+  it('serves it stamped, then signed with the help desk\'s certificate (osslsigncode verify passes), the integrity check intact; the Linux agent as before', async () => {
+    const answer = await fetchDownload(relay.url, WINDOWS_AGENT);
+    expect(answer.status).toBe(200);
+    const info = await verifyAgentFile(reader(answer.body), sha256);
+    expect(info).toMatchObject({ pe: true, signed: true, stamp: { relay: relay.url, fingerprint: relay.fingerprint, helpDesk: 'Example Help Desk' } });
+    expect(answer.headers.etag).toMatch(new RegExp(`^"${info.digest}\\.[0-9a-f]{16}"$`));
+    const file = join(relay.dir, 'downloaded.exe');
+    writeFileSync(file, answer.body);
+    const verify = await verifyAuthenticode(file, cert);
+    expect(verify.code, verify.output).toBe(0);
+    expect(verify.output).toMatch(/Example Help Desk/);
+    const linux = await verifyAgentFile(reader((await fetchDownload(relay.url, LINUX_AGENT)).body), sha256);
+    expect(linux).toMatchObject({ pe: false, signed: false });
+  });
+
+  it('refuses to start without both files, or with one it cannot read', async () => {
+    const alone = await runCli(['start', '--data', join(relay.dir, 'other-data'), '--listen', '127.0.0.1:0', '--agent-signing-cert', cert]);
+    expect(alone.code).not.toBe(0);
+    expect(alone.stderr).toMatch(/--agent-signing-cert and --agent-signing-key go together/);
+    const missing = await runCli(['start', '--data', join(relay.dir, 'other-data'), '--listen', '127.0.0.1:0', '--agent-signing-cert', cert, '--agent-signing-key', join(relay.dir, 'missing.key')]);
+    expect(missing.code).not.toBe(0);
+    expect(missing.stderr).toMatch(/--agent-signing-key: cannot read .*missing\.key/);
   });
 });

@@ -105,6 +105,13 @@ describe('the agent file layout', () => {
     await refusal(other);
   });
 
+  it('counts the PE fields as zeros without changing the bytes it is given (a Node Buffer included)', async () => {
+    const file = Buffer.from(fakeSign(agentFile(fakePe(), STAMP), 0));
+    const before = Buffer.from(file);
+    await verifyAgentFile({ size: file.length, read: (offset, length) => Promise.resolve(file.subarray(offset, offset + length)) }, sha256);
+    expect(file.equals(before)).toBe(true);
+  });
+
   it('refuses a stamp that is not what a relay writes', () => {
     expect(() => decodeStamp(new TextEncoder().encode('{"relay":"ftp://x"}'))).toThrow(/damaged or incomplete.*stamp/);
     expect(() => decodeStamp(new TextEncoder().encode('{"relay":"https://x","extra":1}'))).toThrow(/unknown field/);

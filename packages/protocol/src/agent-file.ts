@@ -179,7 +179,8 @@ export class AgentDigest {
     if (!hit) {
       this.#hash.update(chunk);
     } else {
-      const copy = chunk.slice();
+      // A copy (new Uint8Array copies; a Node Buffer's slice() would not): the caller's bytes stay as they are.
+      const copy = new Uint8Array(chunk);
       for (const r of this.#exclusions) {
         const from = Math.max(r.offset, start);
         const to = Math.min(r.offset + r.length, end);

@@ -20,8 +20,15 @@
  * matching If-None-Match. A relay whose agents are not built answers 404
  * TANDEM_ERR_NOT_FOUND; a built file that fails its integrity check is not
  * served (500 TANDEM_ERR_INTERNAL, the cause on the relay's stderr).
+ *
+ * With a code-signing certificate (`--agent-signing-cert`, `--agent-signing-key`)
+ * the Windows agent is signed after stamping (Authenticode, with Debian's
+ * `osslsigncode`), so Windows names the help desk as its publisher. The
+ * signature leaves the integrity check intact (docs/agent-file.md).
  */
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
 import { createReadStream, createWriteStream, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { createRequire } from 'node:module';
@@ -61,6 +68,35 @@ export interface AgentDownloadOptions {
   stamp: () => AgentStamp;
   /** A line for the relay's stderr. */
   report: (line: string) => void;
+  /** Sign the Windows agent after stamping with this certificate and key (PEM files). */
+  signing?: AgentSigning;
+}
+
+/** A help desk's code-signing certificate and key, for the Windows agent. */
+export interface AgentSigning {
+  certFile: string;
+  keyFile: string;
+  /** The program's description in the signature (the help desk's name). */
+  description: string;
+}
+
+/** Runs osslsigncode (Debian's package): Authenticode signing of PE files on Linux. */
+const OSSLSIGNCODE = 'osslsigncode';
+
+/** Fails unless osslsigncode can run and both files can be read: checked at start, not at the first download. */
+export async function checkAgentSigning(signing: AgentSigning): Promise<void> {
+  for (const [flag, file] of [['--agent-signing-cert', signing.certFile], ['--agent-signing-key', signing.keyFile]] as const) {
+    try {
+      readFileSync(file);
+    } catch (err) {
+      throw new TandemError('TANDEM_ERR_BAD_INPUT', `${flag}: cannot read ${file}: ${(err as Error).message}`, { cause: err });
+    }
+  }
+  try {
+    await promisify(execFile)(OSSLSIGNCODE, ['--version']);
+  } catch (err) {
+    throw new TandemError('TANDEM_ERR_BAD_INPUT', `--agent-signing-cert: ${OSSLSIGNCODE} cannot run (${(err as Error).message}); install it (apt-get install osslsigncode)`, { cause: err });
+  }
 }
 
 /** The built agents of the @tandem/agent package (its dist/agents/), or undefined when it is not installed. */
@@ -84,7 +120,7 @@ interface Stamped {
   /** The built file it was made from, as it was then (a rebuild makes a new stamp). */
   source: { path: string; size: number; mtimeMs: number };
   dir: string;
-  /** The stamped file's digest, lower-case hex: the ETag. */
+  /** The ETag's value: the stamped file's digest, lower-case hex, and the signing certificate's when signed. */
   digest: string;
   /** Each form, made once on first use. */
   forms: Map<Encoding, Promise<{ path: string; size: number }>>;
@@ -170,7 +206,10 @@ class AgentStamper {
       this.#opts.report(`agent downloads: the built ${source} cannot be served: ${(err as Error).message}`);
       throw new TandemError('TANDEM_ERR_INTERNAL', `${name}: the relay's built agent is damaged; see the relay's log`);
     }
-    const key = createHash('sha256').update(JSON.stringify(stamp)).update('\0').update(built.digest).digest('hex').slice(0, 32);
+    // A signed file is another file: the certificate and key are part of what it is made from.
+    const signing = built.pe ? this.#opts.signing : undefined;
+    const signedBy = signing === undefined ? '' : createHash('sha256').update(readFileSync(signing.certFile)).update(readFileSync(signing.keyFile)).update(signing.description).digest('hex').slice(0, 16);
+    const key = createHash('sha256').update(JSON.stringify(stamp)).update('\0').update(built.digest).update('\0').update(signedBy).digest('hex').slice(0, 32);
     const parent = join(this.#opts.dataDir, 'agents', name);
     const dir = join(parent, key);
     const metaFile = join(dir, 'stamp.json');
@@ -184,7 +223,8 @@ class AgentStamper {
     }
     if (digest === undefined) {
       mkdirSync(dir, { recursive: true, mode: 0o700 });
-      digest = await this.#writeStamped(source, built.executableLength, stamp, target);
+      digest = await this.#writeStamped(source, built.executableLength, stamp, target, signing);
+      if (signing !== undefined) digest = `${digest}.${signedBy}`;
       writeFileSync(metaFile, JSON.stringify({ digest, size: statSync(target).size, stamp }) + '\n', { mode: 0o600 });
     }
     // Copies for an older configuration or build are of no use any more.
@@ -195,7 +235,7 @@ class AgentStamper {
   }
 
   /** The built file's executable part, then this relay's stamp and a new trailer; returns the new digest. */
-  async #writeStamped(source: string, executableLength: number, stamp: AgentStamp, target: string): Promise<string> {
+  async #writeStamped(source: string, executableLength: number, stamp: AgentStamp, target: string, signing?: AgentSigning): Promise<string> {
     const tmp = `${target}.tmp`;
     const head = await withReader(source, (reader) => reader.read(0, AGENT_FILE.headBytes));
     const digest = new AgentDigest(nodeSha256(), peHashExclusions(head));
@@ -212,9 +252,23 @@ class AgentStamper {
       }),
       createWriteStream(tmp, { mode: 0o600 }),
     );
+    let ready = tmp;
+    if (signing !== undefined) {
+      ready = `${target}.signed.tmp`;
+      rmSync(ready, { force: true });
+      try {
+        await promisify(execFile)(OSSLSIGNCODE, ['sign', '-certs', signing.certFile, '-key', signing.keyFile, '-n', signing.description, '-h', 'sha256', '-in', tmp, '-out', ready]);
+      } catch (err) {
+        this.#opts.report(`agent downloads: signing ${target} failed: ${(err as Error).message}`);
+        throw new TandemError('TANDEM_ERR_INTERNAL', "the relay could not sign the Windows agent; see the relay's log");
+      } finally {
+        rmSync(tmp, { force: true });
+      }
+    }
     // Checked as the agent will check it, before it is ever served.
-    const info = await withReader(tmp, (reader) => verifyAgentFile(reader, nodeSha256));
-    renameSync(tmp, target);
+    const info = await withReader(ready, (reader) => verifyAgentFile(reader, nodeSha256));
+    if (signing !== undefined && !info.signed) throw new TandemError('TANDEM_ERR_INTERNAL', `${target}: osslsigncode wrote no signature`);
+    renameSync(ready, target);
     return info.digest;
   }
 

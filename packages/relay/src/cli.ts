@@ -53,6 +53,8 @@ Options:
   --help-desk-logo FILE      a .png or .svg logo for the support page (256 KiB at most)
   --agents DIR               serve the agents built in DIR (default: those of
                              npm run build:agents, packages/agent/dist/agents)
+  --agent-signing-cert F     sign the Windows agent after stamping (Authenticode,
+  --agent-signing-key F      osslsigncode) with this certificate and key (PEM)
   --help                     show this help
 `;
 
@@ -113,6 +115,8 @@ async function start(args: string[]): Promise<number> {
     'help-desk-phone': { type: 'string' },
     'help-desk-logo': { type: 'string' },
     agents: { type: 'string' },
+    'agent-signing-cert': { type: 'string' },
+    'agent-signing-key': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(START_HELP);
@@ -139,6 +143,10 @@ async function start(args: string[]): Promise<number> {
   }
   if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new UsageError('--database: must be a postgres:// URL');
   const helpDesk = badInput(() => parseHelpDesk({ name: values['help-desk-name'], phone: values['help-desk-phone'], logoFile: values['help-desk-logo'] }));
+  const signingCert = values['agent-signing-cert'];
+  const signingKey = values['agent-signing-key'];
+  if ((signingCert === undefined) !== (signingKey === undefined)) throw new UsageError('--agent-signing-cert and --agent-signing-key go together');
+  const agentSigning = signingCert !== undefined && signingKey !== undefined ? { certFile: signingCert, keyFile: signingKey } : undefined;
 
   const relay = await startRelay({
     dataDir,
@@ -154,6 +162,7 @@ async function start(args: string[]): Promise<number> {
     ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
     ...(helpDesk ? { helpDesk } : {}),
     ...(values.agents !== undefined ? { agentsDir: values.agents } : {}),
+    ...(agentSigning !== undefined ? { agentSigning } : {}),
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.
   if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);

@@ -8,7 +8,7 @@ import { AuditLog } from './audit.js';
 import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
 import { DEFAULT_PUBLIC_URL, originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
-import { findAgentsDir, registerAgentDownloads } from './agent-downloads.js';
+import { checkAgentSigning, findAgentsDir, registerAgentDownloads, type AgentSigning } from './agent-downloads.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
 import type { HelpDesk } from './help-desk.js';
 import { InvitationRegistry } from './invitations.js';
@@ -52,6 +52,8 @@ export interface RelayOptions {
   attemptTimeoutMs?: number;
   /** The built agents to stamp and serve (default: @tandem/agent's dist/agents); a folder without them: downloads answer 404. */
   agentsDir?: string;
+  /** A code-signing certificate and key (PEM) to sign the Windows agent with after stamping (Authenticode, osslsigncode). */
+  agentSigning?: { certFile: string; keyFile: string };
 }
 
 /** A running relay. */
@@ -89,6 +91,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   if (options.tls !== undefined && options.tls !== 'self-signed' && options.tls !== 'off') {
     throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed or off');
   }
+  const signing: AgentSigning | undefined =
+    options.agentSigning === undefined ? undefined : { ...options.agentSigning, description: options.helpDesk?.name ?? 'Tandem' };
+  if (signing !== undefined) await checkAgentSigning(signing);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   let app: FastifyInstance | undefined;
@@ -160,6 +165,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         ...(options.helpDesk ? { helpDesk: options.helpDesk.name } : {}),
       }),
       report: (line) => process.stderr.write(`${line}\n`),
+      ...(signing !== undefined ? { signing } : {}),
     });
     await registerConsole(app, findConsoleDist());
 

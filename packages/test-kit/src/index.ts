@@ -22,6 +22,7 @@
  * | `x-display.ts`, `rfb-test-client.ts` | Xvfb, xterm, screenshots, `diff`, `freeDisplay`; `TestRfbClient` |
  * | `hostile-tech.ts`, `hostile-relay.ts`, `vnc-stand-in.ts`, `black-hole.ts` | hostile and broken peers |
  * | `chromium.ts`, `recording-browser.ts` | Chromium for tests; a `$BROWSER` that records what it was given (`isolate`: its own home and PATH) |
+ * | `code-signing.ts` | a self-made code-signing certificate, `osslsigncode verify` |
  * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts` | small helpers |
  *
@@ -64,6 +65,7 @@ export * from './agent-home.js';
 export * from './black-hole.js';
 export * from './catalogue.js';
 export * from './chromium.js';
+export * from './code-signing.js';
 export * from './customer-machine.js';
 export * from './driver-rig.js';
 export * from './played-peer.js';
