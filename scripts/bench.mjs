@@ -126,3 +126,7 @@ if (screen.status !== 0) process.exitCode = screen.status ?? 1;
 // Input-to-screen latency through the relay, against the engine direct and x11vnc (scripts/bench-latency.mjs).
 const latency = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-latency.mjs')], { stdio: 'inherit' });
 if (latency.status !== 0) process.exitCode = latency.status ?? 1;
+
+// The downloadable agent: sizes, start to page served, the scripted customer path (scripts/bench-agent.mjs).
+const agent = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-agent.mjs')], { stdio: 'inherit' });
+if (agent.status !== 0) process.exitCode = agent.status ?? 1;

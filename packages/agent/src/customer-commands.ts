@@ -8,17 +8,37 @@ import { runExpire, runInvitations } from './commands/invitations.js';
 import { runInvite } from './commands/invite.js';
 import { runJoin } from './commands/join.js';
 import { parseExpire, parseInvitations, parseInvite } from './command-line/invite-args.js';
-import { parseJoin } from './command-line/join-args.js';
+import { parseJoin, type JoinDefaults } from './command-line/join-args.js';
+import type { RemovalChoice } from './system/removal-choice.js';
 
-/** `tandem join`, `invite`, `invitations`, `expire`. */
-export const CUSTOMER_COMMANDS: readonly Command[] = [
-  defineCommand({
-    words: ['join'],
-    synopsis: 'join CODE --relay URL ...',
-    summary: 'join a support session with the code the technician gave you',
-    parse: parseJoin,
-    run: runJoin,
-  }),
+/** What a downloaded agent brings to its commands (agent-executable.ts). */
+export interface DownloadedDefaults extends JoinDefaults {
+  /** Its choice to remove its own file when done. */
+  removal?: RemovalChoice;
+}
+
+/** The customer's commands; a downloaded agent passes its stamp and removal choice. */
+export function customerCommands(defaults: DownloadedDefaults = {}): readonly Command[] {
+  const { removal, ...joinDefaults } = defaults;
+  return [
+    defineCommand({
+      words: ['join'],
+      synopsis: joinDefaults.stamp !== undefined ? 'join [CODE] ...' : 'join CODE --relay URL ...',
+      summary: 'join a support session with the code the technician gave you',
+      parse: (argv) => parseJoin(argv, joinDefaults),
+      run: (args, ctx) => {
+        // The file's removal follows the command line's choice; the page may change it while the agent runs.
+        if (removal !== undefined && args.removeWhenDone !== undefined) removal.set(args.removeWhenDone);
+        removal?.arm();
+        return runJoin(args, ctx, removal !== undefined ? { removal } : {});
+      },
+    }),
+    ...OTHER_COMMANDS,
+  ];
+}
+
+/** `invite`, `invitations`, `expire`: the same for every agent. */
+const OTHER_COMMANDS: readonly Command[] = [
   defineCommand({
     words: ['invite'],
     synopsis: 'invite --relay URL --expires D',
@@ -41,6 +61,9 @@ export const CUSTOMER_COMMANDS: readonly Command[] = [
     run: (args, ctx) => Promise.resolve(runExpire(args, ctx)),
   }),
 ];
+
+/** `tandem join`, `invite`, `invitations`, `expire`. */
+export const CUSTOMER_COMMANDS: readonly Command[] = customerCommands();
 
 /** The customer's agent on its own: the command line of the downloadable agent. */
 export const agentCommandLine = new CommandLine({ program: 'tandem', commands: CUSTOMER_COMMANDS });

@@ -34,7 +34,8 @@ describe('parseCliArgs: tandem join', () => {
   it('rejects bad codes, missing relay, unknown or repeated options', () => {
     expect(() => parseCliArgs(['join', '1234', '--relay', 'http://x'])).toThrow(/code/);
     expect(() => parseCliArgs(['join', '12345678'])).toThrow(/--relay is required/);
-    expect(() => parseCliArgs(['join', '--relay', 'http://x'])).toThrow(/CODE is missing/);
+    // Without CODE the agent asks for it (page or terminal).
+    expect(parseCliArgs(['join', '--relay', 'http://x'])).toEqual({ command: 'join', relayUrl: 'http://x', browser: true, eventLog: false });
     expect(() => parseCliArgs(['join', '12345678', '--relay', 'http://x', '--bogus'])).toThrow(/unknown option --bogus/);
     expect(() => parseCliArgs(['join', '12345678', '--relay', 'http://x', '--relay', 'http://y'])).toThrow(/twice/);
     expect(() => parseCliArgs(['join', '12345678', '--relay'])).toThrow(/needs a value/);

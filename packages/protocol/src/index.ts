@@ -28,3 +28,4 @@ export * from './technician-session.js';
 export * from './customer-session.js';
 export * from './invitation.js';
 export * from './invitation-holder.js';
+export * from './agent-file.js';

@@ -51,6 +51,10 @@ Options:
                              in the agents this relay serves
   --help-desk-phone PHONE    a support phone number for the support page
   --help-desk-logo FILE      a .png or .svg logo for the support page (256 KiB at most)
+  --agents DIR               serve the agents built in DIR (default: those of
+                             npm run build:agents, packages/agent/dist/agents)
+  --agent-signing-cert F     sign the Windows agent after stamping (Authenticode,
+  --agent-signing-key F      osslsigncode) with this certificate and key (PEM)
   --help                     show this help
 `;
 
@@ -110,6 +114,9 @@ async function start(args: string[]): Promise<number> {
     'help-desk-name': { type: 'string' },
     'help-desk-phone': { type: 'string' },
     'help-desk-logo': { type: 'string' },
+    agents: { type: 'string' },
+    'agent-signing-cert': { type: 'string' },
+    'agent-signing-key': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(START_HELP);
@@ -136,6 +143,10 @@ async function start(args: string[]): Promise<number> {
   }
   if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new UsageError('--database: must be a postgres:// URL');
   const helpDesk = badInput(() => parseHelpDesk({ name: values['help-desk-name'], phone: values['help-desk-phone'], logoFile: values['help-desk-logo'] }));
+  const signingCert = values['agent-signing-cert'];
+  const signingKey = values['agent-signing-key'];
+  if ((signingCert === undefined) !== (signingKey === undefined)) throw new UsageError('--agent-signing-cert and --agent-signing-key go together');
+  const agentSigning = signingCert !== undefined && signingKey !== undefined ? { certFile: signingCert, keyFile: signingKey } : undefined;
 
   const relay = await startRelay({
     dataDir,
@@ -150,6 +161,8 @@ async function start(args: string[]): Promise<number> {
     ...(claimTotal ? { claimFailuresPerMinuteTotal: Number(claimTotal) } : {}),
     ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
     ...(helpDesk ? { helpDesk } : {}),
+    ...(values.agents !== undefined ? { agentsDir: values.agents } : {}),
+    ...(agentSigning !== undefined ? { agentSigning } : {}),
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.
   if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);

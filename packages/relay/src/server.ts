@@ -8,6 +8,7 @@ import { AuditLog } from './audit.js';
 import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
 import { DEFAULT_PUBLIC_URL, originFor, parseListen, parsePublicUrl, setupLinkUrl, writeSavedConfig } from './config.js';
 import { findConsoleDist, installSecurityHeaders, registerConsole } from './console-static.js';
+import { checkAgentSigning, findAgentsDir, registerAgentDownloads, type AgentSigning } from './agent-downloads.js';
 import { installErrorHandlers, registerApiRoutes } from './http-routes.js';
 import type { HelpDesk } from './help-desk.js';
 import { InvitationRegistry } from './invitations.js';
@@ -50,6 +51,10 @@ export interface RelayOptions {
   pingIntervalMs?: number;
   /** Time the customer's agent has to join an invitation attempt (default TIMEOUTS.handshakeMs). */
   attemptTimeoutMs?: number;
+  /** The built agents to stamp and serve (default: @tandem/agent's dist/agents); a folder without them: downloads answer 404. */
+  agentsDir?: string;
+  /** A code-signing certificate and key (PEM) to sign the Windows agent with after stamping (Authenticode, osslsigncode). */
+  agentSigning?: { certFile: string; keyFile: string };
 }
 
 /** A running relay. */
@@ -88,6 +93,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed or off');
   }
   const helpDesk = loadHelpDesk(options.helpDesk);
+  const signing: AgentSigning | undefined =
+    options.agentSigning === undefined ? undefined : { ...options.agentSigning, description: options.helpDesk?.name ?? 'Tandem' };
+  if (signing !== undefined) await checkAgentSigning(signing);
   mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
   const storage = await openStorage({ dataDir: options.dataDir, databaseUrl: options.databaseUrl });
   let app: FastifyInstance | undefined;
@@ -150,6 +158,17 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
       ...(helpDesk ? { helpDesk: helpDeskInfo(helpDesk) } : {}),
+    });
+    registerAgentDownloads(app, {
+      agentsDir: options.agentsDir ?? findAgentsDir(),
+      dataDir: options.dataDir,
+      stamp: () => ({
+        relay: new URL(publicUrl).origin,
+        ...(material ? { fingerprint: material.fingerprint } : {}),
+        ...(helpDesk ? { helpDesk: helpDesk.desk.name } : {}),
+      }),
+      report: (line) => process.stderr.write(`${line}\n`),
+      ...(signing !== undefined ? { signing } : {}),
     });
     await registerSupportPage(app, findSupportPageDist(), helpDesk);
     await registerConsole(app, findConsoleDist());

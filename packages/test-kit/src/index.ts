@@ -21,8 +21,10 @@
  * | `tandem-cli.ts`, `agent-home.ts` | the `tandem` command line (`invite`, `techInvitation`, `agentRun`, `acceptOnTerminal`), `AgentHome` |
  * | `x-display.ts`, `rfb-test-client.ts` | Xvfb, xterm, screenshots, `diff`, `freeDisplay`; `TestRfbClient` |
  * | `hostile-tech.ts`, `hostile-relay.ts`, `vnc-stand-in.ts`, `black-hole.ts` | hostile and broken peers |
- * | `chromium.ts`, `recording-browser.ts` | Chromium for tests (`launchChromium`; `presentAs` a User-Agent and Client Hints; `recordCspViolations`); a `$BROWSER` that records what it was given |
+ * | `chromium.ts`, `recording-browser.ts` | Chromium for tests (`launchChromium`; `presentAs` a User-Agent and Client Hints; `recordCspViolations`); a `$BROWSER` that records what it was given (`isolate`: its own home and PATH) |
  * | `catalogue.ts`, `glossary.ts` | translation catalogues flattened, their placeholders; docs/glossary.md read, and a catalogue pair checked against it |
+ * | `code-signing.ts` | a self-made code-signing certificate, `osslsigncode verify` |
+ * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts` | small helpers |
  *
  * The old helpers, and what replaced them (mostly an import change):
@@ -64,6 +66,8 @@ export * from './agent-home.js';
 export * from './black-hole.js';
 export * from './catalogue.js';
 export * from './chromium.js';
+export * from './code-signing.js';
+export * from './customer-machine.js';
 export * from './driver-rig.js';
 export * from './glossary.js';
 export * from './played-peer.js';

@@ -24,13 +24,19 @@ export class Proc {
   readonly #out = new LineSink();
   readonly #err = new LineSink();
 
+  /** With `options.bareEnv`, `env` is the whole environment (nothing of the test's own). */
   constructor(
     readonly name: string,
     cmd: string,
     args: string[],
     env: NodeJS.ProcessEnv = {},
+    options: { bareEnv?: boolean; cwd?: string } = {},
   ) {
-    this.child = spawn(cmd, args, { env: { ...process.env, ...env }, stdio: ['pipe', 'pipe', 'pipe'] });
+    this.child = spawn(cmd, args, {
+      env: options.bareEnv === true ? env : { ...process.env, ...env },
+      stdio: ['pipe', 'pipe', 'pipe'],
+      ...(options.cwd !== undefined ? { cwd: options.cwd } : {}),
+    });
     this.lines = this.#out.lines;
     this.stderrLines = this.#err.lines;
     this.#out.read(this.child.stdout);

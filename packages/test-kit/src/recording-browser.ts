@@ -6,7 +6,7 @@
  * local user sees of the browser the agent launched (its command line), and
  * drives the real page in that browser.
  */
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
@@ -42,16 +42,25 @@ export class RecordingBrowser {
   readonly command: string;
   #browser: Browser | undefined;
 
-  /** With `hold`, the script waits for {@link release} before it starts Chromium. */
-  constructor(options: { hold?: boolean } = {}) {
+  /**
+   * With `hold`, the script waits for {@link release} before it starts
+   * Chromium. With `isolate`, Chromium gets a home, a temporary folder and
+   * the system's PATH of its own, whatever the environment of the program
+   * that started it (a customer's machine with an empty home and temporary
+   * folder and no Node on PATH must stay as it was: Chromium writes its
+   * caches and sockets there).
+   */
+  constructor(options: { hold?: boolean; isolate?: boolean } = {}) {
     this.dir = tempDir('tandem-browser-');
     this.command = join(this.dir, 'browser.sh');
+    if (options.isolate === true) mkdirSync(join(this.dir, 'tmp'));
     const d = quote(this.dir);
     const args = [...CHROMIUM_ARGS, `--user-data-dir=${join(this.dir, 'profile')}`, '--remote-debugging-port=0'].map(quote).join(' ');
     writeFileSync(
       this.command,
       [
         '#!/bin/sh',
+        options.isolate === true ? `export HOME=${quote(join(this.dir, 'home'))} TMPDIR=${quote(join(this.dir, 'tmp'))} PATH=/usr/bin:/bin` : '',
         `echo $$ > ${d}/pid.tmp && mv ${d}/pid.tmp ${d}/pid`,
         options.hold === true ? `while [ ! -e ${d}/go ]; do sleep 0.05; done` : '',
         `exec ${quote(CHROMIUM_PATH)} ${args} "$@"`,

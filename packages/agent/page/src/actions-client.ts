@@ -25,6 +25,8 @@ export interface ActionBodies {
   chat: { text: string };
   end: Record<string, never>;
   'expire-invitation': { id: string };
+  /** A downloaded agent's choice to remove its file when done (the agent's removal-page.ts). */
+  'remove-when-done': { on: boolean };
   /** The code typed into the code-entry screen (contract 3), as typed: digits, spaces or a dash. */
   code: { code: string };
 }

@@ -14,6 +14,7 @@
  */
 import { ActionsClient } from './actions-client.js';
 import { wireCodeEntry } from './code-entry.js';
+import { wireRemoval } from './removal-choice.js';
 import { wireConsent } from './consent-form.js';
 import { pageElements } from './dom.js';
 import { connectEvents } from './event-stream.js';
@@ -53,6 +54,7 @@ async function start(doc: Document): Promise<void> {
     });
   }
   wireCodeEntry(ctx);
+  wireRemoval(ctx);
   wireConsent(ctx);
   wireSession(ctx, doc);
   translateStatic(ctx, doc);

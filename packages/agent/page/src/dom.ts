@@ -72,6 +72,8 @@ export interface PageElements {
   readonly endConfirm: HTMLButtonElement;
   readonly endCancel: HTMLButtonElement;
   readonly actionError: HTMLElement;
+  readonly removal: HTMLElement;
+  readonly removeWhenDone: HTMLInputElement;
   readonly languages: ReadonlyMap<Language, HTMLButtonElement>;
 }
 
@@ -153,6 +155,8 @@ export function pageElements(doc: Document): PageElements {
     endConfirm: el(testId('end-confirm'), HTMLButtonElement),
     endCancel: el(testId('end-cancel'), HTMLButtonElement),
     actionError: el('#action-error', HTMLElement),
+    removal: el('#removal', HTMLElement),
+    removeWhenDone: el(testId('remove-when-done'), HTMLInputElement),
     languages: new Map(LANGUAGES.map((lng) => [lng, el(testId(`lang-${lng}`), HTMLButtonElement)])),
   };
 }

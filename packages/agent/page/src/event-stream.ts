@@ -9,7 +9,7 @@ import { applyEntry, decodeEntry } from './code-entry.js';
 import type { PageContext } from './page-context.js';
 import { render, renderChat, renderProblem } from './render.js';
 import { renderInvitations } from './invitations-list.js';
-import { decodeChat, decodeInvitations, decodeSelf, decodeView, decodeWarning } from './wire.js';
+import { decodeChat, decodeInvitations, decodeRemoval, decodeSelf, decodeView, decodeWarning } from './wire.js';
 
 /** Opens the stream and applies every event to `ctx`; returns the EventSource. */
 export function connectEvents(ctx: PageContext): EventSource {
@@ -51,6 +51,10 @@ export function connectEvents(ctx: PageContext): EventSource {
   on('chat', (data) => {
     state.addChat(decodeChat(data), Date.now());
     renderChat(ctx);
+  });
+  on('remove-when-done', (data) => {
+    state.setRemoval(decodeRemoval(data).on);
+    render(ctx);
   });
   on('warning', (data) => {
     state.addWarning(decodeWarning(data).key);

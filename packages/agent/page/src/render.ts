@@ -13,6 +13,7 @@ import { errorText, fillWithCode } from './error-text.js';
 import { renderInvitations } from './invitations-list.js';
 import type { PageContext } from './page-context.js';
 import { technicianDetails, technicianName, technicianOwnName } from './people.js';
+import { renderRemoval } from './removal-choice.js';
 import type { ChatLine } from './state.js';
 import { durationText } from './time-text.js';
 import type { Params, Translator } from './i18n/i18n.js';
@@ -323,4 +324,5 @@ export function render(ctx: PageContext): void {
   renderChat(ctx);
   renderEndDialog(ctx);
   renderProblem(ctx);
+  renderRemoval(ctx);
 }

@@ -55,6 +55,18 @@ export class PageState {
   #clockOffset = 0;
   #problem: PageProblem | undefined;
   #warnings: string[] = [];
+  /** A downloaded agent's choice to remove its file when done; undefined: the agent does not offer it. */
+  #removal: boolean | undefined;
+
+  /** The removal choice as the agent has it, or undefined when it is not offered. */
+  get removal(): boolean | undefined {
+    return this.#removal;
+  }
+
+  /** The removal choice as the agent has it now (its `remove-when-done` event). */
+  setRemoval(on: boolean): void {
+    this.#removal = on;
+  }
 
   /** The session's view (the agent's JoinView). */
   get view(): PageView {

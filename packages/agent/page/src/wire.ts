@@ -103,6 +103,11 @@ export interface InvitationsUpdate {
   rows: InvitationRow[];
 }
 
+/** A downloaded agent's choice to remove its file when done (removal-page.ts). */
+export interface RemovalUpdate {
+  on: boolean;
+}
+
 /** A warning about the page itself (its launch link used again: `warnings.launchReused`). */
 export interface PageWarning {
   key: string;
@@ -271,6 +276,11 @@ function row(value: unknown, what: string): InvitationRow {
 export function decodeInvitations(value: unknown): InvitationsUpdate {
   const f = fields(value, 'invitations');
   return { now: count(f.now, 'invitations.now'), rows: list(f.rows, 'invitations.rows', row) };
+}
+
+/** Reads a `remove-when-done` event. */
+export function decodeRemoval(value: unknown): RemovalUpdate {
+  return { on: flag(fields(value, 'remove-when-done').on, 'remove-when-done.on') };
 }
 
 /** Reads a `warning` event. */

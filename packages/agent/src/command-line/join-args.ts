@@ -7,17 +7,28 @@
  *               [--rfb-listen 127.0.0.1:PORT --rfb-password-file F]
  *               [--vnc HOST:PORT [--vnc-password-file F]]
  *
+ * Without CODE the agent asks for it (on its page, or "Code: " on the
+ * terminal) and again after a wrong one. A downloaded agent
+ * (docs/agent-file.md) passes {@link JoinDefaults}: its relay's stamp is the
+ * default for --relay (the stamped fingerprint only for that relay), and
+ * --remove-when-done (on by default) / --no-remove-when-done say whether
+ * it removes its own file when it ends.
+ *
  * Parsing never touches the network or files; it only validates.
  */
-import { LIMITS, normaliseRelayOrigin, parseCode } from '@tandem/protocol';
+import { LIMITS, normaliseRelayOrigin, parseCode, type AgentStamp } from '@tandem/protocol';
 import { bad, limited, normaliseFingerprint, required, scan, stringOption, type HelpArgs, type HostPort } from '@tandem/node-client';
 import { parseScreenOptions } from './screen-args.js';
 
 /** `tandem join`. */
 export interface JoinArgs {
   command: 'join';
-  /** The code as typed (validated with parseCode). */
-  code: string;
+  /** The code as typed (validated with parseCode); undefined: ask for it (code-entry.ts). */
+  code?: string;
+  /** The help desk's name from the downloaded agent's stamp (shown where the code is asked for). */
+  helpDesk?: string;
+  /** A downloaded agent: whether it removes its own file when it ends (--remove-when-done, the default). */
+  removeWhenDone?: boolean;
   /** Relay origin, http(s)://host:port. */
   relayUrl: string;
   /** False with --no-browser: consent on the terminal. */
@@ -37,10 +48,19 @@ export interface JoinArgs {
   vncPasswordFile?: string;
 }
 
+/** What a downloaded agent brings to `join` (agent-executable.ts). */
+export interface JoinDefaults {
+  /** The relay's stamp: its relay is the default for --relay, its fingerprint pins only that relay. */
+  stamp?: AgentStamp;
+  /** True for a downloaded agent: --remove-when-done (the default) and --no-remove-when-done are understood. */
+  removable?: boolean;
+}
+
 export const JOIN_HELP = `Usage: tandem join CODE --relay URL [options]
 
 Joins the support session whose code (8 digits by default) the technician
-read out to you. Nothing is shared before you accept on the consent page
+read out to you. Without CODE it asks for the code (on the local page, or
+"Code: " on this terminal) and again after a wrong one. Nothing is shared before you accept on the consent page
 (opened in your browser) or, with --no-browser, on this terminal.
 
 Options:
@@ -75,9 +95,21 @@ and /end are understood. Failures print "error: TANDEM_ERR_... message" on
 stderr and exit non-zero.
 `;
 
-/** Parses `tandem join`'s arguments. */
-export function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
+/** The lines the help of a downloaded agent adds. */
+function downloadedHelp(defaults: JoinDefaults): string {
+  const relay = defaults.stamp?.relay;
+  return `
+This is a downloaded Tandem agent${relay !== undefined ? `: --relay defaults to ${relay}` : ''}.
+  --remove-when-done         remove this program's file when it ends (the default)
+  --no-remove-when-done      keep it
+`;
+}
+
+/** Parses `tandem join`'s arguments; a downloaded agent passes its {@link JoinDefaults}. */
+export function parseJoin(argv: readonly string[], defaults: JoinDefaults = {}): JoinArgs | HelpArgs {
+  const removable = defaults.removable === true;
   const { positionals, options } = scan(argv, {
+    ...(removable ? { 'remove-when-done': { value: false }, 'no-remove-when-done': { value: false } } : {}),
     relay: { value: true },
     'relay-fingerprint': { value: true },
     help: { value: false },
@@ -91,20 +123,29 @@ export function parseJoin(argv: readonly string[]): JoinArgs | HelpArgs {
     vnc: { value: true },
     'vnc-password-file': { value: true },
   });
-  if (options.has('help')) return { command: 'help', text: JOIN_HELP };
+  if (options.has('help')) return { command: 'help', text: removable ? JOIN_HELP + downloadedHelp(defaults) : JOIN_HELP };
   const [code, extra] = positionals;
-  if (code === undefined) throw bad('join: the session CODE is missing (tandem join CODE --relay URL)');
   if (extra !== undefined) throw bad(`join: unexpected argument ${extra}`);
-  parseCode(code);
+  if (code !== undefined) parseCode(code);
+  const stamp = defaults.stamp;
+  const given = stringOption(options, 'relay');
+  const relayUrl = given === undefined && stamp !== undefined ? stamp.relay : normaliseRelayOrigin(required(options, 'relay', 'join'), '--relay');
   const args: JoinArgs = {
     command: 'join',
-    code,
-    relayUrl: normaliseRelayOrigin(required(options, 'relay', 'join'), '--relay'),
+    ...(code !== undefined ? { code } : {}),
+    relayUrl,
     browser: !options.has('no-browser'),
     eventLog: options.has('event-log'),
   };
   const fp = stringOption(options, 'relay-fingerprint');
   if (fp !== undefined) args.fingerprint = normaliseFingerprint(fp);
+  // The stamped fingerprint is that relay's certificate: it never pins another relay given with --relay.
+  else if (stamp?.fingerprint !== undefined && relayUrl === stamp.relay) args.fingerprint = stamp.fingerprint;
+  if (stamp?.helpDesk !== undefined && relayUrl === stamp.relay) args.helpDesk = stamp.helpDesk;
+  if (removable) {
+    if (options.has('remove-when-done') && options.has('no-remove-when-done')) throw bad('join: --remove-when-done and --no-remove-when-done contradict each other');
+    args.removeWhenDone = !options.has('no-remove-when-done');
+  }
   const name = limited(stringOption(options, 'name'), 'name', LIMITS.maxNameChars);
   if (name !== undefined) args.name = name;
   const customerNumber = limited(stringOption(options, 'customer-number'), 'customer-number', LIMITS.maxNumberChars);

@@ -14,6 +14,8 @@ import { agentPageDir, agentPageScriptsDir, i18nextBrowserModule } from '../page
 import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
 import { TerminalPrompts } from '../terminal/terminal-prompts.js';
 import { pageAction } from '../pages/page-actions.js';
+import { removalAction, removalEvent } from '../pages/removal-page.js';
+import type { RemovalChoice } from '../system/removal-choice.js';
 
 /** How long the page gets to show the final state before the agent goes on, ms. */
 const FINAL_STATE_GRACE_MS = 1500;
@@ -41,6 +43,8 @@ export interface CustomerRunOptions {
   onStop: (end: () => void) => void;
   /** Hears every session event before it is printed. */
   onEvent?: (event: CustomerEvent) => void;
+  /** A downloaded agent's choice to remove its file when done: the page shows it and may change it. */
+  removal?: RemovalChoice;
   /** When it returns true for a failure, the failure is not printed (the caller reports it). */
   quietFailure?: (error: TandemError) => boolean;
 }
@@ -87,6 +91,7 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
     terminal = true;
     new TerminalPrompts(controller, opts.input(), out, { eventLog: opts.defaults.eventLog }).start();
   };
+  const removal = opts.removal;
   const startPage = async (): Promise<void> => {
     server = await ConsentServer.start({
       files: pageFiles(agentPageDir(), agentPageScriptsDir(), i18nextBrowserModule()),
@@ -94,13 +99,15 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
       onForeignUser: () => out.say(FOREIGN_USER_MESSAGE),
       snapshot: (): ServerEvent[] => [
         { event: 'reset', data: {} },
+        ...(removal !== undefined ? [removalEvent(removal)] : []),
         { event: 'state', data: controller.view },
         ...controller.chat.map((entry) => ({ event: 'chat', data: entry })),
       ],
-      action: (name, body) => pageAction(controller, name, body),
+      action: (name, body) => (removal !== undefined && removalAction(removal, name, body) ? {} : pageAction(controller, name, body)),
     });
     const page = server;
     controller.onUpdate((update) => page.broadcast(update.type === 'view' ? { event: 'state', data: update.view } : { event: 'chat', data: update.entry }));
+    removal?.onChange(() => page.broadcast(removalEvent(removal)));
     out.line(`page: ${page.url}`);
     // openBrowser never rejects: a browser that cannot start is a result (ok false), answered on the terminal.
     openBrowser(page.url, ctx.env.BROWSER).then((result) => {

@@ -13,13 +13,34 @@ import { createRelaySocketFactory, LineInput, nodeAeadProvider, type CommandCont
 import { osFullName } from '../system/os-user.js';
 import { loadPolicyFromEnv } from '../policy/index.js';
 import { runCustomerSession } from './customer-run.js';
+import { CodeEntry } from './code-entry.js';
+import type { RemovalChoice } from '../system/removal-choice.js';
+
+/** What a downloaded agent adds to `join` (agent-executable.ts). */
+export interface JoinExtras {
+  /** Its choice to remove its own file when done, shown on the page. */
+  removal?: RemovalChoice;
+}
 
 /** Runs the customer's side; resolves with the process exit code. */
-export async function runJoin(args: JoinArgs, ctx: CommandContext): Promise<number> {
+export async function runJoin(args: JoinArgs, ctx: CommandContext, extras: JoinExtras = {}): Promise<number> {
   const out = ctx.out;
   const policy = await loadPolicyFromEnv(ctx.env);
   // Before any connection: a relay the policy does not allow is never contacted.
   policy.checkRelay(args.relayUrl);
+  if (args.code === undefined) {
+    let codeInput: LineInput | undefined;
+    const code = await new CodeEntry({
+      args,
+      ctx,
+      policy,
+      eventLog: new EventLog({ warn: (message) => out.say(message) }),
+      input: () => (codeInput ??= new LineInput(ctx.stdin)),
+      ...(extras.removal !== undefined ? { removal: extras.removal } : {}),
+    }).run();
+    codeInput?.close();
+    return code;
+  }
   const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
   const session = new CustomerSession({ relayUrl: args.relayUrl, code: args.code, aead: nodeAeadProvider(), connect: sockets.connect });
   const eventLog = new EventLog({ warn: (message) => out.say(message) });
@@ -41,6 +62,7 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext): Promise<numb
       eventLog,
       input: () => (input ??= new LineInput(ctx.stdin)),
       onStop: (end) => ctx.onSignal(end),
+      ...(extras.removal !== undefined ? { removal: extras.removal } : {}),
     },
     ctx,
   );

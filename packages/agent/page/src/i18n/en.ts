@@ -124,6 +124,10 @@ export const en = {
       TANDEM_ERR_RELAY_UNREACHABLE: 'Tandem cannot reach the relay. Check that this computer is connected to the internet, then type the code again.',
     },
   },
+  removal: {
+    label: 'Remove Tandem from this computer when the session ends',
+    hint: 'Tandem installs nothing. Keep it only if you will need it again.',
+  },
   modes: {
     chat: 'Chat only',
     view: 'View only',
@@ -254,6 +258,8 @@ export const en = {
     TANDEM_ERR_INVITATION_EXPIRED: 'The invitation has expired or was withdrawn.',
     TANDEM_ERR_POLICY_INVALID: 'A policy file on this computer cannot be read, so Tandem does not run. Ask your administrator.',
     TANDEM_ERR_POLICY_FORBIDS: 'This computer\'s policy does not allow this.',
+    TANDEM_ERR_AGENT_DAMAGED: 'This Tandem program is damaged or was not downloaded completely. Download it again.',
+    TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem cannot write its temporary files on this computer.',
     TANDEM_ERR_SHUTTING_DOWN: 'The relay is shutting down.',
     TANDEM_ERR_INTERNAL: 'An unexpected error occurred in Tandem.',
   },

@@ -120,6 +120,10 @@ export const ja: Catalogue = {
       TANDEM_ERR_RELAY_UNREACHABLE: 'Tandem が中継サーバーに接続できません。このコンピューターがインターネットにつながっているか確かめてから、もう一度コードを入力してください。',
     },
   },
+  removal: {
+    label: 'セッションの終了後に Tandem をこのコンピューターから削除する',
+    hint: 'Tandem は何もインストールしません。また使う予定がある場合だけ残してください。',
+  },
   modes: {
     chat: 'チャットのみ',
     view: '閲覧のみ',
@@ -250,6 +254,8 @@ export const ja: Catalogue = {
     TANDEM_ERR_INVITATION_EXPIRED: '招待の有効期限が切れているか、取り消されています。',
     TANDEM_ERR_POLICY_INVALID: 'このコンピューターのポリシーファイルを読み取れないため、Tandem は動作しません。管理者に問い合わせてください。',
     TANDEM_ERR_POLICY_FORBIDS: 'このコンピューターのポリシーでは、この操作は許可されていません。',
+    TANDEM_ERR_AGENT_DAMAGED: 'この Tandem のプログラムは壊れているか、ダウンロードが完了していません。もう一度ダウンロードしてください。',
+    TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem がこのコンピューターに一時ファイルを書き込めません。',
     TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
     TANDEM_ERR_INTERNAL: 'Tandem で予期しないエラーが発生しました。',
   },
