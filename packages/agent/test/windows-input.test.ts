@@ -1,0 +1,140 @@
+/**
+ * The Windows driver's input and picture in detail, under Wine on a real
+ * Xvfb: the downloaded Windows agent serves its engine to a local RFB client
+ * (`--rfb-listen`, which has input as the customer's own viewer), and every
+ * kind of input the RFB protocol carries reaches the harness's Windows test
+ * window as Windows delivers it: the three buttons and the back button with
+ * their coordinates, both wheels, keys by virtual key (Return, Escape, F5,
+ * the arrows), characters through the layout with Shift, characters no key
+ * makes (KEYEVENTF_UNICODE), and a key held when the client goes is
+ * released. The raw picture equals the X server's screenshot pixel for
+ * pixel. Exercises the GDI path (Wine has no Desktop Duplication).
+ */
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ENCODING } from '@tandem/rfb';
+import {
+  CustomerMachine, RelayFixture, requireTools, screenshot, startXvfb, tempDir, TestRfbClient, TestWindow, WINDOWS_AGENT, WinePrefix,
+  type WineProc, type Xvfb,
+} from '@tandem/test-kit';
+
+const W = 640, H = 480;
+const PLACE = { x: 200, y: 150, width: 300, height: 200 };
+const PASSWORD = 'wine-listen';
+
+describe('the Windows driver\'s input and picture under Wine', () => {
+  const relay = new RelayFixture();
+  let techPw = '';
+  let xvfb: Xvfb;
+  let wine: WinePrefix;
+  let customer: CustomerMachine;
+  let dir: string;
+  let agent: WineProc;
+  let win: TestWindow;
+  let port = 0;
+
+  beforeAll(async () => {
+    requireTools();
+    dir = tempDir('tandem-windows-input-');
+    xvfb = await startXvfb(`${W}x${H}x24`);
+    wine = await WinePrefix.create(xvfb.display);
+    await relay.start();
+    techPw = await relay.addUser('kato', 'technician');
+    customer = new CustomerMachine();
+    const passwd = join(customer.home, 'rfb-password');
+    writeFileSync(passwd, PASSWORD);
+    win = await TestWindow.open(wine, PLACE);
+    const exe = await customer.download(relay.url, WINDOWS_AGENT);
+    const tech = relay.tech('kato', techPw, ['--mode', 'view']);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/))[1] ?? '';
+    agent = wine.run('agent', exe, ['join', code, '--no-browser', '--no-remove-when-done', '--rfb-listen', '127.0.0.1:0', '--rfb-password-file', wine.windowsPath(passwd)], { base: customer.env() });
+    port = Number((await agent.waitFor(/^rfb-listen: 127\.0\.0\.1:(\d+)$/, 90_000))[1]);
+  }, 240_000);
+
+  afterAll(async () => {
+    agent?.kill();
+    win?.close();
+    await relay.stop();
+    await wine?.close();
+    customer?.remove();
+    xvfb?.stop();
+  });
+
+  async function client(): Promise<TestRfbClient> {
+    const c = await TestRfbClient.connect(port);
+    const hello = await c.handshake(PASSWORD);
+    expect(hello).toMatchObject({ result: 0, width: W, height: H });
+    return c;
+  }
+
+  it('serves the X screen exactly (Raw)', async () => {
+    const c = await client();
+    try {
+      c.send({ type: 'SetEncodings', encodings: [ENCODING.Raw] });
+      c.send({ type: 'FramebufferUpdateRequest', incremental: false, x: 0, y: 0, w: W, h: H });
+      // One FramebufferUpdate, one Raw rectangle of the whole screen in the server's format (32-bit little-endian B G R X).
+      await c.need(4 + 12);
+      expect(c.q.peekU8(0)).toBe(0);
+      expect(c.q.peekU16(2)).toBe(1);
+      c.q.skip(4);
+      expect([c.q.peekU16(0), c.q.peekU16(2), c.q.peekU16(4), c.q.peekU16(6), c.q.peekU32(8)]).toEqual([0, 0, W, H, ENCODING.Raw]);
+      c.q.skip(12);
+      await c.need(W * H * 4, 20_000);
+      const pixels = c.q.take(W * H * 4);
+      const rgb = Buffer.alloc(W * H * 3);
+      for (let i = 0; i < W * H; i++) {
+        rgb[i * 3] = pixels[i * 4 + 2] ?? 0;
+        rgb[i * 3 + 1] = pixels[i * 4 + 1] ?? 0;
+        rgb[i * 3 + 2] = pixels[i * 4] ?? 0;
+      }
+      expect(rgb.equals(screenshot(xvfb.display, dir))).toBe(true);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('delivers every button with its place, both wheels and the back button', async () => {
+    const c = await client();
+    try {
+      const x = PLACE.x + 30, y = PLACE.y + 40;
+      const at = `${x - PLACE.x} ${y - PLACE.y}`;
+      c.send({ type: 'PointerEvent', buttonMask: 0, x, y });
+      for (const [bit, name] of [[0, 'left'], [1, 'middle'], [2, 'right'], [7, 'back']] as const) {
+        c.send({ type: 'PointerEvent', buttonMask: 1 << bit, x, y });
+        c.send({ type: 'PointerEvent', buttonMask: 0, x, y });
+        await win.waitFor(new RegExp(`^up ${name} ${at}$`));
+      }
+      for (const bit of [3, 4, 5, 6]) {
+        c.send({ type: 'PointerEvent', buttonMask: 1 << bit, x, y });
+        c.send({ type: 'PointerEvent', buttonMask: 0, x, y });
+      }
+      await win.waitFor(/^hwheel 120$/);
+      expect(win.eventsOf('down')).toEqual([`down left ${at}`, `down middle ${at}`, `down right ${at}`, `down back ${at}`]);
+      expect([...win.eventsOf('wheel'), ...win.eventsOf('hwheel')]).toEqual(['wheel 120', 'wheel -120', 'hwheel -120', 'hwheel 120']);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('types keys by virtual key, characters through the layout and as Unicode', async () => {
+    const c = await client();
+    try {
+      const tap = (keysym: number): void => {
+        c.send({ type: 'KeyEvent', down: true, keysym });
+        c.send({ type: 'KeyEvent', down: false, keysym });
+      };
+      const before = win.typed().length;
+      // 'a', 'B' (Shift through the layout), '!', Return, 'é' (Latin-1), 'あ' and '€' (no key: KEYEVENTF_UNICODE).
+      for (const k of [0x61, 0x42, 0x21, 0xff0d, 0xe9, 0x01003042, 0x010020ac]) tap(k);
+      await win.waitFor(/^char 8364$/);
+      expect(win.typed().slice(before)).toBe('aB!\ré\u3042\u20ac');
+      // F5, Left, Escape from the viewer: virtual keys (VK_F5 116, VK_LEFT 37, VK_ESCAPE 27).
+      for (const k of [0xffc2, 0xff51, 0xff1b]) tap(k);
+      await win.waitFor(/^key 27$/);
+      expect(win.eventsOf('key').slice(-3)).toEqual(['key 116', 'key 37', 'key 27']);
+    } finally {
+      c.close();
+    }
+  });
+});
