@@ -6,10 +6,12 @@
  * window as Windows delivers it: the three buttons and the back button with
  * their coordinates, both wheels, keys by virtual key (Return, Escape, F5,
  * the arrows), characters through the layout with Shift, characters no key
- * makes (KEYEVENTF_UNICODE), and a key held when the client goes is
- * released. The raw picture equals the X server's screenshot pixel for
- * pixel. Exercises the GDI path (Wine has no Desktop Duplication).
+ * makes (KEYEVENTF_UNICODE). The raw picture equals the X server's
+ * screenshot pixel for pixel; the cursor's shape comes as the Cursor
+ * pseudo-encoding; a resize of the X screen (xrandr) reaches the client as
+ * DesktopSize. Exercises the GDI path (Wine has no Desktop Duplication).
  */
+import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -134,6 +136,48 @@ describe('the Windows driver\'s input and picture under Wine', () => {
       await win.waitFor(/^key 27$/);
       expect(win.eventsOf('key').slice(-3)).toEqual(['key 116', 'key 37', 'key 27']);
     } finally {
+      c.close();
+    }
+  });
+
+  it('sends the cursor\'s shape once the pointer is over a Windows window', async () => {
+    const c = await client();
+    try {
+      c.send({ type: 'SetEncodings', encodings: [ENCODING.Raw, ENCODING.Cursor] });
+      c.send({ type: 'PointerEvent', buttonMask: 0, x: PLACE.x + 60, y: PLACE.y + 60 });
+      let cursor: { w: number; h: number } | undefined;
+      // The first update may come before the driver read the cursor: read updates until one carries it (need() bounds each read).
+      for (let i = 0; i < 40 && cursor === undefined; i++) {
+        c.send({ type: 'FramebufferUpdateRequest', incremental: i > 0, x: 0, y: 0, w: W, h: H });
+        cursor = (await c.readUpdate()).find((r) => r.encoding === ENCODING.Cursor);
+      }
+      expect(cursor).toBeDefined();
+      expect(cursor?.w).toBeGreaterThan(0);
+      expect(cursor?.h).toBeGreaterThan(0);
+    } finally {
+      c.close();
+    }
+  });
+
+  it('follows a resize of the screen (xrandr) with DesktopSize', async () => {
+    const c = await client();
+    const env = { ...process.env, DISPLAY: xvfb.display };
+    try {
+      c.send({ type: 'SetEncodings', encodings: [ENCODING.Raw, ENCODING.DesktopSize] });
+      c.send({ type: 'FramebufferUpdateRequest', incremental: false, x: 0, y: 0, w: W, h: H });
+      await c.readUpdate();
+      spawnSync('/usr/bin/xrandr', ['--newmode', '512x384', '0', '512', '0', '0', '0', '384', '0', '0', '0'], { env });
+      spawnSync('/usr/bin/xrandr', ['--addmode', 'screen', '512x384'], { env });
+      const r = spawnSync('/usr/bin/xrandr', ['-s', '512x384'], { env });
+      expect(r.status, r.stderr.toString()).toBe(0);
+      let resized = false;
+      for (let i = 0; i < 40 && !resized; i++) {
+        c.send({ type: 'FramebufferUpdateRequest', incremental: true, x: 0, y: 0, w: W, h: H });
+        resized = (await c.readUpdate()).some((u) => u.encoding === ENCODING.DesktopSize && u.w === 512 && u.h === 384);
+      }
+      expect(resized).toBe(true);
+    } finally {
+      spawnSync('/usr/bin/xrandr', ['-s', `${W}x${H}`], { env });
       c.close();
     }
   });
