@@ -7,7 +7,7 @@
  * screenshot (xwd) pixel for pixel; `/type` and `/click` reach a Windows
  * program (the harness's test window) in shared control and nothing of them
  * in view only; after the customer's Esc (the low-level keyboard hook) the
- * same input reaches nothing.
+ * same input reaches nothing, and Ctrl+Alt+Shift+S takes control back too.
  *
  * Which path this exercises: GDI (BitBlt of the screen DC into a DIB
  * section), the only one Wine has; DXGI Desktop Duplication is not.
@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CustomerMachine, diff, RelayFixture, requireTools, rgbOf, screenshot, startColourXterm, startXvfb, tempDir, TestWindow,
-  waitForColour, WINDOWS_AGENT, WinePrefix, XTERM_RED, type WineProc, type Xvfb,
+  waitFor, waitForColour, WINDOWS_AGENT, WinePrefix, XTERM_RED, type WineProc, type Xvfb,
 } from '@tandem/test-kit';
 
 const W = 800, H = 600;
@@ -59,7 +59,7 @@ describe('the downloaded Windows agent under Wine', () => {
     if (r.status !== 0) throw new Error(`xdotool ${args.join(' ')}: ${r.stderr}`);
   }
 
-  it('joins by code; the snapshot is the X screen exactly; input reaches a Windows program in control only, and not after Esc', async () => {
+  it('joins by code; the snapshot is the X screen exactly; input reaches a Windows program in control only, and not after Esc; Ctrl+Alt+Shift+S stops control too', async () => {
     const win = await TestWindow.open(wine, PLACE);
     const exe = await customer.download(relay.url, WINDOWS_AGENT);
 
@@ -112,6 +112,14 @@ describe('the downloaded Windows agent under Wine', () => {
     await tech.waitFor(new RegExp(`^event: snapshot ${afterShot} `));
     expect(win.events().slice(before)).toEqual([]);
     expect(win.typed()).toBe('Hello, Windows!\u001b');
+
+    // Control again, and Ctrl+Alt+Shift+S (the X11 agent's hotkey) takes it back on Windows too.
+    tech.send('/request control');
+    await waitFor(() => agent.stderrLines.filter((l) => /control.*\[y\/n\]/i.test(l)).length === 2, 30_000, 'the second question for control');
+    agent.send('y');
+    await waitFor(() => tech.count(/^event: mode control$/) === 2, 30_000, 'control again');
+    xdotool('key', 'ctrl+alt+shift+s');
+    await waitFor(() => tech.count(/^event: mode view$/) === 2, 30_000, 'the second step down to view');
 
     tech.endInput();
     expect(await tech.exitCode()).toBe(0);
