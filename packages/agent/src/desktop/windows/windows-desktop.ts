@@ -5,7 +5,9 @@
  * user-mode program nothing about what changed, so the comparison is the
  * change detection), the cursor shape when it changes (windows-cursor.ts),
  * a change of the virtual screen's size as a resize, input through SendInput
- * (windows-input.ts), and the secure desktop noticed (input-desktop.ts).
+ * (windows-input.ts), and the secure desktop noticed (input-desktop.ts);
+ * the process is made DPI aware first (dpi-awareness.ts), so pixels and
+ * pointer coordinates are the monitors' own on a scaled display.
  *
  * GDI is the path everywhere, and the only one under Wine. DXGI Desktop
  * Duplication (dirty and move rectangles from the compositor) is what real
@@ -17,6 +19,7 @@ import type { Framebuffer, Rect } from '@tandem/rfb';
 import { WindowsFfi } from '../../platform/windows/ffi.js';
 import type { CursorImage, DesktopListener, DesktopSource } from '../desktop-source.js';
 import { takeCapture } from '../tile-diff.js';
+import { makeDpiAware, type DpiAwareness } from './dpi-awareness.js';
 import { GdiScreen } from './gdi-screen.js';
 import { InputDesktopProbe, type InputDesktop } from './input-desktop.js';
 import { WindowsCursor } from './windows-cursor.js';
@@ -59,12 +62,15 @@ export class WindowsDesktop implements DesktopSource {
   #stillPasses = 0;
   #failedReads = 0;
   #inputDesktop: InputDesktop = 'default';
+  #dpi: DpiAwareness = 'unchanged';
   #closed = false;
 
   private constructor(ffi: WindowsFfi, ownFfi: boolean, pollMs: number) {
     this.#ffi = ffi;
     this.#ownFfi = ownFfi;
     this.#pollMs = pollMs;
+    // Before any metric or pixel is read: a scaled monitor would give scaled ones otherwise.
+    this.#dpi = makeDpiAware(ffi);
     this.#screen = new GdiScreen(ffi);
     this.#cursorReader = new WindowsCursor(ffi);
     this.#probe = new InputDesktopProbe(ffi);
@@ -94,6 +100,11 @@ export class WindowsDesktop implements DesktopSource {
   /** The monitors in screen coordinates (the framebuffer is their bounding box, the virtual screen). */
   monitors(): Rect[] {
     return this.#screen.monitors();
+  }
+
+  /** How the process was made DPI aware (dpi-awareness.ts). */
+  get dpiAwareness(): DpiAwareness {
+    return this.#dpi;
   }
 
   /** Which desktop had the input at the last check. */
