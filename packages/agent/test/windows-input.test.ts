@@ -16,21 +16,14 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCODING } from '@tandem/rfb';
-import {
-  CustomerMachine, RelayFixture, requireTools, screenshot, startXvfb, tempDir, TestRfbClient, TestWindow, WINDOWS_AGENT, WinePrefix,
-  type WineProc, type Xvfb,
-} from '@tandem/test-kit';
+import { requireTools, screenshot, startWindowsStand, tempDir, TestRfbClient, TestWindow, type WindowsStand, type WineProc } from '@tandem/test-kit';
 
 const W = 640, H = 480;
 const PLACE = { x: 200, y: 150, width: 300, height: 200 };
 const PASSWORD = 'wine-listen';
 
 describe('the Windows driver\'s input and picture under Wine', () => {
-  const relay = new RelayFixture();
-  let techPw = '';
-  let xvfb: Xvfb;
-  let wine: WinePrefix;
-  let customer: CustomerMachine;
+  let stand: WindowsStand;
   let dir: string;
   let agent: WineProc;
   let win: TestWindow;
@@ -39,28 +32,19 @@ describe('the Windows driver\'s input and picture under Wine', () => {
   beforeAll(async () => {
     requireTools();
     dir = tempDir('tandem-windows-input-');
-    xvfb = await startXvfb(`${W}x${H}x24`);
-    wine = await WinePrefix.create(xvfb.display);
-    await relay.start();
-    techPw = await relay.addUser('kato', 'technician');
-    customer = new CustomerMachine();
-    const passwd = join(customer.home, 'rfb-password');
+    stand = await startWindowsStand(W, H);
+    const passwd = join(stand.customer.home, 'rfb-password');
     writeFileSync(passwd, PASSWORD);
-    win = await TestWindow.open(wine, PLACE);
-    const exe = await customer.download(relay.url, WINDOWS_AGENT);
-    const tech = relay.tech('kato', techPw, ['--mode', 'view']);
+    win = await TestWindow.open(stand.wine, PLACE);
+    const tech = stand.relay.tech('kato', stand.techPw, ['--mode', 'view']);
     const code = (await tech.waitFor(/^code: ([0-9]{8})$/))[1] ?? '';
-    agent = wine.run('agent', exe, ['join', code, '--no-browser', '--no-remove-when-done', '--rfb-listen', '127.0.0.1:0', '--rfb-password-file', wine.windowsPath(passwd)], { base: customer.env() });
+    agent = stand.agent(['join', code, '--no-browser', '--no-remove-when-done', '--rfb-listen', '127.0.0.1:0', '--rfb-password-file', stand.wine.windowsPath(passwd)]);
     port = Number((await agent.waitFor(/^rfb-listen: 127\.0\.0\.1:(\d+)$/, 90_000))[1]);
   }, 240_000);
 
   afterAll(async () => {
-    agent?.kill();
     win?.close();
-    await relay.stop();
-    await wine?.close();
-    customer?.remove();
-    xvfb?.stop();
+    await stand?.stop();
   });
 
   async function client(): Promise<TestRfbClient> {
@@ -90,7 +74,7 @@ describe('the Windows driver\'s input and picture under Wine', () => {
         rgb[i * 3 + 1] = pixels[i * 4 + 1] ?? 0;
         rgb[i * 3 + 2] = pixels[i * 4] ?? 0;
       }
-      expect(rgb.equals(screenshot(xvfb.display, dir))).toBe(true);
+      expect(rgb.equals(screenshot(stand.xvfb.display, dir))).toBe(true);
     } finally {
       c.close();
     }
@@ -161,7 +145,7 @@ describe('the Windows driver\'s input and picture under Wine', () => {
 
   it('follows a resize of the screen (xrandr) with DesktopSize', async () => {
     const c = await client();
-    const env = { ...process.env, DISPLAY: xvfb.display };
+    const env = { ...process.env, DISPLAY: stand.xvfb.display };
     try {
       c.send({ type: 'SetEncodings', encodings: [ENCODING.Raw, ENCODING.DesktopSize] });
       c.send({ type: 'FramebufferUpdateRequest', incremental: false, x: 0, y: 0, w: W, h: H });
