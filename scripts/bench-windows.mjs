@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Windows driver benchmark (`npm run bench:windows`): the built-in engine on
+// Windows driver benchmark (`npm run bench:windows`, also run by `npm run bench`): the built-in engine on
 // the Windows desktop driver (GDI capture, tile comparison) run by the
 // official Windows node.exe under Wine, against the same engine on the X11
 // driver (DAMAGE, MIT-SHM) in Linux Node, on one Xvfb at 1280x800x24 with the
