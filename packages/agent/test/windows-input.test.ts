@@ -6,7 +6,8 @@
  * window as Windows delivers it: the three buttons and the back button with
  * their coordinates, both wheels, keys by virtual key (Return, Escape, F5,
  * the arrows), characters through the layout with Shift, characters no key
- * makes (KEYEVENTF_UNICODE). The raw picture equals the X server's
+ * makes (KEYEVENTF_UNICODE), and a button held when the viewer goes comes
+ * up. The raw picture equals the X server's
  * screenshot pixel for pixel; the cursor's shape comes as the Cursor
  * pseudo-encoding; a resize of the X screen (xrandr) reaches the client as
  * DesktopSize. Exercises the GDI path (Wine has no Desktop Duplication).
@@ -122,6 +123,18 @@ describe('the Windows driver\'s input and picture under Wine', () => {
     } finally {
       c.close();
     }
+  });
+
+  it('releases what a viewer held when it goes (the button comes up in the window)', async () => {
+    const c = await client();
+    const x = PLACE.x + 70, y = PLACE.y + 80, at = `${x - PLACE.x} ${y - PLACE.y}`;
+    const ups = win.eventsOf('up').length;
+    c.send({ type: 'PointerEvent', buttonMask: 0, x, y });
+    c.send({ type: 'PointerEvent', buttonMask: 1 << 2, x, y });
+    await win.waitFor(new RegExp(`^down right ${at}$`));
+    expect(win.eventsOf('up')).toHaveLength(ups);
+    c.close();
+    await win.waitFor(new RegExp(`^up right ${at}$`));
   });
 
   it('sends the cursor\'s shape once the pointer is over a Windows window', async () => {
