@@ -50,5 +50,5 @@ run('npx', ['tsc', '-p', 'packages/console', '--noEmit']);
 run('npx', ['tsc', '-p', 'tsconfig.tests.json']);
 run('npx', ['eslint', '--max-warnings', '0', '.']);
 run('npx', ['vitest', 'run']);
-// A short fuzzing run: each target replays its committed corpus and explores from a fixed seed (docs/security-notes/fuzz.md).
+// A short fuzzing run: each target replays its committed corpus and explores from a fixed seed (docs/security.md, "Fuzzing every parser").
 run('node', ['scripts/fuzz.mjs', '--seconds', '2']);

@@ -83,7 +83,8 @@ describe('the support page of a relay with a help desk', () => {
     if (visit.downloads !== undefined) await playDownloads(page, visit.downloads);
     await page.goto(`${relay.url}/`);
     await page.locator('[data-testid=step-download]').waitFor();
-    await expect.poll(() => page.locator('[data-state=checking]').count()).toBe(0);
+    // The first request of a relay stamps its agents (over 200 MB written once, docs/agent-file.md): a readiness wait, not a timing.
+    await expect.poll(() => page.locator('[data-state=checking]').count(), { timeout: 60_000 }).toBe(0);
     return page;
   }
 
@@ -253,7 +254,8 @@ describe('the support page of a relay with a help desk', () => {
       page.on('request', (r) => requests.push(`${r.method()} ${new URL(r.url()).pathname}${r.postData() === null ? '' : ' with a body'}`));
       await page.goto(`${relay.url}/`);
       await page.locator('[data-testid=step-download]').waitFor();
-      await expect.poll(() => page.locator('[data-state=checking]').count()).toBe(0);
+      // The first request of a relay stamps its agents (over 200 MB written once, docs/agent-file.md): a readiness wait, not a timing.
+    await expect.poll(() => page.locator('[data-state=checking]').count(), { timeout: 60_000 }).toBe(0);
       await page.locator('[data-testid=lang-ja]').click();
       await page.locator('[data-testid=lang-en]').click();
 
@@ -277,7 +279,8 @@ describe('the support page of a relay with a help desk', () => {
     const response = await page.goto(`${relay.url}/`);
     expect(response?.headers()['content-security-policy']).toBe(contentSecurityPolicy(relay.url));
     await page.locator('[data-testid=step-download]').waitFor();
-    await expect.poll(() => page.locator('[data-state=checking]').count()).toBe(0);
+    // The first request of a relay stamps its agents (over 200 MB written once, docs/agent-file.md): a readiness wait, not a timing.
+    await expect.poll(() => page.locator('[data-state=checking]').count(), { timeout: 60_000 }).toBe(0);
     await page.locator('[data-testid=lang-ja]').click();
     await page.locator('[data-testid=help-desk-logo]').waitFor();
     expect(await violations()).toEqual([]);
@@ -360,7 +363,8 @@ describe('the support page of a relay without a help desk', () => {
       await playDownloads(page, {});
       await page.goto(`${relay.url}/`);
       await page.locator('[data-testid=step-download]').waitFor();
-      await expect.poll(() => page.locator('[data-state=checking]').count()).toBe(0);
+      // The first request of a relay stamps its agents (over 200 MB written once, docs/agent-file.md): a readiness wait, not a timing.
+    await expect.poll(() => page.locator('[data-state=checking]').count(), { timeout: 60_000 }).toBe(0);
       expect(await page.locator('h1').textContent()).toBe(heading);
       expect(await page.locator('[data-testid=help-desk-name]').textContent()).toBe('Tandem');
       expect(await page.locator('.brand-mark').isVisible()).toBe(true);
