@@ -24,6 +24,8 @@ const SYSTEM_NEEDS = [
   // The customer's clipboard on a test desktop (the bridge must not pass it on).
   { path: '/usr/bin/xclip', pkg: 'xclip' },
   { path: '/usr/bin/convert', pkg: 'imagemagick' },
+  // Reads the Windows policy templates (docs/policy/*.admx, *.adml) as XML.
+  { path: '/usr/bin/xmllint', pkg: 'libxml2-utils' },
 ];
 
 function run(cmd, args, opts = {}) {
