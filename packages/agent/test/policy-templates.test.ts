@@ -51,7 +51,10 @@ describe('docs/policy: the .reg example and the ADMX template', () => {
     const doc = readFileSync(join(ROOT, 'docs/policy.md'), 'utf8');
     const json = /## Example\s+```json\n([\s\S]*?)```/.exec(doc)?.[1] ?? '';
     const fromFile = parsePolicyFile(json, 'example');
-    const reg = readFileSync(join(DIR, 'tandem.reg'), 'utf8');
+    // UTF-16LE with a byte-order mark, as regedit writes it (an ANSI file's hex(7) would be taken as ANSI text).
+    const bytes = readFileSync(join(DIR, 'tandem.reg'));
+    expect([...bytes.subarray(0, 2)]).toEqual([0xff, 0xfe]);
+    const reg = bytes.subarray(2).toString('utf16le');
     expect(reg.startsWith('Windows Registry Editor Version 5.00\r\n')).toBe(true);
     const fromRegistry = parseRegistryPolicy(regValues(reg, 'HKEY_LOCAL_MACHINE\\Software\\Policies\\Tandem'), REGISTRY_POLICY_KEYS.machine);
     expect({ ...fromRegistry, path: 'example' }).toEqual(fromFile);

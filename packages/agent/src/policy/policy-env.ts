@@ -6,6 +6,7 @@
  */
 import type { EffectivePolicy } from './effective-policy.js';
 import { loadPolicy } from './load-policy.js';
+import { windowsRegistry } from '../platform/windows/registry.js';
 import type { RegistryReadKey } from './registry-policy.js';
 
 /** Environment variable naming the system policy file instead of /etc/tandem/policy.json. */
@@ -15,9 +16,10 @@ export const POLICY_USER_ENV = 'TANDEM_POLICY_USER';
 
 /**
  * Loads the policy as a command does: documented paths, or the ones the
- * environment names, and on Windows the group-policy keys through `registry`.
+ * environment names, and on Windows the group-policy keys (through
+ * `registry`, by default the real registry there; none elsewhere).
  */
-export function loadPolicyFromEnv(env: NodeJS.ProcessEnv, registry?: RegistryReadKey): Promise<EffectivePolicy> {
+export function loadPolicyFromEnv(env: NodeJS.ProcessEnv, registry: RegistryReadKey | undefined = windowsRegistry()): Promise<EffectivePolicy> {
   const pick = (name: string): string | null | undefined => {
     const v = env[name];
     if (v === undefined) return undefined;

@@ -8,23 +8,16 @@
  * (MSDN, "Structure of the Registry"), so `ForbidControl` is `forbidControl`.
  */
 import { TandemError, normaliseRelayOrigin } from '@tandem/protocol';
+import type { RegistryReadKey, RegistryValue } from '../platform/windows/registry-value.js';
 import { POLICY_FORBID_FIELDS, POLICY_LIMITS, POLICY_VERSION, type PolicyFile } from './policy-file.js';
+
+export type { RegistryReadKey, RegistryValue };
 
 /** The two policy keys, machine first (the order of {@link loadPolicy}'s sources). */
 export const REGISTRY_POLICY_KEYS = {
   machine: 'HKLM\\Software\\Policies\\Tandem',
   user: 'HKCU\\Software\\Policies\\Tandem',
 } as const;
-
-/** One value of a registry key as a reader gives it: its name, its type, its data decoded by type. */
-export type RegistryValue =
-  | { name: string; type: 'REG_DWORD' | 'REG_QWORD'; data: number | bigint }
-  | { name: string; type: 'REG_SZ' | 'REG_EXPAND_SZ'; data: string }
-  | { name: string; type: 'REG_MULTI_SZ'; data: string[] }
-  | { name: string; type: 'REG_BINARY' | 'REG_NONE' | 'REG_OTHER'; data: Uint8Array };
-
-/** Reads every value of a key (`HKLM\...` or `HKCU\...`); undefined when the key does not exist. */
-export type RegistryReadKey = (key: string) => Promise<RegistryValue[] | undefined>;
 
 const FIELD_BY_LOWER: ReadonlyMap<string, string> = new Map(
   ['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays'].map((f) => [f.toLowerCase(), f]),

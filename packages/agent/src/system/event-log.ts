@@ -18,6 +18,7 @@ import {
   type InvitationExpiry,
   type LogEvent,
 } from './event-messages.js';
+import { windowsEventSink } from './windows/windows-event-sink.js';
 
 /** Writes one event to the system log; rejects when it cannot (the log then stops, once told). */
 export type EventSink = (event: LogEvent) => Promise<void>;
@@ -38,7 +39,7 @@ export function loggerSink(command = 'logger'): EventSink {
 
 /** Options of {@link EventLog}. */
 export interface EventLogOptions {
-  /** Where events go: {@link loggerSink} by default (the Windows agent passes the Application log's). */
+  /** Where events go: by default the Application log on Windows, {@link loggerSink} elsewhere. */
   sink?: EventSink;
   /** Told once when the sink fails. */
   warn: (message: string) => void;
@@ -54,7 +55,7 @@ export class EventLog {
   #tail: Promise<void> = Promise.resolve();
 
   constructor(options: EventLogOptions) {
-    this.#sink = options.sink ?? loggerSink();
+    this.#sink = options.sink ?? (process.platform === 'win32' ? windowsEventSink() : loggerSink());
     this.#warn = options.warn;
   }
 
