@@ -8,6 +8,7 @@
  */
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT } from '../repo-paths.js';
 import { tempDir } from '../temp-dir.js';
@@ -54,6 +55,8 @@ export class WinePrefix {
   readonly prefix: string;
   /** Where the harness keeps the output files of the programs it runs. */
   readonly runs: string;
+  /** The TMPDIR of every Wine process of this prefix (see {@link env}). */
+  readonly #serverTmp = tmpdir();
   #runCount = 0;
 
   private constructor(readonly dir: string, readonly display: string) {
@@ -75,10 +78,13 @@ export class WinePrefix {
    * The environment Wine runs in, `base` (default: the test's own) with the
    * prefix, the display, no debug channels, and Mono and Gecko disabled (no
    * installer dialog on a fresh prefix). Unix variables reach the Windows
-   * programs as Windows environment variables.
+   * programs as Windows environment variables. TMPDIR is always the same:
+   * Wine finds its server (`wineserver`) under it, so two TMPDIRs are two
+   * Windows machines on one screen, and input sent in one never reaches the
+   * windows of the other (Windows programs use %TEMP%, the prefix's own).
    */
   env(extra: NodeJS.ProcessEnv = {}, base: NodeJS.ProcessEnv = process.env): NodeJS.ProcessEnv {
-    return { ...base, WINEPREFIX: this.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', DISPLAY: this.display, ...extra };
+    return { ...base, WINEPREFIX: this.prefix, WINEDEBUG: '-all', WINEDLLOVERRIDES: 'mscoree,mshtml=', DISPLAY: this.display, ...extra, TMPDIR: this.#serverTmp };
   }
 
   /** The Windows path of a Unix path (Wine's drive Z: is /). */
