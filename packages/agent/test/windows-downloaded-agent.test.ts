@@ -5,9 +5,11 @@
  *
  * - `forbidControl` set by `reg add` under HKLM: the terminal shows the
  *   restriction, a "y" to a request for control grants view only, and a
- *   later step-up to control is refused without asking; when the session
- *   ends the detached `cmd` deletes the private folder and the file, once
- *   the agent has exited and let go of them.
+ *   later step-up to control is refused without asking; with `--event-log`
+ *   the start and the end go to the Application log (ReportEventW, as Wine's
+ *   debug channel shows it); when the session ends the detached `cmd`
+ *   deletes the private folder and the file, once the agent has exited and
+ *   let go of them.
  * - the .reg example imported by regedit: its `allowedRelays` does not name
  *   this relay, so the agent refuses to contact it, naming the key; with
  *   `--no-remove-when-done` the file stays and the folder goes.
@@ -76,7 +78,7 @@ describe('the downloaded Windows agent under Wine: registry policy, removal', ()
     const exe = download();
     const tech = relay.tech('tanaka', techPw, ['--mode', 'control']);
     const code = (await tech.waitFor(/^code: ([0-9]{8})$/))[1] ?? '';
-    const agent = wine.run('agent', exe, ['join', code, '--no-browser', '--name', 'Yamada Hanako']);
+    const agent = wine.run('agent', exe, ['join', code, '--no-browser', '--name', 'Yamada Hanako', '--event-log'], { env: { WINEDEBUG: '+eventlog' } });
     await agent.waitFor(/^Policy: +Shared control is turned off on this computer/, 120_000, 'err');
     await agent.waitFor(/\[y\/n\]/, 60_000, 'err');
     agent.send('y');
@@ -87,6 +89,11 @@ describe('the downloaded Windows agent under Wine: registry policy, removal', ()
     tech.endInput();
     expect(await tech.exitCode()).toBe(0);
     expect(await agent.exitCode(60_000)).toBe(0);
+    const events = agent.stderrLines.flatMap((l) => /^\w+:(?:trace|warn|err):eventlog:ReportEventW L"(.*)"$/.exec(l)?.[1] ?? []);
+    // The start and the end (between them the mode may step down to chat: the screen is the Windows driver's, not this test's).
+    expect(events[0]).toMatch(/^Agent tanaka \(Tanaka Ichiro, Helpdesk\) started Shared View through http:\/\/127\.0\.0\.1:\d+ \(session [0-9a-f-]+\)$/);
+    expect(events.at(-1)).toMatch(/^Agent tanaka's session closed normally: the technician ended it \(session [0-9a-f-]+\)$/);
+    expect(events.filter((e) => e.includes('Shared Control'))).toEqual([]);
     // The detached cmd deletes both once the agent has let go of them.
     await waitFor(() => !existsSync(exe) && privateFolders().length === 0, 60_000, 'the file and the private folder to be removed');
     await tool('reg', 'delete', MACHINE, '/f');

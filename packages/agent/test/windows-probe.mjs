@@ -35,17 +35,6 @@ async function run() {
       await log.flush();
       return { warnings };
     }
-    case 'report-event': {
-      const { WindowsFfi } = await load('platform/windows/ffi.js');
-      const { reportWindowsEvent } = await load('system/windows/windows-event-sink.js');
-      const ffi = WindowsFfi.load();
-      try {
-        for (const level of ['information', 'warning', 'error']) reportWindowsEvent(ffi, level, 1, `Tandem probe: ${level}`);
-      } finally {
-        ffi.close();
-      }
-      return 'reported';
-    }
     case 'name': {
       const os = await import('node:os');
       const { osFullName } = await load('system/os-user.js');

@@ -4,8 +4,9 @@
  * part from node_modules; test/windows-probe.mjs prints each result): the
  * group-policy keys read from the registry, as the .reg example and `reg
  * add` write them, stricter wins and fail closed; WinINet's proxy settings;
- * the event log written through ReportEventW (at the FFI boundary: Wine's
- * log keeps nothing to read back, docs/event-log.md); the account's name;
+ * the event log written through ReportEventW (Wine keeps no log to read
+ * back, but its debug channels show each call's source, type, ID and text,
+ * docs/event-log.md); the account's name;
  * the clipboard's text both ways with the X server's own clipboard (xclip),
  * which Wine's clipboard is.
  */
@@ -33,13 +34,19 @@ describe('the Windows conventions under Wine', () => {
     xvfb?.stop();
   });
 
-  /** Runs the probe's `command` under Wine and gives its one result. */
-  async function probe(command: string, ...args: string[]): Promise<{ ok?: unknown; error?: { code: string | null; message: string } }> {
-    const p = wine.node(command, PROBE, [command, ...args]);
+  type Result = { ok?: unknown; error?: { code: string | null; message: string } };
+
+  /** Runs the probe's `command` under Wine and gives its one result, and its stderr (Wine's debug channels in `env`'s WINEDEBUG). */
+  async function probeWith(env: NodeJS.ProcessEnv, command: string, ...args: string[]): Promise<{ result: Result; stderr: string[] }> {
+    const p = wine.node(command, PROBE, [command, ...args], { env });
     const code = await p.exitCode(90_000);
     const line = p.lines.find((l) => l.startsWith('{'));
     if (line === undefined) throw new Error(`probe ${command} printed nothing (exit ${code}):\n${p.stderrLines.join('\n')}`);
-    return JSON.parse(line) as { ok?: unknown; error?: { code: string | null; message: string } };
+    return { result: JSON.parse(line) as Result, stderr: p.stderrLines };
+  }
+
+  async function probe(command: string, ...args: string[]): Promise<Result> {
+    return (await probeWith({}, command, ...args)).result;
   }
 
   /** Runs a Wine tool (reg, regedit) to its end. */
@@ -91,10 +98,26 @@ describe('the Windows conventions under Wine', () => {
     expect((await probe('wininet', 'wss://support.example.com', 'https://helpdesk')).error).toEqual({ code: 'TANDEM_ERR_BAD_INPUT', message: `WinINet ${INTERNET}\\ProxyEnable: must be a REG_DWORD, not a REG_SZ` });
   }, 240_000);
 
-  it('the event log goes through RegisterEventSourceW and ReportEventW, which succeed, at every level', async () => {
-    expect(await probe('report-event')).toEqual({ ok: 'reported' });
-    // The EventLog on win32 takes the Application log by itself, and no write warns.
-    expect(await probe('event-log')).toEqual({ ok: { warnings: [] } });
+  it('the event log: RegisterEventSourceW "Tandem" and ReportEventW with each event\'s type, ID and text, in order', async () => {
+    // Wine's ReportEventW is a stub that reports its arguments (fixme:advapi) and its string (eventlog, by type) on stderr.
+    const { result, stderr } = await probeWith({ WINEDEBUG: 'fixme+advapi,+eventlog' }, 'event-log');
+    expect(result).toEqual({ ok: { warnings: [] } });
+    expect(stderr.filter((l) => /RegisterEventSourceW/.test(l)).map((l) => /RegisterEventSourceW \(\(null\),L"(\w+)"\)/.exec(l)?.[1])).toEqual(['Tandem', 'Tandem', 'Tandem', 'Tandem']);
+    const calls = stderr.flatMap((l) => {
+      const m = /ReportEventW \(\w+,0x(\w{4}),0x\w{4},0x(\w{8}),\w+,0x0001,/.exec(l);
+      return m === null ? [] : [{ type: parseInt(m[1] ?? '', 16), id: parseInt(m[2] ?? '', 16) }];
+    });
+    const texts = stderr.flatMap((l) => {
+      const m = /^\w+:(trace|warn|err):eventlog:ReportEventW L"(.*)"$/.exec(l);
+      return m === null ? [] : [{ channel: m[1], text: m[2] }];
+    });
+    expect(calls).toEqual([{ type: 4, id: 1 }, { type: 4, id: 2 }, { type: 2, id: 10 }, { type: 1, id: 4 }]);
+    expect(texts).toEqual([
+      { channel: 'trace', text: 'Agent tanaka (Tanaka Ichiro, Helpdesk) started Shared Control through https://support.example.com (session S1)' },
+      { channel: 'trace', text: 'Session changed to Shared View (session S1)' },
+      { channel: 'warn', text: 'Invitation I1: wrong password from agent tanaka (1 of 5)' },
+      { channel: 'err', text: "Agent tanaka's session failed: TANDEM_ERR_TRUNCATED (session S1)" },
+    ]);
   }, 120_000);
 
   it('the customer\'s name: GetUserNameExW\'s display name, else the user name (Wine has no display name)', async () => {
