@@ -30,3 +30,6 @@ export {
   type WinInetChoice,
   type ProxyAddress,
 } from './system/wininet-proxy.js';
+export { readWinInetProxy, winInetValues } from './system/windows/wininet-settings.js';
+export type { TextClipboard } from './desktop/clipboard.js';
+export { WindowsClipboard } from './desktop/windows/windows-clipboard.js';

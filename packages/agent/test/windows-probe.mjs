@@ -60,6 +60,22 @@ async function run() {
         clipboard.close();
       }
     }
+    case 'clipboard-bad': {
+      const { WindowsClipboard } = await load('desktop/windows/windows-clipboard.js');
+      const { CLIPBOARD_LIMITS } = await load('desktop/clipboard.js');
+      const clipboard = new WindowsClipboard();
+      const refused = async (text) => clipboard.writeText(text).then(() => null, (err) => ({ code: err.code, message: err.message }));
+      try {
+        await clipboard.writeText('kept');
+        const tooLong = await refused('x'.repeat(CLIPBOARD_LIMITS.maxTextUnits + 1));
+        // Each \n becomes \r\n: a text that fits only before that is refused too.
+        const tooLongOnWindows = await refused('\n'.repeat(CLIPBOARD_LIMITS.maxTextUnits / 2 + 1));
+        const notText = await refused(42);
+        return { tooLong, tooLongOnWindows, notText, still: await clipboard.readText() };
+      } finally {
+        clipboard.close();
+      }
+    }
     default:
       throw new Error(`windows-probe: unknown command ${command}`);
   }

@@ -138,4 +138,9 @@ describe('the Windows conventions under Wine', () => {
     expect(toX.status).toBe(0);
     expect(await probe('clipboard-read')).toEqual({ ok: 'from X: 日本語\nsecond line' });
   }, 120_000);
+
+  it('the clipboard refuses a text too long or not text, and keeps what it had', async () => {
+    const tooLong = { code: 'TANDEM_ERR_MESSAGE_TOO_LARGE', message: 'clipboard: text longer than 1048576 characters' };
+    expect(await probe('clipboard-bad')).toEqual({ ok: { tooLong, tooLongOnWindows: tooLong, notText: { code: 'TANDEM_ERR_BAD_INPUT', message: 'clipboard: text must be a string' }, still: 'kept' } });
+  }, 120_000);
 });
