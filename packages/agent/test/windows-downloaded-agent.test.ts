@@ -10,6 +10,9 @@
  *   debug channel shows it); when the session ends the detached `cmd`
  *   deletes the private folder and the file, once the agent has exited and
  *   let go of them.
+ * - the same policy on the agent's own page, opened by Chromium on the link
+ *   the Windows agent prints: the page says control is turned off and offers
+ *   chat and view only.
  * - the .reg example imported by regedit: its `allowedRelays` does not name
  *   this relay, so the agent refuses to contact it, naming the key; with
  *   `--no-remove-when-done` the file stays and the folder goes.
@@ -17,7 +20,7 @@
 import { copyFileSync, existsSync, mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { RelayFixture, ROOT, WINDOWS_AGENT, WinePrefix, fetchDownload, startXvfb, tempDir, waitFor, type Xvfb } from '@tandem/test-kit';
+import { RelayFixture, ROOT, WINDOWS_AGENT, WinePrefix, fetchDownload, launchChromium, startXvfb, tempDir, waitFor, type Xvfb } from '@tandem/test-kit';
 
 const MACHINE = 'HKLM\\Software\\Policies\\Tandem';
 
@@ -96,6 +99,31 @@ describe('the downloaded Windows agent under Wine: registry policy, removal', ()
     expect(events.filter((e) => e.includes('Shared Control'))).toEqual([]);
     // The detached cmd deletes both once the agent has let go of them.
     await waitFor(() => !existsSync(exe) && privateFolders().length === 0, 60_000, 'the file and the private folder to be removed');
+    await tool('reg', 'delete', MACHINE, '/f');
+  }, 360_000);
+
+  it('control forbidden in HKLM: the agent\'s page, opened on its link, says so and offers chat and view only', async () => {
+    await tool('reg', 'add', MACHINE, '/v', 'forbidControl', '/t', 'REG_DWORD', '/d', '1', '/f');
+    const exe = download();
+    const tech = relay.tech('tanaka', techPw, ['--mode', 'control']);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/))[1] ?? '';
+    // No browser to open under Wine: the agent says so and prints its link, which Chromium on this machine opens.
+    const agent = wine.run('agent', exe, ['join', code, '--no-remove-when-done']);
+    const launch = (await agent.waitFor(/^page: (http:\/\/127\.0\.0\.1:\d+\/\S+)$/, 120_000))[1] ?? '';
+    const browser = await launchChromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(launch);
+      await expect.poll(() => page.locator('[data-testid=grant-mode] input[name=mode]').evaluateAll((inputs) => inputs.map((i) => (i as HTMLInputElement).value)), { timeout: 60_000 }).toEqual(['chat', 'view']);
+      expect(await page.locator('[data-testid=policy-list]').textContent()).toContain('Shared control is turned off on this computer');
+      await page.click('[data-testid=refuse]');
+      await tech.waitFor(/^event: refused$/, 60_000);
+    } finally {
+      await browser.close();
+    }
+    tech.endInput();
+    // Refused: the technician's client ends with 1, the customer's agent with 0, as on Linux.
+    expect([await tech.exitCode(), await agent.exitCode(60_000)]).toEqual([1, 0]);
     await tool('reg', 'delete', MACHINE, '/f');
   }, 360_000);
 
