@@ -59,6 +59,17 @@ export class WindowsFfi {
     }
   }
 
+  /**
+   * Where koffi's entry is, for a worker thread that runs a Windows message
+   * loop of its own (a low-level hook is called on the thread that set it,
+   * from that thread's message loop): the worker requires this path, the
+   * same module this loader found.
+   */
+  static modulePath(platform: NodeJS.Platform = process.platform): string {
+    WindowsFfi.load(platform);
+    return createRequire(import.meta.url).resolve('koffi');
+  }
+
   /** The DLL `name`, loaded on first use (LoadLibraryW through koffi.load). */
   dll(name: WindowsDll): Koffi.LibraryHandle {
     if (!DLLS.includes(name)) throw new TandemError('TANDEM_ERR_INTERNAL', `no such Windows DLL in the agent's list: ${String(name)}`);
