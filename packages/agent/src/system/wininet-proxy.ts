@@ -141,7 +141,10 @@ function matches(pattern: string, host: string, port: string): boolean {
  * address): the PAC script when there is one (its answer is the caller's
  * to find), else directly when ProxyOverride or loopback says so, else the
  * proxy for the address's protocol (wss as https, ws as http), else the
- * SOCKS proxy, else directly.
+ * SOCKS proxy, else directly. When the PAC script cannot be fetched or run,
+ * WinINet falls back to the manual settings: ask again with
+ * `autoConfigUrl` left out. Automatic detection (WPAD, kept in the binary
+ * `Connections\DefaultConnectionSettings`) is not read.
  */
 export function winInetProxyFor(settings: WinInetProxySettings, target: string): WinInetChoice {
   const url = new URL(target);
