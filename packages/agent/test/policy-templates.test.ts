@@ -69,6 +69,7 @@ describe('docs/policy: the .reg example and the ADMX template', () => {
     expect(valueNames.sort()).toEqual([...FIELDS].sort());
     // The bounds the agent checks are the ones the editor offers.
     expect(xpath(ADMX, "//*[local-name()='decimal'][@valueName='maxInvitationLifetimeSeconds']/@*[name()='minValue' or name()='maxValue']")).toEqual(['1', '2592000']);
+    expect(xpath(ADMX, "//*[local-name()='multiText']/@maxStrings")).toEqual(['64']);
   });
 
   it('every text and presentation the ADMX names is in both ADML files, which have the same ids', () => {
