@@ -30,6 +30,7 @@ const PACKAGES = {
 
 /** Folders of the agent's src, lowest first: a folder imports only folders of lower rows. */
 const AGENT_LAYERS = [
+  ['platform'],
   ['command-line', 'desktop', 'gatekeeper', 'invitations', 'policy', 'system'],
   ['rfb-server', 'session', 'executable'],
   ['screen'],

@@ -137,7 +137,29 @@ function windowsAssets(packages) {
   const assets = {};
   addPackage(assets, '@img/sharp-win32-x64', packages['@img/sharp-win32-x64'], (f) => f === 'index.cjs' || f.endsWith('.node') || f.endsWith('.dll') || f === 'versions.json');
   addPackage(assets, '@koromix/koffi-win32-x64', packages['@koromix/koffi-win32-x64'], (f) => /\.(node|dll|c?js|json)$/.test(f));
+  // koffi's JavaScript (platform/windows/ffi.ts requires it beside the bundle; it finds its Windows part as ../../../@koromix/koffi-win32-x64).
+  addPackage(assets, 'koffi', packageDir('koffi'), (f) => f === 'index.cjs' || /^src\/koffi\/(index|src\/static)\.cjs$/.test(f));
   return assets;
+}
+
+/**
+ * koffi's Windows part beside koffi in node_modules, as `npm ci` on Windows
+ * installs it (on Linux npm skips it: its package is for win32 only), so the
+ * agent's code and the Wine harness's programs run under Wine's node.exe in
+ * development and tests (packages/test-kit/src/wine/).
+ */
+function koffiForWine(dir) {
+  const target = join(packageDir('koffi'), '../@koromix/koffi-win32-x64');
+  const stamp = join(target, '.tandem-integrity');
+  const integrity = readFileSync(join(dir, '../.integrity'), 'utf8');
+  if (existsSync(stamp) && readFileSync(stamp, 'utf8') === integrity) return;
+  rmSync(target, { recursive: true, force: true });
+  mkdirSync(target, { recursive: true });
+  for (const file of walk(dir)) {
+    mkdirSync(dirname(join(target, file)), { recursive: true });
+    copyFileSync(join(dir, file), join(target, file));
+  }
+  writeFileSync(stamp, integrity);
 }
 
 /** esbuild, pinned: the start (SEA main) and the agent's code, each one CommonJS file for Node 20. */
@@ -148,8 +170,8 @@ async function bundle() {
   const agent = await esbuild.build({
     ...common,
     entryPoints: [join(AGENT, 'dist/agent-executable.js')],
-    // sharp is loaded from the private folder (its native parts are files); ws runs without its optional natives.
-    external: ['sharp', 'bufferutil', 'utf-8-validate'],
+    // sharp and koffi are loaded from the private folder (their native parts are files); ws runs without its optional natives.
+    external: ['sharp', 'koffi', 'bufferutil', 'utf-8-validate'],
     // page-paths.ts finds the page relative to its module: the bundle sits at agent/dist/bundle/, as the module sits at agent/dist/pages/.
     define: { 'import.meta.url': 'importMetaUrl' },
     banner: { js: 'const importMetaUrl = require("node:url").pathToFileURL(__filename).href;' },
@@ -262,6 +284,7 @@ mkdirSync(OUT, { recursive: true });
 const started = Date.now();
 const seaNode = join(foreignPackage(LINUX_NODE), 'bin/node');
 const windows = Object.fromEntries(WINDOWS_PACKAGES.map((p) => [p.name, foreignPackage(p)]));
+koffiForWine(windows['@koromix/koffi-win32-x64']);
 const bundles = await bundle();
 const common = commonAssets(bundles);
 await buildOne({ name: 'tandem-linux-x64', nodeBinary: seaNode, assets: { ...common, ...linuxAssets() }, start: bundles.start, prepareBase: (from, to) => copyFileSync(from, to) });

@@ -24,6 +24,11 @@ const SYSTEM_NEEDS = [
   // The customer's clipboard on a test desktop (the bridge must not pass it on).
   { path: '/usr/bin/xclip', pkg: 'xclip' },
   { path: '/usr/bin/convert', pkg: 'imagemagick' },
+  // Reads the Windows policy templates (docs/policy/*.admx, *.adml) as XML.
+  { path: '/usr/bin/xmllint', pkg: 'libxml2-utils' },
+  // Windows under Wine for the Windows agent's tests (packages/test-kit/src/wine/); script (bsdutils) gives its programs a console.
+  { path: '/usr/lib/wine/wine64', pkg: 'wine64' },
+  { path: '/usr/bin/script', pkg: 'bsdutils' },
 ];
 
 function run(cmd, args, opts = {}) {

@@ -78,16 +78,8 @@ export class Proc {
   }
 
   /** The exit code, or fails after `timeoutMs`. */
-  async exitCode(timeoutMs = 20_000): Promise<number> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<number>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${this.name} did not exit within ${timeoutMs} ms.\n${this.#output()}`)), timeoutMs);
-    });
-    try {
-      return await Promise.race([this.exited, timeout]);
-    } finally {
-      clearTimeout(timer);
-    }
+  exitCode(timeoutMs = 20_000): Promise<number> {
+    return exitWithin(this.exited, timeoutMs, () => `${this.name} did not exit within ${timeoutMs} ms.\n${this.#output()}`);
   }
 
   /** Stops the process if it still runs. */
@@ -120,6 +112,19 @@ export class Proc {
 
   #output(): string {
     return `stdout:\n${this.lines.join('\n')}\nstderr:\n${this.stderrLines.join('\n')}`;
+  }
+}
+
+/** `exited`'s exit code, or fails with the message `late` makes once `timeoutMs` passed. */
+export async function exitWithin(exited: Promise<number>, timeoutMs: number, late: () => string): Promise<number> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<number>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(late())), timeoutMs);
+  });
+  try {
+    return await Promise.race([exited, timeout]);
+  } finally {
+    clearTimeout(timer);
   }
 }
 

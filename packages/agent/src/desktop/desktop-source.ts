@@ -19,6 +19,14 @@ export interface ScreenMove {
   dy: number;
 }
 
+/**
+ * What a desktop tells about itself that is not an error (it goes on): the
+ * secure desktop of Windows (a UAC prompt, Ctrl+Alt+Del, the lock screen)
+ * took the input, so the picture stands still and input goes nowhere; or
+ * it went away again.
+ */
+export type DesktopNotice = 'secure-desktop' | 'secure-desktop-gone';
+
 /** What a desktop tells its listeners. */
 export interface DesktopListener {
   /** Pixels inside `rects` changed in the current framebuffer. */
@@ -35,6 +43,8 @@ export interface DesktopListener {
   onResize(width: number, height: number): void;
   /** The cursor image changed. */
   onCursor(): void;
+  /** Optional: something the customer and the technician should know (a {@link DesktopNotice}). */
+  onNotice?(notice: DesktopNotice): void;
   /** The desktop stopped (its display went away, or close() was called). */
   onClosed(err: Error | null): void;
 }
@@ -42,7 +52,8 @@ export interface DesktopListener {
 /**
  * A desktop the RFB server serves: a framebuffer in the native format
  * (32-bit B, G, R, X), change notifications, a cursor image, and input. The
- * built-in X11 engine implements it; a bridge to another VNC server can too.
+ * X11 driver (x11-desktop.ts) and the Windows driver (windows/windows-desktop.ts)
+ * implement it; a bridge to another VNC server can too.
  */
 export interface DesktopSource {
   /** The current framebuffer. It is updated in place as the screen changes and replaced on resize. */

@@ -1,12 +1,13 @@
 /**
  * The built-in engine behind the gatekeeper: the agent's RFB server
- * (packages/agent/src/rfb) over the X11 desktop, speaking on the session's
- * rfb channel with security None (the session is already authenticated end
- * to end).
+ * (packages/agent/src/rfb) over the platform's desktop driver (X11, or
+ * Windows on win32), speaking on the session's rfb channel with security
+ * None (the session is already authenticated end to end).
  */
 import { Duplex } from 'node:stream';
 import { TandemError } from '@tandem/protocol';
 import type { DesktopSource } from '../desktop/desktop-source.js';
+import { WindowsDesktop } from '../desktop/windows/windows-desktop.js';
 import { X11Desktop } from '../desktop/x11-desktop.js';
 import { builtinEncodingFilter } from '../gatekeeper/safe-encodings.js';
 import { defaultEncoders } from '../rfb-server/encoders/registry.js';
@@ -24,11 +25,22 @@ export interface DesktopProvider {
   acquire(): Promise<DesktopLease>;
 }
 
-/** Opens the X11 display (`display`, default $DISPLAY) per stream and closes it when the stream ends. */
-export function x11DesktopProvider(display?: string): DesktopProvider {
+/** The platform's desktop driver: Windows on win32 (GDI, SendInput), X11 (the display `display`, default $DISPLAY) elsewhere. */
+export function openPlatformDesktop(display?: string, platform: NodeJS.Platform = process.platform): Promise<DesktopSource> {
+  if (platform === 'win32') return WindowsDesktop.open();
+  return X11Desktop.open(display !== undefined ? { display } : {});
+}
+
+/** What the built-in engine is called in messages, per platform. */
+export function builtinEngineLabel(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? 'the built-in Windows engine' : 'the built-in X11 engine';
+}
+
+/** Opens the platform's desktop ({@link openPlatformDesktop}) per stream and closes it when the stream ends. */
+export function platformDesktopProvider(display?: string): DesktopProvider {
   return {
     acquire: async () => {
-      const desktop = await X11Desktop.open(display !== undefined ? { display } : {});
+      const desktop = await openPlatformDesktop(display);
       return { desktop, release: () => desktop.close() };
     },
   };
@@ -43,7 +55,7 @@ export function sharedDesktopProvider(desktop: DesktopSource): DesktopProvider {
 export function builtinEngine(desktops: DesktopProvider, name = 'Tandem'): EngineFactory {
   const encoders = defaultEncoders();
   return {
-    label: 'the built-in X11 engine',
+    label: builtinEngineLabel(),
     allowEncoding: builtinEncodingFilter(encoders.keys()),
     start: async (ctx: EngineContext): Promise<ScreenEngine> => {
       let lease: DesktopLease;
@@ -54,6 +66,9 @@ export function builtinEngine(desktops: DesktopProvider, name = 'Tandem'): Engin
         throw new TandemError(err instanceof TandemError ? err.code : 'TANDEM_ERR_INTERNAL', `the screen cannot be shared: ${e.message}`);
       }
       const channel = new ContextDuplex(ctx);
+      // What the desktop tells about itself (the secure desktop on Windows) goes to the share, which tells both sides.
+      const quiet = (): void => undefined;
+      const stopNotices = lease.desktop.subscribe({ onChange: quiet, onResize: quiet, onCursor: quiet, onClosed: quiet, onNotice: (n) => ctx.notice(n) });
       let closing = false;
       const conn = serveRfb(channel, {
         desktop: lease.desktop,
@@ -72,6 +87,7 @@ export function builtinEngine(desktops: DesktopProvider, name = 'Tandem'): Engin
         setInputAllowed: (allowed) => conn.setInputAllowed(allowed),
         close: async () => {
           closing = true;
+          stopNotices();
           conn.close();
           await lease.release();
         },

@@ -1,9 +1,10 @@
 /**
  * What serves the customer's screen behind the gatekeeper: the built-in
- * engine (an RFB server over the X11 desktop) or a bridge to a VNC server
+ * engine (an RFB server over the X11 or Windows desktop) or a bridge to a VNC server
  * already running. One engine instance serves one RFB stream.
  */
 import type { TandemError } from '@tandem/protocol';
+import type { DesktopNotice } from '../desktop/desktop-source.js';
 import type { GatePiece } from '../gatekeeper/gatekeeper.js';
 
 /** One running engine, fed by the gatekeeper. */
@@ -28,13 +29,15 @@ export interface EngineContext {
   ended(): void;
   /** The engine's stream failed on its own, with `err`. */
   fail(err: TandemError): void;
+  /** The desktop has something to tell both sides (the secure desktop on Windows); the stream goes on. */
+  notice(notice: DesktopNotice): void;
   /** Input allowed at the start (control). */
   inputAllowed: boolean;
 }
 
 /** Makes engines, one per stream. */
 export interface EngineFactory {
-  /** For messages: "the built-in X11 engine", "the VNC server at HOST:PORT". */
+  /** For messages: "the built-in X11 engine", "the built-in Windows engine", "the VNC server at HOST:PORT". */
   readonly label: string;
   /** Which SetEncodings entries may pass to this engine. */
   readonly allowEncoding: (encoding: number) => boolean;

@@ -1,21 +1,22 @@
 /**
  * Sets up screen sharing for `tandem join` from its options: the engine
- * (built-in X11 or a bridge to a VNC server), the optional local RFB
+ * (built-in, on the X11 or the Windows desktop driver as the platform has
+ * it, or a bridge to a VNC server), the optional local RFB
  * listener (--rfb-listen), the stop-control hotkey, and the
  * {@link ScreenShare} that follows the session.
  */
 import { TandemError, toTandemError } from '@tandem/protocol';
 import type { HostPort, LineOutput } from '@tandem/node-client';
 import type { DesktopSource } from '../desktop/desktop-source.js';
-import { X11Desktop } from '../desktop/x11-desktop.js';
 import type { JoinController } from '../session/join-controller.js';
 import { startRfbServer, type RfbTcpServer } from '../rfb-server/rfb-server.js';
-import { builtinEngine, sharedDesktopProvider, x11DesktopProvider } from './builtin-engine.js';
+import { builtinEngine, openPlatformDesktop, platformDesktopProvider, sharedDesktopProvider } from './builtin-engine.js';
 import { bridgeEngine } from './bridge-engine.js';
 import { readVncPasswordFile } from './password-file.js';
 import type { EngineFactory } from './screen-engine.js';
 import { ScreenShare, type ScreenSession } from './screen-share.js';
-import { STOP_HOTKEY_LABEL, StopHotkey } from './stop-hotkey.js';
+import { StopHotkey, stopHotkeyLabel } from './stop-hotkey.js';
+import { WindowsStopHotkey } from './windows-stop-hotkey.js';
 
 /** The screen options of `tandem join`. */
 export interface ScreenArgs {
@@ -61,7 +62,7 @@ export async function setUpScreen(opts: {
     // The command line refuses --rfb-listen without --rfb-password-file (screen-args.ts); the check repeats it for embedders.
     if (args.rfbPasswordFile === undefined) throw new TandemError('TANDEM_ERR_BAD_INPUT', '--rfb-listen needs --rfb-password-file F');
     const password = await readVncPasswordFile(args.rfbPasswordFile, '--rfb-password-file');
-    const desktop = await X11Desktop.open(env.DISPLAY !== undefined ? { display: env.DISPLAY } : {});
+    const desktop = await openPlatformDesktop(env.DISPLAY);
     shared = desktop;
     try {
       // The customer's own viewers on loopback, with the customer's password: input allowed, as on the screen itself.
@@ -73,22 +74,25 @@ export async function setUpScreen(opts: {
     out.line(`rfb-listen: ${formatHostPort(listener.host, listener.port)}`);
     engine = builtinEngine(sharedDesktopProvider(desktop));
   } else {
-    engine = builtinEngine(x11DesktopProvider(env.DISPLAY));
+    engine = builtinEngine(platformDesktopProvider(env.DISPLAY));
   }
 
-  let hotkey: StopHotkey | null = null;
-  let hotkeyState: 'none' | 'opening' | 'open' | 'unavailable' = env.DISPLAY ? 'none' : 'unavailable';
+  const windows = process.platform === 'win32';
+  const label = stopHotkeyLabel();
+  let hotkey: { setActive(active: boolean): void; close(): void } | null = null;
+  let hotkeyState: 'none' | 'opening' | 'open' | 'unavailable' = windows || env.DISPLAY ? 'none' : 'unavailable';
   let inControl = false;
+  const onPress = (): void => controller.takeBackControl();
+  const onError = (err: Error): void => out.say(`The ${label} hotkey is not available (${err.message}); use the page's button or /stop-control.`);
+  // Windows: a low-level keyboard hook (Esc and Ctrl+Alt+Shift+S); X11: a key grab on the root window.
+  const openHotkey = (): Promise<{ setActive(active: boolean): void; close(): void }> =>
+    windows ? WindowsStopHotkey.open({ onPress, onError }) : StopHotkey.open({ display: env.DISPLAY ?? '', onPress, onError });
   const onControl = (control: boolean): void => {
     inControl = control;
     if (hotkeyState === 'open') hotkey?.setActive(control);
     if (!control || hotkeyState !== 'none') return;
     hotkeyState = 'opening';
-    StopHotkey.open({
-      display: env.DISPLAY ?? '',
-      onPress: () => controller.takeBackControl(),
-      onError: (err) => out.say(`The ${STOP_HOTKEY_LABEL} hotkey is not available (${err.message}); use the page's button or /stop-control.`),
-    }).then(
+    openHotkey().then(
       (h) => {
         if (hotkeyState !== 'opening') {
           h.close();
@@ -100,7 +104,7 @@ export async function setUpScreen(opts: {
       },
       (err: unknown) => {
         hotkeyState = 'unavailable';
-        out.say(`The ${STOP_HOTKEY_LABEL} hotkey is not available (${toTandemError(err).message}); use the page's button or /stop-control.`);
+        out.say(`The ${label} hotkey is not available (${toTandemError(err).message}); use the page's button or /stop-control.`);
       },
     );
   };
@@ -114,6 +118,13 @@ export async function setUpScreen(opts: {
     },
     stepDown: (mode) => controller.stepDown(mode),
     onControl,
+    onNotice: (notice) => {
+      const key = notice === 'secure-desktop' ? 'system.secureDesktop' : 'system.secureDesktopGone';
+      controller.notice(key);
+      out.say(notice === 'secure-desktop'
+        ? 'Windows is showing its secure screen (a permission prompt, Ctrl+Alt+Del or the lock screen): your technician cannot see or use it; answer it yourself.'
+        : 'Your own screen is back: your technician sees it again.');
+    },
   });
 
   return {

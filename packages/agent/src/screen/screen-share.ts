@@ -7,7 +7,8 @@
  * switched synchronously with the session's mode event, before any further
  * byte is forwarded.
  */
-import { TandemError, toTandemError, type CustomerEvent, type CustomerSession, type Mode } from '@tandem/protocol';
+import { ERROR_CATALOGUE, TandemError, toTandemError, type CustomerEvent, type CustomerSession, type Mode } from '@tandem/protocol';
+import type { DesktopNotice } from '../desktop/desktop-source.js';
 import { Gatekeeper, type GateMode } from '../gatekeeper/gatekeeper.js';
 import { sendWithBackpressure } from './rfb-channel.js';
 import type { EngineFactory, ScreenEngine } from './screen-engine.js';
@@ -25,6 +26,8 @@ export interface ScreenShareOptions {
   stepDown(mode: Mode): void;
   /** Told whenever control starts or ends (the hotkey grab follows it). */
   onControl?(inControl: boolean): void;
+  /** Told what the desktop tells about itself (the secure desktop on Windows), for the customer's page and terminal; the technician is told by the share. */
+  onNotice?(notice: DesktopNotice): void;
   /** How long a notice to the technician gets before the session is failed, ms. */
   noticeGraceMs?: number;
 }
@@ -144,6 +147,11 @@ export class ScreenShare {
         if (stream.state === 'closed') return;
         this.#streamFailed(stream, err);
       },
+      notice: (notice) => {
+        if (!live()) return;
+        this.#tellTechnician(notice);
+        this.#opts.onNotice?.(notice);
+      },
     }).then(
       (engine) => {
         if (stream.state === 'closed') {
@@ -193,6 +201,18 @@ export class ScreenShare {
     for (const piece of pieces) {
       if (stream.state !== 'running') return;
       engine.deliver(piece);
+    }
+  }
+
+  /** The technician learns in the chat what the customer's desktop told (a line of the agent's, as for a screen that cannot be shared). */
+  #tellTechnician(notice: DesktopNotice): void {
+    const text = notice === 'secure-desktop'
+      ? `[tandem] TANDEM_ERR_SECURE_DESKTOP: ${ERROR_CATALOGUE.TANDEM_ERR_SECURE_DESKTOP.summary}`
+      : "[tandem] The customer's own desktop is back: the picture and input work again.";
+    try {
+      this.#opts.session.sendChat(text);
+    } catch (err) {
+      this.#opts.report(toTandemError(err));
     }
   }
 

@@ -12,6 +12,11 @@ import { TandemError } from '@tandem/protocol';
 /** The hotkey as people read it (page text, terminal help). */
 export const STOP_HOTKEY_LABEL = 'Ctrl+Alt+Shift+S';
 
+/** The keys that take back control on `platform`, as people read them: on Windows Esc too (windows-stop-hotkey.ts). */
+export function stopHotkeyLabel(platform: NodeJS.Platform = process.platform): string {
+  return platform === 'win32' ? `Esc or ${STOP_HOTKEY_LABEL}` : STOP_HOTKEY_LABEL;
+}
+
 const XK_s = 0x73;
 const XK_Alt_L = 0xffe9;
 const XK_Num_Lock = 0xff7f;

@@ -9,7 +9,7 @@
 import { MODES, TandemError, toTandemError, type Mode, type TechnicianIdentity } from '@tandem/protocol';
 import type { JoinController, JoinView } from '../session/join-controller.js';
 import type { LineInput, LineOutput } from '@tandem/node-client';
-import { STOP_HOTKEY_LABEL } from '../screen/stop-hotkey.js';
+import { stopHotkeyLabel } from '../screen/stop-hotkey.js';
 
 const MODE_PHRASES: Record<Mode, string> = {
   chat: 'chat with you',
@@ -122,7 +122,7 @@ export class TerminalPrompts {
   #active(view: JoinView): void {
     if (view.mode !== this.#shownMode) {
       this.#shownMode = view.mode;
-      if (view.mode === 'control') this.#out.say(`The technician can now control your screen. Take control back at any time: type /stop-control, or press ${STOP_HOTKEY_LABEL} on your keyboard.`);
+      if (view.mode === 'control') this.#out.say(`The technician can now control your screen. Take control back at any time: type /stop-control, or press ${stopHotkeyLabel()} on your keyboard.`);
       else if (view.mode === 'view') this.#out.say('The technician can now see your screen. Type /mode chat to stop sharing it.');
     }
     const pending = view.pendingRequest;
