@@ -9,12 +9,13 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { Buffer } from 'node:buffer';
 
 const ROOT = resolve(import.meta.dirname, '..');
+const LOAD_AT_START = loadavg()[0].toFixed(2);
 const RUNS = Number(process.env.BENCH_AGENT_RUNS ?? 20);
 const PATH_RUNS = Number(process.env.BENCH_AGENT_PATH_RUNS ?? 5);
 const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
@@ -155,7 +156,8 @@ try {
 
   const lscpu = execFileSync('lscpu', { encoding: 'utf8' });
   const field = (name) => lscpu.match(new RegExp(`^${name}:\\s*(.+)$`, 'm'))?.[1]?.trim() ?? '?';
-  const machine = `${field('Model name')}, ${field('CPU\\(s\\)')} CPUs (lscpu), Node ${process.version}, ${process.platform} ${process.arch}`;
+  // The load when the run began: other work on the same cores moves the start times (not the sizes).
+  const machine = `${field('Model name')}, ${field('CPU\\(s\\)')} CPUs (lscpu), Node ${process.version}, ${process.platform} ${process.arch}, load average ${LOAD_AT_START} at the start`;
   const p = stats(pageServed);
   const n = stats(nodeStart);
   const c = stats(path);

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Coverage-guided fuzzing of every parser that reads bytes from the other side
-// or from a file (docs/security-notes/fuzz.md): Jazzer.js (libFuzzer) runs each
+// or from a file (docs/security.md, "Fuzzing every parser"): Jazzer.js (libFuzzer) runs each
 // target `packages/<package>/fuzz/<name>.fuzz.ts` in turn, starting from its
 // committed corpus `packages/<package>/fuzz/corpus/<name>/` and exploring from
 // a fixed seed. A crash, hang, failed invariant or memory blow-up fails the run
@@ -23,7 +23,7 @@ import { ensureJazzerLoads } from './jazzer-glibc-compat.mjs';
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 const BUILD = join(ROOT, '.fuzz-build');
-/** Seconds per target of a default run: one run executes over 10 million inputs in total on a 2-core machine (measured in docs/security-notes/fuzz.md). */
+/** Seconds per target of a default run: one run executes over 10 million inputs in total on a 2-core machine (measured in docs/security.md, "Fuzzing every parser"). */
 const DEFAULT_SECONDS = 120;
 const JAZZER = join(ROOT, 'node_modules', '@jazzer.js', 'core', 'dist', 'cli.js');
 

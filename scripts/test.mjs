@@ -24,6 +24,8 @@ const SYSTEM_NEEDS = [
   // The customer's clipboard on a test desktop (the bridge must not pass it on).
   { path: '/usr/bin/xclip', pkg: 'xclip' },
   { path: '/usr/bin/convert', pkg: 'imagemagick' },
+  // Reads the Windows policy templates (docs/policy/*.admx, *.adml) as XML.
+  { path: '/usr/bin/xmllint', pkg: 'libxml2-utils' },
   // Windows under Wine for the Windows agent's tests (packages/test-kit/src/wine/); script (bsdutils) gives its programs a console.
   { path: '/usr/lib/wine/wine64', pkg: 'wine64' },
   { path: '/usr/bin/script', pkg: 'bsdutils' },
@@ -53,5 +55,5 @@ run('npx', ['tsc', '-p', 'packages/console', '--noEmit']);
 run('npx', ['tsc', '-p', 'tsconfig.tests.json']);
 run('npx', ['eslint', '--max-warnings', '0', '.']);
 run('npx', ['vitest', 'run']);
-// A short fuzzing run: each target replays its committed corpus and explores from a fixed seed (docs/security-notes/fuzz.md).
+// A short fuzzing run: each target replays its committed corpus and explores from a fixed seed (docs/security.md, "Fuzzing every parser").
 run('node', ['scripts/fuzz.mjs', '--seconds', '2']);

@@ -33,19 +33,19 @@ export function customerCommands(defaults: DownloadedDefaults = {}): readonly Co
         return runJoin(args, ctx, removal !== undefined ? { removal } : {});
       },
     }),
+    defineCommand({
+      words: ['invite'],
+      synopsis: joinDefaults.stamp !== undefined ? 'invite --expires D ...' : 'invite --relay URL --expires D',
+      summary: 'invite a technician with an invitation file and link, and wait',
+      parse: (argv) => parseInvite(argv, joinDefaults),
+      run: runInvite,
+    }),
     ...OTHER_COMMANDS,
   ];
 }
 
-/** `invite`, `invitations`, `expire`: the same for every agent. */
+/** `invitations`, `expire`: the same for every agent. */
 const OTHER_COMMANDS: readonly Command[] = [
-  defineCommand({
-    words: ['invite'],
-    synopsis: 'invite --relay URL --expires D',
-    summary: 'invite a technician with an invitation file and link, and wait',
-    parse: parseInvite,
-    run: runInvite,
-  }),
   defineCommand({
     words: ['invitations'],
     synopsis: 'invitations',

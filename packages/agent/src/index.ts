@@ -19,3 +19,17 @@ export { rawEncoder } from './rfb-server/encoders/raw.js';
 export { zlibEncoder } from './rfb-server/encoders/zlib.js';
 export { zrleEncoder } from './rfb-server/encoders/zrle.js';
 export { PersistentDeflate } from './rfb-server/zlib-stream.js';
+export { parsePolicyFile, parseRegistryPolicy, REGISTRY_POLICY_KEYS, POLICY_FORBID_FIELDS, type PolicyFile, type RegistryValue, type RegistryReadKey } from './policy/index.js';
+export {
+  parseWinInetProxy,
+  parseProxyServer,
+  winInetProxyFor,
+  WININET_SETTINGS_KEY,
+  type WinInetValues,
+  type WinInetProxySettings,
+  type WinInetChoice,
+  type ProxyAddress,
+} from './system/wininet-proxy.js';
+export { readWinInetProxy, winInetValues } from './system/windows/wininet-settings.js';
+export type { TextClipboard } from './desktop/clipboard.js';
+export { WindowsClipboard } from './desktop/windows/windows-clipboard.js';

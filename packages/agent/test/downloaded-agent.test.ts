@@ -127,7 +127,9 @@ describe('the downloaded Linux agent', () => {
     tech.send('hello from the technician');
     await expect.poll(() => page.locator('[data-testid=chat-log]').textContent(), { timeout: 20_000 }).toContain('hello from the technician');
 
+    // Ending asks first (the page's confirmation), then ends.
     await page.locator('[data-testid=end-session]').click();
+    await page.locator('[data-testid=end-confirm]').click();
     await tech.waitFor(/^event: ended customer-ended$/);
     expect(await agent.exitCode(30_000)).toBe(0);
     expect(await tech.exitCode()).toBe(0);

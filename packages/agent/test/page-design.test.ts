@@ -7,12 +7,16 @@
  * page against the real agent is driven by page-launch, step-up-race,
  * invitation-page and relay-fake-end.
  */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { parseCode } from '@tandem/protocol';
 import { launchChromium } from '@tandem/test-kit';
 import { en } from '../page/src/i18n/en.js';
 import { ja } from '../page/src/i18n/ja.js';
+import type { ServerEvent } from '../src/pages/consent-server.js';
 import { PageStandIn, view } from './page-stand-in.js';
 
 const TECH = { username: 'tanaka', displayName: 'Tanaka Ichiro', team: 'Helpdesk' };
@@ -219,8 +223,57 @@ describe('the customer page on a stand-in agent', () => {
     expect(await status.getAttribute('title')).toMatch(/technician-ended/);
     expect(await page.locator('#status-title').textContent()).toBe(en.ended.failedTitle);
     expect(await clickable()).toEqual(['lang-en', 'lang-ja']);
+    // A session over without a line of chat leaves no empty record of one.
+    expect(await page.locator('[data-testid=chat-log]').isVisible()).toBe(false);
     await page.locator('[data-testid=lang-ja]').click();
     expect(await page.locator('#status-title').textContent()).toBe(ja.ended.failedTitle);
     expect(await status.textContent()).toBe(`${ja.errors.TANDEM_ERR_TRUNCATED} TANDEM_ERR_TRUNCATED`);
+  });
+
+  /** Each screen of the page, as the events that show it. */
+  const SCREENS: [string, ServerEvent[]][] = [
+    ['code-entry', [{ event: 'entry', data: ENTRY }, { event: 'remove-when-done', data: { on: true } }]],
+    ['code-entry-error', [{ event: 'entry', data: { ...ENTRY, error: { code: 'TANDEM_ERR_CODE_UNKNOWN', message: 'no session is waiting with nameplate 123' } } }, { event: 'remove-when-done', data: { on: true } }]],
+    ['consent', [{ event: 'state', data: view({ ...SESSION, status: 'consent' }) }, { event: 'remove-when-done', data: { on: true } }]],
+    ['session-view', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view' }) }, { event: 'chat', data: { from: 'peer', text: 'Hello, how can I help?' } }, { event: 'chat', data: { from: 'me', text: 'My printer is offline' } }]],
+    ['session-control', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'control' }) }]],
+    ['session-chat', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'chat' }) }]],
+    ['step-up', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view', pendingRequest: 'control' }) }]],
+    ['ended', [{ event: 'state', data: view({ ...SESSION, status: 'ended', mode: 'view', endReason: 'technician-ended' }) }, { event: 'chat', data: { from: 'peer', text: 'All done, thank you.' } }]],
+    ['failed', [{ event: 'state', data: view({ ...SESSION, status: 'failed', mode: 'view', error: { code: 'TANDEM_ERR_TRUNCATED', message: 'no authenticated end (technician-ended)' } }) }]],
+  ];
+
+  it('every screen at 1280x800 and 390x844, in English and Japanese: nothing wider than the window; the PNGs go to TANDEM_SCREENSHOTS or a temporary folder', async () => {
+    const asked = process.env.TANDEM_SCREENSHOTS ?? '';
+    const wanted = asked !== '';
+    const dir = wanted ? join(asked, 'customer-page') : mkdtempSync(join(tmpdir(), 'tandem-page-shots-'));
+    // Without the variable the pictures are only taken (a screenshot that cannot be made fails), then removed.
+    if (!wanted) onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
+    mkdirSync(dir, { recursive: true });
+    for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+      for (const language of ['en', 'ja'] as const) {
+        const standIn = await PageStandIn.start();
+        const page = await browser.newPage({ viewport });
+        Object.assign(open, { standIn, page });
+        await page.goto(standIn.url);
+        await page.locator(`[data-testid=lang-${language}]`).click();
+        for (const [name, events] of SCREENS) {
+          // Each screen from a reset, as a page that connects to the agent then sees it.
+          standIn.replace(events);
+          // The screen is up: the code box, the consent, the banner, the step-up question or the ended status.
+          const shown = name.startsWith('code-entry') ? '[data-testid=code-entry]' : name === 'consent' ? '[data-testid=technician]' : name === 'step-up' ? '#mode-request-text' : name === 'ended' || name === 'failed' ? '[data-testid=status]' : '[data-testid=session-banner]';
+          await page.locator(shown).waitFor({ state: 'visible' });
+          if (name === 'code-entry-error') await page.locator('[data-testid=code-error]').waitFor({ state: 'visible' });
+          if (name === 'code-entry' || name === 'consent') await page.locator('[data-testid=remove-when-done]').waitFor({ state: 'visible' });
+          const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
+          expect(widths.page, `${name} ${viewport.width}x${viewport.height} ${language}`).toBeLessThanOrEqual(widths.window);
+          await page.screenshot({ path: join(dir, `${name}-${viewport.width}-${language}.png`), fullPage: true });
+        }
+        await page.close();
+        await standIn.close();
+        delete open.page;
+        delete open.standIn;
+      }
+    }
   });
 });

@@ -26,7 +26,7 @@
  * | `code-signing.ts` | a self-made code-signing certificate, `osslsigncode verify` |
  * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wine/` | the Wine harness: `WinePrefix` (a fresh prefix per test file on an Xvfb, `node()` runs the official Windows node.exe), `WineProc` (output to files, lines to its console), `TestWindow` (a Windows program that records its input) |
- * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts` | small helpers |
+ * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts`, `thrown.ts` | small helpers |
  *
  * The old helpers, and what replaced them (mostly an import change):
  *
@@ -89,6 +89,7 @@ export * from './signal-client.js';
 export * from './signal-sessions.js';
 export * from './tandem-cli.js';
 export * from './temp-dir.js';
+export * from './thrown.js';
 export * from './vnc-stand-in.js';
 export * from './wait.js';
 export * from './wine/index.js';

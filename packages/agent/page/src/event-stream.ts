@@ -50,7 +50,9 @@ export function connectEvents(ctx: PageContext): EventSource {
   });
   on('chat', (data) => {
     state.addChat(decodeChat(data), Date.now());
-    renderChat(ctx);
+    // The first line may show the record of a session that is over (render.ts hides an empty one).
+    if (state.chat.length === 1) render(ctx);
+    else renderChat(ctx);
   });
   on('remove-when-done', (data) => {
     state.setRemoval(decodeRemoval(data).on);

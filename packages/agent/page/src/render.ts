@@ -246,8 +246,8 @@ function renderSession(ctx: PageContext): void {
   const active = onSession && view.status === 'active';
   const name = technicianName(tr, view.technician);
   renderBanner(ctx, active, name);
-  // Once over, the chat stays as a record, with nothing left to click.
-  ui.session.hidden = !onSession || !(active || (view.mode !== undefined && over));
+  // Once over, the chat stays as a record, with nothing left to click; a session without a line of chat leaves no empty record.
+  ui.session.hidden = !onSession || !(active || (view.mode !== undefined && over && state.chat.length > 0));
   ui.session.classList.toggle('is-over', over);
   ui.sessionInfo.hidden = !active;
   ui.chatForm.hidden = !active;

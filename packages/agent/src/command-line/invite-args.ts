@@ -23,6 +23,7 @@ import {
   type HostPort,
 } from '@tandem/node-client';
 import { parseScreenOptions } from './screen-args.js';
+import type { JoinDefaults } from './join-args.js';
 
 /** Default number of wrong passwords after which an invitation expires. */
 export const DEFAULT_MAX_WRONG = 5;
@@ -122,8 +123,12 @@ function lifetimeSeconds(text: string): number {
   return seconds;
 }
 
-/** Parses `tandem invite`'s arguments. */
-export function parseInvite(argv: readonly string[]): InviteArgs | HelpArgs {
+/**
+ * Parses `tandem invite`'s arguments. A downloaded agent passes its
+ * {@link JoinDefaults}: without --relay, its stamped relay (with the stamped
+ * fingerprint) is the one relay, as for `join`; any --relay replaces it.
+ */
+export function parseInvite(argv: readonly string[], defaults: JoinDefaults = {}): InviteArgs | HelpArgs {
   const scanned = scan(argv, {
     relay: { value: true, repeat: true },
     'relay-fingerprint': { value: true, repeat: true },
@@ -147,9 +152,15 @@ export function parseInvite(argv: readonly string[]): InviteArgs | HelpArgs {
   if (options.has('help')) return { command: 'help', text: INVITE_HELP };
   if (positionals.length > 0) throw bad(`invite: unexpected argument ${positionals[0]}`);
   const urls = lists.get('relay') ?? [];
-  if (urls.length === 0) throw bad('invite: --relay is required (one or more)');
+  const stamp = defaults.stamp;
+  if (urls.length === 0 && stamp === undefined) throw bad('invite: --relay is required (one or more)');
   if (urls.length > INVITATION_LIMITS.maxRelays) throw bad(`invite: at most ${INVITATION_LIMITS.maxRelays} relays`);
-  const relays: InvitationRelay[] = parseRelayOptions(urls, lists.get('relay-fingerprint') ?? [], 'invite');
+  const fingerprints = lists.get('relay-fingerprint') ?? [];
+  if (urls.length === 0 && fingerprints.length > 0) throw bad('invite: --relay-fingerprint goes with --relay (the stamped relay has its own)');
+  const relays: InvitationRelay[] =
+    urls.length === 0 && stamp !== undefined
+      ? [{ url: stamp.relay, ...(stamp.fingerprint !== undefined ? { fingerprint: stamp.fingerprint } : {}) }]
+      : parseRelayOptions(urls, fingerprints, 'invite');
   const sources = ['password-stdin', 'ask-password', 'password-file'].filter((n) => options.has(n));
   if (sources.length > 1) throw bad(`invite: choose one of --password-stdin, --ask-password, --password-file (got ${sources.map((s) => `--${s}`).join(', ')})`);
   const pwFile = stringOption(options, 'password-file');

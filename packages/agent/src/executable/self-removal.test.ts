@@ -21,7 +21,7 @@ describe('leaving nothing behind', () => {
     expect(cleanUp({ folder, executable: exe, platform: 'linux' }).kind).toBe('failed');
   });
 
-  it('on Windows schedules a detached cmd that waits for the process to exit, then deletes the folder and the file', () => {
+  it('on Windows schedules a detached cmd that deletes the folder and the file once nothing holds them', () => {
     const calls: { command: string; args: string[]; detached: boolean; verbatim: boolean }[] = [];
     const spawner: Spawner = (command, args, options) => {
       calls.push({ command, args, detached: options.detached, verbatim: options.windowsVerbatimArguments });
@@ -29,7 +29,7 @@ describe('leaving nothing behind', () => {
     };
     const folder = 'C:\\Users\\Hanako Yamada\\AppData\\Local\\Temp\\tandem-agent-4242-abcdef';
     const exe = 'C:\\Users\\Hanako Yamada\\Downloads\\tandem-windows-x64 (1).exe';
-    const outcome = cleanUp({ folder, executable: exe, platform: 'win32', pid: 4242, spawner });
+    const outcome = cleanUp({ folder, executable: exe, platform: 'win32', spawner });
     expect(outcome.kind).toBe('scheduled');
     expect(calls).toHaveLength(1);
     const [call] = calls;
@@ -37,17 +37,14 @@ describe('leaving nothing behind', () => {
     expect(call?.args.slice(0, 3)).toEqual(['/d', '/s', '/c']);
     const line = call?.args[3] ?? '';
     expect(line.startsWith('"') && line.endsWith('"')).toBe(true);
-    // Waits while the process runs (its id between spaces in tasklist's table), then deletes, quoted.
-    expect(line).toContain('tasklist /fi "PID eq 4242" /nh | find " 4242 " >nul ||');
-    expect(line).toContain(`del /f /q "${exe}"`);
-    expect(line).toContain(`rmdir /s /q "${folder}"`);
-    expect(line).toMatch(/^"for \/l %i in \(1,1,120\) do @\(/);
+    // Tries both, quoted, once a second, and stops once both are gone (the process has let go of them).
+    expect(line).toBe(`"for /l %i in (1,1,120) do (del /f /q "${exe}" 2>nul & rmdir /s /q "${folder}" 2>nul & (if not exist "${exe}" if not exist "${folder}" exit) & ping -n 2 127.0.0.1 >nul)"`);
     // Without the file: only the folder.
-    expect(windowsCleanupCommand(7, folder)).not.toContain('del ');
+    expect(windowsCleanupCommand(folder)).toBe(`for /l %i in (1,1,120) do (rmdir /s /q "${folder}" 2>nul & (if not exist "${folder}" exit) & ping -n 2 127.0.0.1 >nul)`);
   });
 
   it('schedules nothing for a path cmd would expand or cut (% or ")', () => {
-    expect(windowsCleanupCommand(7, 'C:\\Temp\\%USERNAME%\\x')).toBeUndefined();
+    expect(windowsCleanupCommand('C:\\Temp\\%USERNAME%\\x')).toBeUndefined();
     expect(cleanUp({ folder: 'C:\\Temp\\x', executable: 'C:\\Down\\100%.exe', platform: 'win32', spawner: () => ({ unref: () => undefined }) })).toMatchObject({ kind: 'failed' });
   });
 });

@@ -6,10 +6,12 @@
  * - Linux: both are unlinked at once; the running program keeps its mapped
  *   image and loaded libraries until it exits.
  * - Windows: the file of a running program, and the DLLs it loaded (sharp's,
- *   libvips', koffi's), cannot be deleted. A detached `cmd /c`, started as
- *   the agent exits, waits until this process is gone (`tasklist`, once a
- *   second for up to two minutes), then deletes the folder and, if asked,
- *   the file.
+ *   libvips', koffi's), cannot be deleted ("Access is denied"). A detached
+ *   `cmd /c`, started as the agent exits, tries to delete them once a second
+ *   for up to two minutes, and stops as soon as they are gone: that is as
+ *   soon as this process has exited and let go of them. (Waiting on
+ *   `tasklist` instead fails under Wine, whose tasklist lists nothing, and
+ *   would read a table whose layout Windows may change.)
  */
 import { spawn } from 'node:child_process';
 import { rmSync, unlinkSync } from 'node:fs';
@@ -17,21 +19,23 @@ import { rmSync, unlinkSync } from 'node:fs';
 /** What {@link cleanUp} did. */
 export type CleanupOutcome = { kind: 'done' } | { kind: 'scheduled'; command: string } | { kind: 'failed'; reason: string };
 
-/** Longest a scheduled Windows clean-up waits for the agent to exit, seconds. */
+/** Longest a scheduled Windows clean-up keeps trying, seconds. */
 const WINDOWS_WAIT_SECONDS = 120;
 
 /**
  * The `cmd /c` command line that removes `folder` (and `executable`, if
- * given) once process `pid` has exited. Undefined when a path holds `%` or
- * `"`, which cmd would expand or end the quoting at: nothing is scheduled then.
+ * given) once nothing holds them any more. Undefined when a path holds `%`
+ * or `"`, which cmd would expand or end the quoting at: nothing is
+ * scheduled then.
  */
-export function windowsCleanupCommand(pid: number, folder: string, executable?: string): string | undefined {
+export function windowsCleanupCommand(folder: string, executable?: string): string | undefined {
   const paths = executable !== undefined ? [folder, executable] : [folder];
   if (paths.some((p) => /["%\r\n]/.test(p))) return undefined;
-  const removeFile = executable !== undefined ? `del /f /q "${executable}" & ` : '';
-  // `find " PID "`: tasklist's table has the id between spaces, so 12 does not match 123.
-  const gone = `tasklist /fi "PID eq ${pid}" /nh | find " ${pid} " >nul`;
-  return `for /l %i in (1,1,${WINDOWS_WAIT_SECONDS}) do @(${gone} || (${removeFile}rmdir /s /q "${folder}" & exit)) & ping -n 2 127.0.0.1 >nul`;
+  const removeFile = executable !== undefined ? `del /f /q "${executable}" 2>nul & ` : '';
+  const gone = executable !== undefined ? `if not exist "${executable}" if not exist "${folder}" exit` : `if not exist "${folder}" exit`;
+  // The whole body in parentheses, the test in its own (`if … exit & ping` would make the pause part of the if),
+  // and no `@` before them: Wine's cmd runs a `do @(…)` body once, not once a turn (tried under Wine 8).
+  return `for /l %i in (1,1,${WINDOWS_WAIT_SECONDS}) do (${removeFile}rmdir /s /q "${folder}" 2>nul & (${gone}) & ping -n 2 127.0.0.1 >nul)`;
 }
 
 /** How a clean-up starts a program (node:child_process's spawn in use; tests pass a recorder). */
@@ -44,7 +48,6 @@ export interface CleanupOptions {
   /** The agent's own file, when it is to be removed too. */
   executable?: string;
   platform?: NodeJS.Platform;
-  pid?: number;
   spawner?: Spawner;
 }
 
@@ -52,7 +55,7 @@ export interface CleanupOptions {
 export function cleanUp(options: CleanupOptions): CleanupOutcome {
   const platform = options.platform ?? process.platform;
   if (platform === 'win32') {
-    const command = windowsCleanupCommand(options.pid ?? process.pid, options.folder, options.executable);
+    const command = windowsCleanupCommand(options.folder, options.executable);
     if (command === undefined) return { kind: 'failed', reason: 'its path holds a character cmd cannot take (% or ")' };
     const spawner: Spawner = options.spawner ?? ((c, a, o) => spawn(c, a, o));
     try {

@@ -1,6 +1,6 @@
 /**
  * The local consent page's server: HTTP on 127.0.0.1 (a random port), for
- * the customer's own browser only (issue 7, item 9; docs/security-notes/pages.md).
+ * the customer's own browser only (issue 7, item 9; docs/security.md §9).
  *
  * - The agent opens a one-time launch link, `/launch/TOKEN` (256 bits). It
  *   has to be given to the browser on its command line, which other local
@@ -33,7 +33,7 @@
  * is worth nothing once this agent ends); the Host check does not help
  * against a replay from outside a browser (it is there against DNS
  * rebinding). The cookie's name carries the port so that two agents on one
- * computer keep their own. docs/security-notes/pages.md weighs the rest.
+ * computer keep their own. docs/security.md §9 weighs the rest.
  *
  * Live updates go to the page as Server-Sent Events on `/events`; actions
  * arrive as `POST /api/ACTION` with JSON.

@@ -52,7 +52,7 @@ export type PeerCheck = (socket: Socket) => boolean;
  * Linux: only connections whose client end belongs to this process's user
  * (the customer); a connection whose owner cannot be found (or a table that
  * cannot be read any more) is refused too. Undefined, no check, elsewhere and
- * where /proc/net/tcp cannot be read at all (docs/security-notes/pages.md
+ * where /proc/net/tcp cannot be read at all (docs/security.md §9
  * says what that leaves).
  */
 export function sameUserPeerCheck(platform: NodeJS.Platform = process.platform, uid: number | undefined = process.getuid?.(), tablePath = '/proc/net/tcp'): PeerCheck | undefined {

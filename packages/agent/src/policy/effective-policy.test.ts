@@ -1,22 +1,13 @@
 import { describe, it, expect } from 'vitest';
-import { TandemError } from '@tandem/protocol';
 import { EffectivePolicy, formatDuration, mergePolicies } from './effective-policy.js';
 import type { PolicyFile } from './policy-file.js';
+import { thrownTandemError } from '@tandem/test-kit';
 
 const SYS = '/etc/tandem/policy.json';
 const USR = '/home/kim/.config/tandem/policy.json';
 const sys = (f: Omit<PolicyFile, 'path'>): PolicyFile => ({ path: SYS, ...f });
 const usr = (f: Omit<PolicyFile, 'path'>): PolicyFile => ({ path: USR, ...f });
 
-function thrown(fn: () => unknown): TandemError {
-  try {
-    fn();
-  } catch (err) {
-    expect(err).toBeInstanceOf(TandemError);
-    return err as TandemError;
-  }
-  throw new Error('expected a TandemError');
-}
 
 describe('EffectivePolicy without any file', () => {
   const p = mergePolicies([]);
@@ -44,7 +35,7 @@ describe('EffectivePolicy fields', () => {
     expect(p.describe()).toHaveLength(1);
     expect(p.describe()[0]).toMatch(text);
     expect(p.restrictions()[0]).toMatchObject({ key, sources: [SYS] });
-    const err = thrown(() => p.assertAllows(what));
+    const err = thrownTandemError(() => p.assertAllows(what));
     expect(err.code).toBe('TANDEM_ERR_POLICY_FORBIDS');
     expect(err.message).toContain(SYS);
     expect(new EffectivePolicy([sys({ [field]: false })]).allows(what)).toBe(true);
@@ -55,7 +46,7 @@ describe('EffectivePolicy fields', () => {
     expect(p.maxMode('control')).toBe('view');
     expect(p.maxMode('view')).toBe('view');
     expect(p.maxMode('chat')).toBe('chat');
-    expect(thrown(() => p.maxMode('admin' as 'view')).code).toBe('TANDEM_ERR_BAD_INPUT');
+    expect(thrownTandemError(() => p.maxMode('admin' as 'view')).code).toBe('TANDEM_ERR_BAD_INPUT');
   });
 
   it('caps an invitation lifetime', () => {
@@ -64,24 +55,24 @@ describe('EffectivePolicy fields', () => {
     expect(p.capLifetime(600)).toBe(600);
     expect(p.maxInvitationLifetimeSeconds).toBe(3600);
     expect(p.restrictions()).toEqual([{ key: 'policy.maxInvitationLifetime', params: { seconds: 3600, duration: '1 hour' }, text: 'Invitations last at most 1 hour.', sources: [SYS] }]);
-    expect(thrown(() => p.capLifetime(0)).code).toBe('TANDEM_ERR_BAD_INPUT');
+    expect(thrownTandemError(() => p.capLifetime(0)).code).toBe('TANDEM_ERR_BAD_INPUT');
   });
 
   it('lets only the allowed relays be used, after normalisation, and names relay and file otherwise', () => {
     const p = new EffectivePolicy([sys({ allowedRelays: ['https://support.example.com', 'http://10.0.0.5:8080'] })]);
     expect(p.checkRelay('https://SUPPORT.example.com:443/')).toBe('https://support.example.com');
     expect(p.checkRelay('http://10.0.0.5:8080')).toBe('http://10.0.0.5:8080');
-    const err = thrown(() => p.checkRelay('https://support.example.com:8443'));
+    const err = thrownTandemError(() => p.checkRelay('https://support.example.com:8443'));
     expect(err.code).toBe('TANDEM_ERR_POLICY_FORBIDS');
     expect(err.message).toBe(`the relay https://support.example.com:8443 is not allowed by the local policy ${SYS}, which allows only https://support.example.com, http://10.0.0.5:8080`);
-    expect(thrown(() => p.checkRelay('https://evil.example')).message).toContain('https://evil.example');
-    expect(thrown(() => p.checkRelay('not a url')).code).toBe('TANDEM_ERR_BAD_INPUT');
+    expect(thrownTandemError(() => p.checkRelay('https://evil.example')).message).toContain('https://evil.example');
+    expect(thrownTandemError(() => p.checkRelay('not a url')).code).toBe('TANDEM_ERR_BAD_INPUT');
     expect(p.describe()).toEqual(['Only these relays may be used: https://support.example.com, http://10.0.0.5:8080.']);
   });
 
   it('with an empty allow-list, no relay may be used', () => {
     const p = new EffectivePolicy([sys({ allowedRelays: [] })]);
-    expect(thrown(() => p.checkRelay('https://a.example')).message).toMatch(/which allows no relay at all/);
+    expect(thrownTandemError(() => p.checkRelay('https://a.example')).message).toMatch(/which allows no relay at all/);
     expect(p.restrictions()[0]?.key).toBe('policy.noRelays');
   });
 });
@@ -96,7 +87,7 @@ describe('EffectivePolicy merge: the stricter value of each field wins', () => {
     expect(p.allows('invitations')).toBe(false);
     expect(p.capLifetime(3600)).toBe(600);
     expect(p.checkRelay('https://a.example')).toBe('https://a.example');
-    expect(thrown(() => p.checkRelay('https://b.example')).message).toContain(`${SYS} and ${USR}`);
+    expect(thrownTandemError(() => p.checkRelay('https://b.example')).message).toContain(`${SYS} and ${USR}`);
     expect(p.sources).toEqual([SYS, USR]);
   });
 
@@ -110,7 +101,7 @@ describe('EffectivePolicy merge: the stricter value of each field wins', () => {
     expect(p.allows('system-info')).toBe(false);
     expect(p.maxMode('control')).toBe('view');
     expect(p.capLifetime(3600)).toBe(900);
-    expect(thrown(() => p.checkRelay('https://other.example')).message).toContain(USR);
+    expect(thrownTandemError(() => p.checkRelay('https://other.example')).message).toContain(USR);
     expect(p.restrictions().find((r) => r.key === 'policy.forbid.control')?.sources).toEqual([USR]);
     expect(p.restrictions().find((r) => r.key === 'policy.maxInvitationLifetime')?.sources).toEqual([USR]);
   });
@@ -120,7 +111,7 @@ describe('EffectivePolicy merge: the stricter value of each field wins', () => {
     expect(both.allowedRelays).toEqual(['https://b.example']);
     const none = new EffectivePolicy([sys({ allowedRelays: ['https://a.example'] }), usr({ allowedRelays: ['https://c.example'] })]);
     expect(none.allowedRelays).toEqual([]);
-    expect(thrown(() => none.checkRelay('https://a.example')).message).toMatch(/allows no relay at all/);
+    expect(thrownTandemError(() => none.checkRelay('https://a.example')).message).toMatch(/allows no relay at all/);
   });
 
   it('describes every restriction once, in a stable order', () => {

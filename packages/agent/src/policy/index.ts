@@ -1,5 +1,6 @@
 /** Local policy on the customer's computer (docs/policy.md). */
-export { loadPolicy, userPolicyPath, SYSTEM_POLICY_PATH, type LoadPolicyOptions, type PolicyReadFile } from './load-policy.js';
+export { loadPolicy, userPolicyPath, windowsPolicyPaths, SYSTEM_POLICY_PATH, type LoadPolicyOptions, type PolicyReadFile } from './load-policy.js';
+export { parseRegistryPolicy, readRegistryPolicies, REGISTRY_POLICY_KEYS, type RegistryValue, type RegistryReadKey } from './registry-policy.js';
 export {
   EffectivePolicy,
   mergePolicies,

@@ -1,19 +1,35 @@
 /**
- * Finding and reading the local policy files (docs/policy.md): the system
- * one, set by the computer's administrator, and the user's own. A missing
- * file is no policy; a file that exists but cannot be read or understood
- * stops the agent (fail closed), since running without it could allow what
- * it forbids.
+ * Finding and reading the local policy (docs/policy.md): the system file,
+ * set by the computer's administrator, and the user's own; on Windows also
+ * the two group-policy keys of the registry. A missing file or key is no
+ * policy; one that exists but cannot be read or understood stops the agent
+ * (fail closed), since running without it could allow what it forbids.
  */
 import { readFile as fsReadFile } from 'node:fs/promises';
 import { homedir as osHomedir } from 'node:os';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, win32 } from 'node:path';
 import { TandemError } from '@tandem/protocol';
 import { EffectivePolicy } from './effective-policy.js';
 import { POLICY_LIMITS, parsePolicyFile, type PolicyFile } from './policy-file.js';
+import { readRegistryPolicies, type RegistryReadKey } from './registry-policy.js';
 
 /** The system policy file. */
 export const SYSTEM_POLICY_PATH = '/etc/tandem/policy.json';
+
+/**
+ * The policy files on Windows: `%ProgramData%\Tandem\policy.json` (the
+ * administrator's) and `%APPDATA%\Tandem\policy.json` (the user's), each
+ * undefined when its variable is unset or not an absolute path.
+ */
+export function windowsPolicyPaths(env: Record<string, string | undefined>): { system: string | undefined; user: string | undefined } {
+  const under = (name: string): string | undefined => {
+    // Windows' environment names are not case sensitive; a copied environment object is.
+    const found = Object.keys(env).find((k) => k.toLowerCase() === name.toLowerCase());
+    const base = found === undefined ? undefined : env[found];
+    return base !== undefined && win32.isAbsolute(base) ? win32.join(base, 'Tandem', 'policy.json') : undefined;
+  };
+  return { system: under('ProgramData'), user: under('APPDATA') };
+}
 
 /** Reads a file as text; rejects with an error carrying `code` (ENOENT...) as node:fs does. */
 export type PolicyReadFile = (path: string) => Promise<string>;
@@ -73,22 +89,31 @@ export interface LoadPolicyOptions {
   env?: Record<string, string | undefined>;
   /** Home folder for the default user path; default os.homedir(). */
   homedir?: string;
+  /** Whose conventions give the default paths; default process.platform. */
+  platform?: NodeJS.Platform;
+  /** Reads a registry key; given, the two group-policy keys are read too (Windows). */
+  registry?: RegistryReadKey;
 }
 
 /**
- * Reads the system and user policy files and merges them, the stricter
- * value of each field winning. Missing files mean no restriction; an
- * unreadable, malformed or not-understood file rejects with a TandemError
- * (TANDEM_ERR_BAD_INPUT) naming the file and field: the agent must then
- * refuse to run.
+ * Reads the system and user policy files (and with `registry` the machine's
+ * and the user's group-policy keys, before the files) and merges them, the
+ * stricter value of each field winning. Missing files and keys mean no
+ * restriction; an unreadable, malformed or not-understood one rejects with
+ * a TandemError (TANDEM_ERR_POLICY_INVALID) naming the file or key and the
+ * field: the agent must then refuse to run.
  */
 export async function loadPolicy(options: LoadPolicyOptions = {}): Promise<EffectivePolicy> {
   const readFile = options.readFile ?? nodeReadFile;
-  const systemPath = options.systemPath === undefined ? SYSTEM_POLICY_PATH : options.systemPath;
-  const userPath = options.userPath === undefined ? userPolicyPath(options.env ?? process.env, options.homedir ?? osHomedir()) : options.userPath;
+  const env = options.env ?? process.env;
+  const windows = (options.platform ?? process.platform) === 'win32' ? windowsPolicyPaths(env) : undefined;
+  const defaultSystem = windows === undefined ? SYSTEM_POLICY_PATH : (windows.system ?? null);
+  const defaultUser = windows === undefined ? (userPolicyPath(env, options.homedir ?? osHomedir()) ?? null) : (windows.user ?? null);
+  const systemPath = options.systemPath === undefined ? defaultSystem : options.systemPath;
+  const userPath = options.userPath === undefined ? defaultUser : options.userPath;
   const paths = [systemPath, userPath].filter((p): p is string => typeof p === 'string');
   if (paths.length === 2 && paths[0] === paths[1]) paths.pop();
-  const files: PolicyFile[] = [];
+  const files: PolicyFile[] = options.registry === undefined ? [] : await readRegistryPolicies(options.registry);
   // Read in order and stop at the first failure: the message names the first bad file.
   for (const path of paths) {
     const file = await readOne(path, readFile);

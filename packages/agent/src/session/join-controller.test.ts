@@ -33,7 +33,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { CustomerSession, TechnicianSession, webCryptoAeadProvider, type Mode, type TechnicianEvent } from '@tandem/protocol';
 import { GOOD_TOKEN, MemoryRelay, PLAYED_TECHNICIAN, PlayedPeer, ScriptedRelay, TransitionLog, until, waitFor, type ScriptedSocket } from '@tandem/test-kit';
-import { EventLog } from '../system/event-log.js';
+import { EventLog, loggerSink } from '../system/event-log.js';
 import { JOIN_TRANSITIONS, JoinController, parseAcceptAnswer, type ChatEntry, type ConsentPolicy, type JoinStatus } from './join-controller.js';
 
 const log = new TransitionLog();
@@ -95,16 +95,17 @@ describe('join controller: step-up answers', () => {
   });
 });
 
-/** A logger stand-in (a real program, as `logger` is): appends each message it is given to a file. */
+/** A logger stand-in (a real program, as `logger` is): appends each message it is given, after its priority, to a file. */
 const logDir = mkdtempSync(join(tmpdir(), 'tandem-join-log-'));
 afterAll(() => rmSync(logDir, { recursive: true, force: true }));
 let logs = 0;
 function eventLog(): { log: EventLog; lines: () => string[] } {
   const file = join(logDir, `events-${logs++}.txt`);
   const program = join(logDir, `logger-${logs}.sh`);
-  writeFileSync(program, `#!/bin/sh\nshift 3\nprintf '%s\\n' "$*" >> '${file}'\n`);
+  // Its arguments: -t tandem -p PRIORITY -- TEXT.
+  writeFileSync(program, `#!/bin/sh\nprintf '%s %s\\n' "$4" "$6" >> '${file}'\n`);
   chmodSync(program, 0o755);
-  const eventLog = new EventLog({ command: program, warn: (message) => {
+  const eventLog = new EventLog({ sink: loggerSink(program), warn: (message) => {
     throw new Error(message);
   } });
   return {
@@ -224,10 +225,9 @@ describe('join controller: the view and the actions', () => {
     expect(p.statuses).toEqual(['connecting', 'handshaking', 'consent', 'active', 'ended']);
     await events.log.flush();
     expect(events.lines()).toEqual([
-      'connected: session played-join with technician tanaka (Tanaka Ichiro, Helpdesk) via https://relay.test',
-      'session played-join started in mode view',
-      'session played-join mode changed to chat',
-      'disconnected: session played-join ended (technician-ended)',
+      'user.info Agent tanaka (Tanaka Ichiro, Helpdesk) started Shared View through https://relay.test (session played-join)',
+      'user.info Session changed to Chat Only (session played-join)',
+      "user.info Agent tanaka's session closed normally: the technician ended it (session played-join)",
     ]);
   });
 

@@ -182,8 +182,7 @@ export class JoinController {
     if (mode !== answer.mode) this.#pushChat({ from: 'system', key: 'system.policyCapped', params: { mode: answer.mode } });
     this.#session.accept({ mode, customer: { name: answer.name, customerNumber: answer.customerNumber, caseNumber: answer.caseNumber } });
     if (answer.eventLog) this.#log.enable();
-    this.#log.connected(this.#sessionId, this.#view.technician as TechnicianIdentity, this.#relayUrl);
-    this.#log.started(this.#sessionId, mode);
+    this.#log.started(this.#sessionId, this.#view.technician as TechnicianIdentity, mode, this.#relayUrl);
   }
 
   /** Refuses the session. */
@@ -312,13 +311,13 @@ export class JoinController {
       case 'ended':
         this.#to('ended');
         this.#view = { ...withoutPending(this.#view), endReason: event.reason };
-        this.#log.disconnected(this.#sessionId, event.reason);
+        this.#log.disconnected(this.#sessionId, this.#view.technician, event.reason);
         this.#pushChat({ from: 'system', key: 'system.ended', params: { reason: event.reason } });
         break;
       case 'failed':
         this.#to('failed');
         this.#view = { ...withoutPending(this.#view), error: { code: event.error.code, message: event.error.message } };
-        this.#log.disconnected(this.#sessionId, event.error.code);
+        this.#log.disconnected(this.#sessionId, this.#view.technician, event.error.code);
         break;
     }
     this.#publish();

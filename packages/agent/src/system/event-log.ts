@@ -1,30 +1,61 @@
 /**
- * The customer's opt-in local event log (BRIEF, "Audit"): connect and
- * disconnect, the mode at start and every change, to the system log through
- * `logger -t tandem` (util-linux). Never any chat text or other content:
- * callers pass only the fixed messages built here.
+ * The customer's opt-in local event log (BRIEF, "Audit"; docs/event-log.md):
+ * the start with its mode, every change of mode, the end and how, and what
+ * happens to invitations, to the system log: on Linux through
+ * `logger -t tandem` (util-linux), on Windows the Application log
+ * (system/windows-event-sink.ts, ReportEventW). Never any chat text or
+ * other content: callers pass only the fixed messages of event-messages.ts.
  */
 import { spawn } from 'node:child_process';
 import type { EndReason, Mode, TandemErrorCode, TechnicianIdentity } from '@tandem/protocol';
+import {
+  endedEvent,
+  invitationExpiredEvent,
+  modeChangedEvent,
+  startedEvent,
+  wrongInvitationPasswordEvent,
+  type EventLevel,
+  type InvitationExpiry,
+  type LogEvent,
+} from './event-messages.js';
+import { windowsEventSink } from './windows/windows-event-sink.js';
+
+/** Writes one event to the system log; rejects when it cannot (the log then stops, once told). */
+export type EventSink = (event: LogEvent) => Promise<void>;
+
+/** The syslog priority of each level (RFC 5424 §6.2.1: facility user). */
+const PRIORITY: Record<EventLevel, string> = { information: 'user.info', warning: 'user.warning', error: 'user.err' };
+
+/** The sink of `logger` (or another program taking its arguments): `logger -t tandem -p user.info -- TEXT`. */
+export function loggerSink(command = 'logger'): EventSink {
+  return (event) =>
+    new Promise<void>((resolve, reject) => {
+      // `--` ends logger's options, so a message can never be read as one.
+      const child = spawn(command, ['-t', 'tandem', '-p', PRIORITY[event.level], '--', event.text], { stdio: 'ignore' });
+      child.once('error', (err) => reject(new Error(`cannot run ${command} (${err.message})`)));
+      child.once('exit', (code) => (code === 0 ? resolve() : reject(new Error(`${command} exited with ${code}`))));
+    });
+}
 
 /** Options of {@link EventLog}. */
 export interface EventLogOptions {
-  /** The logger program, `logger` by default (tests pass another). */
-  command?: string;
-  /** Told once when the logger cannot run. */
+  /** Where events go: by default the Application log on Windows, {@link loggerSink} elsewhere. */
+  sink?: EventSink;
+  /** Told once when the sink fails. */
   warn: (message: string) => void;
 }
 
 /** Writes session events to the system log once enabled. */
 export class EventLog {
-  readonly #command: string;
+  readonly #sink: EventSink;
   readonly #warn: (message: string) => void;
   #enabled = false;
   #broken = false;
-  #pending = new Set<Promise<void>>();
+  /** The last write: each waits for the one before it, so the log keeps their order. */
+  #tail: Promise<void> = Promise.resolve();
 
   constructor(options: EventLogOptions) {
-    this.#command = options.command ?? 'logger';
+    this.#sink = options.sink ?? (process.platform === 'win32' ? windowsEventSink() : loggerSink());
     this.#warn = options.warn;
   }
 
@@ -38,61 +69,47 @@ export class EventLog {
     return this.#enabled;
   }
 
-  /** Connected to a technician. */
-  connected(sessionId: string, technician: TechnicianIdentity, relayUrl: string): void {
-    this.#write(`connected: session ${sessionId} with technician ${technician.username} (${technician.displayName}, ${technician.team}) via ${relayUrl}`);
-  }
-
-  /** The session started in `mode`. */
-  started(sessionId: string, mode: Mode): void {
-    this.#write(`session ${sessionId} started in mode ${mode}`);
+  /** The session started in `mode` with `technician`, through the relay at `relayUrl`. */
+  started(sessionId: string, technician: TechnicianIdentity, mode: Mode, relayUrl: string): void {
+    this.#write(startedEvent(sessionId, technician, mode, relayUrl));
   }
 
   /** The mode changed. */
   modeChanged(sessionId: string, mode: Mode): void {
-    this.#write(`session ${sessionId} mode changed to ${mode}`);
+    this.#write(modeChangedEvent(sessionId, mode));
   }
 
   /** A technician gave a wrong password for an invitation (never the password itself). */
   wrongInvitationPassword(invitationId: string, technician: TechnicianIdentity, count: number, max: number): void {
-    this.#write(`invitation ${invitationId}: wrong password from technician ${technician.username} (${count} of ${max})`);
+    this.#write(wrongInvitationPasswordEvent(invitationId, technician, count, max));
   }
 
   /** An invitation stopped being usable: expired by the customer, too many wrong passwords, lapsed. */
-  invitationExpired(invitationId: string, why: string): void {
-    this.#write(`invitation ${invitationId} expired (${why})`);
+  invitationExpired(invitationId: string, why: InvitationExpiry): void {
+    this.#write(invitationExpiredEvent(invitationId, why));
   }
 
-  /** The session ended. */
-  disconnected(sessionId: string, how: EndReason | TandemErrorCode): void {
-    this.#write(`disconnected: session ${sessionId} ended (${how})`);
+  /** The session ended (`technician` undefined when it ended before one was known). */
+  disconnected(sessionId: string, technician: TechnicianIdentity | undefined, how: EndReason | TandemErrorCode): void {
+    this.#write(endedEvent(sessionId, technician, how));
   }
 
   /** Waits for the writes under way. */
   async flush(): Promise<void> {
-    await Promise.all([...this.#pending]);
+    await this.#tail;
   }
 
-  #write(message: string): void {
+  #write(event: LogEvent): void {
     if (!this.#enabled || this.#broken) return;
-    const done = new Promise<void>((resolve) => {
-      // `--` ends logger's options, so a message can never be read as one.
-      const child = spawn(this.#command, ['-t', 'tandem', '--', message], { stdio: 'ignore' });
-      child.once('error', (err) => {
+    // The chain only ever resolves: a sink that fails is reported here, once, and the log stops.
+    this.#tail = this.#tail.then(async () => {
+      if (this.#broken) return;
+      try {
+        await this.#sink(event);
+      } catch (err) {
         this.#broken = true;
-        this.#warn(`event log: cannot run ${this.#command} (${err.message}); events are not logged`);
-        resolve();
-      });
-      child.once('exit', (code) => {
-        if (code !== 0 && !this.#broken) {
-          this.#broken = true;
-          this.#warn(`event log: ${this.#command} exited with ${code}; events are not logged`);
-        }
-        resolve();
-      });
+        this.#warn(`event log: ${err instanceof Error ? err.message : String(err)}; events are not logged`);
+      }
     });
-    this.#pending.add(done);
-    // `done` only ever resolves (a logger that fails is reported above, once).
-    done.then(() => this.#pending.delete(done), () => this.#pending.delete(done));
   }
 }

@@ -50,3 +50,12 @@ describe('passwdGecos and osFullName', () => {
     }
   });
 });
+
+describe('osFullName on Windows', () => {
+  it('the account\'s display name, else the user name, as a plain name', () => {
+    expect(osFullName({ platform: 'win32', username: 'hanako', windowsDisplayName: () => 'Yamada Hanako' })).toBe('Yamada Hanako');
+    expect(osFullName({ platform: 'win32', username: 'hanako', windowsDisplayName: () => undefined })).toBe('hanako');
+    expect(osFullName({ platform: 'win32', username: 'evil', windowsDisplayName: () => 'Eve \u202Eexe.gnp' })).toBe('Eve exe.gnp');
+    expect(osFullName({ platform: 'win32', username: 'hanako', windowsDisplayName: () => { throw new Error('koffi cannot be loaded'); } })).toBe('hanako');
+  });
+});

@@ -1,11 +1,14 @@
 /**
- * The customer's name as the operating system knows it: the full-name part
- * of the GECOS field of the current user's /etc/passwd entry (passwd(5)),
- * falling back to the user name.
+ * The customer's name as the operating system knows it: on Linux the
+ * full-name part of the GECOS field of the current user's /etc/passwd entry
+ * (passwd(5)), on Windows the account's display name (GetUserNameExW
+ * NameDisplay, system/windows/account-name.ts); either way falling back to
+ * the user name.
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { plainName } from '@tandem/protocol';
+import { loadWindowsDisplayName } from './windows/account-name.js';
 
 /**
  * The full name in a GECOS field: its first comma-separated part, with `&`
@@ -32,10 +35,28 @@ export function passwdGecos(passwdText: string, username: string): string | unde
 export interface OsUserSource {
   username?: string;
   passwdPath?: string;
+  /** Whose convention: process.platform by default. */
+  platform?: NodeJS.Platform;
+  /** The Windows display name (default: GetUserNameExW); undefined when the account has none. */
+  windowsDisplayName?: () => string | undefined;
 }
 
-/** The current user's full name from /etc/passwd, or the user name when there is none. */
+/** The Windows account's display name, or the user name when it has none or it cannot be asked. */
+function windowsFullName(source: OsUserSource): string {
+  const username = source.username ?? os.userInfo().username;
+  let display: string | undefined;
+  try {
+    display = (source.windowsDisplayName ?? loadWindowsDisplayName)();
+  } catch {
+    // koffi cannot be loaded: the name is only a default the customer can change, and the user name will do.
+    display = undefined;
+  }
+  return plainName(display ?? username);
+}
+
+/** The current user's full name from /etc/passwd (Windows: the account), or the user name when there is none. */
 export function osFullName(source: OsUserSource = {}): string {
+  if ((source.platform ?? process.platform) === 'win32') return windowsFullName(source);
   let username = source.username;
   if (username === undefined) {
     try {

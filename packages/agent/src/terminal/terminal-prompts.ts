@@ -98,7 +98,7 @@ export class TerminalPrompts {
       this.#out.say(`Asks to:    ${MODE_PHRASES[requested]} (mode ${requested})`);
       for (const r of view.policy) this.#out.say(`Policy:     ${r.text}`);
       if (mode !== requested) this.#out.say(`            So you can allow at most: ${MODE_PHRASES[mode]} (mode ${mode}).`);
-      this.#out.say(`Check code: ${view.sas ?? '?'} (it must match the one the technician sees)`);
+      this.#out.say(`Security code: ${view.sas ?? '?'} (it must match the one the technician sees)`);
       this.#out.say(`You share:  name "${view.defaults.name}", customer number "${view.defaults.customerNumber}", case number "${view.defaults.caseNumber}"`);
       this.#out.say(consentQuestion(technician, mode));
     }
