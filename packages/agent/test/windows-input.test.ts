@@ -15,6 +15,7 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ENCODING } from '@tandem/rfb';
 import { requireTools, screenshot, startWindowsStand, tempDir, TestRfbClient, TestWindow, type WindowsStand, type WineProc } from '@tandem/test-kit';
@@ -22,6 +23,8 @@ import { requireTools, screenshot, startWindowsStand, tempDir, TestRfbClient, Te
 const W = 640, H = 480;
 const PLACE = { x: 200, y: 150, width: 300, height: 200 };
 const PASSWORD = 'wine-listen';
+/** The node.exe script that calls the agent's built Windows code and prints `{"ok":…}` (windows-system.test.ts uses it too). */
+const PROBE = fileURLToPath(new URL('./windows-probe.mjs', import.meta.url));
 
 describe('the Windows driver\'s input and picture under Wine', () => {
   let stand: WindowsStand;
@@ -154,6 +157,22 @@ describe('the Windows driver\'s input and picture under Wine', () => {
     } finally {
       c.close();
     }
+  });
+
+  it('the driver itself in node.exe: the virtual screen of one monitor, DPI aware, on the user\'s own desktop; a bad pace refused', async () => {
+    const probe = (command: string): Promise<unknown> => {
+      const p = stand.wine.node(`probe ${command}`, PROBE, [command]);
+      return p.exitCode(60_000).then((code) => {
+        expect(code, p.stderrLines.join('\n')).toBe(0);
+        return (JSON.parse(p.lines.at(-1) ?? 'null') as { ok: unknown }).ok;
+      });
+    };
+    expect(await probe('desktop')).toEqual({
+      width: W, height: H, monitors: [{ x: 0, y: 0, w: W, h: H }],
+      // Wine refuses per-monitor v2 (SetProcessDpiAwarenessContext answers FALSE) and takes system awareness.
+      dpi: 'system', inputDesktop: 'default',
+    });
+    expect(await probe('desktop-bad')).toEqual({ code: 'TANDEM_ERR_BAD_INPUT', message: 'pollMs must be 1..10000, not 0' });
   });
 
   it('follows a resize of the screen (xrandr) with DesktopSize', async () => {
