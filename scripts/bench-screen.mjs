@@ -10,12 +10,13 @@
 // Environment: BENCH_SCREEN_SECONDS (measured window, default 15),
 // BENCH_SCREEN_WARMUP (default 3).
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
 import { cpus, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { cpuSeconds, encodingNumber, startXvfb, writeSection } from './bench/bench-kit.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SCREEN_SECONDS ?? 15);
@@ -32,32 +33,7 @@ const CONFIGS = [
   { name: 'ZRLE, compress 6', encodings: ['ZRLE', 'CopyRect', 'compress 6', 'LastRect', 'DesktopSize'] },
 ];
 
-function section(text) {
-  const docPath = join(ROOT, 'docs/benchmarks.md');
-  const heading = '## Screen engine against x11vnc';
-  let doc = readFileSync(docPath, 'utf8');
-  const start = doc.indexOf(heading);
-  if (start >= 0) {
-    const next = doc.indexOf('\n## ', start + 3);
-    doc = doc.slice(0, start) + text + (next >= 0 ? '\n' + doc.slice(next + 1) : '');
-  } else doc = doc.trimEnd() + '\n\n' + text;
-  writeFileSync(docPath, doc);
-}
 
-/** An Xvfb on a free display number (as startXvfb in packages/test-kit/src/x-display.ts picks one). */
-async function startXvfb(geometry) {
-  for (let n = 160; n < 200; n++) {
-    if (existsSync(`/tmp/.X11-unix/X${n}`) || existsSync(`/tmp/.X${n}-lock`)) continue;
-    const proc = spawn('/usr/bin/Xvfb', [`:${n}`, '-screen', '0', geometry, '-nolisten', 'tcp'], { stdio: 'ignore' });
-    for (let i = 0; i < 50; i++) {
-      if (existsSync(`/tmp/.X11-unix/X${n}`)) return { display: `:${n}`, proc };
-      if (proc.exitCode !== null) break;
-      await sleep(100);
-    }
-    proc.kill();
-  }
-  throw new Error('no free X display number in :160-:199');
-}
 
 async function freePort() {
   const s = createServer();
@@ -81,13 +57,6 @@ async function waitListening(port, proc, what) {
   throw new Error(`${what} does not listen on ${port}`);
 }
 
-/** utime + stime of a process, in seconds (/proc/PID/stat fields 14 and 15, after the parenthesised name). */
-function cpuSeconds(pid) {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return (Number(f[11]) + Number(f[12])) / CLK_TCK;
-}
-const CLK_TCK = Number(spawnSync('getconf', ['CLK_TCK']).stdout.toString().trim()) || 100;
 
 function machine() {
   const v = spawnSync('/usr/bin/x11vnc', ['-version']).stdout.toString().trim().split('\n')[0];
@@ -99,12 +68,11 @@ async function main() {
   if (missing.length) throw new Error(`missing ${missing.join(', ')}: run \`npm test\` once, which installs xvfb xterm x11vnc`);
   const build = spawnSync('npx', ['tsc', '-b', 'packages/protocol', 'packages/agent'], { cwd: ROOT, stdio: 'inherit' });
   // Other packages' work in progress may break the build elsewhere; the engine's own files are what this needs.
-  if (build.status !== 0 && !existsSync(join(ROOT, 'packages/agent/dist/rfb/jpeg/sharp-jpeg-encoder.js'))) throw new Error('build failed');
+  if (build.status !== 0 && !existsSync(join(ROOT, 'packages/agent/dist/rfb-server/jpeg/sharp-jpeg-encoder.js'))) throw new Error('build failed');
   if (build.status !== 0) console.error('bench-screen: the build reported errors; measuring packages/agent/dist as built');
   const { countingClient, ENC } = await import(pathToFileURL(join(ROOT, 'scripts/bench/rfb-count-client.mjs')).href);
-  const { encodeVncPasswordFile } = await import(pathToFileURL(join(ROOT, 'packages/agent/dist/rfb/vnc-auth.js')).href);
-  const encNumber = (e) => (e === 'Tight' ? ENC.Tight : e === 'ZRLE' ? ENC.ZRLE : e === 'CopyRect' ? ENC.CopyRect : e === 'LastRect' ? ENC.LastRect : e === 'DesktopSize' ? ENC.DesktopSize
-    : e.startsWith('compress') ? ENC.compressLevel(Number(e.split(' ')[1])) : ENC.qualityLevel(Number(e.split(' ')[1])));
+  const { encodeVncPasswordFile } = await import(pathToFileURL(join(ROOT, 'packages/rfb/dist/vnc-auth.js')).href);
+  const encNumber = (e) => encodingNumber(ENC, e);
 
   const dir = mkdtempSync(join(tmpdir(), 'tandem-bench-screen-'));
   const children = [];
@@ -114,7 +82,7 @@ async function main() {
     return p;
   };
   try {
-    const xvfb = await startXvfb('1920x1080x24');
+    const xvfb = await startXvfb('1920x1080x24', 160, 200);
     children.push(xvfb.proc);
     const env = { ...process.env, DISPLAY: xvfb.display };
 
@@ -176,7 +144,7 @@ async function main() {
       await sleep(500);
     }
     const text = report(results, workloads);
-    section(text);
+    writeSection('## Screen engine against x11vnc', text);
     console.log(text);
   } finally {
     for (const p of children.reverse()) if (p.exitCode === null) p.kill('SIGTERM');

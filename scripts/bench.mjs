@@ -3,7 +3,8 @@
 // agent's process start to the first chat message delivered to the
 // technician, over N runs, against the bare cost of starting a Node process
 // measured in the same run. Writes docs/benchmarks.md. Then runs the screen
-// benchmark (scripts/bench-screen.mjs), which writes its own section.
+// benchmark (scripts/bench-screen.mjs), which writes its own section, and the
+// others after it (latency, the downloadable agent, the Windows driver under Wine).
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem, tmpdir } from 'node:os';
@@ -130,3 +131,7 @@ if (latency.status !== 0) process.exitCode = latency.status ?? 1;
 // The downloadable agent: sizes, start to page served, the scripted customer path (scripts/bench-agent.mjs).
 const agent = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-agent.mjs')], { stdio: 'inherit' });
 if (agent.status !== 0) process.exitCode = agent.status ?? 1;
+
+// The Windows driver under Wine against the X11 driver, same Xvfb and workload (scripts/bench-windows.mjs).
+const windows = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-windows.mjs')], { stdio: 'inherit' });
+if (windows.status !== 0) process.exitCode = windows.status ?? 1;

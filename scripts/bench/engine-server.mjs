@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 
 const DIST = resolve(import.meta.dirname, '../../packages/agent/dist');
 const { X11Desktop } = await import(pathToFileURL(`${DIST}/desktop/x11-desktop.js`).href);
-const { startRfbServer } = await import(pathToFileURL(`${DIST}/rfb/rfb-server.js`).href);
+const { startRfbServer } = await import(pathToFileURL(`${DIST}/rfb-server/rfb-server.js`).href);
 
 const password = process.argv[2];
 if (!password) throw new Error('usage: engine-server.mjs PASSWORD');

@@ -12,8 +12,9 @@ import { connect } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-const DIST = resolve(import.meta.dirname, '../../packages/agent/dist');
-const { vncResponse } = await import(pathToFileURL(`${DIST}/rfb/vnc-auth.js`).href);
+// VNC Authentication's DES response, from the rfb package (RFC 6143 §7.2.2).
+const RFB_DIST = resolve(import.meta.dirname, '../../packages/rfb/dist');
+const { vncResponse } = await import(pathToFileURL(`${RFB_DIST}/vnc-auth.js`).href);
 
 /** Encoding numbers (RFC 6143 §7.7-7.8, rfbproto). */
 export const ENC = {

@@ -1,4 +1,4 @@
-// Run by node.exe under Wine (packages/agent/test/windows-system.test.ts): calls the
+// Run by node.exe under Wine (packages/agent/test/windows-system.test.ts, windows-input.test.ts): calls the
 // agent's Windows code, built in packages/agent/dist, and prints one JSON line
 // per result, `{"ok":…}` or `{"error":{"code","message"}}`.
 import { pathToFileURL } from 'node:url';
@@ -75,6 +75,20 @@ async function run() {
       } finally {
         clipboard.close();
       }
+    }
+    case 'desktop': {
+      const { WindowsDesktop } = await load('desktop/windows/windows-desktop.js');
+      const desktop = await WindowsDesktop.open();
+      try {
+        const fb = desktop.framebuffer();
+        return { width: fb.width, height: fb.height, monitors: desktop.monitors(), dpi: desktop.dpiAwareness, inputDesktop: desktop.inputDesktop };
+      } finally {
+        await desktop.close();
+      }
+    }
+    case 'desktop-bad': {
+      const { WindowsDesktop } = await load('desktop/windows/windows-desktop.js');
+      return await WindowsDesktop.open({ pollMs: 0 }).then(() => null, (err) => ({ code: err.code, message: err.message }));
     }
     default:
       throw new Error(`windows-probe: unknown command ${command}`);

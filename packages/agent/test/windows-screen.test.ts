@@ -7,7 +7,7 @@
  * screenshot (xwd) pixel for pixel; `/type` and `/click` reach a Windows
  * program (the harness's test window) in shared control and nothing of them
  * in view only; after the customer's Esc (the low-level keyboard hook) the
- * same input reaches nothing.
+ * same input reaches nothing, and Ctrl+Alt+Shift+S takes control back too.
  *
  * Which path this exercises: GDI (BitBlt of the screen DC into a DIB
  * section), the only one Wine has; DXGI Desktop Duplication is not.
@@ -16,8 +16,7 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  CustomerMachine, diff, RelayFixture, requireTools, rgbOf, screenshot, startColourXterm, startXvfb, tempDir, TestWindow,
-  waitForColour, WINDOWS_AGENT, WinePrefix, XTERM_RED, type WineProc, type Xvfb,
+  diff, requireTools, rgbOf, screenshot, startColourXterm, startWindowsStand, tempDir, TestWindow, waitFor, waitForColour, XTERM_RED, type WindowsStand,
 } from '@tandem/test-kit';
 
 const W = 800, H = 600;
@@ -25,48 +24,32 @@ const W = 800, H = 600;
 const PLACE = { x: 520, y: 300, width: 240, height: 200 };
 
 describe('the downloaded Windows agent under Wine', () => {
-  const relay = new RelayFixture();
-  let techPw = '';
-  let xvfb: Xvfb;
-  let wine: WinePrefix;
-  let customer: CustomerMachine;
+  let stand: WindowsStand;
   let dir: string;
-  const running: WineProc[] = [];
 
   beforeAll(async () => {
     requireTools();
     dir = tempDir('tandem-windows-screen-');
-    xvfb = await startXvfb(`${W}x${H}x24`);
-    wine = await WinePrefix.create(xvfb.display);
-    await relay.start();
-    techPw = await relay.addUser('kato', 'technician');
-    customer = new CustomerMachine();
+    stand = await startWindowsStand(W, H);
     // Coloured text from an X program: Wine's GDI reads the whole X screen, not only Wine's windows.
-    startColourXterm(xvfb.display, dir);
-    await waitForColour(xvfb.display, dir, XTERM_RED);
+    startColourXterm(stand.xvfb.display, dir);
+    await waitForColour(stand.xvfb.display, dir, XTERM_RED);
   }, 180_000);
 
   afterAll(async () => {
-    for (const p of running) p.kill();
-    await relay.stop();
-    await wine?.close();
-    customer?.remove();
-    xvfb?.stop();
+    await stand?.stop();
   });
 
   function xdotool(...args: string[]): void {
-    const r = spawnSync('/usr/bin/xdotool', args, { env: { ...process.env, DISPLAY: xvfb.display }, encoding: 'utf8' });
+    const r = spawnSync('/usr/bin/xdotool', args, { env: { ...process.env, DISPLAY: stand.xvfb.display }, encoding: 'utf8' });
     if (r.status !== 0) throw new Error(`xdotool ${args.join(' ')}: ${r.stderr}`);
   }
 
-  it('joins by code; the snapshot is the X screen exactly; input reaches a Windows program in control only, and not after Esc', async () => {
-    const win = await TestWindow.open(wine, PLACE);
-    const exe = await customer.download(relay.url, WINDOWS_AGENT);
-
-    const tech = relay.tech('kato', techPw, ['--mode', 'view']);
+  it('joins by code; the snapshot is the X screen exactly; input reaches a Windows program in control only, and not after Esc; Ctrl+Alt+Shift+S stops control too', async () => {
+    const win = await TestWindow.open(stand.wine, PLACE);
+    const tech = stand.relay.tech('kato', stand.techPw, ['--mode', 'view']);
     const code = (await tech.waitFor(/^code: ([0-9]{8})$/))[1] ?? '';
-    const agent = wine.run('agent', exe, ['join', code, '--no-browser', '--name', 'Ito', '--no-remove-when-done'], { base: customer.env() });
-    running.push(agent);
+    const agent = stand.agent(['join', code, '--no-browser', '--name', 'Ito', '--no-remove-when-done']);
     await agent.waitFor(/\[y\/n\]$/, 90_000, 'err');
     agent.send('y');
     await tech.waitFor(/^event: accepted view$/, 30_000);
@@ -76,7 +59,7 @@ describe('the downloaded Windows agent under Wine', () => {
     const first = join(dir, 'first.png');
     tech.send(`/snapshot ${first}`);
     await tech.waitFor(new RegExp(`^event: snapshot ${first} ${W}x${H}$`));
-    expect(diff(screenshot(xvfb.display, dir), rgbOf(first), W)).toEqual({ maxDelta: 0, pixels: 0 });
+    expect(diff(screenshot(stand.xvfb.display, dir), rgbOf(first), W)).toEqual({ maxDelta: 0, pixels: 0 });
 
     // View only: the client sends the input anyway (it plays a hostile console); the agent drops it.
     const clickX = PLACE.x + 40, clickY = PLACE.y + 30;
@@ -112,6 +95,14 @@ describe('the downloaded Windows agent under Wine', () => {
     await tech.waitFor(new RegExp(`^event: snapshot ${afterShot} `));
     expect(win.events().slice(before)).toEqual([]);
     expect(win.typed()).toBe('Hello, Windows!\u001b');
+
+    // Control again, and Ctrl+Alt+Shift+S (the X11 agent's hotkey) takes it back on Windows too.
+    tech.send('/request control');
+    await waitFor(() => agent.stderrLines.filter((l) => /control.*\[y\/n\]/i.test(l)).length === 2, 30_000, 'the second question for control');
+    agent.send('y');
+    await waitFor(() => tech.count(/^event: mode control$/) === 2, 30_000, 'control again');
+    xdotool('key', 'ctrl+alt+shift+s');
+    await waitFor(() => tech.count(/^event: mode view$/) === 2, 30_000, 'the second step down to view');
 
     tech.endInput();
     expect(await tech.exitCode()).toBe(0);

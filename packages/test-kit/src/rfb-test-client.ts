@@ -74,7 +74,7 @@ export class TestRfbClient {
     this.socket.write(encodeClientMessage(m));
   }
 
-  /** Reads one FramebufferUpdate; returns its rectangles' headers (Raw pixels are skipped, 4 bytes each). */
+  /** Reads one FramebufferUpdate; returns its rectangles' headers (Raw pixels, 4 bytes each, and Cursor shapes are skipped; DesktopSize has none). */
   async readUpdate(): Promise<{ x: number; y: number; w: number; h: number; encoding: number }[]> {
     await this.need(4);
     if (this.q.peekU8(0) !== 0) throw new Error(`expected FramebufferUpdate, got message type ${this.q.peekU8(0)}`);
@@ -88,6 +88,11 @@ export class TestRfbClient {
       if (r.encoding === 0) {
         await this.need(r.w * r.h * 4, 20_000);
         this.q.skip(r.w * r.h * 4);
+      } else if (r.encoding === -239) {
+        // Cursor pseudo-encoding (RFC 6143 §7.8.1): the pixels, then a bitmask of ceil(w / 8) bytes per row.
+        const bytes = r.w * r.h * 4 + Math.ceil(r.w / 8) * r.h;
+        await this.need(bytes);
+        this.q.skip(bytes);
       } else if (r.encoding !== -223) throw new Error(`test client cannot read encoding ${r.encoding}`);
       rects.push(r);
     }

@@ -28,11 +28,12 @@ describe('the Wine harness', () => {
 
   it('runs node.exe with stdout and stderr in files, its exit code, and lines typed into its console', async () => {
     const script = join(dir, 'echo.cjs');
+    // The console is read from before the first line is printed: a test sends only after that line.
     writeFileSync(script, [
-      "console.log('platform ' + process.platform);",
-      "console.error('to stderr');",
       "process.stdin.setEncoding('utf8');",
       "process.stdin.on('data', (d) => { for (const l of d.split(/\\r?\\n/)) if (l) { console.log('got ' + l); if (l === 'quit') process.exit(3); } });",
+      "console.log('platform ' + process.platform);",
+      "console.error('to stderr');",
     ].join('\n'));
     const p = wine.node('echo', script);
     await p.waitFor(/^platform win32$/);

@@ -82,7 +82,7 @@ export async function setUpScreen(opts: {
   let hotkey: { setActive(active: boolean): void; close(): void } | null = null;
   let hotkeyState: 'none' | 'opening' | 'open' | 'unavailable' = windows || env.DISPLAY ? 'none' : 'unavailable';
   let inControl = false;
-  const onPress = (): void => controller.takeBackControl();
+  const onPress = (key?: string): void => controller.takeBackControl(key);
   const onError = (err: Error): void => out.say(`The ${label} hotkey is not available (${err.message}); use the page's button or /stop-control.`);
   // Windows: a low-level keyboard hook (Esc and Ctrl+Alt+Shift+S); X11: a key grab on the root window.
   const openHotkey = (): Promise<{ setActive(active: boolean): void; close(): void }> =>

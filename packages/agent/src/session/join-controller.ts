@@ -227,11 +227,11 @@ export class JoinController {
     this.stepDown(MODES[modeRank(mode) - 1] as Mode);
   }
 
-  /** Takes back control (the desktop hotkey): control → view; nothing in other modes. */
-  takeBackControl(): void {
+  /** Takes back control (the desktop hotkey `key`, as people read it): control → view; nothing in other modes. */
+  takeBackControl(key = 'Ctrl+Alt+Shift+S'): void {
     if (!this.#machine.is('active') || this.#view.mode !== 'control') return;
     this.stepDown('view');
-    this.#pushChat({ from: 'system', key: 'system.hotkey' });
+    this.#pushChat({ from: 'system', key: 'system.hotkey', params: { key } });
   }
 
   /** Adds a system line to the chat pane (`key` is a page message key under system.*). */

@@ -4,8 +4,12 @@
 //
 //   ready HWND                the window is shown and has the focus
 //   char CODE                 WM_CHAR: a UTF-16 code unit, decimal
-//   down BUTTON X Y           WM_LBUTTONDOWN, WM_RBUTTONDOWN, WM_MBUTTONDOWN: left, right, middle; client coordinates
+//   key VK                    WM_KEYDOWN, WM_SYSKEYDOWN: the virtual key, decimal
+//   down BUTTON X Y           WM_LBUTTONDOWN, WM_RBUTTONDOWN, WM_MBUTTONDOWN, WM_XBUTTONDOWN: left, right, middle, back
+//                             (X button 1) or forward; client coordinates
+//   up BUTTON X Y             the same buttons' WM_…BUTTONUP
 //   wheel DELTA               WM_MOUSEWHEEL: the signed wheel delta
+//   hwheel DELTA              WM_MOUSEHWHEEL: the signed horizontal wheel delta
 //
 // Usage: node.exe test-window.cjs LOG X Y WIDTH HEIGHT
 // It runs until the window is closed (WM_CLOSE, or its process is killed).
@@ -48,17 +52,26 @@ const UpdateWindow = user32.func('bool __stdcall UpdateWindow(void *hwnd)');
 const PostQuitMessage = user32.func('void __stdcall PostQuitMessage(int code)');
 const LoadCursorW = user32.func('void * __stdcall LoadCursorW(void *inst, uintptr_t name)');
 
-const WM_DESTROY = 0x0002, WM_CHAR = 0x0102, WM_LBUTTONDOWN = 0x0201, WM_RBUTTONDOWN = 0x0204, WM_MBUTTONDOWN = 0x0207, WM_MOUSEWHEEL = 0x020a;
+const WM_DESTROY = 0x0002, WM_KEYDOWN = 0x0100, WM_SYSKEYDOWN = 0x0104, WM_CHAR = 0x0102, WM_MOUSEWHEEL = 0x020a, WM_MOUSEHWHEEL = 0x020e;
+/** Button messages: [message, button name, down]. */
+const BUTTON_MESSAGES = new Map([
+  [0x0201, ['left', true]], [0x0202, ['left', false]], [0x0204, ['right', true]], [0x0205, ['right', false]],
+  [0x0207, ['middle', true]], [0x0208, ['middle', false]], [0x020b, ['x', true]], [0x020c, ['x', false]],
+]);
 const WS_POPUP = 0x80000000, WS_VISIBLE = 0x10000000, WS_EX_TOPMOST = 0x8, SW_SHOW = 5, COLOR_WINDOW = 5, IDC_ARROW = 32512;
 const low = (l) => Number(BigInt.asIntN(16, BigInt(l) & 0xffffn));
 const high = (l) => Number(BigInt.asIntN(16, (BigInt(l) >> 16n) & 0xffffn));
 
 const proc = koffi.register((hwnd, msg, wParam, lParam) => {
+  const button = BUTTON_MESSAGES.get(msg);
   if (msg === WM_CHAR) record(`char ${Number(wParam)}`);
-  else if (msg === WM_LBUTTONDOWN) record(`down left ${low(lParam)} ${high(lParam)}`);
-  else if (msg === WM_RBUTTONDOWN) record(`down right ${low(lParam)} ${high(lParam)}`);
-  else if (msg === WM_MBUTTONDOWN) record(`down middle ${low(lParam)} ${high(lParam)}`);
-  else if (msg === WM_MOUSEWHEEL) record(`wheel ${high(wParam)}`);
+  else if (msg === WM_KEYDOWN || msg === WM_SYSKEYDOWN) record(`key ${Number(wParam)}`);
+  else if (button) {
+    // X buttons: HIWORD(wParam) is XBUTTON1 (1, back) or XBUTTON2 (2, forward).
+    const name = button[0] === 'x' ? (high(wParam) === 1 ? 'back' : 'forward') : button[0];
+    record(`${button[1] ? 'down' : 'up'} ${name} ${low(lParam)} ${high(lParam)}`);
+  } else if (msg === WM_MOUSEWHEEL) record(`wheel ${high(wParam)}`);
+  else if (msg === WM_MOUSEHWHEEL) record(`hwheel ${high(wParam)}`);
   else if (msg === WM_DESTROY) PostQuitMessage(0);
   return DefWindowProcW(hwnd, msg, wParam, lParam);
 }, koffi.pointer(WNDPROC));

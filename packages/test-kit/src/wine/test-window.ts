@@ -30,7 +30,7 @@ export class TestWindow {
     return win;
   }
 
-  /** Every line recorded so far (`ready HWND`, `char CODE`, `down BUTTON X Y`, `wheel DELTA`). */
+  /** Every line recorded so far (`ready HWND`, `key VK`, `char CODE`, `down BUTTON X Y`, `up BUTTON X Y`, `wheel DELTA`, `hwheel DELTA`). */
   events(): string[] {
     if (!existsSync(this.log)) return [];
     return readFileSync(this.log, 'utf8').split('\n').filter((l) => l !== '');
@@ -39,6 +39,11 @@ export class TestWindow {
   /** The characters received so far (WM_CHAR), as a string. */
   typed(): string {
     return this.events().filter((l) => l.startsWith('char ')).map((l) => String.fromCharCode(Number(l.slice(5)))).join('');
+  }
+
+  /** The recorded lines of one kind (`char`, `key`, `down`, …), in order. */
+  eventsOf(kind: string): string[] {
+    return this.events().filter((l) => l.startsWith(`${kind} `));
   }
 
   /** Waits for a recorded line matching `re`; fails with what was recorded (and the program's stderr) after `timeoutMs`. */

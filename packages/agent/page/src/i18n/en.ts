@@ -162,7 +162,7 @@ export const en = {
     denied: 'You did not allow: {{mode}}.',
     ended: 'Session ended: {{reason}}.',
     screenError: 'Your screen cannot be shared. For support: {{message}}',
-    hotkey: 'You stopped control with Ctrl+Alt+Shift+S.',
+    hotkey: 'You stopped control with {{key}}.',
     secureDesktop: 'Windows is showing its secure screen (a permission prompt, Ctrl+Alt+Del or the lock screen). Tandem cannot show it to your technician or let them use it: answer it yourself. Your technician sees your screen again once it closes.',
     secureDesktopGone: 'Your own screen is back: your technician sees it again.',
     requestRefused: '{{name}} also asked for "{{mode}}" while you are being asked about "{{pending}}"; that second request was refused automatically. Your answer is about "{{pending}}".',

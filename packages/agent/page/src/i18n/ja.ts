@@ -158,7 +158,7 @@ export const ja: Catalogue = {
     denied: '許可しませんでした: {{mode}}',
     ended: 'セッション終了: {{reason}}',
     screenError: '画面を共有できません。サポート向けの情報: {{message}}',
-    hotkey: 'Ctrl+Alt+Shift+S で操作を止めました。',
+    hotkey: '{{key}} で操作を止めました。',
     secureDesktop: 'Windows が保護された画面（許可の確認、Ctrl+Alt+Del、ロック画面）を表示しています。Tandem はこの画面を技術者に見せることも操作させることもできません。ご自身で応答してください。閉じると技術者に画面が再び表示されます。',
     secureDesktopGone: '通常の画面に戻りました。技術者に再び表示されています。',
     requestRefused: '{{name}}は「{{pending}}」の確認中に「{{mode}}」も求めたため、後の依頼は自動的に拒否しました。今の確認は「{{pending}}」についてです。',

@@ -6,6 +6,7 @@
  * with an alpha channel keeps it; one without takes its transparency from the
  * AND mask; a monochrome cursor (no colour bitmap: the mask holds AND above
  * XOR) is black, white, transparent, or, where it inverts the screen, black.
+ * A cursor whose image cannot be read is shown as the arrow.
  */
 import type { CursorImage } from '../desktop-source.js';
 import type { WindowsFfi } from '../../platform/windows/ffi.js';
@@ -20,6 +21,8 @@ const DIB_RGB_COLORS = 0;
 const CURSORINFO_SIZE = 24, BITMAP_SIZE = 32;
 /** sizeof(ICONINFO) on x64. */
 const ICONINFO_SIZE = 32;
+/** The system cursors (MSDN: LoadCursorW, IDC_ARROW … IDC_HELP). */
+const SYSTEM_CURSORS = [32512, 32513, 32514, 32515, 32516, 32642, 32643, 32644, 32645, 32646, 32648, 32649, 32650, 32651];
 
 interface CursorFunctions {
   GetCursorInfo: (info: Buffer) => boolean;
@@ -29,6 +32,7 @@ interface CursorFunctions {
   CreateCompatibleDC: (dc: Handle) => Handle;
   DeleteDC: (dc: Handle) => boolean;
   DeleteObject: (obj: Handle) => boolean;
+  LoadCursorW: (instance: Handle, name: number) => Handle;
 }
 
 /**
@@ -64,6 +68,8 @@ export function cursorArgb(width: number, height: number, color: Uint8Array | nu
 export class WindowsCursor {
   readonly #fn: CursorFunctions;
   readonly #dc: Handle;
+  /** This process's own arrow (IDC_ARROW), shown for a cursor whose image cannot be read. */
+  readonly #arrow: Handle;
   #last: bigint | null = null;
 
   constructor(ffi: WindowsFfi) {
@@ -75,8 +81,13 @@ export class WindowsCursor {
       CreateCompatibleDC: ffi.func('gdi32', 'void * __stdcall CreateCompatibleDC(void *hdc)'),
       DeleteDC: ffi.func('gdi32', 'bool __stdcall DeleteDC(void *hdc)'),
       DeleteObject: ffi.func('gdi32', 'bool __stdcall DeleteObject(void *ho)'),
+      LoadCursorW: ffi.func('user32', 'void * __stdcall LoadCursorW(void *hInstance, uintptr_t lpCursorName)'),
     };
     this.#dc = this.#fn.CreateCompatibleDC(null);
+    // Loaded once here, the system cursors' handles (which other programs show) can be read in this process too:
+    // Wine keeps cursor images per process and answers GetIconInfo only for those it loaded; Windows needs no such step.
+    for (const id of SYSTEM_CURSORS) this.#fn.LoadCursorW(null, id);
+    this.#arrow = this.#fn.LoadCursorW(null, SYSTEM_CURSORS[0] ?? 0);
   }
 
   /** The new cursor image when the cursor changed since the last call; null when it did not, or is hidden, or cannot be read. */
@@ -87,12 +98,13 @@ export class WindowsCursor {
     if ((info.readUInt32LE(4) & CURSOR_SHOWING) === 0) return null;
     const handle = info.readBigUInt64LE(8);
     if (handle === this.#last || handle === 0n) return null;
-    const image = this.#image(handle);
+    // A cursor of another program that this process cannot read (Wine keeps cursor images per process) is shown as the arrow.
+    const image = this.#image(handle) ?? this.#image(this.#arrow);
     if (image) this.#last = handle;
     return image;
   }
 
-  #image(handle: bigint): CursorImage | null {
+  #image(handle: Handle): CursorImage | null {
     const f = this.#fn;
     const icon = Buffer.alloc(ICONINFO_SIZE);
     // koffi gives and takes pointers as bigints: the handles read from the structs go back as they are.

@@ -5,7 +5,9 @@
  * user-mode program nothing about what changed, so the comparison is the
  * change detection), the cursor shape when it changes (windows-cursor.ts),
  * a change of the virtual screen's size as a resize, input through SendInput
- * (windows-input.ts), and the secure desktop noticed (input-desktop.ts).
+ * (windows-input.ts), and the secure desktop noticed (input-desktop.ts);
+ * the process is made DPI aware first (dpi-awareness.ts), so pixels and
+ * pointer coordinates are the monitors' own on a scaled display.
  *
  * GDI is the path everywhere, and the only one under Wine. DXGI Desktop
  * Duplication (dirty and move rectangles from the compositor) is what real
@@ -17,6 +19,7 @@ import type { Framebuffer, Rect } from '@tandem/rfb';
 import { WindowsFfi } from '../../platform/windows/ffi.js';
 import type { CursorImage, DesktopListener, DesktopSource } from '../desktop-source.js';
 import { takeCapture } from '../tile-diff.js';
+import { makeDpiAware, type DpiAwareness } from './dpi-awareness.js';
 import { GdiScreen } from './gdi-screen.js';
 import { InputDesktopProbe, type InputDesktop } from './input-desktop.js';
 import { WindowsCursor } from './windows-cursor.js';
@@ -24,7 +27,10 @@ import { WindowsInput } from './windows-input.js';
 
 /** Default pause between two capture passes (about 20 frames a second at most). */
 const POLL_MS = 50;
-/** The input desktop is asked about every this many passes (about once a second). */
+/** After this many passes without a change the pace slows to {@link IDLE_POLL_MS} (a still screen costs less), until something changes or input comes. */
+const IDLE_AFTER_PASSES = 20;
+const IDLE_POLL_MS = 200;
+/** The input desktop is asked about every this many passes (about once a second at full pace). */
 const DESKTOP_CHECK_PASSES = 20;
 /** Reads that fail this many times in a row, on the user's own desktop, stop the driver. */
 const MAX_FAILED_READS = 60;
@@ -52,14 +58,19 @@ export class WindowsDesktop implements DesktopSource {
   #cursor: CursorImage | null = null;
   #timer: NodeJS.Timeout | null = null;
   #passes = 0;
+  /** Passes in a row that found nothing changed. */
+  #stillPasses = 0;
   #failedReads = 0;
   #inputDesktop: InputDesktop = 'default';
+  #dpi: DpiAwareness = 'unchanged';
   #closed = false;
 
   private constructor(ffi: WindowsFfi, ownFfi: boolean, pollMs: number) {
     this.#ffi = ffi;
     this.#ownFfi = ownFfi;
     this.#pollMs = pollMs;
+    // Before any metric or pixel is read: a scaled monitor would give scaled ones otherwise.
+    this.#dpi = makeDpiAware(ffi);
     this.#screen = new GdiScreen(ffi);
     this.#cursorReader = new WindowsCursor(ffi);
     this.#probe = new InputDesktopProbe(ffi);
@@ -91,6 +102,11 @@ export class WindowsDesktop implements DesktopSource {
     return this.#screen.monitors();
   }
 
+  /** How the process was made DPI aware (dpi-awareness.ts). */
+  get dpiAwareness(): DpiAwareness {
+    return this.#dpi;
+  }
+
   /** Which desktop had the input at the last check. */
   get inputDesktop(): InputDesktop {
     return this.#inputDesktop;
@@ -107,7 +123,7 @@ export class WindowsDesktop implements DesktopSource {
         return;
       }
       this.#schedule();
-    }, this.#pollMs);
+    }, this.#stillPasses >= IDLE_AFTER_PASSES ? Math.max(this.#pollMs, IDLE_POLL_MS) : this.#pollMs);
   }
 
   /** One capture pass: the input desktop now and then, the frame, the cursor. */
@@ -124,17 +140,19 @@ export class WindowsDesktop implements DesktopSource {
       return;
     }
     const b = this.#screen.bounds;
+    let changed = true;
     if (b.w !== this.#fb.width || b.h !== this.#fb.height) {
       this.#fb = { width: b.w, height: b.h, stride: b.w * 4, data: new Uint8Array(bits) };
       for (const l of this.#listeners) l.onResize(b.w, b.h);
     } else {
-      takeCapture(this.#fb, { x: 0, y: 0, w: b.w, h: b.h }, bits, { all: false, scrolls: false }, this.#listeners);
+      changed = takeCapture(this.#fb, { x: 0, y: 0, w: b.w, h: b.h }, bits, { all: false, scrolls: false }, this.#listeners).length > 0;
     }
     const cursor = this.#cursorReader.poll();
     if (cursor) {
       this.#cursor = cursor;
       for (const l of this.#listeners) l.onCursor();
     }
+    this.#stillPasses = changed || cursor ? 0 : this.#stillPasses + 1;
   }
 
   #checkInputDesktop(): void {
@@ -160,11 +178,23 @@ export class WindowsDesktop implements DesktopSource {
   }
 
   pointerEvent(x: number, y: number, buttonMask: number): void {
-    if (!this.#closed) this.#input.pointer(x, y, buttonMask);
+    if (this.#closed) return;
+    this.#input.pointer(x, y, buttonMask);
+    this.#awake();
   }
 
   keyEvent(keysym: number, down: boolean): void {
-    if (!this.#closed) this.#input.key(keysym, down);
+    if (this.#closed) return;
+    this.#input.key(keysym, down);
+    this.#awake();
+  }
+
+  /** Input usually changes the screen: back to the full pace, with the next pass soon. */
+  #awake(): void {
+    if (this.#stillPasses < IDLE_AFTER_PASSES) return;
+    this.#stillPasses = 0;
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#schedule();
   }
 
   releaseAll(): void {
