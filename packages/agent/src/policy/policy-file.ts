@@ -116,15 +116,25 @@ export function parsePolicyFile(text: string, path: string): PolicyFile {
   const relays = obj['allowedRelays'];
   if (relays !== undefined) {
     if (!Array.isArray(relays)) throw bad('field "allowedRelays" must be a list of relay addresses, like ["https://support.example.com"]');
-    if (relays.length > POLICY_LIMITS.maxAllowedRelays) throw bad(`field "allowedRelays" has more than ${POLICY_LIMITS.maxAllowedRelays} entries`);
-    const origins = relays.map((r, i) => {
-      try {
-        return normaliseRelayOrigin(r, `allowedRelays[${i}]`);
-      } catch (err) {
-        throw bad(`field ${(err as Error).message}`);
-      }
-    });
-    policy.allowedRelays = [...new Set(origins)];
+    policy.allowedRelays = allowedRelayOrigins(relays, 'field', bad);
   }
   return policy;
+}
+
+/**
+ * The relay addresses of `allowedRelays` as origins, each once: at most
+ * `POLICY_LIMITS.maxAllowedRelays`, each one an address (normaliseRelayOrigin),
+ * or `bad` with the message of the first that is not. `what` names the
+ * source's kind in the message: a file's "field", a registry "value".
+ */
+export function allowedRelayOrigins(entries: readonly unknown[], what: 'field' | 'value', bad: (message: string) => TandemError): string[] {
+  if (entries.length > POLICY_LIMITS.maxAllowedRelays) throw bad(`${what} "allowedRelays" has more than ${POLICY_LIMITS.maxAllowedRelays} entries`);
+  const origins = entries.map((r, i) => {
+    try {
+      return normaliseRelayOrigin(r, `allowedRelays[${i}]`);
+    } catch (err) {
+      throw bad(`${what} ${(err as Error).message}`);
+    }
+  });
+  return [...new Set(origins)];
 }

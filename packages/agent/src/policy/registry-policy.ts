@@ -7,9 +7,9 @@
  * key and the value, never ignored. Registry names are not case sensitive
  * (MSDN, "Structure of the Registry"), so `ForbidControl` is `forbidControl`.
  */
-import { TandemError, normaliseRelayOrigin } from '@tandem/protocol';
+import { TandemError } from '@tandem/protocol';
 import type { RegistryReadKey, RegistryValue } from '../platform/windows/registry-value.js';
-import { POLICY_FORBID_FIELDS, POLICY_LIMITS, POLICY_VERSION, type PolicyFile } from './policy-file.js';
+import { POLICY_FORBID_FIELDS, POLICY_LIMITS, POLICY_VERSION, allowedRelayOrigins, type PolicyFile } from './policy-file.js';
 
 export type { RegistryReadKey, RegistryValue };
 
@@ -75,15 +75,7 @@ export function parseRegistryPolicy(values: readonly RegistryValue[], key: strin
     if (relays.type !== 'REG_MULTI_SZ') throw bad(`value "allowedRelays" must be a REG_MULTI_SZ, one relay address a line, got ${describeValue(relays)}`);
     // Blank lines (an editor's last newline) allow nothing, so leaving them out relaxes nothing.
     const lines = relays.data.map((line) => line.trim()).filter((line) => line !== '');
-    if (lines.length > POLICY_LIMITS.maxAllowedRelays) throw bad(`value "allowedRelays" has more than ${POLICY_LIMITS.maxAllowedRelays} entries`);
-    const origins = lines.map((line, i) => {
-      try {
-        return normaliseRelayOrigin(line, `allowedRelays[${i}]`);
-      } catch (err) {
-        throw bad(`value ${(err as Error).message}`);
-      }
-    });
-    policy.allowedRelays = [...new Set(origins)];
+    policy.allowedRelays = allowedRelayOrigins(lines, 'value', bad);
   }
   return policy;
 }
