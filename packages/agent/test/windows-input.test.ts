@@ -115,10 +115,11 @@ describe('the Windows driver\'s input and picture under Wine', () => {
         c.send({ type: 'KeyEvent', down: false, keysym });
       };
       const before = win.typed().length;
-      // 'a', 'B' (Shift through the layout), '!', Return, 'é' (Latin-1), 'あ' and '€' (no key: KEYEVENTF_UNICODE).
-      for (const k of [0x61, 0x42, 0x21, 0xff0d, 0xe9, 0x01003042, 0x010020ac]) tap(k);
-      await win.waitFor(/^char 8364$/);
-      expect(win.typed().slice(before)).toBe('aB!\ré\u3042\u20ac');
+      // 'a', 'B' (Shift through the layout), '!', Return, 'é' (Latin-1), 'あ' and '€' (no key: KEYEVENTF_UNICODE),
+      // then 'ア' and 'ж' as noVNC sends them, legacy keysyms (XK_kana_A, XK_Cyrillic_zhe).
+      for (const k of [0x61, 0x42, 0x21, 0xff0d, 0xe9, 0x01003042, 0x010020ac, 0x04b1, 0x06d6]) tap(k);
+      await win.waitFor(/^char 1078$/);
+      expect(win.typed().slice(before)).toBe('aB!\ré\u3042\u20ac\u30a2\u0436');
       // F5, Left, Escape from the viewer: virtual keys (VK_F5 116, VK_LEFT 37, VK_ESCAPE 27).
       for (const k of [0xffc2, 0xff51, 0xff1b]) tap(k);
       await win.waitFor(/^key 27$/);

@@ -28,7 +28,15 @@ describe('keysyms as Windows keys', () => {
     expect(codePointOf(0x0101f600)).toBe(0x1f600);
     expect(codePointOf(0x0100d800)).toBeNull(); // a lone surrogate
     expect(codePointOf(0x7f)).toBeNull();
-    expect(codePointOf(0x6d6)).toBeNull(); // a legacy (Cyrillic) keysym
+    // Legacy keysyms, as X.Org's keysymdef.h defines them (and noVNC sends them).
+    expect(codePointOf(0x6d6)).toBe(0x0436); // XK_Cyrillic_zhe
+    expect(codePointOf(0x4b1)).toBe(0x30a2); // XK_kana_A
+    expect(codePointOf(0x4a4)).toBe(0x3001); // XK_kana_comma
+    expect(codePointOf(0x7e1)).toBe(0x03b1); // XK_Greek_alpha
+    expect(codePointOf(0x1a3)).toBe(0x0141); // XK_Lstroke
+    expect(codePointOf(0xce0)).toBe(0x05d0); // XK_hebrew_aleph
+    expect(codePointOf(0x20ac)).toBe(0x20ac); // XK_EuroSign
+    expect(codePointOf(0x4a0)).toBeNull(); // not assigned
     expect(codePointOf(0xff0d)).toBeNull();
   });
 

@@ -7,6 +7,8 @@
  * the character, a KEYEVENTF_UNICODE event.
  */
 
+import { LEGACY_KEYSYM_CODE_POINTS } from '../legacy-keysyms.js';
+
 /** A non-character key: its virtual-key code, and whether it is an extended key (KEYEVENTF_EXTENDEDKEY). */
 export interface VirtualKey {
   vk: number;
@@ -77,10 +79,11 @@ export function virtualKeyOf(keysym: number): VirtualKey | null {
 }
 
 /**
- * The Unicode code point a character keysym stands for: Latin-1 keysyms are
- * their code point, 0x01000000 + code point is the code point (X11 keysym
- * encoding, Appendix A); anything else (the legacy keysym blocks, or not a
- * character) is null.
+ * The Unicode code point a character keysym stands for (X11 keysym
+ * encoding, Appendix A): Latin-1 keysyms are their code point, 0x01000000 +
+ * code point is the code point, and a keysym of the legacy blocks (kana,
+ * Cyrillic, Greek, Latin-2...: what noVNC sends for those characters) is
+ * the one of its table; anything else (not a character) is null.
  */
 export function codePointOf(keysym: number): number | null {
   if ((keysym >= 0x20 && keysym <= 0x7e) || (keysym >= 0xa0 && keysym <= 0xff)) return keysym;
@@ -88,7 +91,7 @@ export function codePointOf(keysym: number): number | null {
     const cp = keysym - 0x01000000;
     return cp >= 0xd800 && cp <= 0xdfff ? null : cp;
   }
-  return null;
+  return LEGACY_KEYSYM_CODE_POINTS.get(keysym) ?? null;
 }
 
 /** The shift state VkKeyScanExW's high byte gives: which modifiers the layout needs for a character. */
