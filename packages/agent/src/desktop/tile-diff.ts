@@ -21,11 +21,11 @@ const TILE = 32;
  * that still differ. Synchronous from the framebuffer write to the
  * notifications, so no listener ever sees the framebuffer ahead of what it
  * was told. `all` copies everything and notifies nobody (a first frame, a
- * resize). Returns the changed areas.
+ * resize). Returns whether anything changed: a move or an area.
  */
-export function takeCapture(fb: Framebuffer, r: Rect, data: Uint8Array, opts: { all: boolean; scrolls: boolean }, listeners: Iterable<DesktopListener>): Rect[] {
-  if (r.x + r.w > fb.width || r.y + r.h > fb.height) return []; // the screen shrank meanwhile
-  if (opts.all) return diffInto(fb, r, data, true);
+export function takeCapture(fb: Framebuffer, r: Rect, data: Uint8Array, opts: { all: boolean; scrolls: boolean }, listeners: Iterable<DesktopListener>): boolean {
+  if (r.x + r.w > fb.width || r.y + r.h > fb.height) return false; // the screen shrank meanwhile
+  if (opts.all) return diffInto(fb, r, data, true).length > 0;
   const move = opts.scrolls ? findVerticalScroll(fb, data, r) : null;
   // Verified exact: the new rows of the destination equal the old rows of the source, so applying the move is the same as copying them in.
   if (move) applyMove(fb, move);
@@ -35,7 +35,7 @@ export function takeCapture(fb: Framebuffer, r: Rect, data: Uint8Array, opts: { 
     const rects = move && !l.onMove ? [moveDestination(move), ...changed] : changed;
     if (rects.length > 0) l.onChange(rects);
   }
-  return changed;
+  return move !== null || changed.length > 0;
 }
 
 /** The smallest rectangle holding all of `rects`. */

@@ -145,7 +145,8 @@ export class WindowsDesktop implements DesktopSource {
       this.#fb = { width: b.w, height: b.h, stride: b.w * 4, data: new Uint8Array(bits) };
       for (const l of this.#listeners) l.onResize(b.w, b.h);
     } else {
-      changed = takeCapture(this.#fb, { x: 0, y: 0, w: b.w, h: b.h }, bits, { all: false, scrolls: false }, this.#listeners).length > 0;
+      // A scroll in the frame (a terminal, a browser) is found as on X11 and sent as CopyRect.
+      changed = takeCapture(this.#fb, { x: 0, y: 0, w: b.w, h: b.h }, bits, { all: false, scrolls: true }, this.#listeners);
     }
     const cursor = this.#cursorReader.poll();
     if (cursor) {
