@@ -3,7 +3,8 @@
  * GDI at a steady pace (gdi-screen.ts), compared in 32x32 tiles against the
  * previous frame (tile-diff.ts, shared with the X11 driver: Windows tells a
  * user-mode program nothing about what changed, so the comparison is the
- * change detection), the cursor shape when it changes (windows-cursor.ts),
+ * change detection) and searched for scrolls (scroll-detect.ts, sent as
+ * CopyRect), the cursor shape when it changes (windows-cursor.ts),
  * a change of the virtual screen's size as a resize, input through SendInput
  * (windows-input.ts), and the secure desktop noticed (input-desktop.ts);
  * the process is made DPI aware first (dpi-awareness.ts), so pixels and
