@@ -26,10 +26,12 @@ const rows = [];
 for (const m of readFileSync(NOVNC, 'utf8').matchAll(/^\s+0x([0-9a-f]+): 0x([0-9a-f]+), \/\/ (XK_\w+)/gm)) {
   const codePoint = parseInt(m[1], 16), keysym = parseInt(m[2], 16);
   // Latin-1 keysyms are their code point, and 0x01000000 + code point is the code point: only the legacy blocks need the table.
-  if (keysym >= 0x100 && keysym <= 0xffff) rows.push([keysym, codePoint, m[3]]);
+  if (keysym >= 0x100 && keysym <= 0xffff) rows.push([keysym, codePoint]);
 }
 rows.sort((a, b) => a[0] - b[0]);
 const hex = (n) => `0x${n.toString(16).padStart(4, '0')}`;
+/** Eight pairs a line: the table is data (its names are keysymdef.h's, in noVNC's file). */
+const lines = (pairs) => Array.from({ length: Math.ceil(pairs.length / 8) }, (_, i) => `  ${pairs.slice(i * 8, i * 8 + 8).join(', ')},`);
 const text = `/**
  * The X11 keysyms of the legacy blocks and the Unicode code point each
  * stands for (X11 keysym encoding, Appendix A), as noVNC ${version}'s
@@ -39,7 +41,7 @@ const text = `/**
 
 /** keysym → Unicode code point, for the ${rows.length} keysyms of the legacy blocks. */
 export const LEGACY_KEYSYM_CODE_POINTS: ReadonlyMap<number, number> = new Map([
-${rows.map(([k, c, name]) => `  [${hex(k)}, ${hex(c)}], // ${name}`).join('\n')}
+${lines(rows.map(([k, c]) => `[${hex(k)}, ${hex(c)}]`)).join('\n')}
 ]);
 `;
 writeFileSync(OUT, text);

@@ -25,10 +25,9 @@ import { CodeEntryPage, type CodeEntryView } from '../pages/code-entry-page.js';
 import { FOREIGN_USER_MESSAGE, LAUNCH_REUSED_MESSAGE } from '../pages/consent-server.js';
 import type { ConsentPolicy } from '../session/join-controller.js';
 import type { EventLog } from '../system/event-log.js';
-import { osFullName } from '../system/os-user.js';
 import type { RemovalChoice } from '../system/removal-choice.js';
 import { CodePrompt } from '../terminal/code-prompt.js';
-import { runCustomerSession, type CustomerRunResult, type SharedPage } from './customer-run.js';
+import { joinConsentDefaults, runCustomerSession, type CustomerRunResult, type SharedPage } from './customer-run.js';
 
 /** States of an agent asking for its code. */
 export type CodeEntryState = 'waiting' | 'trying' | 'session' | 'finishing' | 'done';
@@ -185,12 +184,7 @@ export class CodeEntry {
         relayUrl: args.relayUrl,
         connectError: () => sockets.connectError(),
         screen: args,
-        defaults: {
-          name: args.name ?? osFullName(),
-          ...(args.customerNumber !== undefined ? { customerNumber: args.customerNumber } : {}),
-          ...(args.caseNumber !== undefined ? { caseNumber: args.caseNumber } : {}),
-          eventLog: args.eventLog,
-        },
+        defaults: joinConsentDefaults(args),
         browser: page !== undefined,
         ...(page !== undefined ? { sharedPage: page.shared } : {}),
         policy: this.#o.policy,

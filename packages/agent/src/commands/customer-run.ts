@@ -16,6 +16,26 @@ import { TerminalPrompts } from '../terminal/terminal-prompts.js';
 import { pageAction } from '../pages/page-actions.js';
 import { removalAction, removalEvent } from '../pages/removal-page.js';
 import type { RemovalChoice } from '../system/removal-choice.js';
+import type { JoinArgs } from '../command-line/join-args.js';
+import { osFullName } from '../system/os-user.js';
+
+/** What the consent form starts with: the customer's details as given, and the event-log choice. */
+export interface ConsentDefaults {
+  name: string;
+  customerNumber?: string;
+  caseNumber?: string;
+  eventLog: boolean;
+}
+
+/** The consent form's defaults from `join`'s options: the name given, else the account's full name. */
+export function joinConsentDefaults(args: JoinArgs): ConsentDefaults {
+  return {
+    name: args.name ?? osFullName(),
+    ...(args.customerNumber !== undefined ? { customerNumber: args.customerNumber } : {}),
+    ...(args.caseNumber !== undefined ? { caseNumber: args.caseNumber } : {}),
+    eventLog: args.eventLog,
+  };
+}
 
 /** How long the page gets to show the final state before the agent goes on, ms. */
 const FINAL_STATE_GRACE_MS = 1500;
@@ -28,7 +48,7 @@ export interface CustomerRunOptions {
   /** The precise cause of a connection failure the session reports in general terms. */
   connectError: () => TandemError | undefined;
   screen: ScreenArgs;
-  defaults: { name: string; customerNumber?: string; caseNumber?: string; eventLog: boolean };
+  defaults: ConsentDefaults;
   /** False: consent on the terminal. */
   browser: boolean;
   policy: ConsentPolicy;

@@ -10,9 +10,8 @@ import { CustomerSession } from '@tandem/protocol';
 import type { JoinArgs } from '../command-line/join-args.js';
 import { EventLog } from '../system/event-log.js';
 import { createRelaySocketFactory, LineInput, nodeAeadProvider, type CommandContext } from '@tandem/node-client';
-import { osFullName } from '../system/os-user.js';
 import { loadPolicyFromEnv } from '../policy/index.js';
-import { runCustomerSession } from './customer-run.js';
+import { joinConsentDefaults, runCustomerSession } from './customer-run.js';
 import { CodeEntry } from './code-entry.js';
 import type { RemovalChoice } from '../system/removal-choice.js';
 
@@ -51,12 +50,7 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext, extras: JoinE
       relayUrl: args.relayUrl,
       connectError: () => sockets.connectError(),
       screen: args,
-      defaults: {
-        name: args.name ?? osFullName(),
-        ...(args.customerNumber !== undefined ? { customerNumber: args.customerNumber } : {}),
-        ...(args.caseNumber !== undefined ? { caseNumber: args.caseNumber } : {}),
-        eventLog: args.eventLog,
-      },
+      defaults: joinConsentDefaults(args),
       browser: args.browser,
       policy,
       eventLog,
