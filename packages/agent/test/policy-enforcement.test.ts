@@ -69,7 +69,7 @@ describe('local policy', () => {
         return (await fetch('api/accept', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
       });
       expect(status).toBe(200);
-      await tech.waitFor(/^event: accepted view$/);
+      expect((await tech.waitFor(/^event: accepted (\w+)$/))[1], 'the mode the customer\'s agent granted').toBe('view');
       expect(tech.count(/^event: (mode|accepted) control$/)).toBe(0);
     } finally {
       await page.close();
