@@ -34,12 +34,14 @@ const SETTLE_MS = 2_000;
 function recordSealedPlaintexts(): void {
   const seen: number[][] = [];
   (globalThis as unknown as { tandemSealed: number[][] }).tandemSealed = seen;
-  const encrypt = SubtleCrypto.prototype.encrypt;
-  SubtleCrypto.prototype.encrypt = function (this: SubtleCrypto, algorithm, key, data) {
+  const proto = SubtleCrypto.prototype;
+  const original: SubtleCrypto['encrypt'] = Reflect.get(proto, 'encrypt');
+  proto.encrypt = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['encrypt']>): Promise<ArrayBuffer> {
+    const data = args[2];
     const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
     seen.push(Array.from(bytes));
-    return encrypt.call(this, algorithm, key, data);
-  } as typeof encrypt;
+    return original.apply(this, args);
+  };
 }
 
 /** The RFB client messages noVNC sent in this page so far, after the handshake (version, security type None, ClientInit). */

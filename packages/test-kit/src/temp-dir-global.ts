@@ -21,6 +21,8 @@ export default function setup(): () => void {
     if (previous === undefined) delete process.env.TMPDIR;
     else process.env.TMPDIR = previous;
     if (left.length > 0) {
+      // Vitest reports an error thrown here but keeps its exit code: the exit code is set too, so the run fails.
+      process.exitCode = 1;
       throw new Error(`tests left ${left.length} temporary folder(s) behind (each test removes what it made, even when it fails): ${left.join(', ')}`);
     }
   };

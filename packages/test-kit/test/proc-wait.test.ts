@@ -5,7 +5,7 @@
  * through their stdin.
  */
 import { describe, expect, it } from 'vitest';
-import { Proc } from '@tandem/test-kit';
+import { Proc } from '../src/process.js';
 
 /** A process that prints "event: mode view" once per line it reads, and ends when its stdin ends. */
 function echoer(): Proc {
@@ -23,7 +23,7 @@ describe('Proc.waitFor from a mark', () => {
     // Without the mark the first line is found at once; with it, the wait goes on until the second.
     const second = p.waitFor(/^event: mode view$/, 10_000, 'out', mark);
     let settled = false;
-    void second.then(() => (settled = true));
+    second.then(() => (settled = true), () => undefined);
     await p.waitFor(/^event: mode view$/);
     await new Promise((r) => setTimeout(r, 100));
     expect(settled).toBe(false);
