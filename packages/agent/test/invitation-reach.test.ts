@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseInvitation } from '@tandem/protocol';
 import { AgentHome, BlackHole, closedPortUrl, invite, RelayFixture, techInvitation, type Proc } from '@tandem/test-kit';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -80,6 +81,8 @@ describe('invitation expiry and relay lists', () => {
 
   it('the customer\'s clock days ahead makes a fresh invitation start later, not expire: accepted', async () => {
     const { agent, file } = await held(['--relay', relay.url, '--expires', '1h'], { TANDEM_TEST_CLOCK_OFFSET_MS: String(2 * DAY_MS) });
+    // The offset was applied: the invitation starts two days from now by the true clock.
+    expect(parseInvitation(readFileSync(file, 'utf8')).start).toBeGreaterThan(Date.now() + DAY_MS);
     const tech = techInvitation(relay, file, 'tanaka', techPw);
     await accepted(agent, tech);
   });
