@@ -4,6 +4,7 @@
 // types and lint with zero warnings, then runs unit and integration tests.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { ensureTestServices } from './test-services.mjs';
 
 /** System programs the tests drive, and the Debian packages that provide them. */
 const SYSTEM_NEEDS = [
@@ -49,6 +50,9 @@ if (missing.length > 0) {
   run('apt-get', ['update', '-q']);
   run('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...missing], { env: { ...process.env, DEBIAN_FRONTEND: 'noninteractive' } });
 }
+
+// PostgreSQL and Redis answering on loopback, installed and started when not (scripts/test-services.mjs): no database test skips.
+ensureTestServices();
 
 run('npm', ['run', 'build']);
 run('npx', ['tsc', '-p', 'packages/console', '--noEmit']);

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parseInvitation } from '@tandem/protocol';
 import { AgentHome, BlackHole, closedPortUrl, invite, RelayFixture, techInvitation, type Proc } from '@tandem/test-kit';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -52,8 +53,11 @@ describe('invitation expiry and relay lists', () => {
       const { agent, file } = await held(['--relay', relay.url, '--expires', '1h']);
       const tech = techInvitation(relay, file, 'tanaka', techPw, [], { TANDEM_TEST_CLOCK_OFFSET_MS: String(offset) });
       await tech.waitFor(/^invitation: .* \(informative; the customer's computer decides\)$/);
+      // The offset reached the technician's clock: three days ahead, an invitation of one hour looks expired there (and is accepted all the same).
+      if (offset > 0) await tech.waitFor(/looks expired by this computer's clock/, 20_000, 'err');
       await accepted(agent, tech);
-      if (offset > 0) expect(tech.stderrLines.join('\n')).toMatch(/looks expired by this computer's clock/);
+      // Three days back the technician sees nothing; the lapsed invitation below shows the same offset applied.
+      if (offset < 0) expect(tech.stderrLines.join('\n')).not.toMatch(/looks expired/);
     });
   }
 
@@ -64,12 +68,21 @@ describe('invitation expiry and relay lists', () => {
     await tech.waitFor(/^error: TANDEM_ERR_INVITATION_EXPIRED .*expired on the customer's computer/, 20_000, 'err');
     expect(await tech.exitCode()).toBe(1);
     await agent.waitFor(/^event: declined lapsed$/);
+    // The offset was applied: by the technician's clock, three days back, the invitation looked live ...
+    expect(tech.stderrLines.join('\n')).not.toMatch(/looks expired/);
+    // ... while a technician on the true clock is told it looks expired: the customer declined what the technician's clock let through.
+    const onTime = techInvitation(relay, file, 'tanaka', techPw);
+    await onTime.waitFor(/looks expired by this computer's clock/, 20_000, 'err');
+    await onTime.waitFor(/^error: TANDEM_ERR_INVITATION_EXPIRED /, 20_000, 'err');
+    expect(await onTime.exitCode()).toBe(1);
     agent.kill('SIGINT');
     await agent.exitCode();
   });
 
   it('the customer\'s clock days ahead makes a fresh invitation start later, not expire: accepted', async () => {
     const { agent, file } = await held(['--relay', relay.url, '--expires', '1h'], { TANDEM_TEST_CLOCK_OFFSET_MS: String(2 * DAY_MS) });
+    // The offset was applied: the invitation starts two days from now by the true clock.
+    expect(parseInvitation(readFileSync(file, 'utf8')).start).toBeGreaterThan(Date.now() + DAY_MS);
     const tech = techInvitation(relay, file, 'tanaka', techPw);
     await accepted(agent, tech);
   });

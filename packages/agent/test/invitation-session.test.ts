@@ -74,8 +74,8 @@ describe('invitations between tandem invite and tandem tech invitation', () => {
       events = await auditEvents(relay, adminToken);
       await new Promise((r) => setTimeout(r, 100));
     }
-    expect(events.some((e) => e.kind === 'invitation-failed')).toBe(true);
-    expect(JSON.stringify(events)).not.toContain('not-the-password');
+    // Who tried and from where; the password itself never reaches the relay in any form (relay-tap.test.ts searches every frame for it).
+    expect(events.find((e) => e.kind === 'invitation-failed')).toMatchObject({ username: 'tanaka', address: '127.0.0.1' });
 
     const { stdout } = { stdout: (await agentRun(home, ['invitations'])).lines.join('\n') };
     expect(stdout).toMatch(new RegExp(`^${id}  Yamada Hanako  expires \\S+  relays ${relay.url.replace(/[.:/]/g, '\\$&')}  open \\(held`, 'm'));

@@ -3,10 +3,14 @@
  * control forbidden cannot be granted even when the customer answers y, a
  * relay outside the allowed list is never contacted, and invitations can be
  * turned off. Policy files are pointed to with TANDEM_POLICY_SYSTEM/USER.
+ * The cap is proven at each of its layers: the terminal prompt, the consent
+ * page in Chromium, and the join controller behind both (an answer posted
+ * for more than the page offered).
  */
 import { join } from 'node:path';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentHome, BlackHole, invite, RelayFixture } from '@tandem/test-kit';
+import { AgentHome, BlackHole, invite, launchChromium, RelayFixture } from '@tandem/test-kit';
 
 describe('local policy', () => {
   const relay = new RelayFixture();
@@ -14,13 +18,16 @@ describe('local policy', () => {
   const hole = new BlackHole();
   let holeUrl = '';
   let techPw = '';
+  let browser: Browser;
 
   beforeAll(async () => {
     await relay.start();
     techPw = await relay.addUser('tanaka', 'technician');
     holeUrl = await hole.start();
+    browser = await launchChromium();
   });
   afterAll(async () => {
+    await browser?.close();
     await relay.stop();
     await hole.close();
     home.remove();
@@ -39,6 +46,34 @@ describe('local policy', () => {
     await tech.waitFor(/^event: decision control refused$/);
     await agent.waitFor(/local policy forbids it/, 20_000, 'err');
     expect(tech.count(/^event: (mode|accepted) control$/)).toBe(0);
+    tech.endInput();
+    expect(await tech.exitCode()).toBe(0);
+    expect(await agent.exitCode()).toBe(0);
+  });
+
+  it('join controller layer, through the consent page: under a policy that forbids control the page offers at most view, and an answer posted for control anyway grants view', async () => {
+    home.userPolicy({ forbidControl: true });
+    const tech = relay.tech('tanaka', techPw, ['--mode', 'control']);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/))[1]!;
+    // BROWSER=true: the agent "opens" its page with a command that does nothing; the test opens it in Chromium.
+    const agent = relay.agent(['join', code, '--relay', relay.url], { ...home.env(), BROWSER: 'true' });
+    const pageUrl = (await agent.waitFor(/^page: (http:\/\/127\.0\.0\.1:\d+\/\S+)$/))[1]!;
+    const page = await browser.newPage();
+    try {
+      await page.goto(pageUrl);
+      // The page's own layer: it never offers control.
+      await expect.poll(() => page.locator('#grant-mode input').evaluateAll((els) => els.map((e) => (e as HTMLInputElement).value)), { timeout: 15_000 }).toEqual(['chat', 'view']);
+      // The controller's layer: the answer a page that did offer control would post, from the page itself (its cookie, its origin).
+      const status = await page.evaluate(async () => {
+        const body = { name: 'Policy Customer', customerNumber: '', caseNumber: '', mode: 'control', eventLog: false };
+        return (await fetch('api/accept', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).status;
+      });
+      expect(status).toBe(200);
+      expect((await tech.waitFor(/^event: accepted (\w+)$/))[1], 'the mode the customer\'s agent granted').toBe('view');
+      expect(tech.count(/^event: (mode|accepted) control$/)).toBe(0);
+    } finally {
+      await page.close();
+    }
     tech.endInput();
     expect(await tech.exitCode()).toBe(0);
     expect(await agent.exitCode()).toBe(0);

@@ -109,6 +109,50 @@ describe('built-in RFB engine on Xvfb', () => {
     c.close();
   });
 
+  it('engine layer (no gatekeeper in front): with input not allowed, a client\'s keys, pointer and clipboard change nothing on the desktop; allowed, the same pointer moves', async () => {
+    const xdo = (...args: string[]): string => {
+      const r = spawnSync('/usr/bin/xdotool', args, { env: { ...process.env, DISPLAY: xvfb.display } });
+      if (r.status !== 0) throw new Error(`xdotool ${args.join(' ')}: ${r.stderr.toString()}`);
+      return r.stdout.toString();
+    };
+    const clipboard = (): string => spawnSync('/usr/bin/xclip', ['-o', '-selection', 'clipboard'], { env: { ...process.env, DISPLAY: xvfb.display } }).stdout.toString();
+    // The pointer rests over the xterm: any key that got through would reach the shell.
+    xdo('mousemove', '100', '100');
+    const viewOnly = await startRfbServer({ desktop, listen: { host: '127.0.0.1', port: 0 }, password: PASSWORD, inputAllowed: false });
+    try {
+      const c = await TestRfbClient.connect(viewOnly.port);
+      await c.handshake(PASSWORD);
+      c.send({ type: 'PointerEvent', buttonMask: 0, x: 300, y: 200 });
+      c.send({ type: 'PointerEvent', buttonMask: 0, x: 100, y: 100 });
+      for (const ch of 'touch engine-view-only\n') {
+        const keysym = ch === '\n' ? 0xff0d : ch.charCodeAt(0);
+        c.send({ type: 'KeyEvent', down: true, keysym });
+        c.send({ type: 'KeyEvent', down: false, keysym });
+      }
+      c.send({ type: 'PointerEvent', buttonMask: 0, x: 300, y: 200 });
+      c.send({ type: 'ClientCutText', text: 'engine-clipboard-from-client' });
+      // The engine handles one client's messages in order: its answer to this request comes after it judged all of the above.
+      c.send({ type: 'SetEncodings', encodings: [0] });
+      c.send({ type: 'FramebufferUpdateRequest', incremental: false, x: 0, y: 0, w: 8, h: 8 });
+      expect((await c.readUpdate()).length).toBeGreaterThan(0);
+      await sleep(1500);
+      expect(existsSync(join(dir, 'engine-view-only')), 'keys typed with input not allowed reached the shell').toBe(false);
+      expect(xdo('getmouselocation', '--shell'), 'a pointer event with input not allowed moved the X pointer').toMatch(/X=100\nY=100/);
+      expect(clipboard(), 'ClientCutText with input not allowed reached the clipboard').not.toContain('engine-clipboard-from-client');
+      c.close();
+    } finally {
+      await viewOnly.close();
+    }
+    // The positive control: the same pointer event from a client allowed input moves the X pointer.
+    const allowed = await TestRfbClient.connect(server.port);
+    await allowed.handshake(PASSWORD);
+    allowed.send({ type: 'PointerEvent', buttonMask: 0, x: 300, y: 200 });
+    for (let i = 0; i < 50 && !/X=300\nY=200/.test(xdo('getmouselocation', '--shell')); i++) await sleep(100);
+    expect(xdo('getmouselocation', '--shell')).toMatch(/X=300\nY=200/);
+    allowed.send({ type: 'PointerEvent', buttonMask: 0, x: 100, y: 100 });
+    allowed.close();
+  });
+
   it('ends a connection that sends a malformed or unknown message, and serves the others', async () => {
     const other = await TestRfbClient.connect(server.port);
     await other.handshake(PASSWORD);

@@ -113,10 +113,12 @@ describe('the gatekeeper enforces the customer\'s mode on the bytes', () => {
     // Back to control; Ctrl+Alt+Shift+S on the customer's own keyboard steps down again.
     await stepUpToControl(tech, agent, 1);
     await sleep(300); // the grab is set up as control starts
+    const beforeHotkey = agent.mark();
     const r = spawnSync('/usr/bin/xdotool', ['key', 'ctrl+alt+shift+s'], { env: { ...process.env, DISPLAY: xvfb.display } });
     expect(r.status, r.stderr.toString()).toBe(0);
     await waitModeCount(tech, 'view', 2);
-    await agent.waitFor(/^event: mode view$/);
+    // The agent's second step down, not the first found again.
+    await agent.waitFor(/^event: mode view$/, 20_000, 'out', beforeHotkey);
     tech.killLine();
     await tech.type(`touch ${join(dir, 'after-hotkey')}\n`);
     await tech.update(W, H);

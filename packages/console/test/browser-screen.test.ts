@@ -13,6 +13,8 @@ import { join } from 'node:path';
 import type { ChildProcess } from 'node:child_process';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { CHANNEL } from '@tandem/protocol';
+import { ByteQueue, parseClientMessage, type ClientMessage } from '@tandem/rfb';
 import { launchChromium, RelayFixture, requireTools, sleep, startXterm, startXvfb, type Proc, type Xvfb } from '@tandem/test-kit';
 
 const W = 1024;
@@ -21,6 +23,40 @@ const H = 768;
 const SHOTS_DIR = process.env.TANDEM_SCREENSHOTS;
 /** How long a command typed into the xterm may take to run before its absence counts. */
 const SETTLE_MS = 2_000;
+
+/**
+ * Runs in the console's page before its scripts: keeps a copy of every
+ * plaintext the page seals (WebCrypto AES-GCM, protocol/src/aead.ts), in
+ * call order, which is record order. A record's plaintext is its channel
+ * byte and its payload (secure-session.ts), so the test reads exactly the
+ * RFB stream noVNC wrote, before the agent's gatekeeper judges any of it.
+ */
+function recordSealedPlaintexts(): void {
+  const seen: number[][] = [];
+  (globalThis as unknown as { tandemSealed: number[][] }).tandemSealed = seen;
+  const proto = SubtleCrypto.prototype;
+  const original: SubtleCrypto['encrypt'] = Reflect.get(proto, 'encrypt');
+  proto.encrypt = function (this: SubtleCrypto, ...args: Parameters<SubtleCrypto['encrypt']>): Promise<ArrayBuffer> {
+    const data = args[2];
+    const bytes = ArrayBuffer.isView(data) ? new Uint8Array(data.buffer, data.byteOffset, data.byteLength) : new Uint8Array(data);
+    seen.push(Array.from(bytes));
+    return original.apply(this, args);
+  };
+}
+
+/** The RFB client messages noVNC sent in this page so far, after the handshake (version, security type None, ClientInit). */
+async function rfbSent(page: Page): Promise<ClientMessage[]> {
+  const records = await page.evaluate(() => (globalThis as unknown as { tandemSealed: number[][] }).tandemSealed);
+  const stream = Buffer.concat(records.filter((r) => r[0] === CHANNEL.rfb).map((r) => Buffer.from(r.slice(1))));
+  expect(stream.subarray(0, 12).toString('latin1')).toBe('RFB 003.008\n');
+  const q = new ByteQueue();
+  q.push(stream.subarray(14));
+  const out: ClientMessage[] = [];
+  for (let m = parseClientMessage(q); m !== null; m = parseClientMessage(q)) out.push(m.message);
+  return out;
+}
+
+const isInput = (m: ClientMessage): boolean => m.type === 'KeyEvent' || m.type === 'PointerEvent';
 
 describe('the customer screen in the console (noVNC over the session)', () => {
   const relay = new RelayFixture();
@@ -64,6 +100,7 @@ describe('the customer screen in the console (noVNC over the session)', () => {
   async function connect(mode: 'view' | 'control'): Promise<{ tech: Page; customer: Page; screen: Locator; canvas: Locator }> {
     const tech = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     open.pages.push(tech);
+    await tech.addInitScript(recordSealedPlaintexts);
     await tech.goto(`${relay.url}/#/signin`);
     await tech.locator('[data-testid=lang-en]').click();
     await tech.fill('#username', 'sato');
@@ -132,10 +169,14 @@ describe('the customer screen in the console (noVNC over the session)', () => {
     await tech.keyboard.type(`touch ${file}`, { delay: 20 });
     await tech.keyboard.press('Enter');
     await expect.poll(() => existsSync(file), { timeout: 15_000 }).toBe(true);
+    // The positive control of the console's layer below: in control, noVNC's stream carries the pointer and the keys.
+    const sent = (await rfbSent(tech)).filter(isInput).map((m) => m.type);
+    expect(sent).toContain('PointerEvent');
+    expect(sent).toContain('KeyEvent');
     await shoot(tech, 'console-control');
   });
 
-  it('in view only, the same typing creates nothing', async () => {
+  it('in view only, the same typing creates nothing, and the console\'s layer (noVNC viewOnly) sends no key or pointer event at all', async () => {
     const { tech, canvas } = await connect('view');
     // The X pointer rests over the xterm, so any key that got through would reach the shell.
     xdo('mousemove', '60', '60');
@@ -149,6 +190,12 @@ describe('the customer screen in the console (noVNC over the session)', () => {
     xdo('key', 'Return');
     await sleep(SETTLE_MS);
     expect(existsSync(file)).toBe(false);
+    // The console's own layer, whatever the agent's gatekeeper and engine would drop: noVNC wrote no input at all.
+    await tech.mouse.move(300, 300);
+    await tech.mouse.wheel(0, 120);
+    const sent = await rfbSent(tech);
+    expect(sent.some((m) => m.type === 'FramebufferUpdateRequest')).toBe(true);
+    expect(sent.filter(isInput)).toEqual([]);
   });
 
   it('drops the rest of the typing once the customer takes back control, and says so', async () => {

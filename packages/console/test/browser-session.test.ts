@@ -50,13 +50,17 @@ describe('console and consent page in Chromium', () => {
     await customerPage.locator('[data-testid=lang-en]').click();
     await expect.poll(() => customerPage.locator('[data-testid=technician]').textContent(), { timeout: 15_000 }).toContain('Ito Kenji');
     await expect.poll(() => customerPage.locator('#case-number').inputValue()).toBe('CASE-9');
-    const customerSas = await customerPage.locator('[data-testid=sas]').textContent();
+    // The short authentication string: six digits (docs/protocol.md), waited for on each side before they are compared.
+    const sasDigits = async (page: Page): Promise<string> => ((await page.locator('[data-testid=sas]').textContent()) ?? '').replace(/\D/g, '');
+    await expect.poll(() => sasDigits(customerPage), { timeout: 15_000 }).toMatch(/^[0-9]{6}$/);
+    const customerSas = await sasDigits(customerPage);
     await customerPage.fill('#customer-name', 'Nakamura Yui');
     await customerPage.fill('#customer-number', 'N-100');
     await customerPage.click('[data-testid=accept]');
 
     await expect.poll(() => techPage.locator('[data-testid=session-status]').getAttribute('data-state'), { timeout: 15_000 }).toBe('active');
-    expect((await techPage.locator('[data-testid=sas]').textContent())?.replace(/\D/g, '')).toBe(customerSas?.replace(/\D/g, ''));
+    await expect.poll(() => sasDigits(techPage), { timeout: 15_000 }).toMatch(/^[0-9]{6}$/);
+    expect(await sasDigits(techPage)).toBe(customerSas);
     await expect.poll(() => techPage.locator('[data-testid=customer]').textContent()).toContain('Nakamura Yui');
 
     await techPage.fill('[data-testid=chat-input]', 'Hello, I can see your request');

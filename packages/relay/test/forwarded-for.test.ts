@@ -86,6 +86,7 @@ describe('with --trust-proxy-hops 2', () => {
   });
 });
 
+// The negative case of the relay's --trust-proxy switch (cli.ts, then server.ts's trusted hops): without it, the header proves nothing.
 describe('without --trust-proxy', () => {
   let relay: RelayFixture;
   let admin: string;
@@ -95,7 +96,7 @@ describe('without --trust-proxy', () => {
   });
   afterAll(() => relay.stop());
 
-  it('ignores X-Forwarded-For for sign-in locks and the audit', async () => {
+  it('trust-proxy switch layer: ignores X-Forwarded-For for sign-in locks and the audit', async () => {
     const answers: string[] = [];
     for (let i = 0; i < 20; i++) answers.push(await wrongSignIn(relay, `direct${i}`, { 'x-forwarded-for': `10.88.${i}.1` }));
     expect(answers[18]).toBe('TANDEM_ERR_SIGNIN_FAILED');
@@ -104,7 +105,7 @@ describe('without --trust-proxy', () => {
     expect(new Set(failed.map((e) => e.address))).toEqual(new Set(['127.0.0.1']));
   });
 
-  it('ignores X-Forwarded-For for claim throttling and the audit', async () => {
+  it('trust-proxy switch layer: ignores X-Forwarded-For for claim throttling and the audit', async () => {
     const answers: string[] = [];
     for (let i = 0; i < 4; i++) {
       const { customer, answer } = await claim(relay, '998', { headers: { 'x-forwarded-for': `10.99.${i}.1` } });

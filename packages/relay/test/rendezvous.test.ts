@@ -183,7 +183,7 @@ describe('backpressure', () => {
 });
 
 describe('claim rate limit', () => {
-  it('refuses an address after too many failed claims, without burning a valid code', async () => {
+  it('claim guard layer: refuses an address after too many failed claims without burning a valid code (the same code then pairs from another address)', async () => {
     const limited = await startRelayProcess({ args: ['--claim-failures-per-minute', '3'] });
     try {
       const adminToken = (await createAdmin(limited)).token;
@@ -197,6 +197,11 @@ describe('claim rate limit', () => {
       expect((await auditEvents(limited, adminToken, 'code-unknown')).length).toBe(3);
       // The lock itself is audited once, not once per refused attempt.
       expect((await auditEvents(limited, adminToken, 'code-rate-limited')).length).toBe(1);
+      // The refused claim left the code as it was: a customer at another address claims it and is paired.
+      const other = await claim(limited, nameplate, { localAddress: '127.0.0.2' });
+      expect(other.answer).toMatchObject({ t: 'paired' });
+      expect(await t.signal('paired')).toMatchObject({ t: 'paired' });
+      other.customer.ws.close();
       t.ws.close();
     } finally {
       await limited.stop();

@@ -13,7 +13,7 @@ import { serveRfb, startRfbServer, X11Desktop, type RfbTcpServer } from '@tandem
 import { ENCODING } from '@tandem/rfb';
 import { RfbClient, type RfbClientEvent, type RfbClientOptions } from '../src/rfb-client/rfb-client.js';
 import { encodePng } from '../src/rfb-client/png-writer.js';
-import { diff, listeningPort, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, type Xvfb } from '@tandem/test-kit';
+import { diff, freePort, listeningPort, requireTools, rgbOf, screenshot, sleep, startXterm, startXvfb, tempDir, type Xvfb } from '@tandem/test-kit';
 
 const W = 640, H = 480;
 const PASSWORD = 'tech-8ch';
@@ -134,7 +134,8 @@ describe('the technician RFB client on Xvfb', () => {
   });
 
   it('reads x11vnc, an independent server, pixel for pixel', async () => {
-    const port = 5990 + Math.floor(Math.random() * 200);
+    // A port the kernel just gave out and took back: free, unlike a guess in a range other tests and servers share.
+    const port = await freePort();
     const x11vnc = spawn('/usr/bin/x11vnc', ['-display', xvfb.display, '-rfbport', String(port), '-localhost', '-forever', '-shared', '-nopw', '-quiet', '-noxdamage'], { stdio: 'ignore' });
     try {
       let conn: Awaited<ReturnType<typeof clientOn>> | undefined;

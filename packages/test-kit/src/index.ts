@@ -21,12 +21,14 @@
  * | `tandem-cli.ts`, `agent-home.ts` | the `tandem` command line (`invite`, `techInvitation`, `agentRun`, `acceptOnTerminal`), `AgentHome` |
  * | `x-display.ts`, `rfb-test-client.ts` | Xvfb, xterm, screenshots, `diff`, `freeDisplay`; `TestRfbClient` |
  * | `hostile-tech.ts`, `hostile-relay.ts`, `vnc-stand-in.ts`, `black-hole.ts` | hostile and broken peers |
+ * | `relay-tap.ts` | `RelayTap`: a TCP tap in front of a relay that searches every raw stream and unmasked WebSocket frame for a secret, and plants one as the search's positive control |
  * | `chromium.ts`, `recording-browser.ts` | Chromium for tests (`launchChromium`; `presentAs` a User-Agent and Client Hints; `recordCspViolations`); a `$BROWSER` that records what it was given (`isolate`: its own home and PATH) |
  * | `catalogue.ts`, `glossary.ts` | translation catalogues flattened, their placeholders; docs/glossary.md read, and a catalogue pair checked against it |
  * | `code-signing.ts` | a self-made code-signing certificate, `osslsigncode verify` |
  * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wine/` | the Wine harness: `WinePrefix` (a fresh prefix per test file on an Xvfb, `node()` runs the official Windows node.exe), `WineProc` (output to files, lines to its console), `TestWindow` (a Windows program that records its input) |
- * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts`, `thrown.ts` | small helpers |
+ * | `temp-dir.ts`, `temp-dir-setup.ts`, `temp-dir-global.ts` | `tempDir` (removed when its test file ends), and the run's check that no `tandem-*` folder is left (vitest setup files) |
+ * | `wait.ts`, `ports.ts`, `ws-frames.ts`, `repo-paths.ts`, `thrown.ts` | small helpers |
  *
  * The old helpers, and what replaced them (mostly an import change):
  *
@@ -83,6 +85,7 @@ export * from './process.js';
 export * from './recording-browser.js';
 export * from './relay-api.js';
 export * from './relay-process.js';
+export * from './relay-tap.js';
 export * from './repo-paths.js';
 export * from './rfb-test-client.js';
 export * from './signal-client.js';

@@ -69,10 +69,10 @@ export class LineSink {
  * or as soon as every sink ended without one, with the error `fail` makes of
  * what went wrong.
  */
-export function waitForLine(sinks: readonly LineSink[], re: RegExp, timeoutMs: number, fail: (problem: string) => Error): Promise<RegExpMatchArray> {
+export function waitForLine(sinks: readonly LineSink[], re: RegExp, timeoutMs: number, fail: (problem: string) => Error, from: readonly number[] = []): Promise<RegExpMatchArray> {
   const find = (): RegExpMatchArray | undefined => {
-    for (const sink of sinks) {
-      for (const line of sink.lines) {
+    for (const [i, sink] of sinks.entries()) {
+      for (const line of sink.lines.slice(from[i] ?? 0)) {
         const m = line.match(re);
         if (m) return m;
       }

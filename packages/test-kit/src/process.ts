@@ -12,6 +12,12 @@ const DRAIN_MS = 2000;
 /** Which output {@link Proc.waitFor} reads: stdout, stderr, or either. */
 export type ProcStream = 'out' | 'err' | 'any';
 
+/** How many lines each stream had at one moment ({@link Proc.mark}): {@link Proc.waitFor} with it counts only later lines. */
+export interface OutputMark {
+  readonly out: number;
+  readonly err: number;
+}
+
 /** A running process whose output lines can be awaited. */
 export class Proc {
   readonly child: ChildProcessWithoutNullStreams;
@@ -54,12 +60,20 @@ export class Proc {
 
   /**
    * Waits for a stdout line matching `re` (on stderr with stream 'err',
-   * either with 'any'); lines already printed count. Fails after `timeoutMs`,
-   * or once the output ended without such a line.
+   * either with 'any'); lines already printed count, unless `from` (a
+   * {@link mark} taken earlier) says only lines printed after it do: a
+   * second "event: mode view" is then not the first one found again. Fails
+   * after `timeoutMs`, or once the output ended without such a line.
    */
-  waitFor(re: RegExp, timeoutMs = 20_000, stream: ProcStream = 'out'): Promise<RegExpMatchArray> {
+  waitFor(re: RegExp, timeoutMs = 20_000, stream: ProcStream = 'out', from?: OutputMark): Promise<RegExpMatchArray> {
     const sinks = stream === 'out' ? [this.#out] : stream === 'err' ? [this.#err] : [this.#out, this.#err];
-    return waitForLine(sinks, re, timeoutMs, (problem) => new Error(`${this.name}: ${problem}.\n${this.#output()}`));
+    const starts = from === undefined ? [] : stream === 'out' ? [from.out] : stream === 'err' ? [from.err] : [from.out, from.err];
+    return waitForLine(sinks, re, timeoutMs, (problem) => new Error(`${this.name}: ${problem}.\n${this.#output()}`), starts);
+  }
+
+  /** The lines printed so far on each stream, for {@link waitFor}'s `from`. */
+  mark(): OutputMark {
+    return { out: this.#out.lines.length, err: this.#err.lines.length };
   }
 
   /** Counts stdout lines matching `re`. */

@@ -38,8 +38,13 @@ export class WsClient {
   readonly #waiters: ((m: Received | undefined) => void)[] = [];
   #isClosed = false;
 
-  constructor(url: string, options: { maxPayload?: number; headers?: Record<string, string> } = {}) {
-    this.ws = new WebSocket(url, { rejectUnauthorized: false, maxPayload: options.maxPayload ?? 64 * 1024 * 1024, ...(options.headers ? { headers: options.headers } : {}) });
+  constructor(url: string, options: { maxPayload?: number; headers?: Record<string, string>; localAddress?: string } = {}) {
+    this.ws = new WebSocket(url, {
+      rejectUnauthorized: false,
+      maxPayload: options.maxPayload ?? 64 * 1024 * 1024,
+      ...(options.headers ? { headers: options.headers } : {}),
+      ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}),
+    });
     this.opened = new Promise((resolve, reject) => {
       this.ws.once('open', () => resolve());
       this.ws.once('error', reject);

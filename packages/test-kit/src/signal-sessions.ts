@@ -11,6 +11,8 @@ import { WsClient, narrowSignal, type SignalOf } from './signal-client.js';
 /** Extra request headers for the WebSocket upgrade (e.g. a forged X-Forwarded-For). */
 export interface ConnectOptions {
   headers?: Record<string, string>;
+  /** The loopback address to connect from (127.0.0.2 …): another client address for the relay, without a proxy. */
+  localAddress?: string;
 }
 
 /** Options of a technician's connection. */
@@ -29,7 +31,7 @@ export interface SessionHelperOptions {
 
 /** Opens a WebSocket to the relay's rendezvous endpoint. */
 export async function connect(relay: { wsUrl: string }, options: ConnectOptions = {}): Promise<WsClient> {
-  const client = new WsClient(relay.wsUrl, options.headers ? { headers: options.headers } : {});
+  const client = new WsClient(relay.wsUrl, { ...(options.headers ? { headers: options.headers } : {}), ...(options.localAddress !== undefined ? { localAddress: options.localAddress } : {}) });
   await client.opened;
   return client;
 }
