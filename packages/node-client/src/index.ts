@@ -33,3 +33,4 @@ export * from './proxy/proxy-route.js';
 export * from './proxy/proxy-response.js';
 export * from './proxy/report-lines.js';
 export * from './proxy/wpad.js';
+export * from './proxy/client-proxy.js';

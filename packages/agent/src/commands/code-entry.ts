@@ -18,6 +18,7 @@
  * {@link CodeEntry.#finish}.
  */
 import { CustomerSession, StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
+import type { AgentRoutes } from './agent-proxy.js';
 import { createRelaySocketFactory, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
 import type { JoinArgs } from '../command-line/join-args.js';
 import { openBrowser } from '../pages/browser-open.js';
@@ -50,6 +51,8 @@ export interface CodeEntryOptions {
   args: JoinArgs;
   ctx: CommandContext;
   policy: ConsentPolicy;
+  /** The way to the relay (proxies) and its trace (agent-proxy.ts); without, directly. */
+  routes?: AgentRoutes;
   eventLog: EventLog;
   /** The terminal input, made on first use (the code, then the consent answers). */
   input: () => LineInput;
@@ -174,7 +177,7 @@ export class CodeEntry {
 
   async #try(code: string): Promise<void> {
     const { args, ctx } = this.#o;
-    const sockets = this.#o.sockets?.() ?? createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
+    const sockets = this.#o.sockets?.() ?? createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes: this.#o.routes?.routes, trace: this.#o.routes?.trace });
     const session = new CustomerSession({ relayUrl: args.relayUrl, code, aead: nodeAeadProvider(), connect: sockets.connect });
     this.#current = session;
     const page = this.#page;
