@@ -102,9 +102,9 @@ export function writeDiagnosticReport(args: {
     'Proxy settings in the environment:',
     ...PROXY_VARS.flatMap((v) => {
       const value = args.env[v];
-      return value === undefined ? [] : [`  ${v}=${withoutCredentials(value)}`];
+      return value === undefined || value === '' ? [] : [`  ${v}=${withoutCredentials(value)}`];
     }),
-    ...(PROXY_VARS.some((v) => args.env[v] !== undefined) ? [] : ['  (none)']),
+    ...(PROXY_VARS.some((v) => (args.env[v] ?? '') !== '') ? [] : ['  (none)']),
     '',
     ...(args.proxy !== undefined ? [...proxyReportLines(args.proxy.choices()), ''] : []),
     ...(args.trace !== undefined ? [...attemptReportLines(args.trace.attempts()), ''] : []),

@@ -163,6 +163,7 @@ export class ProxyResolver implements RouteFinder {
       consulted.push({ source: 'WPAD', answer: `no candidate: ${message(err)}` });
       return [];
     });
+    if (wpad.length === 0) consulted.push({ source: 'WPAD', answer: 'this computer has no DNS domain: nothing to ask' });
     for (const url of wpad) {
       const found = await this.#runPac(url, relayUrl, `WPAD ${url}`, consulted);
       if (found !== undefined) return win('PAC', found.routes, found.answer);
