@@ -159,14 +159,14 @@ export function allowedRelayOrigins(entries: readonly unknown[], what: 'field' |
 export function checkProxySetting(field: 'proxy' | 'proxyPac', value: string, bad: (message: string) => TandemError): string {
   const v = value.trim();
   try {
-    if (field === 'proxyPac') parsePacUrl(v);
+    if (field === 'proxyPac') parsePacUrl(v, `field "${field}"`);
     else {
       const entries = v.split(';').map((e) => e.trim()).filter((e) => e !== '');
-      if (entries.length === 0) throw new Error('names no proxy');
-      for (const e of entries) if (e.toUpperCase() !== 'DIRECT') parseProxyServer(e, 'proxy');
+      if (entries.length === 0) throw new Error(`field "${field}": names no proxy`);
+      for (const e of entries) if (e.toUpperCase() !== 'DIRECT') parseProxyServer(e, `field "${field}"`);
     }
   } catch (err) {
-    throw bad(`field "${field}" ${(err as Error).message}`);
+    throw bad((err as Error).message);
   }
   return v;
 }

@@ -41,14 +41,14 @@ export function clientProxyResolver(o: ClientProxyOptions): ProxyResolver {
   });
 }
 
-/** Checks `--pac URL`: an http, https or file address. */
-export function parsePacUrl(value: string): string {
+/** Checks `--pac URL` (or the setting `name`): an http, https or file address. */
+export function parsePacUrl(value: string, name = '--pac'): string {
   let url: URL;
   try {
     url = new URL(value);
   } catch (err) {
-    throw new TandemError('TANDEM_ERR_BAD_INPUT', `--pac: ${JSON.stringify(value)} is not an address (http://host/proxy.pac)`, { cause: err });
+    throw new TandemError('TANDEM_ERR_BAD_INPUT', `${name}: ${JSON.stringify(value)} is not an address (http://host/proxy.pac)`, { cause: err });
   }
-  if (!['http:', 'https:', 'file:'].includes(url.protocol)) throw new TandemError('TANDEM_ERR_BAD_INPUT', '--pac: must be an http, https or file address');
+  if (!['http:', 'https:', 'file:'].includes(url.protocol)) throw new TandemError('TANDEM_ERR_BAD_INPUT', `${name}: must be an http, https or file address`);
   return url.href;
 }

@@ -47,7 +47,7 @@ export type RunProgram = (file: string, args: readonly string[]) => Promise<stri
 /** Runs with node:child_process, a 5 s limit. */
 export const runProgram: RunProgram = (file, args) =>
   new Promise((resolve, reject) => {
-    execFile(file, [...args], { timeout: 5000, encoding: 'utf8' }, (err, stdout) => (err ? reject(err) : resolve(stdout)));
+    execFile(file, [...args], { timeout: 5000, encoding: 'utf8' }, (err, stdout) => (err !== null ? reject(new Error(err.message, { cause: err })) : resolve(stdout)));
   });
 
 /** A GVariant text as gsettings prints it: 'a string', 123, ['a', 'b'], true. */

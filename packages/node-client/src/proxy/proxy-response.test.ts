@@ -13,7 +13,7 @@ describe('ProxyResponseReader', () => {
     expect(head?.status).toBe(407);
     expect(head?.statusLine).toBe('HTTP/1.1 407 Proxy Authentication Required');
     expect(head?.headers.get('proxy-authenticate')).toHaveLength(2);
-    expect(offeredSchemes(head!)).toEqual(['Negotiate', 'NTLM', 'Basic']);
+    expect(offeredSchemes(head as NonNullable<typeof head>)).toEqual(['Negotiate', 'NTLM', 'Basic']);
   });
 
   it('keeps bytes after the head for the caller to refuse', () => {
