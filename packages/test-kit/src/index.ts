@@ -24,7 +24,7 @@
  * | `chromium.ts`, `recording-browser.ts` | Chromium for tests (`launchChromium`; `presentAs` a User-Agent and Client Hints; `recordCspViolations`); a `$BROWSER` that records what it was given (`isolate`: its own home and PATH) |
  * | `catalogue.ts`, `glossary.ts` | translation catalogues flattened, their placeholders; docs/glossary.md read, and a catalogue pair checked against it |
  * | `code-signing.ts` | a self-made code-signing certificate, `osslsigncode verify` |
- * | `net-namespace.ts`, `squid.ts`, `proxy-lab.ts` | `NetNamespace` (a test's own network namespace, `onlyUserReaches` a port), `Squid` (Debian's squid: Basic authentication, ssl-bump with a test CA), `ProxyLab` (the relay behind a packet filter only squid passes, a PAC server, both clients inside) |
+ * | `net-namespace.ts`, `squid.ts`, `nginx.ts`, `proxy-lab.ts` | `NetNamespace` (a test's own network namespace, `onlyUserReaches` a port), `Squid` (Debian's squid: Basic authentication, ssl-bump with a test CA), `startNginx` (nginx terminating TLS in front of the relay), `ProxyLab` (the relay behind a packet filter only squid or nginx passes, a PAC server, both clients inside) |
  * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wine/` | the Wine harness: `WinePrefix` (a fresh prefix per test file on an Xvfb, `node()` runs the official Windows node.exe), `WineProc` (output to files, lines to its console), `TestWindow` (a Windows program that records its input) |
  * | `wait.ts`, `ports.ts`, `temp-dir.ts`, `ws-frames.ts`, `repo-paths.ts`, `thrown.ts` | small helpers |
@@ -80,6 +80,7 @@ export * from './hostile-tech.js';
 export * from './line-sink.js';
 export * from './memory-relay.js';
 export * from './net-namespace.js';
+export * from './nginx.js';
 export * from './ports.js';
 export * from './process.js';
 export * from './proxy-lab.js';

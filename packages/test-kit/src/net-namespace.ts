@@ -51,6 +51,15 @@ export class NetNamespace {
     await this.run('iptables', ['-A', 'OUTPUT', '-o', 'lo', '-p', 'tcp', '--dport', String(port), '-m', 'owner', '!', '--uid-owner', user, '-j', 'REJECT', '--reject-with', 'tcp-reset']);
   }
 
+  /** Waits until something in the namespace accepts TCP connections on `port` (at most 20 s). */
+  async waitForPort(port: number, late: () => string): Promise<void> {
+    const probe = `const net = require('node:net'); const end = Date.now() + 20000;
+      (function attempt() { const s = net.connect(${port}, '127.0.0.1', () => { s.destroy(); process.exit(0); });
+        s.on('error', () => { if (Date.now() > end) process.exit(1); setTimeout(attempt, 100); }); })();`;
+    const r = await runProcess('ip', ['netns', 'exec', this.name, process.execPath, '-e', probe], { timeoutMs: 25_000 });
+    if (r.code !== 0) throw new Error(late());
+  }
+
   /** Ends every process started in it, then removes the namespace. */
   async destroy(): Promise<void> {
     for (const p of this.#procs) p.kill('SIGKILL');

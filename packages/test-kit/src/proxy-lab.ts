@@ -13,11 +13,14 @@ import type { Proc } from './process.js';
 import { runCli } from './relay-process.js';
 import { PASSWORD } from './relay-api.js';
 import { RELAY_BIN, TANDEM_BIN, assertBuilt } from './repo-paths.js';
+import { NGINX_USER, startNginx } from './nginx.js';
 import { SQUID_USER, Squid, type SquidOptions } from './squid.js';
 import { tempDir } from './temp-dir.js';
 
-/** The relay's port in the namespace. */
+/** The relay's port in the namespace (nginx's, when it is in front). */
 export const LAB_RELAY_PORT = 8443;
+/** The relay's own plain-HTTP port behind nginx. */
+export const LAB_UPSTREAM_PORT = 8081;
 
 /** No proxy from the test's own environment leaks into the lab's processes. */
 const NO_PROXY_ENV: NodeJS.ProcessEnv = Object.fromEntries(
@@ -56,22 +59,30 @@ export class ProxyLab {
 
   /**
    * Makes the namespace, starts the relay, adds a technician `mori`, and
-   * (unless `direct` is true) lets only squid's user reach the relay's port.
+   * (unless `direct` is true) lets only squid's user reach the relay's port;
+   * with `behindNginx`, the relay runs `--tls off --trust-proxy` behind
+   * nginx on the lab's port, and only nginx's user reaches the relay.
    * Returns the technician's password file.
    */
-  async start(options: { direct?: boolean } = {}): Promise<string> {
+  async start(options: { direct?: boolean; behindNginx?: boolean } = {}): Promise<string> {
     assertBuilt('relay');
     assertBuilt('cli');
     this.#ns = await NetNamespace.create('tandem-proxy');
     const data = join(this.dir, 'relay');
-    const relay = this.ns.start('relay', process.execPath, [RELAY_BIN, 'start', '--data', data, '--listen', `127.0.0.1:${LAB_RELAY_PORT}`, '--tls', 'self-signed']);
+    // Behind nginx the relay speaks plain HTTP on its own port and nginx terminates TLS on the lab's.
+    const relayPort = options.behindNginx === true ? LAB_UPSTREAM_PORT : LAB_RELAY_PORT;
+    const tls = options.behindNginx === true ? ['--tls', 'off', '--trust-proxy'] : ['--tls', 'self-signed'];
+    const relay = this.ns.start('relay', process.execPath, [RELAY_BIN, 'start', '--data', data, '--listen', `127.0.0.1:${relayPort}`, ...tls]);
     await relay.waitFor(/^listening: /, 30_000);
-    this.#fingerprint = relay.lines.find((l) => l.startsWith('fingerprint: '))?.slice('fingerprint: '.length);
+    this.#fingerprint = options.behindNginx === true
+      ? await startNginx(this.ns, join(this.dir, 'nginx'), LAB_RELAY_PORT, LAB_UPSTREAM_PORT)
+      : relay.lines.find((l) => l.startsWith('fingerprint: '))?.slice('fingerprint: '.length);
     const pwFile = join(this.dir, 'mori.pw');
     writeFileSync(pwFile, `${PASSWORD}\n`, { mode: 0o600 });
     const added = await runCli(['user', 'add', 'mori', '--role', 'technician', '--data', data, '--password-file', pwFile]);
     if (added.code !== 0) throw new Error(`user add mori failed: ${added.stderr}`);
-    if (options.direct !== true) await this.ns.onlyUserReaches(LAB_RELAY_PORT, SQUID_USER);
+    if (options.behindNginx === true) await this.ns.onlyUserReaches(LAB_UPSTREAM_PORT, NGINX_USER);
+    else if (options.direct !== true) await this.ns.onlyUserReaches(LAB_RELAY_PORT, SQUID_USER);
     return pwFile;
   }
 
