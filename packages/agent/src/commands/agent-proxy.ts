@@ -5,6 +5,7 @@
  * settings; and the one trace of every attempt, for the diagnostic report
  * written when no relay could be reached.
  */
+import { readFileSync } from 'node:fs';
 import {
   ConnectionTrace,
   clientProxyResolver,
@@ -62,13 +63,22 @@ export function agentRoutes(ctx: CommandContext, policy: EffectivePolicy, pacUrl
   };
 }
 
-/** Writes the diagnostic report and prints `report: FILE`, or says why it could not. */
-export function reportFailure(ctx: CommandContext, args: { what: string; failures: readonly RelayFailure[]; timeoutMs: number; routes: AgentRoutes; now: number }): void {
+/**
+ * Writes the diagnostic report and prints `report: FILE`, or says why it
+ * could not; returns the report's path and text (for the local page's
+ * "Save report" and "Copy"), undefined when it could not be written.
+ */
+export function reportFailure(
+  ctx: CommandContext,
+  args: { what: string; failures: readonly RelayFailure[]; timeoutMs: number; routes: AgentRoutes; now: number },
+): { path: string; text: string } | undefined {
   try {
-    const report = writeDiagnosticReport({ env: ctx.env, now: args.now, what: args.what, failures: args.failures, timeoutMs: args.timeoutMs, proxy: args.routes.routes, trace: args.routes.trace });
-    ctx.out.line(`report: ${report}`);
-    ctx.out.say(`A report for your support contact is in ${report}.`);
+    const path = writeDiagnosticReport({ env: ctx.env, now: args.now, what: args.what, failures: args.failures, timeoutMs: args.timeoutMs, proxy: args.routes.routes, trace: args.routes.trace });
+    ctx.out.line(`report: ${path}`);
+    ctx.out.say(`A report for your support contact is in ${path}.`);
+    return { path, text: readFileSync(path, 'utf8') };
   } catch (err) {
     ctx.out.say(`Could not write the diagnostic report (${toTandemError(err).message}).`);
+    return undefined;
   }
 }

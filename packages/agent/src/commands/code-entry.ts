@@ -18,8 +18,8 @@
  * {@link CodeEntry.#finish}.
  */
 import { CustomerSession, StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
-import type { AgentRoutes } from './agent-proxy.js';
-import { createRelaySocketFactory, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
+import { reportFailure, type AgentRoutes } from './agent-proxy.js';
+import { DEFAULT_RELAY_TIMEOUT_SECONDS, createRelaySocketFactory, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
 import type { JoinArgs } from '../command-line/join-args.js';
 import { openBrowser } from '../pages/browser-open.js';
 import { CodeEntryPage, type CodeEntryView } from '../pages/code-entry-page.js';
@@ -102,13 +102,14 @@ export class CodeEntry {
   }
 
   /** The entry screen's view now. */
-  #view(busy: boolean, error?: TandemError): CodeEntryView {
+  #view(busy: boolean, error?: TandemError, report?: string): CodeEntryView {
     const { args } = this.#o;
     return {
       ...(args.helpDesk !== undefined ? { helpDesk: args.helpDesk } : {}),
       relay: args.relayUrl,
       busy,
       ...(error !== undefined ? { error: { code: error.code, message: error.message } } : {}),
+      ...(report !== undefined ? { report } : {}),
     };
   }
 
@@ -213,7 +214,14 @@ export class CodeEntry {
     // Before the handshake: a wrong, unknown or expired code, or an unreachable relay. Asked again.
     const failure = result.failure ?? new TandemError('TANDEM_ERR_INTERNAL', 'the attempt ended before its handshake without a failure');
     this.#machine.to('waiting');
-    this.#page?.page.setEntry(this.#view(false, failure));
+    // The relay could not be reached (no answer, the proxy, TLS): the report for support, on the page to save or copy.
+    const unreachable = sockets.connectError();
+    const routes = this.#o.routes;
+    const report =
+      unreachable !== undefined && routes !== undefined
+        ? reportFailure(ctx, { what: 'tandem join (code typed)', failures: [{ relay: args.relayUrl, error: unreachable }], timeoutMs: DEFAULT_RELAY_TIMEOUT_SECONDS * 1000, routes, now: Date.now() })
+        : undefined;
+    this.#page?.page.setEntry(this.#view(false, failure, report?.text));
     if (this.#prompt !== undefined) this.#prompt.ask();
     else ctx.out.say('Type the code again on the page.');
   }

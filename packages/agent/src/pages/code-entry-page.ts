@@ -5,9 +5,10 @@
  * consent page (consent-server.ts). It shows the code-entry screen (issue 9,
  * contract 3):
  *
- * - event `entry`, `{ helpDesk?, relay, busy, error? }`: the stamped help
+ * - event `entry`, `{ helpDesk?, relay, busy, error?, report? }`: the stamped help
  *   desk's name, the relay the agent will contact, whether a code is being
- *   tried (the page disables the box), and the last attempt's failure;
+ *   tried (the page disables the box), the last attempt's failure, and
+ *   the diagnostic report's text when the relay could not be reached;
  * - action `POST api/code` with `{ "code": "123 45678" }`: checked with
  *   protocol's `parseCode` (TANDEM_ERR_BAD_INPUT for a malformed code), then
  *   handed to the agent, which answers `{}` once the attempt starts.
@@ -30,6 +31,8 @@ export interface CodeEntryView {
   relay: string;
   busy: boolean;
   error?: { code: string; message: string };
+  /** The diagnostic report's text after the relay could not be reached (the page offers "Save report" and "Copy"). */
+  report?: string;
 }
 
 /** The longest code text the page may send (digits with spaces or dashes between them). */
