@@ -23,6 +23,11 @@ export interface PageElements {
   readonly codeInput: HTMLInputElement;
   readonly codeSubmit: HTMLButtonElement;
   readonly codeError: HTMLElement;
+  readonly entryReport: HTMLElement;
+  readonly entryReportText: HTMLElement;
+  readonly reportSave: HTMLButtonElement;
+  readonly reportCopy: HTMLButtonElement;
+  readonly reportCopied: HTMLElement;
   readonly invitationsSection: HTMLElement;
   readonly invitationList: HTMLUListElement;
   readonly noInvitations: HTMLElement;
@@ -106,6 +111,11 @@ export function pageElements(doc: Document): PageElements {
     codeInput: el(testId('code-input'), HTMLInputElement),
     codeSubmit: el(testId('code-submit'), HTMLButtonElement),
     codeError: el(testId('code-error'), HTMLElement),
+    entryReport: el(testId('entry-report'), HTMLElement),
+    entryReportText: el(testId('entry-report-text'), HTMLElement),
+    reportSave: el(testId('report-save'), HTMLButtonElement),
+    reportCopy: el(testId('report-copy'), HTMLButtonElement),
+    reportCopied: el(testId('report-copied'), HTMLElement),
     invitationsSection: el('#invitations', HTMLElement),
     invitationList: el(testId('invitations'), HTMLUListElement),
     noInvitations: el(testId('no-invitations'), HTMLElement),

@@ -116,6 +116,11 @@ export const en = {
     empty: 'Type the session code first: the 8 digits your technician gives you.',
     notDigits: 'A session code has digits only. Type the digits your technician gave you.',
     privacy: 'Nothing is shared yet: you see who asks, and for what, before anything starts.',
+    reportTitle: 'Connection report',
+    reportHint: 'Tandem could not reach the relay. Send this report to your help desk: it holds no password and no code.',
+    reportSave: 'Save report',
+    reportCopy: 'Copy',
+    reportCopied: 'Copied.',
     errors: {
       TANDEM_ERR_BAD_INPUT: 'This is not a session code: it needs 8 digits. Check the code and type it again.',
       TANDEM_ERR_CODE_UNKNOWN: 'No session is waiting for this code. Check the digits with your technician and type the code again.',
