@@ -34,3 +34,4 @@ export * from './proxy/proxy-response.js';
 export * from './proxy/report-lines.js';
 export * from './proxy/wpad.js';
 export * from './proxy/client-proxy.js';
+export { ProxyAuthError, proxyAskingCredentials } from './proxy/route-dialer.js';

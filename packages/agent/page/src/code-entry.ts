@@ -16,6 +16,7 @@
  */
 import { errorText, fillWithCode } from './error-text.js';
 import type { PageContext } from './page-context.js';
+import { renderProxyCredentials, wireProxyCredentials } from './proxy-credentials.js';
 import { decodeAgentError, fields, flag, maybe, text, type AgentError } from './wire.js';
 
 /** The `entry` event: what the code-entry screen shows. */
@@ -30,6 +31,8 @@ export interface EntryView {
   error?: AgentError;
   /** The diagnostic report's text, when the relay could not be reached. */
   report?: string;
+  /** The proxy (`host:port`) that asked for a user name and password. */
+  proxyAuth?: { proxy: string };
 }
 
 /** What the box says under it: the agent's answer to the code, or the page's own check before sending it. */
@@ -43,6 +46,7 @@ export function decodeEntry(value: unknown): EntryView {
   maybe(entry, 'helpDesk', f, text, what);
   maybe(entry, 'error', f, decodeAgentError, what);
   maybe(entry, 'report', f, text, what);
+  maybe(entry, 'proxyAuth', f, (v, w) => ({ proxy: text(fields(v, w).proxy, `${w}.proxy`) }), what);
   return entry;
 }
 
@@ -124,6 +128,7 @@ export function renderCodeEntry(ctx: PageContext): void {
   if (problem === undefined) ui.codeError.replaceChildren();
   else problemText(ctx, ui.codeError, problem);
   ui.codeInput.setAttribute('aria-invalid', String(problem !== undefined));
+  renderProxyCredentials(ctx, entry.busy ? undefined : entry.proxyAuth?.proxy);
   const report = entry.busy ? undefined : entry.report;
   ui.entryReport.hidden = report === undefined;
   if (ui.entryReportText.textContent !== (report ?? '')) {
@@ -170,6 +175,7 @@ function copyReport(ctx: PageContext, report: string): void {
 /** The box's form: the page's check, then `POST api/code`; a refusal is said under the box, the box kept to correct. */
 export function wireCodeEntry(ctx: PageContext): void {
   const { ui, state, actions } = ctx;
+  wireProxyCredentials(ctx);
   ui.reportSave.addEventListener('click', () => {
     if (state.entry?.report !== undefined) saveReport(ui.reportSave.ownerDocument, state.entry.report);
   });

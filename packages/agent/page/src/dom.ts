@@ -23,6 +23,11 @@ export interface PageElements {
   readonly codeInput: HTMLInputElement;
   readonly codeSubmit: HTMLButtonElement;
   readonly codeError: HTMLElement;
+  readonly proxyForm: HTMLFormElement;
+  readonly proxyTitle: HTMLElement;
+  readonly proxyUser: HTMLInputElement;
+  readonly proxyPassword: HTMLInputElement;
+  readonly proxySaved: HTMLElement;
   readonly entryReport: HTMLElement;
   readonly entryReportText: HTMLElement;
   readonly reportSave: HTMLButtonElement;
@@ -111,6 +116,11 @@ export function pageElements(doc: Document): PageElements {
     codeInput: el(testId('code-input'), HTMLInputElement),
     codeSubmit: el(testId('code-submit'), HTMLButtonElement),
     codeError: el(testId('code-error'), HTMLElement),
+    proxyForm: el('#proxy-form', HTMLFormElement),
+    proxyTitle: el(testId('proxy-title'), HTMLElement),
+    proxyUser: el(testId('proxy-user'), HTMLInputElement),
+    proxyPassword: el(testId('proxy-password'), HTMLInputElement),
+    proxySaved: el(testId('proxy-saved'), HTMLElement),
     entryReport: el(testId('entry-report'), HTMLElement),
     entryReportText: el(testId('entry-report-text'), HTMLElement),
     reportSave: el(testId('report-save'), HTMLButtonElement),

@@ -19,7 +19,7 @@
  */
 import { CustomerSession, StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
 import { reportFailure, type AgentRoutes } from './agent-proxy.js';
-import { DEFAULT_RELAY_TIMEOUT_SECONDS, createRelaySocketFactory, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
+import { DEFAULT_RELAY_TIMEOUT_SECONDS, createRelaySocketFactory, proxyAskingCredentials, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
 import type { JoinArgs } from '../command-line/join-args.js';
 import { openBrowser } from '../pages/browser-open.js';
 import { CodeEntryPage, type CodeEntryView } from '../pages/code-entry-page.js';
@@ -78,6 +78,8 @@ export class CodeEntry {
   #attempt: Promise<void> = Promise.resolve();
   /** Ends the running session on purpose (a signal once joined). */
   #endCurrent: (() => void) | undefined;
+  /** The proxy that last asked for Basic credentials, for the page to ask the customer. */
+  #askedProxy: { host: string; port: number } | undefined;
 
   constructor(options: CodeEntryOptions) {
     this.#o = options;
@@ -104,13 +106,23 @@ export class CodeEntry {
   /** The entry screen's view now. */
   #view(busy: boolean, error?: TandemError, report?: string): CodeEntryView {
     const { args } = this.#o;
+    const asked = this.#askedProxy;
     return {
       ...(args.helpDesk !== undefined ? { helpDesk: args.helpDesk } : {}),
       relay: args.relayUrl,
       busy,
       ...(error !== undefined ? { error: { code: error.code, message: error.message } } : {}),
       ...(report !== undefined ? { report } : {}),
+      ...(asked !== undefined && !busy ? { proxyAuth: { proxy: `${asked.host.includes(':') ? `[${asked.host}]` : asked.host}:${asked.port}` } } : {}),
     };
+  }
+
+  /** Credentials typed on the page for the proxy that asked: into the resolver's memory, for the next attempt. */
+  #proxyCredentials(username: string, password: string): void {
+    const asked = this.#askedProxy;
+    const routes = this.#o.routes;
+    if (asked === undefined || routes === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'not possible now: no proxy asked for a user name and password');
+    routes.routes.setCredentials(asked, username, password);
   }
 
   /** Serves the page and opens it; the terminal asks when it cannot be served or opened. */
@@ -121,6 +133,7 @@ export class CodeEntry {
       page = await CodeEntryPage.start({
         view: this.#view(false),
         onCode: (code) => this.#submit(code),
+        onProxyCredentials: (username, password) => this.#proxyCredentials(username, password),
         ...(this.#o.removal !== undefined ? { removal: this.#o.removal } : {}),
         onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE),
         onForeignUser: () => out.say(FOREIGN_USER_MESSAGE),
@@ -216,6 +229,7 @@ export class CodeEntry {
     this.#machine.to('waiting');
     // The relay could not be reached (no answer, the proxy, TLS): the report for support, on the page to save or copy.
     const unreachable = sockets.connectError();
+    this.#askedProxy = proxyAskingCredentials(unreachable);
     const routes = this.#o.routes;
     const report =
       unreachable !== undefined && routes !== undefined

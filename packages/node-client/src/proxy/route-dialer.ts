@@ -143,7 +143,7 @@ async function connectThrough(tcp: net.Socket, o: DialOptions, proxy: ProxyServe
   const what = authority(proxy.host, proxy.port);
   const head = await readHead(tcp, new ProxyResponseReader(what));
   o.attempt.proxyStatus = head.statusLine;
-  if (head.status === 407) throw authError(head, what, withCredentials);
+  if (head.status === 407) throw authError(head, proxy, what, withCredentials);
   if (head.status < 200 || head.status > 299) {
     throw new TandemError('TANDEM_ERR_PROXY_REFUSED', `the proxy ${what} refused to open a tunnel to ${target}: ${head.statusLine}`);
   }
@@ -183,11 +183,27 @@ function readHead(tcp: net.Socket, reader: ProxyResponseReader): Promise<ProxyRe
   });
 }
 
-function authError(head: ProxyResponseHead, what: string, sent: boolean): TandemError {
+/** A proxy asked for Basic credentials: which proxy, so that a person can be asked for them (the agent's page). */
+export class ProxyAuthError extends TandemError {
+  readonly proxy: { host: string; port: number };
+
+  constructor(proxy: { host: string; port: number }, message: string) {
+    super('TANDEM_ERR_PROXY_AUTH', message);
+    this.proxy = { host: proxy.host, port: proxy.port };
+  }
+}
+
+/** The proxy a failure (or what caused it) asked credentials for, if any. */
+export function proxyAskingCredentials(err: unknown): { host: string; port: number } | undefined {
+  for (let e: unknown = err; e instanceof Error; e = e.cause) if (e instanceof ProxyAuthError) return e.proxy;
+  return undefined;
+}
+
+function authError(head: ProxyResponseHead, proxy: ProxyServer, what: string, sent: boolean): TandemError {
   const schemes = offeredSchemes(head);
   if (schemes.some((s) => s.toLowerCase() === 'basic')) {
-    return new TandemError(
-      'TANDEM_ERR_PROXY_AUTH',
+    return new ProxyAuthError(
+      proxy,
       sent
         ? `the proxy ${what} refused the user name and password given for it (${head.statusLine}); check them and try again`
         : `the proxy ${what} asks for a user name and password (Basic); give them on Tandem's page, or in the proxy's address (http://user:password@host:port)`,
