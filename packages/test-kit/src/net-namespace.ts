@@ -60,10 +60,23 @@ export class NetNamespace {
     if (r.code !== 0) throw new Error(late());
   }
 
-  /** Ends every process started in it, then removes the namespace. */
+  /**
+   * Ends every process started in it and every process still in it (nginx's
+   * workers and squid's helpers outlive a killed master), then removes the
+   * namespace.
+   */
   async destroy(): Promise<void> {
     for (const p of this.#procs) p.kill('SIGKILL');
     await Promise.all(this.#procs.map((p) => p.exited));
+    const left = await runProcess('ip', ['netns', 'pids', this.name]);
+    for (const pid of left.stdout.split(/\s+/).filter((p) => /^\d+$/.test(p))) {
+      try {
+        process.kill(Number(pid), 'SIGKILL');
+      } catch (err) {
+        // Gone meanwhile: nothing to end.
+        if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+      }
+    }
     await runProcess('ip', ['netns', 'del', this.name]);
   }
 }

@@ -29,15 +29,19 @@ const NO_PROXY_ENV: NodeJS.ProcessEnv = Object.fromEntries(
 
 /** The lab. */
 export class ProxyLab {
-  readonly dir: string;
+  #dir: string | undefined;
   #ns: NetNamespace | undefined;
   #fingerprint: string | undefined;
   readonly #squids: Squid[] = [];
 
-  constructor() {
-    this.dir = tempDir('tandem-proxy-lab-');
-    // Squid's user must pass through to its own folder inside.
-    chmodSync(this.dir, 0o711);
+  /** The lab's folder, made on first use (a suite that never starts makes none). */
+  get dir(): string {
+    if (this.#dir === undefined) {
+      this.#dir = tempDir('tandem-proxy-lab-');
+      // Squid's and nginx's users must pass through to their own folders inside.
+      chmodSync(this.#dir, 0o711);
+    }
+    return this.#dir;
   }
 
   /** The namespace. */
@@ -129,6 +133,6 @@ export class ProxyLab {
   async stop(): Promise<void> {
     for (const s of this.#squids) s.stop();
     await this.#ns?.destroy();
-    rmSync(this.dir, { recursive: true, force: true });
+    if (this.#dir !== undefined) rmSync(this.#dir, { recursive: true, force: true });
   }
 }
