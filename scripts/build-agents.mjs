@@ -120,6 +120,9 @@ function commonAssets(bundles) {
   const sharp = packageDir('sharp');
   addPackage(assets, 'sharp', sharp, (f) => f.startsWith('dist/') && f.endsWith('.cjs') && !f.includes('.d.'));
   for (const dep of ['@img/colour', 'detect-libc', 'semver']) addPackage(assets, dep, packageDir(dep, sharp), isCjs);
+  // The PAC sandbox's engine: its JavaScript is in the bundle, node-client's pac-script.ts resolves the WebAssembly as quickjs-wasi/quickjs.wasm.
+  const quickjs = packageDir('quickjs-wasi', join(ROOT, 'packages/node-client'));
+  for (const file of ['package.json', 'quickjs.wasm']) assets[`node_modules/quickjs-wasi/${file}`] = join(quickjs, file);
   return assets;
 }
 

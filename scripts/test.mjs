@@ -30,6 +30,10 @@ const SYSTEM_NEEDS = [
   // Windows under Wine for the Windows agent's tests (packages/test-kit/src/wine/); script (bsdutils) gives its programs a console.
   { path: '/usr/lib/wine/wine64', pkg: 'wine64' },
   { path: '/usr/bin/script', pkg: 'bsdutils' },
+  // The proxy tests (issue 12): squid with ssl-bump, the namespace's packet filter, nginx in front of the relay.
+  { path: '/usr/sbin/squid', pkg: 'squid-openssl' },
+  { path: '/usr/sbin/iptables', pkg: 'iptables' },
+  { path: '/usr/sbin/nginx', pkg: 'nginx' },
 ];
 
 function run(cmd, args, opts = {}) {

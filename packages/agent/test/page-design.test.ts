@@ -7,7 +7,7 @@
  * page against the real agent is driven by page-launch, step-up-race,
  * invitation-page and relay-fake-end.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Browser, Page } from 'playwright-core';
@@ -22,6 +22,9 @@ import { PageStandIn, view } from './page-stand-in.js';
 const TECH = { username: 'tanaka', displayName: 'Tanaka Ichiro', team: 'Helpdesk' };
 const ENTRY = { helpDesk: 'Example Help Desk', relay: 'https://support.example.com:8443', busy: false };
 const SESSION = { technician: TECH, sas: '482 913', requestedMode: 'control' };
+const REPORT = 'Tandem connection report\n========================\n\nProxy for https://support.example.com:8443:\n  - environment: HTTPS_PROXY=http://proxy.corp:3128: PROXY proxy.corp:3128\n  Chosen: environment -> PROXY proxy.corp:3128\n';
+const PROXY_ASKS = { ...ENTRY, error: { code: 'TANDEM_ERR_PROXY_AUTH', message: 'the proxy proxy.corp:3128 asks for a user name and password (Basic)' }, proxyAuth: { proxy: 'proxy.corp:3128' } };
+const UNREACHED = { ...ENTRY, error: { code: 'TANDEM_ERR_TLS_INTERCEPTED', message: 'the network between this computer and the relay inspects encrypted traffic' }, report: REPORT };
 
 describe('the customer page on a stand-in agent', () => {
   let browser: Browser;
@@ -230,10 +233,57 @@ describe('the customer page on a stand-in agent', () => {
     expect(await status.textContent()).toBe(`${ja.errors.TANDEM_ERR_TRUNCATED} TANDEM_ERR_TRUNCATED`);
   });
 
+  it('offers the connection report to save and to copy after the relay could not be reached, and hides it while a code is tried', async () => {
+    const { standIn, page } = await start();
+    await page.context().grantPermissions(['clipboard-read', 'clipboard-write'], { origin: new URL(standIn.url).origin });
+    standIn.send({ event: 'entry', data: ENTRY });
+    await expect.poll(() => page.locator('[data-testid=code-entry]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=entry-report]').isVisible()).toBe(false);
+    standIn.send({ event: 'entry', data: UNREACHED });
+    await expect.poll(() => page.locator('[data-testid=entry-report]').isVisible()).toBe(true);
+    expect(await text(page, 'entry-report-text')).toBe(REPORT);
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=report-save]')]);
+    expect(download.suggestedFilename()).toBe('tandem-connection-report.txt');
+    const saved = join(mkdtempSync(join(tmpdir(), 'tandem-report-')), 'report.txt');
+    onTestFinished(() => rmSync(join(saved, '..'), { recursive: true, force: true }));
+    await download.saveAs(saved);
+    expect(readFileSync(saved, 'utf8')).toBe(REPORT);
+    await page.click('[data-testid=report-copy]');
+    await expect.poll(() => page.locator('[data-testid=report-copied]').isVisible()).toBe(true);
+    expect(await page.evaluate(() => navigator.clipboard.readText())).toBe(REPORT);
+    standIn.send({ event: 'entry', data: { ...UNREACHED, busy: true } });
+    await expect.poll(() => page.locator('[data-testid=entry-report]').isVisible()).toBe(false);
+  });
+
+  it('asks for the proxy\'s user name and password when a proxy asked, sends them once and keeps no copy', async () => {
+    const { standIn, page } = await start();
+    standIn.answer((name) => {
+      if (name !== 'proxy-credentials') throw new Error(`unexpected action ${name}`);
+      return {};
+    });
+    standIn.send({ event: 'entry', data: ENTRY });
+    await expect.poll(() => page.locator('[data-testid=code-entry]').isVisible()).toBe(true);
+    expect(await page.locator('[data-testid=proxy-form]').isVisible()).toBe(false);
+    standIn.send({ event: 'entry', data: PROXY_ASKS });
+    await expect.poll(() => page.locator('[data-testid=proxy-form]').isVisible()).toBe(true);
+    expect(await text(page, 'proxy-title')).toBe(en.entry.proxyTitle.replace('{{proxy}}', 'proxy.corp:3128'));
+    await page.fill('[data-testid=proxy-user]', 'sato');
+    await page.fill('[data-testid=proxy-password]', 'pässword 1');
+    await page.click('[data-testid=proxy-submit]');
+    await expect.poll(() => page.locator('[data-testid=proxy-saved]').isVisible()).toBe(true);
+    expect(standIn.postedOf('proxy-credentials').map((a) => a.body)).toEqual([{ username: 'sato', password: 'pässword 1' }]);
+    expect(await page.locator('[data-testid=proxy-password]').inputValue()).toBe('');
+    expect(await page.evaluate(() => document.activeElement?.getAttribute('data-testid'))).toBe('code-input');
+    await page.locator('[data-testid=lang-ja]').click();
+    expect(await text(page, 'proxy-title')).toBe(ja.entry.proxyTitle.replace('{{proxy}}', 'proxy.corp:3128'));
+  });
+
   /** Each screen of the page, as the events that show it. */
   const SCREENS: [string, ServerEvent[]][] = [
     ['code-entry', [{ event: 'entry', data: ENTRY }, { event: 'remove-when-done', data: { on: true } }]],
     ['code-entry-error', [{ event: 'entry', data: { ...ENTRY, error: { code: 'TANDEM_ERR_CODE_UNKNOWN', message: 'no session is waiting with nameplate 123' } } }, { event: 'remove-when-done', data: { on: true } }]],
+    ['code-entry-report', [{ event: 'entry', data: UNREACHED }, { event: 'remove-when-done', data: { on: true } }]],
+    ['code-entry-proxy', [{ event: 'entry', data: PROXY_ASKS }, { event: 'remove-when-done', data: { on: true } }]],
     ['consent', [{ event: 'state', data: view({ ...SESSION, status: 'consent' }) }, { event: 'remove-when-done', data: { on: true } }]],
     ['session-view', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view' }) }, { event: 'chat', data: { from: 'peer', text: 'Hello, how can I help?' } }, { event: 'chat', data: { from: 'me', text: 'My printer is offline' } }]],
     ['session-control', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'control' }) }]],
@@ -264,6 +314,8 @@ describe('the customer page on a stand-in agent', () => {
           const shown = name.startsWith('code-entry') ? '[data-testid=code-entry]' : name === 'consent' ? '[data-testid=technician]' : name === 'step-up' ? '#mode-request-text' : name === 'ended' || name === 'failed' ? '[data-testid=status]' : '[data-testid=session-banner]';
           await page.locator(shown).waitFor({ state: 'visible' });
           if (name === 'code-entry-error') await page.locator('[data-testid=code-error]').waitFor({ state: 'visible' });
+          if (name === 'code-entry-report') await page.locator('[data-testid=entry-report]').waitFor({ state: 'visible' });
+          if (name === 'code-entry-proxy') await page.locator('[data-testid=proxy-form]').waitFor({ state: 'visible' });
           if (name === 'code-entry' || name === 'consent') await page.locator('[data-testid=remove-when-done]').waitFor({ state: 'visible' });
           const widths = await page.evaluate(() => ({ page: document.documentElement.scrollWidth, window: window.innerWidth }));
           expect(widths.page, `${name} ${viewport.width}x${viewport.height} ${language}`).toBeLessThanOrEqual(widths.window);

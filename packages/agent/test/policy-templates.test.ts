@@ -15,7 +15,7 @@ import { ROOT } from '@tandem/test-kit';
 const DIR = join(ROOT, 'docs/policy');
 const ADMX = join(DIR, 'Tandem.admx');
 const ADMLS = ['en-US', 'ja-JP'].map((lang) => join(DIR, lang, 'Tandem.adml'));
-const FIELDS = [...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays'];
+const FIELDS = [...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays', 'proxy', 'proxyPac'];
 
 /** The values of one key in a .reg file (the forms it uses: dword and hex(7)), as a reader gives them. */
 function regValues(text: string, key: string): RegistryValue[] {

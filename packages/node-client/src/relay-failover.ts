@@ -7,6 +7,10 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { homedir, hostname, platform, release } from 'node:os';
 import { isAbsolute, join } from 'node:path';
 import { TandemError, type TandemErrorCode } from '@tandem/protocol';
+import type { ConnectionTrace } from './proxy/connection-trace.js';
+import type { ProxyResolver } from './proxy/proxy-resolver.js';
+import { attemptReportLines, proxyReportLines } from './proxy/report-lines.js';
+import { TANDEM_CLIENT_VERSION } from './version.js';
 
 /** Default wait for each relay address before trying the next, seconds. */
 export const DEFAULT_RELAY_TIMEOUT_SECONDS = 30;
@@ -48,7 +52,7 @@ export function reportsDir(env: NodeJS.ProcessEnv, home = homedir()): string {
   return join(base, 'tandem', 'reports');
 }
 
-const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'NO_PROXY', 'no_proxy'];
+const PROXY_VARS = ['HTTPS_PROXY', 'https_proxy', 'HTTP_PROXY', 'http_proxy', 'ALL_PROXY', 'all_proxy', 'NO_PROXY', 'no_proxy'];
 
 /** Drops a user name and password from a proxy URL before it goes into a report. */
 function withoutCredentials(value: string): string {
@@ -67,7 +71,17 @@ function withoutCredentials(value: string): string {
  * Writes a plain-text report of a failed connection (no secrets: no ticket,
  * password or secret; proxy credentials removed) and returns its path.
  */
-export function writeDiagnosticReport(args: { env: NodeJS.ProcessEnv; now: number; what: string; failures: readonly RelayFailure[]; timeoutMs: number }): string {
+export function writeDiagnosticReport(args: {
+  env: NodeJS.ProcessEnv;
+  now: number;
+  what: string;
+  failures: readonly RelayFailure[];
+  timeoutMs: number;
+  /** How the proxy was found for each relay. */
+  proxy?: ProxyResolver | undefined;
+  /** Each attempt's steps. */
+  trace?: ConnectionTrace | undefined;
+}): string {
   const dir = reportsDir(args.env);
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   const stamp = new Date(args.now).toISOString().replace(/[-:]/g, '').replace(/\.\d+Z$/, 'Z');
@@ -78,6 +92,7 @@ export function writeDiagnosticReport(args: { env: NodeJS.ProcessEnv; now: numbe
     '',
     `What:       ${args.what}`,
     `When:       ${new Date(args.now).toISOString()} (this computer's clock)`,
+    `Tandem:     ${TANDEM_CLIENT_VERSION}`,
     `Computer:   ${hostname()}, ${platform()} ${release()}, Node.js ${process.version}`,
     `Timeout:    ${formatMs(args.timeoutMs)} per relay`,
     '',
@@ -87,10 +102,12 @@ export function writeDiagnosticReport(args: { env: NodeJS.ProcessEnv; now: numbe
     'Proxy settings in the environment:',
     ...PROXY_VARS.flatMap((v) => {
       const value = args.env[v];
-      return value === undefined ? [] : [`  ${v}=${withoutCredentials(value)}`];
+      return value === undefined || value === '' ? [] : [`  ${v}=${withoutCredentials(value)}`];
     }),
-    ...(PROXY_VARS.some((v) => args.env[v] !== undefined) ? [] : ['  (none)']),
+    ...(PROXY_VARS.some((v) => (args.env[v] ?? '') !== '') ? [] : ['  (none)']),
     '',
+    ...(args.proxy !== undefined ? [...proxyReportLines(args.proxy.choices()), ''] : []),
+    ...(args.trace !== undefined ? [...attemptReportLines(args.trace.attempts()), ''] : []),
     'Send this file to your support contact. It holds no password, secret or ticket.',
     '',
   ];

@@ -25,6 +25,7 @@
  * | `chromium.ts`, `recording-browser.ts` | Chromium for tests (`launchChromium`; `presentAs` a User-Agent and Client Hints; `recordCspViolations`); a `$BROWSER` that records what it was given (`isolate`: its own home and PATH) |
  * | `catalogue.ts`, `glossary.ts` | translation catalogues flattened, their placeholders; docs/glossary.md read, and a catalogue pair checked against it |
  * | `code-signing.ts` | a self-made code-signing certificate, `osslsigncode verify` |
+ * | `net-namespace.ts`, `squid.ts`, `nginx.ts`, `proxy-lab.ts` | `NetNamespace` (a test's own network namespace, `onlyUserReaches` a port), `Squid` (Debian's squid: Basic authentication, ssl-bump with a test CA), `startNginx` (nginx terminating TLS in front of the relay), `ProxyLab` (the relay behind a packet filter only squid or nginx passes, a PAC server, both clients inside) |
  * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wine/` | the Wine harness: `WinePrefix` (a fresh prefix per test file on an Xvfb, `node()` runs the official Windows node.exe), `WineProc` (output to files, lines to its console), `TestWindow` (a Windows program that records its input) |
  * | `temp-dir.ts`, `temp-dir-setup.ts`, `temp-dir-global.ts` | `tempDir` (removed when its test file ends), and the run's check that no `tandem-*` folder is left (vitest setup files) |
@@ -80,8 +81,11 @@ export * from './hostile-relay.js';
 export * from './hostile-tech.js';
 export * from './line-sink.js';
 export * from './memory-relay.js';
+export * from './net-namespace.js';
+export * from './nginx.js';
 export * from './ports.js';
 export * from './process.js';
+export * from './proxy-lab.js';
 export * from './recording-browser.js';
 export * from './relay-api.js';
 export * from './relay-process.js';
@@ -90,6 +94,7 @@ export * from './repo-paths.js';
 export * from './rfb-test-client.js';
 export * from './signal-client.js';
 export * from './signal-sessions.js';
+export * from './squid.js';
 export * from './tandem-cli.js';
 export * from './temp-dir.js';
 export * from './thrown.js';

@@ -29,6 +29,8 @@ export interface ActionBodies {
   'remove-when-done': { on: boolean };
   /** The code typed into the code-entry screen (contract 3), as typed: digits, spaces or a dash. */
   code: { code: string };
+  /** Basic credentials for the proxy that asked (the agent keeps them in memory only). */
+  'proxy-credentials': { username: string; password: string };
 }
 
 /** Why an action failed. */

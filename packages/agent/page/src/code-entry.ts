@@ -1,9 +1,10 @@
 /**
  * The code-entry screen (issue 9, contract 3): a downloaded agent started
  * without a code shows it before any session exists. The agent sends the
- * event `entry` `{ helpDesk?, relay, busy, error? }` (the stamped help
+ * event `entry` `{ helpDesk?, relay, busy, error?, report? }` (the stamped help
  * desk's name, the relay it will contact, whether a code is being tried, the
- * last attempt's failure) and takes `POST api/code` `{ code }` with the code
+ * last attempt's failure, and the diagnostic report's text when the relay
+ * could not be reached, offered to save or copy) and takes `POST api/code` `{ code }` with the code
  * as typed (digits, spaces or a dash; the agent checks it with protocol's
  * `parseCode`). Once a session exists the page gets `state` events and shows
  * the session; a code that fails before the handshake brings `entry` back
@@ -15,6 +16,7 @@
  */
 import { errorText, fillWithCode } from './error-text.js';
 import type { PageContext } from './page-context.js';
+import { renderProxyCredentials, wireProxyCredentials } from './proxy-credentials.js';
 import { decodeAgentError, fields, flag, maybe, text, type AgentError } from './wire.js';
 
 /** The `entry` event: what the code-entry screen shows. */
@@ -27,6 +29,10 @@ export interface EntryView {
   busy: boolean;
   /** Why the last attempt failed. */
   error?: AgentError;
+  /** The diagnostic report's text, when the relay could not be reached. */
+  report?: string;
+  /** The proxy (`host:port`) that asked for a user name and password. */
+  proxyAuth?: { proxy: string };
 }
 
 /** What the box says under it: the agent's answer to the code, or the page's own check before sending it. */
@@ -39,6 +45,8 @@ export function decodeEntry(value: unknown): EntryView {
   const entry: EntryView = { relay: text(f.relay, `${what}.relay`), busy: flag(f.busy, `${what}.busy`) };
   maybe(entry, 'helpDesk', f, text, what);
   maybe(entry, 'error', f, decodeAgentError, what);
+  maybe(entry, 'report', f, text, what);
+  maybe(entry, 'proxyAuth', f, (v, w) => ({ proxy: text(fields(v, w).proxy, `${w}.proxy`) }), what);
   return entry;
 }
 
@@ -120,13 +128,60 @@ export function renderCodeEntry(ctx: PageContext): void {
   if (problem === undefined) ui.codeError.replaceChildren();
   else problemText(ctx, ui.codeError, problem);
   ui.codeInput.setAttribute('aria-invalid', String(problem !== undefined));
+  renderProxyCredentials(ctx, entry.busy ? undefined : entry.proxyAuth?.proxy);
+  const report = entry.busy ? undefined : entry.report;
+  ui.entryReport.hidden = report === undefined;
+  if (ui.entryReportText.textContent !== (report ?? '')) {
+    ui.entryReportText.textContent = report ?? '';
+    ui.reportCopied.hidden = true;
+  }
   // The box is where the customer's eyes go: on the screen's first showing and once it is usable again.
   if ((wasHidden || problem !== undefined) && !entry.busy && ui.codeInput.ownerDocument.activeElement !== ui.codeInput) ui.codeInput.focus();
+}
+
+/** "Save report": the report as a text file the browser downloads. */
+function saveReport(doc: Document, report: string): void {
+  const url = URL.createObjectURL(new Blob([report], { type: 'text/plain;charset=utf-8' }));
+  const a = doc.createElement('a');
+  a.href = url;
+  a.download = 'tandem-connection-report.txt';
+  a.click();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+/** "Copy": the report to the clipboard; where the browser refuses, the text is selected for Ctrl+C. */
+function copyReport(ctx: PageContext, report: string): void {
+  const { ui } = ctx;
+  const selectIt = (): void => {
+    ui.entryReportText.ownerDocument.getSelection()?.selectAllChildren(ui.entryReportText);
+    ui.entryReportText.focus();
+  };
+  const clipboard = ui.entryReportText.ownerDocument.defaultView?.navigator.clipboard;
+  if (clipboard === undefined) {
+    selectIt();
+    return;
+  }
+  clipboard.writeText(report).then(
+    () => {
+      ui.reportCopied.hidden = false;
+    },
+    (err: unknown) => {
+      console.error('copying the report failed', err);
+      selectIt();
+    },
+  );
 }
 
 /** The box's form: the page's check, then `POST api/code`; a refusal is said under the box, the box kept to correct. */
 export function wireCodeEntry(ctx: PageContext): void {
   const { ui, state, actions } = ctx;
+  wireProxyCredentials(ctx);
+  ui.reportSave.addEventListener('click', () => {
+    if (state.entry?.report !== undefined) saveReport(ui.reportSave.ownerDocument, state.entry.report);
+  });
+  ui.reportCopy.addEventListener('click', () => {
+    if (state.entry?.report !== undefined) copyReport(ctx, state.entry.report);
+  });
   ui.codeForm.addEventListener('submit', (e) => {
     e.preventDefault();
     if (state.entry?.busy === true) return;

@@ -23,6 +23,16 @@ export interface PageElements {
   readonly codeInput: HTMLInputElement;
   readonly codeSubmit: HTMLButtonElement;
   readonly codeError: HTMLElement;
+  readonly proxyForm: HTMLFormElement;
+  readonly proxyTitle: HTMLElement;
+  readonly proxyUser: HTMLInputElement;
+  readonly proxyPassword: HTMLInputElement;
+  readonly proxySaved: HTMLElement;
+  readonly entryReport: HTMLElement;
+  readonly entryReportText: HTMLElement;
+  readonly reportSave: HTMLButtonElement;
+  readonly reportCopy: HTMLButtonElement;
+  readonly reportCopied: HTMLElement;
   readonly invitationsSection: HTMLElement;
   readonly invitationList: HTMLUListElement;
   readonly noInvitations: HTMLElement;
@@ -106,6 +116,16 @@ export function pageElements(doc: Document): PageElements {
     codeInput: el(testId('code-input'), HTMLInputElement),
     codeSubmit: el(testId('code-submit'), HTMLButtonElement),
     codeError: el(testId('code-error'), HTMLElement),
+    proxyForm: el('#proxy-form', HTMLFormElement),
+    proxyTitle: el(testId('proxy-title'), HTMLElement),
+    proxyUser: el(testId('proxy-user'), HTMLInputElement),
+    proxyPassword: el(testId('proxy-password'), HTMLInputElement),
+    proxySaved: el(testId('proxy-saved'), HTMLElement),
+    entryReport: el(testId('entry-report'), HTMLElement),
+    entryReportText: el(testId('entry-report-text'), HTMLElement),
+    reportSave: el(testId('report-save'), HTMLButtonElement),
+    reportCopy: el(testId('report-copy'), HTMLButtonElement),
+    reportCopied: el(testId('report-copied'), HTMLElement),
     invitationsSection: el('#invitations', HTMLElement),
     invitationList: el(testId('invitations'), HTMLUListElement),
     noInvitations: el(testId('no-invitations'), HTMLElement),

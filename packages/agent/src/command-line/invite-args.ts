@@ -3,7 +3,7 @@
  *
  *   tandem invite --relay URL [--relay URL ...] --expires DURATION
  *               [--relay-fingerprint HEX ...] [--password-stdin | --ask-password | --password-file F]
- *               [--name NAME] [--out FILE] [--no-browser] [--relay-timeout 30s]
+ *               [--name NAME] [--out FILE] [--no-browser] [--relay-timeout 30s] [--pac URL]
  *               [--max-wrong 5] [--event-log] [--vnc ... | --rfb-listen ...]
  *   tandem invitations
  *   tandem expire ID | --all
@@ -21,6 +21,7 @@ import {
   stringOption,
   type HelpArgs,
   type HostPort,
+  parsePacUrl,
 } from '@tandem/node-client';
 import { parseScreenOptions } from './screen-args.js';
 import type { JoinDefaults } from './join-args.js';
@@ -42,6 +43,8 @@ export interface InviteArgs {
   out?: string;
   browser: boolean;
   relayTimeoutMs: number;
+  /** --pac: the PAC script that names the proxy (docs/proxy.md). */
+  pac?: string;
   maxWrong: number;
   eventLog: boolean;
   rfbListen?: HostPort;
@@ -88,6 +91,7 @@ Options:
   --out FILE                 where to write the invitation (default ./ID.tandem)
   --no-browser               ask consent on the terminal: y or n on stdin, then chat lines
   --relay-timeout DURATION   wait this long for each relay before the next (default 30s)
+  --pac URL                  find the proxy with this PAC script (docs/proxy.md)
   --max-wrong N              wrong passwords before the invitation expires (default 5)
   --event-log                keep a local event log in the system log (includes wrong passwords)
   --vnc, --vnc-password-file, --rfb-listen, --rfb-password-file   as for tandem join
@@ -140,6 +144,7 @@ export function parseInvite(argv: readonly string[], defaults: JoinDefaults = {}
     out: { value: true },
     'no-browser': { value: false },
     'relay-timeout': { value: true },
+    pac: { value: true },
     'max-wrong': { value: true },
     'event-log': { value: false },
     'rfb-listen': { value: true },
@@ -194,6 +199,8 @@ export function parseInvite(argv: readonly string[], defaults: JoinDefaults = {}
     if (out === '') throw bad('--out needs a file name');
     args.out = out;
   }
+  const pac = stringOption(options, 'pac');
+  if (pac !== undefined) args.pac = parsePacUrl(pac);
   parseScreenOptions(options, args);
   return args;
 }

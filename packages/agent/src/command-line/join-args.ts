@@ -2,7 +2,7 @@
  * Command-line parsing for `tandem join`. The form is fixed (README,
  * "Scriptable command lines"); scripts depend on it:
  *
- *   tandem join CODE --relay URL [--no-browser] [--relay-fingerprint HEX]
+ *   tandem join CODE --relay URL [--no-browser] [--relay-fingerprint HEX] [--pac URL]
  *               [--name NAME] [--customer-number N] [--case N] [--event-log]
  *               [--rfb-listen 127.0.0.1:PORT --rfb-password-file F]
  *               [--vnc HOST:PORT [--vnc-password-file F]]
@@ -17,7 +17,7 @@
  * Parsing never touches the network or files; it only validates.
  */
 import { LIMITS, normaliseRelayOrigin, parseCode, type AgentStamp } from '@tandem/protocol';
-import { bad, limited, normaliseFingerprint, required, scan, stringOption, type HelpArgs, type HostPort } from '@tandem/node-client';
+import { bad, limited, normaliseFingerprint, parsePacUrl, required, scan, stringOption, type HelpArgs, type HostPort } from '@tandem/node-client';
 import { parseScreenOptions } from './screen-args.js';
 
 /** `tandem join`. */
@@ -34,6 +34,8 @@ export interface JoinArgs {
   /** False with --no-browser: consent on the terminal. */
   browser: boolean;
   fingerprint?: string;
+  /** --pac: the PAC script that names the proxy (docs/proxy.md). */
+  pac?: string;
   name?: string;
   customerNumber?: string;
   caseNumber?: string;
@@ -66,6 +68,8 @@ read out to you. Without CODE it asks for the code (on the local page, or
 Options:
   --relay URL                the relay's address, https://host:port (or http:// behind a TLS proxy)
   --relay-fingerprint HEX    accept exactly the relay certificate with this SHA-256 fingerprint
+  --pac URL                  find the proxy with this PAC script (docs/proxy.md: otherwise
+                             the policy, proxy.txt, the environment, the desktop's settings)
   --no-browser               ask on the terminal: answer y or n on stdin, further lines are chat
   --name NAME                your name (default: your account's full name)
   --customer-number N        your customer number
@@ -112,6 +116,7 @@ export function parseJoin(argv: readonly string[], defaults: JoinDefaults = {}):
     ...(removable ? { 'remove-when-done': { value: false }, 'no-remove-when-done': { value: false } } : {}),
     relay: { value: true },
     'relay-fingerprint': { value: true },
+    pac: { value: true },
     help: { value: false },
     'no-browser': { value: false },
     name: { value: true },
@@ -137,6 +142,8 @@ export function parseJoin(argv: readonly string[], defaults: JoinDefaults = {}):
     browser: !options.has('no-browser'),
     eventLog: options.has('event-log'),
   };
+  const pac = stringOption(options, 'pac');
+  if (pac !== undefined) args.pac = parsePacUrl(pac);
   const fp = stringOption(options, 'relay-fingerprint');
   if (fp !== undefined) args.fingerprint = normaliseFingerprint(fp);
   // The stamped fingerprint is that relay's certificate: it never pins another relay given with --relay.

@@ -18,7 +18,8 @@
  * {@link CodeEntry.#finish}.
  */
 import { CustomerSession, StateMachine, TandemError, toTandemError, type Transitions } from '@tandem/protocol';
-import { createRelaySocketFactory, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
+import { reportFailure, type AgentRoutes } from './agent-proxy.js';
+import { DEFAULT_RELAY_TIMEOUT_SECONDS, createRelaySocketFactory, proxyAskingCredentials, nodeAeadProvider, type CommandContext, type LineInput, type RelaySocketFactory } from '@tandem/node-client';
 import type { JoinArgs } from '../command-line/join-args.js';
 import { openBrowser } from '../pages/browser-open.js';
 import { CodeEntryPage, type CodeEntryView } from '../pages/code-entry-page.js';
@@ -50,6 +51,8 @@ export interface CodeEntryOptions {
   args: JoinArgs;
   ctx: CommandContext;
   policy: ConsentPolicy;
+  /** The way to the relay (proxies) and its trace (agent-proxy.ts); without, directly. */
+  routes?: AgentRoutes;
   eventLog: EventLog;
   /** The terminal input, made on first use (the code, then the consent answers). */
   input: () => LineInput;
@@ -75,6 +78,8 @@ export class CodeEntry {
   #attempt: Promise<void> = Promise.resolve();
   /** Ends the running session on purpose (a signal once joined). */
   #endCurrent: (() => void) | undefined;
+  /** The proxy that last asked for Basic credentials, for the page to ask the customer. */
+  #askedProxy: { host: string; port: number } | undefined;
 
   constructor(options: CodeEntryOptions) {
     this.#o = options;
@@ -99,14 +104,25 @@ export class CodeEntry {
   }
 
   /** The entry screen's view now. */
-  #view(busy: boolean, error?: TandemError): CodeEntryView {
+  #view(busy: boolean, error?: TandemError, report?: string): CodeEntryView {
     const { args } = this.#o;
+    const asked = this.#askedProxy;
     return {
       ...(args.helpDesk !== undefined ? { helpDesk: args.helpDesk } : {}),
       relay: args.relayUrl,
       busy,
       ...(error !== undefined ? { error: { code: error.code, message: error.message } } : {}),
+      ...(report !== undefined ? { report } : {}),
+      ...(asked !== undefined && !busy ? { proxyAuth: { proxy: `${asked.host.includes(':') ? `[${asked.host}]` : asked.host}:${asked.port}` } } : {}),
     };
+  }
+
+  /** Credentials typed on the page for the proxy that asked: into the resolver's memory, for the next attempt. */
+  #proxyCredentials(username: string, password: string): void {
+    const asked = this.#askedProxy;
+    const routes = this.#o.routes;
+    if (asked === undefined || routes === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', 'not possible now: no proxy asked for a user name and password');
+    routes.routes.setCredentials(asked, username, password);
   }
 
   /** Serves the page and opens it; the terminal asks when it cannot be served or opened. */
@@ -117,6 +133,7 @@ export class CodeEntry {
       page = await CodeEntryPage.start({
         view: this.#view(false),
         onCode: (code) => this.#submit(code),
+        onProxyCredentials: (username, password) => this.#proxyCredentials(username, password),
         ...(this.#o.removal !== undefined ? { removal: this.#o.removal } : {}),
         onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE),
         onForeignUser: () => out.say(FOREIGN_USER_MESSAGE),
@@ -174,7 +191,7 @@ export class CodeEntry {
 
   async #try(code: string): Promise<void> {
     const { args, ctx } = this.#o;
-    const sockets = this.#o.sockets?.() ?? createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
+    const sockets = this.#o.sockets?.() ?? createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes: this.#o.routes?.routes, trace: this.#o.routes?.trace });
     const session = new CustomerSession({ relayUrl: args.relayUrl, code, aead: nodeAeadProvider(), connect: sockets.connect });
     this.#current = session;
     const page = this.#page;
@@ -210,7 +227,15 @@ export class CodeEntry {
     // Before the handshake: a wrong, unknown or expired code, or an unreachable relay. Asked again.
     const failure = result.failure ?? new TandemError('TANDEM_ERR_INTERNAL', 'the attempt ended before its handshake without a failure');
     this.#machine.to('waiting');
-    this.#page?.page.setEntry(this.#view(false, failure));
+    // The relay could not be reached (no answer, the proxy, TLS): the report for support, on the page to save or copy.
+    const unreachable = sockets.connectError();
+    this.#askedProxy = proxyAskingCredentials(unreachable);
+    const routes = this.#o.routes;
+    const report =
+      unreachable !== undefined && routes !== undefined
+        ? reportFailure(ctx, { what: 'tandem join (code typed)', failures: [{ relay: args.relayUrl, error: unreachable }], timeoutMs: DEFAULT_RELAY_TIMEOUT_SECONDS * 1000, routes, now: Date.now() })
+        : undefined;
+    this.#page?.page.setEntry(this.#view(false, failure, report?.text));
     if (this.#prompt !== undefined) this.#prompt.ask();
     else ctx.out.say('Type the code again on the page.');
   }

@@ -34,6 +34,7 @@ import {
   type LineInput,
 } from '@tandem/node-client';
 import type { InviteArgs } from '../command-line/invite-args.js';
+import { reportFailure, type AgentRoutes } from './agent-proxy.js';
 import { recordExpiresAt, recordStatus, type InvitationRecord, type InvitationStore } from '../invitations/invitation-store.js';
 import { TicketKeeper } from '../invitations/ticket-keeper.js';
 import type { InvitationPage, InvitationPhase } from '../pages/invitation-page.js';
@@ -76,6 +77,8 @@ export interface InvitationWaitOptions {
   input: () => LineInput;
   /** The local page, when it runs. */
   page?: { page: InvitationPage; shared: SharedPage };
+  /** The way to the relays (proxies) and its trace (agent-proxy.ts); without, directly. */
+  routes?: AgentRoutes;
 }
 
 /** What this computer decides about one attempt: go on with the record, or decline (with the status for `event: declined`). */
@@ -107,6 +110,7 @@ export class InvitationWait {
       ticket: record.ticket,
       relays: record.relays,
       timeoutMs: args.relayTimeoutMs,
+      ...(options.routes !== undefined ? { routes: options.routes } : {}),
       onHolding: (relay) => {
         this.#noteHeld(relay);
         this.#phase(this.#machine.is('lapsed') ? 'lapsed' : 'holding', relay);
@@ -123,12 +127,16 @@ export class InvitationWait {
         this.#noteHeld(undefined);
         if (!this.#machine.is('lapsed')) this.#phase('retrying');
         out.error(allRelaysFailed(failures, `invitation ${record.id}`));
-        try {
-          const report = writeDiagnosticReport({ env: ctx.env, now: options.clock(), what: `tandem invite: holding invitation ${record.id}`, failures, timeoutMs: args.relayTimeoutMs });
-          out.line(`report: ${report}`);
-          out.say(`A report for your support contact is in ${report}.`);
-        } catch (err) {
-          out.say(`Could not write the diagnostic report (${toTandemError(err).message}).`);
+        if (options.routes !== undefined) {
+          reportFailure(ctx, { what: `tandem invite: holding invitation ${record.id}`, failures, timeoutMs: args.relayTimeoutMs, routes: options.routes, now: options.clock() });
+        } else {
+          try {
+            const report = writeDiagnosticReport({ env: ctx.env, now: options.clock(), what: `tandem invite: holding invitation ${record.id}`, failures, timeoutMs: args.relayTimeoutMs });
+            out.line(`report: ${report}`);
+            out.say(`A report for your support contact is in ${report}.`);
+          } catch (err) {
+            out.say(`Could not write the diagnostic report (${toTandemError(err).message}).`);
+          }
         }
         out.say(`Trying again in ${Math.round(retryInMs / 1000)} s while the invitation is open (Ctrl+C stops and expires it).`);
       },
@@ -256,7 +264,7 @@ export class InvitationWait {
   async #runAttempt(holder: InvitationHolder, attempt: InvitationAttempt, rec: InvitationRecord): Promise<void> {
     const { args, ctx, record, clock, page } = this.#o;
     const relay = rec.relays.find((r) => r.url === holder.relay);
-    const sockets = createRelaySocketFactory({ relayUrl: holder.relay, fingerprint: relay?.fingerprint });
+    const sockets = createRelaySocketFactory({ relayUrl: holder.relay, fingerprint: relay?.fingerprint, routes: this.#o.routes?.routes, trace: this.#o.routes?.trace });
     const session = new CustomerSession({
       relayUrl: holder.relay,
       invitation: { ticket: record.ticket, secret: this.#o.secret, attemptId: attempt.attemptId },

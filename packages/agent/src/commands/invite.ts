@@ -13,6 +13,7 @@
  * Without --no-browser the local page is served from the start
  * (invitation-page.ts): the open invitations, then this session's consent.
  */
+import { agentRoutes } from './agent-proxy.js';
 import { chmodSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { userInfo } from 'node:os';
@@ -77,6 +78,7 @@ export async function runInvite(args: InviteArgs, ctx: CommandContext): Promise<
     policy,
     eventLog,
     input: getInput,
+    routes: agentRoutes(ctx, policy, args.pac),
     ...(page !== undefined ? { page } : {}),
   }).run();
 }

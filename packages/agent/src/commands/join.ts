@@ -9,7 +9,8 @@
 import { CustomerSession } from '@tandem/protocol';
 import type { JoinArgs } from '../command-line/join-args.js';
 import { EventLog } from '../system/event-log.js';
-import { createRelaySocketFactory, LineInput, nodeAeadProvider, type CommandContext } from '@tandem/node-client';
+import { createRelaySocketFactory, DEFAULT_RELAY_TIMEOUT_SECONDS, LineInput, nodeAeadProvider, type CommandContext } from '@tandem/node-client';
+import { agentRoutes, reportFailure } from './agent-proxy.js';
 import { loadPolicyFromEnv } from '../policy/index.js';
 import { joinConsentDefaults, runCustomerSession } from './customer-run.js';
 import { CodeEntry } from './code-entry.js';
@@ -27,12 +28,14 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext, extras: JoinE
   const policy = await loadPolicyFromEnv(ctx.env);
   // Before any connection: a relay the policy does not allow is never contacted.
   policy.checkRelay(args.relayUrl);
+  const routes = agentRoutes(ctx, policy, args.pac);
   if (args.code === undefined) {
     let codeInput: LineInput | undefined;
     const code = await new CodeEntry({
       args,
       ctx,
       policy,
+      routes,
       eventLog: new EventLog({ warn: (message) => out.say(message) }),
       input: () => (codeInput ??= new LineInput(ctx.stdin)),
       ...(extras.removal !== undefined ? { removal: extras.removal } : {}),
@@ -40,7 +43,7 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext, extras: JoinE
     codeInput?.close();
     return code;
   }
-  const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
+  const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes: routes.routes, trace: routes.trace });
   const session = new CustomerSession({ relayUrl: args.relayUrl, code: args.code, aead: nodeAeadProvider(), connect: sockets.connect });
   const eventLog = new EventLog({ warn: (message) => out.say(message) });
   let input: LineInput | undefined;
@@ -61,5 +64,9 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext, extras: JoinE
     ctx,
   );
   input?.close();
+  const unreachable = sockets.connectError();
+  if (result.failure !== undefined && !result.joined && unreachable !== undefined) {
+    reportFailure(ctx, { what: 'tandem join', failures: [{ relay: args.relayUrl, error: unreachable }], timeoutMs: DEFAULT_RELAY_TIMEOUT_SECONDS * 1000, routes, now: Date.now() });
+  }
   return result.code;
 }

@@ -11,7 +11,7 @@
  * StateMachine); teardown goes through {@link TicketKeeper.stop}.
  */
 import { InvitationHolder, StateMachine, TandemError, type InvitationAttempt, type InvitationRelay, type Transitions } from '@tandem/protocol';
-import { createRelaySocketFactory, relayTimeoutError, type RelayFailure, type RelaySocketFactory } from '@tandem/node-client';
+import { createRelaySocketFactory, relayTimeoutError, type ConnectionTrace, type RelayFailure, type RelaySocketFactory, type RouteFinder } from '@tandem/node-client';
 
 /** States of a keeper. */
 export type TicketKeeperState = 'idle' | 'connecting' | 'holding' | 'backoff' | 'stopped';
@@ -33,6 +33,8 @@ export interface TicketKeeperOptions {
   ticket: string;
   relays: readonly InvitationRelay[];
   timeoutMs: number;
+  /** The routes to each relay (proxies) and where attempts are recorded; without, directly. */
+  routes?: { routes: RouteFinder; trace: ConnectionTrace };
   /** Now holding on `relay`. */
   onHolding(relay: string): void;
   /** The holding connection to `relay` dropped; moving on. */
@@ -95,7 +97,7 @@ export class TicketKeeper {
   #connect(): void {
     this.#machine.to('connecting');
     const relay = this.#opts.relays[this.#index] as InvitationRelay;
-    const sockets = this.#opts.sockets?.(relay) ?? createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint });
+    const sockets = this.#opts.sockets?.(relay) ?? createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint, routes: this.#opts.routes?.routes, trace: this.#opts.routes?.trace });
     const holder = new InvitationHolder({ relayUrl: relay.url, ticket: this.#opts.ticket, connect: sockets.connect });
     this.#holder = holder;
     this.#timer = setTimeout(() => holder.fail(relayTimeoutError(relay.url, this.#opts.timeoutMs)), this.#opts.timeoutMs);

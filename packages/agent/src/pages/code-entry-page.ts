@@ -5,9 +5,14 @@
  * consent page (consent-server.ts). It shows the code-entry screen (issue 9,
  * contract 3):
  *
- * - event `entry`, `{ helpDesk?, relay, busy, error? }`: the stamped help
+ * - event `entry`, `{ helpDesk?, relay, busy, error?, report? }`: the stamped help
  *   desk's name, the relay the agent will contact, whether a code is being
- *   tried (the page disables the box), and the last attempt's failure;
+ *   tried (the page disables the box), the last attempt's failure, and
+ *   the diagnostic report's text when the relay could not be reached, and
+ *   `proxyAuth` when a proxy asked for a user name and password;
+ * - action `POST api/proxy-credentials` with `{ username, password }`: for
+ *   that proxy, kept in the agent's memory only (never written anywhere),
+ *   used from the next attempt on;
  * - action `POST api/code` with `{ "code": "123 45678" }`: checked with
  *   protocol's `parseCode` (TANDEM_ERR_BAD_INPUT for a malformed code), then
  *   handed to the agent, which answers `{}` once the attempt starts.
@@ -30,7 +35,14 @@ export interface CodeEntryView {
   relay: string;
   busy: boolean;
   error?: { code: string; message: string };
+  /** The diagnostic report's text after the relay could not be reached (the page offers "Save report" and "Copy"). */
+  report?: string;
+  /** A proxy (`host:port`) asked for Basic credentials: the page asks for them (`POST api/proxy-credentials`). */
+  proxyAuth?: { proxy: string };
 }
+
+/** Longest proxy user name and password the page may send, characters. */
+const MAX_PROXY_CREDENTIAL = 256;
 
 /** The longest code text the page may send (digits with spaces or dashes between them). */
 const MAX_CODE_TEXT = 32;
@@ -41,6 +53,8 @@ export interface CodeEntryPageOptions {
   view: CodeEntryView;
   /** A well-formed code was typed: starts the attempt, or throws (TANDEM_ERR_PROTOCOL when one is running). */
   onCode(code: string): void;
+  /** Credentials typed for the proxy that asked (kept in memory only); throws when no proxy asked. */
+  onProxyCredentials?: (username: string, password: string) => void;
   /** A downloaded agent's choice to remove its file when done. */
   removal?: RemovalChoice;
   /** The page's one-time launch link was used again (consent-server.ts). */
@@ -127,6 +141,13 @@ export class CodeEntryPage {
       assertString(body.code, 'code', MAX_CODE_TEXT, 1);
       parseCode(body.code);
       this.#opts.onCode(body.code);
+      return {};
+    }
+    if (name === 'proxy-credentials' && this.#controller === undefined && this.#opts.onProxyCredentials !== undefined) {
+      assertObject(body, name);
+      assertString(body.username, 'proxy-credentials.username', MAX_PROXY_CREDENTIAL, 1);
+      assertString(body.password, 'proxy-credentials.password', MAX_PROXY_CREDENTIAL);
+      this.#opts.onProxyCredentials(body.username, body.password);
       return {};
     }
     if (this.#controller === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `not possible now: no session yet (${name})`);

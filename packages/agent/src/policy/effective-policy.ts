@@ -8,6 +8,13 @@
 import { MODES, TandemError, modeRank, normaliseRelayOrigin, type Mode } from '@tandem/protocol';
 import type { PolicyFile, PolicyForbidField } from './policy-file.js';
 
+/** A policy's proxy settings and where they were read. */
+export interface PolicyProxySetting {
+  proxy: string | undefined;
+  pacUrl: string | undefined;
+  where: string;
+}
+
 /** Something the policy can forbid. */
 export type PolicyCapability = 'invitations' | 'control' | 'file-transfer' | 'system-info';
 
@@ -72,9 +79,13 @@ export class EffectivePolicy {
   readonly #forbidden: Map<PolicyCapability, string[]>;
   readonly #lifetimeSources: string[];
   readonly #relaySources: string[];
+  readonly #proxy: PolicyProxySetting | undefined;
 
   /** Merges `files` (system first, then user): for each field the stricter value wins. */
   constructor(files: readonly PolicyFile[]) {
+    // Not a restriction to merge: the first file that sets a proxy (the system's before the user's) says where to go.
+    const withProxy = files.find((f) => f.proxy !== undefined || f.proxyPac !== undefined);
+    this.#proxy = withProxy === undefined ? undefined : { proxy: withProxy.proxy, pacUrl: withProxy.proxyPac, where: withProxy.path };
     this.sources = files.map((f) => f.path);
     this.#forbidden = new Map();
     for (const cap of POLICY_CAPABILITIES) {
@@ -91,6 +102,11 @@ export class EffectivePolicy {
   }
 
   /** True unless the policy forbids `what`. */
+  /** The proxy settings of the first policy that has any (docs/policy.md, "proxy", "proxyPac"). */
+  proxy(): PolicyProxySetting | undefined {
+    return this.#proxy === undefined ? undefined : { ...this.#proxy };
+  }
+
   allows(what: PolicyCapability): boolean {
     if (!POLICY_CAPABILITIES.includes(what)) throw new TandemError('TANDEM_ERR_BAD_INPUT', `policy: unknown capability ${JSON.stringify(what)}`);
     return !this.#forbidden.has(what);

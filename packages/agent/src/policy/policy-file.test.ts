@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, it, expect } from 'vitest';
 import { TandemError } from '@tandem/protocol';
+import { EffectivePolicy } from './effective-policy.js';
 import { parsePolicyFile } from './policy-file.js';
 
 const PATH = '/etc/tandem/policy.json';
@@ -106,5 +107,23 @@ describe('docs/policy.md', () => {
       maxInvitationLifetimeSeconds: 3600,
       allowedRelays: ['https://support.example.com', 'https://support-backup.example.com:8443'],
     });
+  });
+});
+
+describe('the proxy fields', () => {
+  it('reads proxy and proxyPac, and the first policy that sets them gives both', () => {
+    const system = parsePolicyFile('{"version": 1, "proxy": " proxy.corp:8080; DIRECT "}', '/etc/tandem/policy.json');
+    const user = parsePolicyFile('{"version": 1, "proxyPac": "http://wpad.corp/wpad.dat"}', '~/.config/tandem/policy.json');
+    expect(system.proxy).toBe('proxy.corp:8080; DIRECT');
+    expect(new EffectivePolicy([system, user]).proxy()).toEqual({ proxy: 'proxy.corp:8080; DIRECT', pacUrl: undefined, where: '/etc/tandem/policy.json' });
+    expect(new EffectivePolicy([user]).proxy()?.pacUrl).toBe('http://wpad.corp/wpad.dat');
+    expect(new EffectivePolicy([]).proxy()).toBeUndefined();
+  });
+
+  it('refuses a proxy or PAC address it cannot use, naming the field', () => {
+    expect(() => parsePolicyFile('{"version": 1, "proxy": "socks5://s:1080"}', 'p')).toThrow(/field "proxy": socks5 proxies are not supported/);
+    expect(() => parsePolicyFile('{"version": 1, "proxy": ";"}', 'p')).toThrow(/field "proxy": names no proxy/);
+    expect(() => parsePolicyFile('{"version": 1, "proxyPac": "ftp://x/p.pac"}', 'p')).toThrow(/field "proxyPac": must be an http/);
+    expect(() => parsePolicyFile('{"version": 1, "proxy": 8080}', 'p')).toThrow(/field "proxy" must be a string/);
   });
 });

@@ -6,6 +6,7 @@
  * since ignoring a restriction would relax it.
  */
 import { TandemError, normaliseRelayOrigin } from '@tandem/protocol';
+import { parsePacUrl, parseProxyServer } from '@tandem/node-client';
 
 /** The policy format version this agent understands. */
 export const POLICY_VERSION = 1;
@@ -33,6 +34,10 @@ export interface PolicyFile {
   maxInvitationLifetimeSeconds?: number;
   /** Relay origins that may be used; any other relay is never contacted. Empty: none may. */
   allowedRelays?: string[];
+  /** The proxy to reach relays through: `host:port` entries separated by `;`, or `DIRECT` (docs/proxy.md). */
+  proxy?: string;
+  /** A PAC script's address (http, https or file). */
+  proxyPac?: string;
 }
 
 /** The boolean fields, in the order they are documented. */
@@ -40,7 +45,7 @@ export const POLICY_FORBID_FIELDS = ['forbidInvitations', 'forbidControl', 'forb
 /** A boolean field of a policy file. */
 export type PolicyForbidField = (typeof POLICY_FORBID_FIELDS)[number];
 
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays']);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays', 'proxy', 'proxyPac']);
 
 /**
  * The keys of the top-level object of a JSON text, in order, duplicates kept.
@@ -118,6 +123,12 @@ export function parsePolicyFile(text: string, path: string): PolicyFile {
     if (!Array.isArray(relays)) throw bad('field "allowedRelays" must be a list of relay addresses, like ["https://support.example.com"]');
     policy.allowedRelays = allowedRelayOrigins(relays, 'field', bad);
   }
+  for (const field of ['proxy', 'proxyPac'] as const) {
+    const v = obj[field];
+    if (v === undefined) continue;
+    if (typeof v !== 'string') throw bad(`field "${field}" must be a string, got ${JSON.stringify(v)}`);
+    policy[field] = checkProxySetting(field, v, bad);
+  }
   return policy;
 }
 
@@ -137,4 +148,25 @@ export function allowedRelayOrigins(entries: readonly unknown[], what: 'field' |
     }
   });
   return [...new Set(origins)];
+}
+
+/**
+ * Checks a policy's `proxy` (`host:port` entries separated by `;`, or
+ * `DIRECT`) or `proxyPac` (an http, https or file address) and returns it
+ * trimmed, or `bad` naming what is wrong: a proxy the agent cannot read
+ * would send it elsewhere than the administrator meant.
+ */
+export function checkProxySetting(field: 'proxy' | 'proxyPac', value: string, bad: (message: string) => TandemError): string {
+  const v = value.trim();
+  try {
+    if (field === 'proxyPac') parsePacUrl(v, `field "${field}"`);
+    else {
+      const entries = v.split(';').map((e) => e.trim()).filter((e) => e !== '');
+      if (entries.length === 0) throw new Error(`field "${field}": names no proxy`);
+      for (const e of entries) if (e.toUpperCase() !== 'DIRECT') parseProxyServer(e, `field "${field}"`);
+    }
+  } catch (err) {
+    throw bad((err as Error).message);
+  }
+  return v;
 }

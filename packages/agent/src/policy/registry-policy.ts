@@ -9,7 +9,7 @@
  */
 import { TandemError } from '@tandem/protocol';
 import type { RegistryReadKey, RegistryValue } from '../platform/windows/registry-value.js';
-import { POLICY_FORBID_FIELDS, POLICY_LIMITS, POLICY_VERSION, allowedRelayOrigins, type PolicyFile } from './policy-file.js';
+import { POLICY_FORBID_FIELDS, POLICY_LIMITS, POLICY_VERSION, allowedRelayOrigins, checkProxySetting, type PolicyFile } from './policy-file.js';
 
 export type { RegistryReadKey, RegistryValue };
 
@@ -20,7 +20,7 @@ export const REGISTRY_POLICY_KEYS = {
 } as const;
 
 const FIELD_BY_LOWER: ReadonlyMap<string, string> = new Map(
-  ['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays'].map((f) => [f.toLowerCase(), f]),
+  ['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays', 'proxy', 'proxyPac'].map((f) => [f.toLowerCase(), f]),
 );
 
 /** The data of a REG_DWORD or REG_QWORD as a number, or undefined for any other type. */
@@ -76,6 +76,12 @@ export function parseRegistryPolicy(values: readonly RegistryValue[], key: strin
     // Blank lines (an editor's last newline) allow nothing, so leaving them out relaxes nothing.
     const lines = relays.data.map((line) => line.trim()).filter((line) => line !== '');
     policy.allowedRelays = allowedRelayOrigins(lines, 'value', bad);
+  }
+  for (const field of ['proxy', 'proxyPac'] as const) {
+    const value = byField.get(field);
+    if (value === undefined) continue;
+    if (value.type !== 'REG_SZ') throw bad(`value "${field}" must be a REG_SZ, got ${describeValue(value)}`);
+    policy[field] = checkProxySetting(field, value.data, bad);
   }
   return policy;
 }

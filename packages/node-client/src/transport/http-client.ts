@@ -5,7 +5,7 @@
  */
 import http from 'node:http';
 import { ERROR_CATALOGUE, TandemError, isTandemErrorCode } from '@tandem/protocol';
-import { relayCreateConnection } from './relay-transport.js';
+import { relayCreateConnection, type RouteFinder } from './relay-transport.js';
 
 /** Where and how to reach the relay's HTTP API. */
 export interface RelayHttpOptions {
@@ -13,6 +13,8 @@ export interface RelayHttpOptions {
   relayUrl: string;
   /** Pinned certificate fingerprint, normalised. */
   fingerprint?: string | undefined;
+  /** The routes to try (proxies found by a ProxyResolver); without, directly. */
+  routes?: RouteFinder | undefined;
   /** Bearer token for signed-in calls. */
   token?: string;
   /** Give up after this long, ms (the whole request, connection included). */
@@ -39,6 +41,7 @@ export function requestJson(options: RelayHttpOptions, method: 'GET' | 'POST', p
     relayUrl: options.relayUrl,
     secure: base.protocol === 'https:',
     fingerprint: options.fingerprint,
+    routes: options.routes,
   });
   return new Promise((resolve, reject) => {
     const timeoutMs = options.timeoutMs ?? 20_000;

@@ -5,7 +5,8 @@
  */
 import WebSocket from 'ws';
 import { LIMITS, TandemError, type WebSocketFactory, type WebSocketLike } from '@tandem/protocol';
-import { describeConnectError, relayCreateConnection } from './relay-transport.js';
+import type { ConnectionTrace } from '../proxy/connection-trace.js';
+import { describeConnectError, relayCreateConnection, type RouteFinder } from './relay-transport.js';
 
 /** A factory plus what it learnt about failures the session may only see as "error". */
 export interface RelaySocketFactory {
@@ -25,6 +26,10 @@ export interface RelaySocketOptions {
   relayUrl: string;
   /** Pinned certificate fingerprint, normalised. */
   fingerprint?: string | undefined;
+  /** The routes to try (proxies found by a ProxyResolver); without, directly. */
+  routes?: RouteFinder | undefined;
+  /** Where each attempt's steps go, for the diagnostic report. */
+  trace?: ConnectionTrace | undefined;
 }
 
 /** Makes the WebSocket factory for one relay. */
@@ -40,6 +45,8 @@ export function createRelaySocketFactory(options: RelaySocketOptions): RelaySock
       relayUrl: options.relayUrl,
       secure: parsed.protocol === 'wss:',
       fingerprint: options.fingerprint,
+      routes: options.routes,
+      trace: options.trace,
     });
     const socket = new WebSocket(url, {
       // The transport hands over a socket only once the pin or CA check passed.
@@ -49,10 +56,12 @@ export function createRelaySocketFactory(options: RelaySocketOptions): RelaySock
       handshakeTimeout: 20_000,
     });
     let opened = false;
+    socket.once('upgrade', (res) => options.trace?.noteUpgrade(options.relayUrl, `HTTP ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim()));
     socket.once('open', () => {
       opened = true;
     });
     socket.once('unexpected-response', (_req, res) => {
+      options.trace?.noteUpgrade(options.relayUrl, `refused: HTTP ${res.statusCode ?? '?'} ${res.statusMessage ?? ''}`.trim());
       lastError = new TandemError(
         'TANDEM_ERR_RELAY_UNREACHABLE',
         `the relay at ${options.relayUrl} refused the WebSocket upgrade with HTTP ${res.statusCode ?? '?'}`,

@@ -6,15 +6,23 @@
  *   certificate whose DER hashes to it, whoever signed it, and nothing else;
  * - without: ordinary CA and host-name verification (Node's defaults).
  *
- * The check runs after the TLS handshake and before the socket is handed to
- * HTTP, so not one byte of a request reaches a relay that failed it. Errors
- * come out as TandemErrors that say what to do.
+ * The same rules hold through an HTTP proxy: TLS runs to the relay inside
+ * the CONNECT tunnel (proxy/route-dialer.ts). The routes (directly, or each
+ * proxy a PAC script names) are tried in order, each with the connect
+ * timeout. The check runs after the TLS handshake and before the socket is
+ * handed to HTTP, so not one byte of a request reaches a relay that failed
+ * it. Errors come out as TandemErrors that say what to do.
  */
-import net from 'node:net';
-import tls from 'node:tls';
 import type { Duplex } from 'node:stream';
-import { TandemError } from '@tandem/protocol';
-import { certificateFingerprint, formatFingerprint } from './fingerprint.js';
+import { TandemError, type TandemErrorCode } from '@tandem/protocol';
+import type { ConnectionTrace } from '../proxy/connection-trace.js';
+import { DIRECT_ROUTE, describeRoute, type ProxyRoute } from '../proxy/proxy-route.js';
+import { UNTRUSTED_CERT_CODES, dialRoute } from '../proxy/route-dialer.js';
+
+/** Says which routes to try for a relay URL, in order (a {@link ProxyResolver} does). */
+export interface RouteFinder {
+  routesFor(relayUrl: string): Promise<readonly ProxyRoute[]>;
+}
 
 /** How to reach one relay. */
 export interface RelayTransportOptions {
@@ -24,26 +32,16 @@ export interface RelayTransportOptions {
   secure: boolean;
   /** Pinned SHA-256 fingerprint, normalised (64 lower-case hex digits). */
   fingerprint?: string | undefined;
-  /** Give up connecting after this long, ms. */
+  /** Give up connecting through one route after this long, ms. */
   connectTimeoutMs?: number;
+  /** The routes to try; without, directly. */
+  routes?: RouteFinder | undefined;
+  /** Where each attempt's steps are recorded for the diagnostic report. */
+  trace?: ConnectionTrace | undefined;
 }
 
 /** The callback form of `createConnection` that http.request and `ws` accept. */
 export type CreateConnection = (options: Record<string, unknown>, callback: (err: Error | null, socket?: Duplex) => void) => undefined;
-
-/** Certificate verification failures reported by OpenSSL and Node. */
-const UNTRUSTED_CERT_CODES = new Set([
-  'DEPTH_ZERO_SELF_SIGNED_CERT',
-  'SELF_SIGNED_CERT_IN_CHAIN',
-  'UNABLE_TO_VERIFY_LEAF_SIGNATURE',
-  'UNABLE_TO_GET_ISSUER_CERT',
-  'UNABLE_TO_GET_ISSUER_CERT_LOCALLY',
-  'CERT_HAS_EXPIRED',
-  'CERT_NOT_YET_VALID',
-  'CERT_UNTRUSTED',
-  'CERT_REJECTED',
-  'ERR_TLS_CERT_ALTNAME_INVALID',
-]);
 
 /** Turns a connection error into the TandemError a person can act on. */
 export function describeConnectError(relayUrl: string, err: unknown): TandemError {
@@ -61,9 +59,34 @@ export function describeConnectError(relayUrl: string, err: unknown): TandemErro
   return new TandemError('TANDEM_ERR_RELAY_UNREACHABLE', `cannot reach the relay at ${relayUrl}: ${message}`, { cause: err });
 }
 
+/** The most telling failure first: what a person must act on beats "unreachable". */
+const TELLING: readonly TandemErrorCode[] = [
+  'TANDEM_ERR_TLS_INTERCEPTED',
+  'TANDEM_ERR_TLS_FINGERPRINT',
+  'TANDEM_ERR_PROXY_AUTH_UNSUPPORTED',
+  'TANDEM_ERR_PROXY_AUTH',
+  'TANDEM_ERR_PROXY_REFUSED',
+];
+
+function rank(err: TandemError): number {
+  const i = TELLING.indexOf(err.code);
+  return i < 0 ? TELLING.length : i;
+}
+
+/** One error for all routes of a relay: the most telling, naming the others when there were several. */
+export function routesFailed(failures: readonly { route: ProxyRoute; error: TandemError }[]): TandemError {
+  const sorted = [...failures].sort((a, b) => rank(a.error) - rank(b.error));
+  const first = sorted[0];
+  if (first === undefined) return new TandemError('TANDEM_ERR_INTERNAL', 'no route to try');
+  if (failures.length === 1) return first.error;
+  const others = failures.filter((f) => f !== first).map((f) => `${describeRoute(f.route)}: ${f.error.code}`);
+  return new TandemError(first.error.code, `${first.error.message} (also tried ${others.join('; ')})`, { cause: first.error });
+}
+
 /**
  * Makes a `createConnection` for http.request / `ws` that opens TCP (for
- * http: URLs) or TLS (for https:) to the relay and applies the rules above.
+ * http: URLs) or TLS (for https:) to the relay through each route in turn
+ * and applies the rules above.
  */
 export function relayCreateConnection(options: RelayTransportOptions): CreateConnection {
   const timeoutMs = options.connectTimeoutMs ?? 15_000;
@@ -71,56 +94,25 @@ export function relayCreateConnection(options: RelayTransportOptions): CreateCon
     const named = requestOptions.host ?? requestOptions.hostname;
     const host = (typeof named === 'string' && named !== '' ? named : 'localhost').replace(/^\[(.*)\]$/, '$1');
     const port = Number(requestOptions.port);
-    const secure = options.secure;
-    let settled = false;
-    const finish = (err: Error | null, socket: Duplex): void => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      if (err) {
-        socket.destroy();
-        callback(describeConnectError(options.relayUrl, err));
-      } else {
-        callback(null, socket);
-      }
-    };
-    let socket: net.Socket;
-    if (secure) {
-      const pinned = options.fingerprint;
-      const tlsSocket = tls.connect({
-        host,
-        port,
-        servername: net.isIP(host) ? '' : host,
-        // With a pin, the CA chain does not matter: the certificate is checked
-        // by its fingerprint below before any byte is written.
-        rejectUnauthorized: pinned === undefined,
-        ALPNProtocols: ['http/1.1'],
-      });
-      tlsSocket.once('secureConnect', () => {
-        if (pinned !== undefined) {
-          const cert = tlsSocket.getPeerCertificate();
-          const actual = cert?.raw ? certificateFingerprint(cert.raw) : '(no certificate)';
-          if (actual !== pinned) {
-            finish(
-              new TandemError(
-                'TANDEM_ERR_TLS_FINGERPRINT',
-                `the relay at ${options.relayUrl} presented a certificate with SHA-256 fingerprint ${formatFingerprint(actual)}, ` +
-                  `but --relay-fingerprint expects ${formatFingerprint(pinned)}: refusing to connect`,
-              ),
-              tlsSocket,
-            );
-            return;
-          }
+    const attemptAll = async (): Promise<Duplex> => {
+      const routes = options.routes === undefined ? [DIRECT_ROUTE] : await options.routes.routesFor(options.relayUrl);
+      const failures: { route: ProxyRoute; error: TandemError }[] = [];
+      for (const route of routes) {
+        const attempt = options.trace?.begin(options.relayUrl, describeRoute(route)) ?? { relay: options.relayUrl, route: describeRoute(route) };
+        try {
+          const socket = await dialRoute({ relayUrl: options.relayUrl, host, port, secure: options.secure, fingerprint: options.fingerprint, route, timeoutMs, attempt });
+          attempt.result = 'connected';
+          return socket;
+        } catch (err) {
+          failures.push({ route, error: describeConnectError(options.relayUrl, err) });
         }
-        finish(null, tlsSocket);
-      });
-      socket = tlsSocket;
-    } else {
-      socket = net.connect({ host, port });
-      socket.once('connect', () => finish(null, socket));
-    }
-    socket.once('error', (err) => finish(err, socket));
-    const timer = setTimeout(() => finish(new Error(`no connection after ${timeoutMs} ms`), socket), timeoutMs);
+      }
+      throw routesFailed(failures);
+    };
+    attemptAll().then(
+      (socket) => callback(null, socket),
+      (err: unknown) => callback(describeConnectError(options.relayUrl, err)),
+    );
     return undefined;
   };
 }

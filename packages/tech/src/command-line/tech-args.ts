@@ -20,6 +20,7 @@ import {
   relayTimeoutMs,
   required,
   scan,
+  parsePacUrl,
   stringOption,
   type HelpArgs,
   type PinnedRelay,
@@ -33,6 +34,8 @@ interface SignInArgs {
   passwordFile: string;
   mode: Mode;
   caseNumber?: string;
+  /** --pac: the PAC script that names the proxy (docs/proxy.md). */
+  pac?: string;
 }
 
 /** `tandem tech session`. */
@@ -77,6 +80,8 @@ Options:
   --case N                   case number to attach to the session
   --mode chat|view|control   mode to ask for at the start (default chat)
   --relay-fingerprint HEX    accept exactly the relay certificate with this SHA-256 fingerprint
+  --pac URL                  find the proxy with this PAC script (docs/proxy.md: otherwise
+                             proxy.txt, the environment, the desktop's settings)
   --renew-burnt-code         when a code is burnt (a wrong code, a failed handshake), print
                              "event: burnt" and at once a fresh "code: NNNNNNNN" on the same
                              sign-in, and go on waiting (without it: "event: burnt", then the
@@ -139,6 +144,8 @@ function parseSignIn(options: Map<string, string | true>, command: string): Sign
   const args: SignInArgs = { user, passwordFile: required(options, 'password-file', command), mode };
   const caseNumber = limited(stringOption(options, 'case'), 'case', LIMITS.maxNumberChars);
   if (caseNumber !== undefined) args.caseNumber = caseNumber;
+  const pac = stringOption(options, 'pac');
+  if (pac !== undefined) args.pac = parsePacUrl(pac);
   return args;
 }
 
@@ -154,6 +161,7 @@ const SIGN_IN_OPTIONS = {
   'password-file': { value: true },
   case: { value: true },
   mode: { value: true },
+  pac: { value: true },
   help: { value: false },
 } as const;
 

@@ -36,7 +36,9 @@ import {
   allRelaysFailed,
   clockFromEnv,
   EXIT_USAGE,
+  clientProxyResolver,
   createRelaySocketFactory,
+  type RouteFinder,
   localIsoTime,
   nodeAeadProvider,
   readPasswordFile,
@@ -101,7 +103,8 @@ export async function runTechInvitation(args: TechInvitationArgs, ctx: CommandCo
   }
   const password = await readPasswordFile(args.passwordFile);
 
-  const dialer = new InvitationDialer({ relays, args, password, secret, invitation: inv, clock, out });
+  const transport = networkTransport(clientProxyResolver({ env: ctx.env, pacUrl: args.pac }));
+  const dialer = new InvitationDialer({ relays, args, password, secret, invitation: inv, clock, out, transport });
   ctx.onSignal(() => dialer.stop());
   const outcome = await dialer.run();
   switch (outcome.state) {
@@ -146,8 +149,8 @@ export interface DialerOptions {
   invitation: Pick<Invitation, 'id' | 'ticket'>;
   clock: Clock;
   out: LineOutput;
-  /** How one relay is reached; by default the relay's HTTPS sign-in and the pinned WebSocket (tests pass in-memory ones). */
-  transport?: RelayTransport;
+  /** How one relay is reached: {@link networkTransport} (tests pass in-memory ones). */
+  transport: RelayTransport;
 }
 
 /** Signing in on one relay and opening its rendezvous WebSockets. */
@@ -157,11 +160,13 @@ export interface RelayTransport {
   sockets(relay: PinnedRelay): RelaySocketFactory;
 }
 
-/** The real transport: `POST /api/auth/login` and `ws`, both with the technician's pin for that relay. */
-const NETWORK: RelayTransport = {
-  signIn: async (relay, user, password, timeoutMs) => (await login({ relayUrl: relay.url, fingerprint: relay.fingerprint, timeoutMs }, user, password)).token,
-  sockets: (relay) => createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint }),
-};
+/** The real transport: `POST /api/auth/login` and `ws`, both with the technician's pin for that relay, through the routes the proxy resolver finds. */
+export function networkTransport(routes: RouteFinder): RelayTransport {
+  return {
+    signIn: async (relay, user, password, timeoutMs) => (await login({ relayUrl: relay.url, fingerprint: relay.fingerprint, timeoutMs, routes }, user, password)).token,
+    sockets: (relay) => createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint, routes }),
+  };
+}
 
 /** One relay's answer: paired (or over already), or why it did not work. */
 type RelayTry = { ok: true; session: TechnicianSession; replay: TechnicianEvent[]; connectError: () => TandemError | undefined } | { ok: false; error: TandemError };
@@ -222,7 +227,7 @@ export class InvitationDialer {
     const timeoutMs = args.relayTimeoutMs;
     const deadline = Date.now() + timeoutMs;
     // The technician's pin for the technician's relay (in `relay`); the invitation's fingerprint is never used.
-    const transport = this.#opts.transport ?? NETWORK;
+    const transport = this.#opts.transport;
     let token: string;
     try {
       token = await transport.signIn(relay, args.user, this.#opts.password, timeoutMs);

@@ -8,15 +8,16 @@
  */
 import { TechnicianSession } from '@tandem/protocol';
 import type { TechSessionArgs } from '../command-line/tech-args.js';
-import { createRelaySocketFactory, nodeAeadProvider, readPasswordFile, type CommandContext } from '@tandem/node-client';
+import { clientProxyResolver, createRelaySocketFactory, nodeAeadProvider, readPasswordFile, type CommandContext } from '@tandem/node-client';
 import { driveTechSession } from '../driver/tech-driver.js';
 import { login } from './sign-in.js';
 
 /** Runs the technician session; resolves with the process exit code. */
 export async function runTechSession(args: TechSessionArgs, ctx: CommandContext): Promise<number> {
   const password = await readPasswordFile(args.passwordFile);
-  const { token } = await login({ relayUrl: args.relayUrl, fingerprint: args.fingerprint }, args.user, password);
-  const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
+  const routes = clientProxyResolver({ env: ctx.env, pacUrl: args.pac });
+  const { token } = await login({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes }, args.user, password);
+  const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes });
   const newSession = (): TechnicianSession =>
     new TechnicianSession({
       relayUrl: args.relayUrl,

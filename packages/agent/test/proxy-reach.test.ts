@@ -1,0 +1,136 @@
+/**
+ * Reaching the relay through HTTP proxies (issue 12), inside a network
+ * namespace of the test's own where a packet filter lets only squid's user
+ * reach the relay's port: a session works only through the proxy. Both
+ * sides pin the relay's certificate; TLS runs inside the CONNECT tunnel.
+ */
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AgentHome, ProxyLab, type Proc, type Squid } from '@tandem/test-kit';
+
+/** A chat round trip between `tech` and a joined agent, then both end cleanly. */
+async function chatThrough(tech: Proc, agent: Proc, text: string): Promise<void> {
+  await agent.waitFor(/\[y\/n\]$/, 30_000, 'err');
+  agent.send('y');
+  await tech.waitFor(/^event: accepted chat$/, 30_000);
+  tech.send(text);
+  await agent.waitFor(new RegExp(`^chat: ${text}$`), 20_000);
+  tech.endInput();
+  expect(await tech.exitCode()).toBe(0);
+  expect(await agent.exitCode()).toBe(0);
+}
+
+describe('through squid, only squid reaching the relay', () => {
+  const lab = new ProxyLab();
+  const home = new AgentHome();
+  let pw = '';
+  let squid: Squid;
+
+  beforeAll(async () => {
+    pw = await lab.start();
+    squid = await lab.squid({ port: 3128 });
+  }, 90_000);
+  afterAll(async () => {
+    await lab.stop();
+    home.remove();
+  });
+
+  it('has no way to the relay but the proxy: without one, the agent fails and writes a report naming each step', async () => {
+    const agent = lab.join('12345678', home.env());
+    expect(await agent.exitCode()).not.toBe(0);
+    const err = agent.stderrLines.join('\n');
+    expect(err).toMatch(/TANDEM_ERR_RELAY_UNREACHABLE/);
+    const reportLine = agent.lines.find((l) => l.startsWith('report: '));
+    expect(reportLine).toBeDefined();
+    const report = readFileSync(reportLine!.slice('report: '.length), 'utf8');
+    for (const step of ['policy', 'proxy file', 'environment', 'PAC', 'WPAD', 'Chosen: direct -> DIRECT', 'DNS:', 'TCP:', 'Proxy:', 'TLS:', 'WebSocket:', 'ECONNREFUSED']) {
+      expect(report).toContain(step);
+    }
+    expect(report).not.toContain('12345678');
+  });
+
+  it('carries a session when both sides find squid in the environment', async () => {
+    const env = { HTTPS_PROXY: squid.url() };
+    const tech = lab.tech(pw, env);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/, 30_000))[1]!;
+    const agent = lab.join(code, home.env(env));
+    await chatThrough(tech, agent, 'through squid');
+    expect(squid.accessLog()).toMatch(/CONNECT 127\.0\.0\.1:8443/);
+  });
+
+  it('finds squid from a PAC script served over HTTP, past its dead first proxy', async () => {
+    const pac = await lab.servePac(8080, 'function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:3999; PROXY 127.0.0.1:3128; DIRECT"; }');
+    const tech = lab.tech(pw, {}, ['--pac', pac]);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/, 30_000))[1]!;
+    const agent = lab.join(code, home.env(), ['--pac', pac]);
+    await chatThrough(tech, agent, 'through the PAC');
+  });
+
+  it("finds squid from the manual proxy file in the user's Tandem folder", async () => {
+    const config = join(home.dir, 'config');
+    mkdirSync(join(config, 'tandem'), { recursive: true });
+    writeFileSync(join(config, 'tandem', 'proxy.txt'), "# the help desk's proxy\nProxy=127.0.0.1:3999\nProxy=127.0.0.1:3128\n");
+    const env = { XDG_CONFIG_HOME: config };
+    const tech = lab.tech(pw, env);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/, 30_000))[1]!;
+    const agent = lab.join(code, home.env(env));
+    await chatThrough(tech, agent, 'through proxy.txt');
+  });
+
+  it('with Basic authentication: none or wrong credentials give a clear message, right ones work', async () => {
+    const creds = { user: 'sato', password: 'pässword 1' };
+    const authed = await lab.squid({ port: 3129, basicAuth: creds });
+    const none = lab.join('12345678', home.env({ HTTPS_PROXY: authed.url() }));
+    expect(await none.exitCode()).not.toBe(0);
+    expect(none.stderrLines.join('\n')).toMatch(/TANDEM_ERR_PROXY_AUTH .*asks for a user name and password \(Basic\)/);
+    const wrong = lab.join('12345678', home.env({ HTTPS_PROXY: authed.url({ user: 'sato', password: 'wrong' }) }));
+    expect(await wrong.exitCode()).not.toBe(0);
+    expect(wrong.stderrLines.join('\n')).toMatch(/TANDEM_ERR_PROXY_AUTH .*refused the user name and password/);
+    const env = { HTTPS_PROXY: authed.url(creds) };
+    const tech = lab.tech(pw, env);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/, 30_000))[1]!;
+    const agent = lab.join(code, home.env(env));
+    await chatThrough(tech, agent, 'signed in to squid');
+    // The failed attempts wrote reports: they name the proxy and its 407, never the credentials tried.
+    for (const p of [none, wrong]) {
+      const report = p.lines.find((l) => l.startsWith('report: '));
+      expect(report).toBeDefined();
+      const text = readFileSync(report!.slice('report: '.length), 'utf8');
+      expect(text).toContain('407');
+      expect(text).not.toMatch(/pässword|p%C3%A4ssword|wrong|sato/);
+    }
+  });
+
+  it('refuses a proxy that intercepts TLS (ssl-bump with its own CA), saying so plainly', async () => {
+    const bump = await lab.squid({ port: 3130, sslBump: true });
+    const agent = lab.join('12345678', home.env({ HTTPS_PROXY: bump.url() }));
+    expect(await agent.exitCode()).not.toBe(0);
+    const err = agent.stderrLines.join('\n');
+    expect(err).toMatch(/TANDEM_ERR_TLS_INTERCEPTED .*inspects encrypted traffic/);
+    expect(err).toContain('Tandem Test Inspection CA');
+    expect(err).toContain('exempt 127.0.0.1:8443 from TLS inspection');
+  });
+});
+
+describe('NO_PROXY, where the relay may be reached directly', () => {
+  const lab = new ProxyLab();
+  const home = new AgentHome();
+  let pw = '';
+
+  beforeAll(async () => {
+    pw = await lab.start({ direct: true });
+  }, 90_000);
+  afterAll(async () => {
+    await lab.stop();
+    home.remove();
+  });
+
+  it('sends the relay directly past a proxy that does not exist', async () => {
+    const env = { https_proxy: 'http://127.0.0.1:3999', no_proxy: 'localhost,127.0.0.1' };
+    const tech = lab.tech(pw, env);
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/, 30_000))[1]!;
+    const agent = lab.join(code, home.env(env));
+    await chatThrough(tech, agent, 'directly');
+  });
+});
