@@ -21,3 +21,5 @@ export * from './command-line/line-output.js';
 export * from './command-line/option-scan.js';
 export * from './command-line/password-file.js';
 export * from './command-line/session-lines.js';
+export * from './files/file-source.js';
+export * from './files/folder-sink.js';

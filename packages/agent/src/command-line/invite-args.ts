@@ -44,6 +44,8 @@ export interface InviteArgs {
   relayTimeoutMs: number;
   maxWrong: number;
   eventLog: boolean;
+  /** --files-dir: where received files go (default Downloads/Tandem in the home folder). */
+  filesDir?: string;
   rfbListen?: HostPort;
   rfbPasswordFile?: string;
   vnc?: HostPort;
@@ -90,6 +92,7 @@ Options:
   --relay-timeout DURATION   wait this long for each relay before the next (default 30s)
   --max-wrong N              wrong passwords before the invitation expires (default 5)
   --event-log                keep a local event log in the system log (includes wrong passwords)
+  --files-dir DIR            where files the technician sends are saved (default Downloads/Tandem)
   --vnc, --vnc-password-file, --rfb-listen, --rfb-password-file   as for tandem join
   --help                     show this help
 
@@ -142,6 +145,7 @@ export function parseInvite(argv: readonly string[], defaults: JoinDefaults = {}
     'relay-timeout': { value: true },
     'max-wrong': { value: true },
     'event-log': { value: false },
+    'files-dir': { value: true },
     'rfb-listen': { value: true },
     'rfb-password-file': { value: true },
     vnc: { value: true },
@@ -194,6 +198,8 @@ export function parseInvite(argv: readonly string[], defaults: JoinDefaults = {}
     if (out === '') throw bad('--out needs a file name');
     args.out = out;
   }
+  const filesDir = stringOption(options, 'files-dir');
+  if (filesDir !== undefined) args.filesDir = filesDir;
   parseScreenOptions(options, args);
   return args;
 }
