@@ -55,6 +55,8 @@ export class FileChannel {
   readonly #options: FileChannelOptions;
   readonly #emitter = new Emitter<FileEvent>();
   readonly #transfers = new Map<number, Transfer>();
+  /** Partial files being removed and files being closed: {@link settled} waits for them. */
+  readonly #releasing = new Set<Promise<void>>();
   #nextId = 1;
   #closed = false;
 
@@ -139,6 +141,11 @@ export class FileChannel {
     }
   }
 
+  /** Resolves once every partial file of a stopped transfer is removed (a process waits for this before it exits). */
+  async settled(): Promise<void> {
+    while (this.#releasing.size > 0) await Promise.all([...this.#releasing]);
+  }
+
   /** A record of the files channel arrived; throws TANDEM_ERR_PROTOCOL for what the peer may not send now. */
   receive(payload: Uint8Array): void {
     const m = decodeFileMessage(payload);
@@ -166,7 +173,7 @@ export class FileChannel {
         if (t.is('cancelled', 'failed')) return;
         t.expect(['offered', 'requested'], 'files: refuse');
         t.to('refused');
-        this.#release(t);
+        void this.#release(t);
         this.#emitter.emit({ type: 'file-refused', id: t.id, name: t.name, reason: m.reason, by: 'peer' });
         return;
       }
@@ -229,7 +236,8 @@ export class FileChannel {
     open().then(
       (sink) => {
         if (!t.is(from)) {
-          void sink.discard().catch(() => undefined);
+          t.sink = sink;
+          void this.#release(t);
           return;
         }
         t.sink = sink;
@@ -312,7 +320,7 @@ export class FileChannel {
       const digest = t.digest();
       t.sha256 = digest;
       t.to('verifying');
-      this.#release(t);
+      void this.#release(t);
       this.#post({ type: 'done', id: t.id, sha256: digest });
     } catch (err) {
       if (!t.final) this.#failLocal(t, toTandemError(err, 'TANDEM_ERR_FILE_FAILED'));
@@ -329,22 +337,35 @@ export class FileChannel {
   #stop(t: Transfer, state: 'cancelled' | 'failed', by: FileActor, error: TandemError | undefined): void {
     t.to(state);
     t.opener = undefined;
-    this.#release(t);
-    if (error === undefined) this.#emitter.emit({ type: 'file-cancelled', id: t.id, name: t.name, direction: t.direction, by });
-    else this.#emitter.emit({ type: 'file-failed', id: t.id, name: t.name, direction: t.direction, by, error });
+    // Told once the partial file is gone, so whoever hears it may exit at once without leaving it behind.
+    void this.#release(t).then(() => {
+      if (error === undefined) this.#emitter.emit({ type: 'file-cancelled', id: t.id, name: t.name, direction: t.direction, by });
+      else this.#emitter.emit({ type: 'file-failed', id: t.id, name: t.name, direction: t.direction, by, error });
+    });
   }
 
-  /** Closes the source, or discards the sink of a file that did not take its name. */
-  #release(t: Transfer): void {
+  /**
+   * Closes the source, or discards the sink of a file that did not take its
+   * name; never rejects (a file that cannot be closed or removed has nothing
+   * more to tell the transfer, which is over).
+   */
+  #release(t: Transfer): Promise<void> {
     const source = t.source;
     t.source = undefined;
-    if (source !== undefined) void source.close().catch(() => undefined);
     const sink = t.sink;
-    if (sink !== undefined && !t.is('done', 'saving')) {
-      t.sink = undefined;
+    const discard = sink !== undefined && !t.is('done', 'saving');
+    if (discard) t.sink = undefined;
+    const released = Promise.all([
+      source?.close(),
       // After the writes under way: a write finishing after the removal would leave the temporary file behind.
-      void t.writes.catch(() => undefined).then(() => sink.discard()).catch(() => undefined);
-    }
+      discard ? t.writes.then(() => sink.discard(), () => sink.discard()) : undefined,
+    ]).then(
+      () => undefined,
+      () => undefined,
+    );
+    this.#releasing.add(released);
+    void released.then(() => this.#releasing.delete(released));
+    return released;
   }
 
   /** Sends without waiting; a record that cannot be sent means the session is failing, which stops every transfer. */

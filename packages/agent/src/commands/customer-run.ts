@@ -184,6 +184,8 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   session.start();
 
   const result = await finished;
+  // A transfer stopped by the end still has its partial file to remove.
+  await session.files.settled();
   await screen.close();
   hideShared?.();
   if (pageStarting !== undefined) await pageStarting;

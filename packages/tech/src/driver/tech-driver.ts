@@ -141,7 +141,9 @@ class TechDriver implements CommandTarget {
     this.#unsubscribe();
     this.screen.close();
     this.#input.close();
-    this.#resolve(code);
+    // A transfer stopped by the end still has its partial file to remove: the process exits after that.
+    const session = this.#session;
+    void session.files.settled().then(() => this.#resolve(code));
   }
 
   #onEvent(event: TechnicianEvent): void {
