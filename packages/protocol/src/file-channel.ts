@@ -32,7 +32,9 @@ export type FileEvent =
   | { type: 'file-received'; id: number; name: string; path: string; bytes: number; sha256: string }
   | { type: 'file-refused'; id: number; name: string; reason: FileRefusal; by: FileActor }
   | { type: 'file-cancelled'; id: number; name: string; direction: TransferDirection; by: FileActor }
-  | { type: 'file-failed'; id: number; name: string; direction: TransferDirection; by: FileActor; error: TandemError };
+  | { type: 'file-failed'; id: number; name: string; direction: TransferDirection; by: FileActor; error: TandemError }
+  /** A file could not be closed or its partial copy removed after the transfer stopped (a disk gone): for the person to know. */
+  | { type: 'file-warning'; id: number; name: string; message: string };
 
 /** Options of a {@link FileChannel}. */
 export interface FileChannelOptions {
@@ -99,7 +101,7 @@ export class FileChannel {
   approve(id: number, name: string, size: number, source: FileSource): void {
     const t = this.#get(id);
     if (!t.is('approving')) {
-      void source.close();
+      source.close().catch((err: unknown) => this.#warn(t, err));
       throw new TandemError('TANDEM_ERR_CONFLICT', `file ${t.name}: no request waits (it is ${t.state})`);
     }
     t.name = name;
@@ -121,7 +123,7 @@ export class FileChannel {
   /** Cancels a transfer at any point; nothing of it stays on either side. False when it was already over. */
   cancel(id: number): boolean {
     const t = this.#get(id);
-    if (t.final) return false;
+    if (t.final || t.is('saving')) return false;
     this.#stop(t, 'cancelled', 'me', undefined);
     this.#post({ type: 'cancel', id, reason: 'cancelled', message: '' });
     return true;
@@ -137,7 +139,7 @@ export class FileChannel {
     if (this.#closed) return;
     this.#closed = true;
     for (const t of this.#transfers.values()) {
-      if (!t.final) this.#stop(t, 'failed', 'me', new TandemError('TANDEM_ERR_FILE_FAILED', 'the session ended before the transfer finished'));
+      if (!t.final && !t.is('saving')) this.#stop(t, 'failed', 'me', new TandemError('TANDEM_ERR_FILE_FAILED', 'the session ended before the transfer finished'));
     }
   }
 
@@ -165,7 +167,7 @@ export class FileChannel {
         if (t.is('cancelled', 'failed')) return;
         t.expect(['offered'], 'files: accept');
         t.to('sending');
-        void this.#pump(t);
+        this.#pump(t).catch((err: unknown) => this.#failLocal(t, toTandemError(err, 'TANDEM_ERR_FILE_FAILED')));
         return;
       }
       case 'refuse': {
@@ -173,7 +175,7 @@ export class FileChannel {
         if (t.is('cancelled', 'failed')) return;
         t.expect(['offered', 'requested'], 'files: refuse');
         t.to('refused');
-        void this.#release(t);
+        this.#release(t);
         this.#emitter.emit({ type: 'file-refused', id: t.id, name: t.name, reason: m.reason, by: 'peer' });
         return;
       }
@@ -203,7 +205,7 @@ export class FileChannel {
       }
       case 'cancel': {
         const t = this.#peerTransfer(m.id);
-        if (t.final) return; // crossed with our own end of it
+        if (t.final || t.is('saving')) return; // crossed with our own end of it, or too late
         if (m.reason === 'cancelled') this.#stop(t, 'cancelled', 'peer', undefined);
         else this.#stop(t, 'failed', 'peer', new TandemError('TANDEM_ERR_FILE_FAILED', `the other side: ${m.message || 'the transfer failed'}`));
         return;
@@ -237,7 +239,7 @@ export class FileChannel {
       (sink) => {
         if (!t.is(from)) {
           t.sink = sink;
-          void this.#release(t);
+          this.#release(t);
           return;
         }
         t.sink = sink;
@@ -320,7 +322,7 @@ export class FileChannel {
       const digest = t.digest();
       t.sha256 = digest;
       t.to('verifying');
-      void this.#release(t);
+      this.#release(t);
       this.#post({ type: 'done', id: t.id, sha256: digest });
     } catch (err) {
       if (!t.final) this.#failLocal(t, toTandemError(err, 'TANDEM_ERR_FILE_FAILED'));
@@ -338,7 +340,7 @@ export class FileChannel {
     t.to(state);
     t.opener = undefined;
     // Told once the partial file is gone, so whoever hears it may exit at once without leaving it behind.
-    void this.#release(t).then(() => {
+    this.#release(t, () => {
       if (error === undefined) this.#emitter.emit({ type: 'file-cancelled', id: t.id, name: t.name, direction: t.direction, by });
       else this.#emitter.emit({ type: 'file-failed', id: t.id, name: t.name, direction: t.direction, by, error });
     });
@@ -346,10 +348,10 @@ export class FileChannel {
 
   /**
    * Closes the source, or discards the sink of a file that did not take its
-   * name; never rejects (a file that cannot be closed or removed has nothing
-   * more to tell the transfer, which is over).
+   * name, then calls `after`. A file that cannot be closed or removed is a
+   * `file-warning`: the transfer is over either way.
    */
-  #release(t: Transfer): Promise<void> {
+  #release(t: Transfer, after?: () => void): void {
     const source = t.source;
     t.source = undefined;
     const sink = t.sink;
@@ -361,11 +363,18 @@ export class FileChannel {
       discard ? t.writes.then(() => sink.discard(), () => sink.discard()) : undefined,
     ]).then(
       () => undefined,
-      () => undefined,
+      (err: unknown) => this.#warn(t, err),
     );
     this.#releasing.add(released);
-    void released.then(() => this.#releasing.delete(released));
-    return released;
+    const done = (): void => {
+      this.#releasing.delete(released);
+      after?.();
+    };
+    released.then(done, done);
+  }
+
+  #warn(t: Transfer, err: unknown): void {
+    this.#emitter.emit({ type: 'file-warning', id: t.id, name: t.name, message: err instanceof Error ? err.message : String(err) });
   }
 
   /** Sends without waiting; a record that cannot be sent means the session is failing, which stops every transfer. */

@@ -11,7 +11,8 @@
  * - `asking`: an offer waits for the receiving user's decision;
  * - `offered`: the sender waits for the receiver's answer;
  * - `sending` → `verifying`: bytes go out within the window, then `done` waits for `saved`;
- * - `receiving` → `saving`: bytes are written to a temporary name, then the hash is compared and the file named;
+ * - `receiving` → `saving`: bytes are written to a temporary name, then the hash is compared and the file named
+ *   (a cancel arriving in `saving` is too late: the file is whole);
  * - `done`, `refused`, `cancelled`, `failed`: over.
  */
 import { sha256 } from '@noble/hashes/sha2.js';
@@ -43,7 +44,8 @@ export const TRANSFER_TRANSITIONS: Transitions<TransferState> = {
   sending: ['verifying', ...STOP],
   verifying: ['done', ...STOP],
   receiving: ['saving', ...STOP],
-  saving: ['done', ...STOP],
+  // Whole and verified: a cancel is too late now; only naming it can still fail.
+  saving: ['done', 'failed'],
   done: [],
   refused: [],
   cancelled: [],

@@ -201,6 +201,9 @@ export class FileDesk {
       }
       case 'file-refused':
         return;
+      case 'file-warning':
+        this.#out.say(`warning: ${event.name}: ${event.message}`);
+        return;
       case 'file-cancelled':
         this.#forget(event.id);
         this.#out.event('file-cancelled', event.name);

@@ -143,7 +143,7 @@ class TechDriver implements CommandTarget {
     this.#input.close();
     // A transfer stopped by the end still has its partial file to remove: the process exits after that.
     const session = this.#session;
-    void session.files.settled().then(() => this.#resolve(code));
+    session.files.settled().then(() => this.#resolve(code), () => this.#resolve(code));
   }
 
   #onEvent(event: TechnicianEvent): void {

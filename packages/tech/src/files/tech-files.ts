@@ -100,6 +100,10 @@ export class TechFiles {
   }
 
   #onEvent(event: FileEvent): void {
+    if (event.type === 'file-warning') {
+      this.#out.say(`warning: ${event.name}: ${event.message}`);
+      return;
+    }
     const p = this.#pending.get(event.id);
     if (p === undefined) return;
     switch (event.type) {
