@@ -7,6 +7,7 @@ import type { AeadProvider } from './aead.js';
 import { CHANNEL, LIMITS, TIMEOUTS, type EndReason, type Role } from './constants.js';
 import { Emitter } from './emitter.js';
 import { FileChannel } from './file-channel.js';
+import { SysinfoChannel } from './sysinfo-channel.js';
 import { TandemError, toTandemError } from './errors.js';
 import { RelayConnection, type WebSocketFactory } from './relay-connection.js';
 import { normaliseRelayOrigin } from './relay-origin.js';
@@ -53,6 +54,8 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   protected secure: SecureSession | undefined;
   /** The files channel (file-channel.ts): transfers while the session is active, stopped when it ends. */
   readonly files: FileChannel;
+  /** The system-information channel (sysinfo-channel.ts), while the session is active. */
+  readonly sysinfo: SysinfoChannel;
   readonly #machine: StateMachine<S | BaseState>;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -70,6 +73,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
       isOpen: () => this.state === 'active',
       backlog: () => this.bufferedAmount,
     });
+    this.sysinfo = new SysinfoChannel({ role, send: async (payload) => this.#sendOn(CHANNEL.sysinfo, payload), isOpen: () => this.state === 'active' });
   }
 
   /** Subscribes to events; returns a function that unsubscribes. */
@@ -389,6 +393,10 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     }
     if (channel === CHANNEL.files && this.state === 'active') {
       this.files.receive(payload);
+      return;
+    }
+    if (channel === CHANNEL.sysinfo && this.state === 'active') {
+      this.sysinfo.receive(payload);
       return;
     }
     throw new TandemError('TANDEM_ERR_PROTOCOL', `no handler for channel ${channel} in state ${this.state}`);

@@ -4,12 +4,15 @@
  * in the order they came, whatever the mode; the local policy refuses them
  * before anyone is asked; files arrive in the files folder (default
  * Downloads/Tandem) under a safe name; stdout gets the fixed lines, the
- * opt-in event log Assist On-site's events. The page and the terminal both
- * show {@link FileDesk.questions} and answer with {@link FileDesk.answer}.
+ * opt-in event log Assist On-site's events. System-information requests are
+ * questions of the same queue (one order for everything the customer is
+ * asked besides modes), answered the same way. The page and the terminal
+ * both show {@link FileDesk.questions} and answer with {@link FileDesk.answer}.
  */
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Emitter, safeFileName, TandemError, toTandemError, type CustomerSession, type FileEvent } from '@tandem/protocol';
+import { Emitter, safeFileName, TandemError, toTandemError, type CustomerSession, type FileEvent, type SysinfoEvent, type TechnicianIdentity } from '@tandem/protocol';
+import { collectSystemInfo } from '../system/system-info.js';
 import { openFileSource, openFolderSink, type LineOutput } from '@tandem/node-client';
 import type { EventLog } from '../system/event-log.js';
 import type { ConsentPolicy } from './join-controller.js';
@@ -22,7 +25,8 @@ export function defaultFilesDir(home = homedir()): string {
 /** A question waiting for the customer. */
 export type FileQuestion =
   | { kind: 'offer'; id: number; name: string; size: number; from: string; folder: string }
-  | { kind: 'request'; id: number; path: string; from: string };
+  | { kind: 'request'; id: number; path: string; from: string }
+  | { kind: 'sysinfo'; id: number; from: string };
 
 /** A transfer under way, for the page's progress bar. */
 export interface FileProgress {
@@ -75,6 +79,10 @@ export class FileDesk {
       }
       this.#changes.emit();
     });
+    options.session.sysinfo.onEvent((event) => {
+      this.#onSysinfo(event);
+      this.#changes.emit();
+    });
   }
 
   /** Where received files go. */
@@ -98,12 +106,14 @@ export class FileDesk {
   }
 
   /** Answers the question `id`: yes receives the file or sends the path asked for; no refuses. */
-  answer(id: number, yes: boolean): void {
-    const index = this.#questions.findIndex((q) => q.id === id);
+  answer(id: number, yes: boolean, kind: FileQuestion['kind'] = this.#questions.find((q) => q.id === id)?.kind ?? 'offer'): void {
+    const index = this.#questions.findIndex((q) => q.id === id && (q.kind === 'sysinfo') === (kind === 'sysinfo'));
     if (index < 0) throw new TandemError('TANDEM_ERR_CONFLICT', 'that file question is no longer waiting (the technician cancelled it, or it was answered)');
     const [q] = this.#questions.splice(index, 1) as [FileQuestion];
     const files = this.#session.files;
-    if (!yes) {
+    if (q.kind === 'sysinfo') {
+      this.#answerSysinfo(q.id, yes);
+    } else if (!yes) {
       files.refuse(id, 'declined');
       this.#log.fileNotTransferred(this.#sessionId, q.kind === 'offer' ? q.name : q.path, 'the customer refused it');
     } else if (q.kind === 'offer') {
@@ -117,7 +127,7 @@ export class FileDesk {
 
   /** Cancels every transfer under way (`/cancel`, the page's Cancel); false when there was none. */
   cancelAll(): boolean {
-    const ids = this.#session.files.active.filter((id) => !this.#questions.some((q) => q.id === id));
+    const ids = this.#session.files.active.filter((id) => !this.#questions.some((q) => q.id === id && q.kind !== 'sysinfo'));
     for (const id of ids) this.#session.files.cancel(id);
     return ids.length > 0;
   }
@@ -144,6 +154,40 @@ export class FileDesk {
         this.#log.fileNotTransferred(this.#sessionId, q.path, 'it cannot be read');
       },
     );
+  }
+
+  #answerSysinfo(id: number, yes: boolean): void {
+    const sysinfo = this.#session.sysinfo;
+    const technician = this.#session.technician as TechnicianIdentity;
+    if (!yes) {
+      sysinfo.refuse(id, 'declined');
+      this.#log.systemInfoRefused(this.#sessionId, technician, 'the customer refused it');
+      return;
+    }
+    collectSystemInfo().then(
+      (items) => {
+        sysinfo.send(id, items);
+        this.#out.event('sysinfo-sent');
+        this.#log.systemInfoSent(this.#sessionId, technician);
+      },
+      (err: unknown) => {
+        this.#out.error(toTandemError(err));
+        sysinfo.refuse(id, 'failed');
+      },
+    );
+  }
+
+  #onSysinfo(event: SysinfoEvent): void {
+    if (event.type !== 'sysinfo-request') return;
+    const technician = this.#session.technician as TechnicianIdentity;
+    if (!this.#policy.allows('system-info')) {
+      this.#session.sysinfo.refuse(event.id, 'policy');
+      this.#out.say('The technician asked for this computer\'s system information; the local policy forbids it, so it was refused automatically.');
+      this.#log.systemInfoRefused(this.#sessionId, technician, 'the local policy forbids it');
+      return;
+    }
+    this.#questions.push({ kind: 'sysinfo', id: event.id, from: this.#technician() });
+    this.#out.event('sysinfo-request');
   }
 
   #technician(): string {
@@ -221,7 +265,7 @@ export class FileDesk {
   /** A transfer that stopped: its progress bar and any question about it go. */
   #forget(id: number): void {
     this.#progress.delete(id);
-    const index = this.#questions.findIndex((q) => q.id === id);
+    const index = this.#questions.findIndex((q) => q.id === id && q.kind !== 'sysinfo');
     if (index >= 0) this.#questions.splice(index, 1);
   }
 

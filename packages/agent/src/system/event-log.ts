@@ -14,6 +14,8 @@ import {
   fileReceivedEvent,
   fileReceivingEvent,
   fileSentEvent,
+  systemInfoRefusedEvent,
+  systemInfoSentEvent,
   invitationExpiredEvent,
   modeChangedEvent,
   startedEvent,
@@ -116,6 +118,16 @@ export class EventLog {
   /** A file was refused, cancelled or failed, `why` in words. */
   fileNotTransferred(sessionId: string, name: string, why: string): void {
     this.#write(fileNotTransferredEvent(sessionId, name, why));
+  }
+
+  /** The customer sent the system information `technician` asked for. */
+  systemInfoSent(sessionId: string, technician: TechnicianIdentity): void {
+    this.#write(systemInfoSentEvent(sessionId, technician));
+  }
+
+  /** A system-information request was refused, `why` in words. */
+  systemInfoRefused(sessionId: string, technician: TechnicianIdentity, why: string): void {
+    this.#write(systemInfoRefusedEvent(sessionId, technician, why));
   }
 
   /** Waits for the writes under way. */

@@ -33,6 +33,8 @@ export const EVENT_IDS = {
   fileReceived: 21,
   fileSent: 22,
   fileNotTransferred: 23,
+  systemInfoSent: 30,
+  systemInfoRefused: 31,
 } as const;
 
 /** The modes by the names the log gives them. */
@@ -116,4 +118,14 @@ export function fileSentEvent(sessionId: string, path: string, technician: strin
 /** 'File "report.pdf" was not transferred: refused by the local policy (session 1234)'. */
 export function fileNotTransferredEvent(sessionId: string, name: string, why: string): LogEvent {
   return { id: EVENT_IDS.fileNotTransferred, level: 'warning', text: `File ${quoted(name)} was not transferred: ${why} (session ${sessionId})` };
+}
+
+/** "System information sent to Tanaka Ichiro, Helpdesk (requested by user tanaka) (session 1234)". */
+export function systemInfoSentEvent(sessionId: string, technician: TechnicianIdentity): LogEvent {
+  return { id: EVENT_IDS.systemInfoSent, level: 'information', text: `System information sent to ${technician.displayName}, ${technician.team} (requested by user ${technician.username}) (session ${sessionId})` };
+}
+
+/** "System information not sent to user tanaka: the customer refused it (session 1234)". */
+export function systemInfoRefusedEvent(sessionId: string, technician: TechnicianIdentity, why: string): LogEvent {
+  return { id: EVENT_IDS.systemInfoRefused, level: 'information', text: `System information not sent to user ${technician.username}: ${why} (session ${sessionId})` };
 }

@@ -170,7 +170,9 @@ export class TerminalPrompts {
     const files = this.#files as FileDesk;
     if (this.#askedFile !== question.id) {
       this.#askedFile = question.id;
-      if (question.kind === 'offer') {
+      if (question.kind === 'sysinfo') {
+        this.#out.say(`${question.from} asks for this computer's system information (operating system, computer name, user, CPU, memory, disks, displays, network adapters with their addresses and MAC addresses, uptime). Send it? [y/n]`);
+      } else if (question.kind === 'offer') {
         this.#out.say(`${question.from} sends you the file ${JSON.stringify(question.name)} (${question.size} bytes); it will be saved in ${question.folder}. Accept? [y/n]`);
       } else {
         this.#out.say(`${question.from} asks for the file ${JSON.stringify(question.path)} on this computer. Send it? [y/n]`);
@@ -179,13 +181,13 @@ export class TerminalPrompts {
     const answer = this.#input.shift();
     if (answer === undefined) {
       if (this.#input.ended) {
-        this.#out.say('No answer (end of input): refusing the file.');
-        files.answer(question.id, false);
+        this.#out.say('No answer (end of input): refusing.');
+        files.answer(question.id, false, question.kind);
       }
       return;
     }
     this.#askedFile = undefined;
-    files.answer(question.id, isYes(answer));
+    files.answer(question.id, isYes(answer), question.kind);
     this.#pump();
   }
 

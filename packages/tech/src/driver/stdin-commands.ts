@@ -14,6 +14,7 @@ import type { LineOutput } from '@tandem/node-client';
 import { keysymsForText, unescapeTypeText } from '../rfb-client/keysyms.js';
 import type { TechScreen } from '../screen/tech-screen.js';
 import type { TechFiles } from '../files/tech-files.js';
+import { requestSysinfo } from '../sysinfo/tech-sysinfo.js';
 
 /** Longest `/sleep`, in milliseconds. */
 export const MAX_SLEEP_MS = 600_000;
@@ -195,6 +196,14 @@ export const STDIN_COMMANDS: readonly StdinCommand[] = [
     atOnce: true,
     parse: noArgument,
     run: (_none, t) => t.files.cancel(),
+  }),
+  defineStdinCommand({
+    name: 'sysinfo',
+    args: '',
+    summary: 'ask for the customer\'s system information ("sysinfo: KEY: VALUE" lines, then "event: sysinfo-done", or "event: sysinfo-refused")',
+    beforeActive: false,
+    parse: noArgument,
+    run: (_none, t) => requestSysinfo(t.session, t.out),
   }),
   defineStdinCommand({
     name: 'sleep',
