@@ -103,13 +103,13 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
     policy: opts.policy,
     defaults: opts.defaults,
   });
-  const files = new FileDesk({ session, policy: opts.policy, eventLog: opts.eventLog, out, ...(opts.filesDir !== undefined ? { filesDir: opts.filesDir } : {}) });
+  let terminal = false;
+  const files = new FileDesk({ session, policy: opts.policy, eventLog: opts.eventLog, out, canAsk: () => terminal, ...(opts.filesDir !== undefined ? { filesDir: opts.filesDir } : {}) });
   // Before the session starts: a bad password file or listener stops here, and the first mode event is seen.
   const screen = await setUpScreen({ args: opts.screen, session, controller, out, env: ctx.env });
 
   let joined = false;
   let server: ConsentServer | undefined;
-  let terminal = false;
   const startTerminal = (): void => {
     if (terminal) return;
     terminal = true;

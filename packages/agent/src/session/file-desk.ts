@@ -17,6 +17,8 @@ import { openFileSource, openFolderSink, type LineOutput } from '@tandem/node-cl
 import type { EventLog } from '../system/event-log.js';
 import type { ConsentPolicy } from './join-controller.js';
 
+const NO_QUESTIONS = 'The technician asked to transfer a file or for system information; this page cannot ask you about that yet (answer on the terminal with --no-browser), so it was refused.';
+
 /** Where received files go unless `--files-dir` says otherwise: a Tandem folder in the user's Downloads. */
 export function defaultFilesDir(home = homedir()): string {
   return join(home, 'Downloads', 'Tandem');
@@ -45,6 +47,12 @@ export interface FileDeskOptions {
   filesDir?: string;
   eventLog: EventLog;
   out: LineOutput;
+  /**
+   * True while an interface can ask the customer (the terminal). The local
+   * page does not show these questions yet: without the terminal, a request
+   * is refused at once, never left waiting and never granted unasked.
+   */
+  canAsk: () => boolean;
 }
 
 /** The customer's questions and transfers of one session. */
@@ -54,6 +62,7 @@ export class FileDesk {
   readonly #dir: string;
   readonly #log: EventLog;
   readonly #out: LineOutput;
+  readonly #canAsk: () => boolean;
   readonly #changes = new Emitter<void>();
   readonly #questions: FileQuestion[] = [];
   readonly #progress = new Map<number, FileProgress & { shown: number }>();
@@ -67,6 +76,7 @@ export class FileDesk {
     this.#dir = resolve(options.filesDir ?? defaultFilesDir());
     this.#log = options.eventLog;
     this.#out = options.out;
+    this.#canAsk = options.canAsk;
     options.session.onEvent((event) => {
       if (event.type === 'joined') this.#sessionId = event.sessionId;
       if (event.type === 'ended' || event.type === 'failed') this.#clear();
@@ -186,6 +196,12 @@ export class FileDesk {
       this.#log.systemInfoRefused(this.#sessionId, technician, 'the local policy forbids it');
       return;
     }
+    if (!this.#canAsk()) {
+      this.#session.sysinfo.refuse(event.id, 'failed');
+      this.#out.say(NO_QUESTIONS);
+      this.#log.systemInfoRefused(this.#sessionId, technician, 'the customer could not be asked');
+      return;
+    }
     this.#questions.push({ kind: 'sysinfo', id: event.id, from: this.#technician() });
     this.#out.event('sysinfo-request');
   }
@@ -205,6 +221,10 @@ export class FileDesk {
           this.#log.fileNotTransferred(this.#sessionId, event.name, 'the local policy forbids file transfer');
           return;
         }
+        if (!this.#canAsk()) {
+          this.#refuseUnasked(event.id, event.name);
+          return;
+        }
         this.#questions.push({ kind: 'offer', id: event.id, name: event.name, size: event.size, from: this.#technician(), folder: this.#dir });
         this.#out.event('file-offer', event.name, String(event.size));
         return;
@@ -214,6 +234,10 @@ export class FileDesk {
           files.refuse(event.id, 'policy');
           this.#out.say(`The technician asked for ${JSON.stringify(event.path)}; the local policy forbids file transfer, so it was refused automatically.`);
           this.#log.fileNotTransferred(this.#sessionId, event.path, 'the local policy forbids file transfer');
+          return;
+        }
+        if (!this.#canAsk()) {
+          this.#refuseUnasked(event.id, event.path);
           return;
         }
         this.#questions.push({ kind: 'request', id: event.id, path: event.path, from: this.#technician() });
@@ -260,6 +284,12 @@ export class FileDesk {
         this.#log.fileNotTransferred(this.#sessionId, this.#names.get(event.id) ?? event.name, `it failed (${event.error.message})`);
         return;
     }
+  }
+
+  #refuseUnasked(id: number, name: string): void {
+    this.#session.files.refuse(id, 'unavailable');
+    this.#out.say(NO_QUESTIONS);
+    this.#log.fileNotTransferred(this.#sessionId, name, 'the customer could not be asked');
   }
 
   /** A transfer that stopped: its progress bar and any question about it go. */
