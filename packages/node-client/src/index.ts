@@ -35,3 +35,5 @@ export * from './proxy/report-lines.js';
 export * from './proxy/wpad.js';
 export * from './proxy/client-proxy.js';
 export { ProxyAuthError, proxyAskingCredentials } from './proxy/route-dialer.js';
+export * from './files/file-source.js';
+export * from './files/folder-sink.js';

@@ -3,6 +3,9 @@
  * than repeating literals.
  */
 
+/** Tandem's own version, as system information reports it (kept equal to the packages' by a test). */
+export const TANDEM_VERSION = '0.1.0';
+
 /** Protocol version label, bound into the handshake transcript. */
 export const PROTOCOL_LABEL = 'tandem/1';
 

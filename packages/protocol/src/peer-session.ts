@@ -6,6 +6,8 @@
 import type { AeadProvider } from './aead.js';
 import { CHANNEL, LIMITS, TIMEOUTS, type EndReason, type Role } from './constants.js';
 import { Emitter } from './emitter.js';
+import { FileChannel } from './file-channel.js';
+import { SysinfoChannel } from './sysinfo-channel.js';
 import { TandemError, toTandemError } from './errors.js';
 import { RelayConnection, type WebSocketFactory } from './relay-connection.js';
 import { normaliseRelayOrigin } from './relay-origin.js';
@@ -50,6 +52,10 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   protected readonly origin: string;
   protected relay: RelayConnection | undefined;
   protected secure: SecureSession | undefined;
+  /** The files channel (file-channel.ts): transfers while the session is active, stopped when it ends. */
+  readonly files: FileChannel;
+  /** The system-information channel (sysinfo-channel.ts), while the session is active. */
+  readonly sysinfo: SysinfoChannel;
   readonly #machine: StateMachine<S | BaseState>;
   #handshakeTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -61,6 +67,13 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     this.options = options;
     this.origin = normaliseRelayOrigin(options.relayUrl);
     this.#machine = new StateMachine<S | BaseState>({ name: `${role} session`, initial: 'idle', transitions, onTransition: options.onTransition });
+    this.files = new FileChannel({
+      role,
+      send: async (payload) => this.#sendOn(CHANNEL.files, payload),
+      isOpen: () => this.state === 'active',
+      backlog: () => this.bufferedAmount,
+    });
+    this.sysinfo = new SysinfoChannel({ role, send: async (payload) => this.#sendOn(CHANNEL.sysinfo, payload), isOpen: () => this.state === 'active' });
   }
 
   /** Subscribes to events; returns a function that unsubscribes. */
@@ -116,6 +129,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     const secure = this.secure;
     this.to('ended');
     this.#clearHandshakeTimer();
+    this.files.close();
     try {
       if (secure?.state === 'open') {
         if (announce) await secure.send(CHANNEL.control, encodeSessionMessage({ type: 'end', reason }));
@@ -143,6 +157,7 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
     if (this.finished) return;
     this.to('failed');
     this.#clearHandshakeTimer();
+    this.files.close();
     if (this.secure !== undefined) this.secure.fail(error);
     if (error.code === 'TANDEM_ERR_WRONG_CODE' || error.code === 'TANDEM_ERR_PROTOCOL' || error.code === 'TANDEM_ERR_RECORD_AUTH') {
       // Tell the relay why, so it burns the code and audits the failure (metadata only).
@@ -374,6 +389,14 @@ export abstract class PeerSession<S extends string, E extends { type: string } |
   protected onChannel(channel: number, payload: Uint8Array): void {
     if (channel === CHANNEL.rfb && this.state === 'active') {
       this.emitter.emit({ type: 'rfb', data: payload } as RfbEvent as E);
+      return;
+    }
+    if (channel === CHANNEL.files && this.state === 'active') {
+      this.files.receive(payload);
+      return;
+    }
+    if (channel === CHANNEL.sysinfo && this.state === 'active') {
+      this.sysinfo.receive(payload);
       return;
     }
     throw new TandemError('TANDEM_ERR_PROTOCOL', `no handler for channel ${channel} in state ${this.state}`);

@@ -47,6 +47,8 @@ export interface InviteArgs {
   pac?: string;
   maxWrong: number;
   eventLog: boolean;
+  /** --files-dir: where received files go (default Downloads/Tandem in the home folder). */
+  filesDir?: string;
   rfbListen?: HostPort;
   rfbPasswordFile?: string;
   vnc?: HostPort;
@@ -94,6 +96,7 @@ Options:
   --pac URL                  find the proxy with this PAC script (docs/proxy.md)
   --max-wrong N              wrong passwords before the invitation expires (default 5)
   --event-log                keep a local event log in the system log (includes wrong passwords)
+  --files-dir DIR            where files the technician sends are saved (default Downloads/Tandem)
   --vnc, --vnc-password-file, --rfb-listen, --rfb-password-file   as for tandem join
   --help                     show this help
 
@@ -147,6 +150,7 @@ export function parseInvite(argv: readonly string[], defaults: JoinDefaults = {}
     pac: { value: true },
     'max-wrong': { value: true },
     'event-log': { value: false },
+    'files-dir': { value: true },
     'rfb-listen': { value: true },
     'rfb-password-file': { value: true },
     vnc: { value: true },
@@ -201,6 +205,8 @@ export function parseInvite(argv: readonly string[], defaults: JoinDefaults = {}
   }
   const pac = stringOption(options, 'pac');
   if (pac !== undefined) args.pac = parsePacUrl(pac);
+  const filesDir = stringOption(options, 'files-dir');
+  if (filesDir !== undefined) args.filesDir = filesDir;
   parseScreenOptions(options, args);
   return args;
 }

@@ -40,6 +40,8 @@ export interface JoinArgs {
   customerNumber?: string;
   caseNumber?: string;
   eventLog: boolean;
+  /** --files-dir: where received files go (default Downloads/Tandem in the home folder). */
+  filesDir?: string;
   /** --rfb-listen: also serve the built-in engine to local RFB clients (loopback only). */
   rfbListen?: HostPort;
   /** --rfb-password-file: VNC password for --rfb-listen (required with it). */
@@ -75,6 +77,7 @@ Options:
   --customer-number N        your customer number
   --case N                   the case number (default: the technician's, if set)
   --event-log                keep a local event log in the system log (terminal mode)
+  --files-dir DIR            where files the technician sends are saved (default Downloads/Tandem)
   --vnc HOST:PORT            share the screen through the VNC server already running there
                              (x11vnc, TigerVNC, ...) instead of the built-in X11 engine
   --vnc-password-file F      that server's VNC password: plain text (first line) or a
@@ -123,6 +126,7 @@ export function parseJoin(argv: readonly string[], defaults: JoinDefaults = {}):
     'customer-number': { value: true },
     case: { value: true },
     'event-log': { value: false },
+    'files-dir': { value: true },
     'rfb-listen': { value: true },
     'rfb-password-file': { value: true },
     vnc: { value: true },
@@ -159,6 +163,8 @@ export function parseJoin(argv: readonly string[], defaults: JoinDefaults = {}):
   if (customerNumber !== undefined) args.customerNumber = customerNumber;
   const caseNumber = limited(stringOption(options, 'case'), 'case', LIMITS.maxNumberChars);
   if (caseNumber !== undefined) args.caseNumber = caseNumber;
+  const filesDir = stringOption(options, 'files-dir');
+  if (filesDir !== undefined) args.filesDir = filesDir;
   parseScreenOptions(options, args);
   return args;
 }

@@ -201,6 +201,7 @@ export class CodeEntry {
         relayUrl: args.relayUrl,
         connectError: () => sockets.connectError(),
         screen: args,
+        ...(args.filesDir !== undefined ? { filesDir: args.filesDir } : {}),
         defaults: joinConsentDefaults(args),
         browser: page !== undefined,
         ...(page !== undefined ? { sharedPage: page.shared } : {}),

@@ -9,6 +9,7 @@ import { openBrowser } from '../pages/browser-open.js';
 import { ConsentServer, FOREIGN_USER_MESSAGE, LAUNCH_REUSED_MESSAGE, pageFiles, type ServerEvent } from '../pages/consent-server.js';
 import type { EventLog } from '../system/event-log.js';
 import { JoinController, type ConsentPolicy } from '../session/join-controller.js';
+import { FileDesk } from '../session/file-desk.js';
 import { isSharedSessionEvent, printSharedEvent, type CommandContext, type LineInput, type LineOutput } from '@tandem/node-client';
 import { agentPageDir, agentPageScriptsDir, i18nextBrowserModule } from '../pages/page-paths.js';
 import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
@@ -48,6 +49,8 @@ export interface CustomerRunOptions {
   /** The precise cause of a connection failure the session reports in general terms. */
   connectError: () => TandemError | undefined;
   screen: ScreenArgs;
+  /** Where received files go (`--files-dir`; Downloads/Tandem when absent). */
+  filesDir?: string;
   defaults: ConsentDefaults;
   /** False: consent on the terminal. */
   browser: boolean;
@@ -100,16 +103,17 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
     policy: opts.policy,
     defaults: opts.defaults,
   });
+  let terminal = false;
+  const files = new FileDesk({ session, policy: opts.policy, eventLog: opts.eventLog, out, canAsk: () => terminal, ...(opts.filesDir !== undefined ? { filesDir: opts.filesDir } : {}) });
   // Before the session starts: a bad password file or listener stops here, and the first mode event is seen.
   const screen = await setUpScreen({ args: opts.screen, session, controller, out, env: ctx.env });
 
   let joined = false;
   let server: ConsentServer | undefined;
-  let terminal = false;
   const startTerminal = (): void => {
     if (terminal) return;
     terminal = true;
-    new TerminalPrompts(controller, opts.input(), out, { eventLog: opts.defaults.eventLog }).start();
+    new TerminalPrompts(controller, opts.input(), out, { eventLog: opts.defaults.eventLog }, files).start();
   };
   const removal = opts.removal;
   const startPage = async (): Promise<void> => {
@@ -180,6 +184,8 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   session.start();
 
   const result = await finished;
+  // A transfer stopped by the end still has its partial file to remove.
+  await session.files.settled();
   await screen.close();
   hideShared?.();
   if (pageStarting !== undefined) await pageStarting;

@@ -279,6 +279,7 @@ export class InvitationWait {
         relayUrl: holder.relay,
         connectError: () => sockets.connectError(),
         screen: args,
+        ...(args.filesDir !== undefined ? { filesDir: args.filesDir } : {}),
         defaults: { name: record.customerName, eventLog: args.eventLog, ...(attempt.caseNumber !== undefined ? { caseNumber: attempt.caseNumber } : {}) },
         // The page failed to start: the terminal asks instead.
         browser: page !== undefined,

@@ -53,6 +53,7 @@ export async function runJoin(args: JoinArgs, ctx: CommandContext, extras: JoinE
       relayUrl: args.relayUrl,
       connectError: () => sockets.connectError(),
       screen: args,
+      ...(args.filesDir !== undefined ? { filesDir: args.filesDir } : {}),
       defaults: joinConsentDefaults(args),
       browser: args.browser,
       policy,

@@ -118,6 +118,7 @@ function eventLog(): { log: EventLog; lines: () => string[] } {
 /** The local policy of a machine where control is forbidden. */
 const NO_CONTROL: ConsentPolicy = {
   maxMode: (mode) => (mode === 'control' ? 'view' : mode),
+  allows: () => true,
   restrictions: () => [{ key: 'policy.noControl', params: {}, text: 'Control is forbidden on this computer.' }],
 };
 

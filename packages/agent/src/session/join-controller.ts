@@ -33,14 +33,15 @@ import {
 } from '@tandem/protocol';
 import type { EventLog } from '../system/event-log.js';
 
-/** What the controller needs of the local policy (docs/policy.md): the mode cap and what to show. */
+/** What the controller needs of the local policy (docs/policy.md): the mode cap, what to show, and whether files and system information may go. */
 export interface ConsentPolicy {
   maxMode(requested: Mode): Mode;
+  allows(what: 'file-transfer' | 'system-info'): boolean;
   restrictions(): { key: string; params: Record<string, string | number>; text: string }[];
 }
 
 /** No policy: nothing capped, nothing shown. */
-export const NO_POLICY: ConsentPolicy = { maxMode: (mode) => mode, restrictions: () => [] };
+export const NO_POLICY: ConsentPolicy = { maxMode: (mode) => mode, allows: () => true, restrictions: () => [] };
 
 /**
  * Where the session is, as the interfaces show it:

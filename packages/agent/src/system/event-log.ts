@@ -10,6 +10,12 @@ import { spawn } from 'node:child_process';
 import type { EndReason, Mode, TandemErrorCode, TechnicianIdentity } from '@tandem/protocol';
 import {
   endedEvent,
+  fileNotTransferredEvent,
+  fileReceivedEvent,
+  fileReceivingEvent,
+  fileSentEvent,
+  systemInfoRefusedEvent,
+  systemInfoSentEvent,
   invitationExpiredEvent,
   modeChangedEvent,
   startedEvent,
@@ -92,6 +98,36 @@ export class EventLog {
   /** The session ended (`technician` undefined when it ended before one was known). */
   disconnected(sessionId: string, technician: TechnicianIdentity | undefined, how: EndReason | TandemErrorCode): void {
     this.#write(endedEvent(sessionId, technician, how));
+  }
+
+  /** A file the customer accepted started to arrive from `technician` (their user name) into `folder`. */
+  fileReceiving(sessionId: string, name: string, technician: string, folder: string): void {
+    this.#write(fileReceivingEvent(sessionId, name, technician, folder));
+  }
+
+  /** A file arrived whole (its hash matched) and is at `path`. */
+  fileReceived(sessionId: string, path: string, bytes: number, sha256: string): void {
+    this.#write(fileReceivedEvent(sessionId, path, bytes, sha256));
+  }
+
+  /** The file at `path` went to `technician` whole. */
+  fileSent(sessionId: string, path: string, technician: string, bytes: number, sha256: string): void {
+    this.#write(fileSentEvent(sessionId, path, technician, bytes, sha256));
+  }
+
+  /** A file was refused, cancelled or failed, `why` in words. */
+  fileNotTransferred(sessionId: string, name: string, why: string): void {
+    this.#write(fileNotTransferredEvent(sessionId, name, why));
+  }
+
+  /** The customer sent the system information `technician` asked for. */
+  systemInfoSent(sessionId: string, technician: TechnicianIdentity): void {
+    this.#write(systemInfoSentEvent(sessionId, technician));
+  }
+
+  /** A system-information request was refused, `why` in words. */
+  systemInfoRefused(sessionId: string, technician: TechnicianIdentity, why: string): void {
+    this.#write(systemInfoRefusedEvent(sessionId, technician, why));
   }
 
   /** Waits for the writes under way. */

@@ -29,6 +29,12 @@ export const EVENT_IDS = {
   failed: 4,
   wrongInvitationPassword: 10,
   invitationExpired: 11,
+  fileReceiving: 20,
+  fileReceived: 21,
+  fileSent: 22,
+  fileNotTransferred: 23,
+  systemInfoSent: 30,
+  systemInfoRefused: 31,
 } as const;
 
 /** The modes by the names the log gives them. */
@@ -87,4 +93,39 @@ export function wrongInvitationPasswordEvent(invitationId: string, technician: T
 /** "Invitation 7f3a… expired: the customer expired it". */
 export function invitationExpiredEvent(invitationId: string, why: InvitationExpiry): LogEvent {
   return { id: EVENT_IDS.invitationExpired, level: 'information', text: `Invitation ${invitationId} expired: ${EXPIRY_TEXT[why]}` };
+}
+
+/** A file's name or path as the log shows it: quoted, any control character escaped (one line, nothing forged). */
+function quoted(name: string): string {
+  return JSON.stringify(name);
+}
+
+/** 'File "report.pdf" started to be received from agent tanaka into /home/u/Downloads/Tandem (session 1234)'. */
+export function fileReceivingEvent(sessionId: string, name: string, technician: string, folder: string): LogEvent {
+  return { id: EVENT_IDS.fileReceiving, level: 'information', text: `File ${quoted(name)} started to be received from agent ${technician} into ${quoted(folder)} (session ${sessionId})` };
+}
+
+/** 'File "/home/u/Downloads/Tandem/report.pdf" was received successfully (1234 bytes, SHA-256 …) (session 1234)'. */
+export function fileReceivedEvent(sessionId: string, path: string, bytes: number, sha256: string): LogEvent {
+  return { id: EVENT_IDS.fileReceived, level: 'information', text: `File ${quoted(path)} was received successfully (${bytes} bytes, SHA-256 ${sha256}) (session ${sessionId})` };
+}
+
+/** 'File "/home/u/notes.txt" was sent to agent tanaka (1234 bytes, SHA-256 …) (session 1234)'. */
+export function fileSentEvent(sessionId: string, path: string, technician: string, bytes: number, sha256: string): LogEvent {
+  return { id: EVENT_IDS.fileSent, level: 'information', text: `File ${quoted(path)} was sent to agent ${technician} (${bytes} bytes, SHA-256 ${sha256}) (session ${sessionId})` };
+}
+
+/** 'File "report.pdf" was not transferred: refused by the local policy (session 1234)'. */
+export function fileNotTransferredEvent(sessionId: string, name: string, why: string): LogEvent {
+  return { id: EVENT_IDS.fileNotTransferred, level: 'warning', text: `File ${quoted(name)} was not transferred: ${why} (session ${sessionId})` };
+}
+
+/** "System information sent to Tanaka Ichiro, Helpdesk (requested by user tanaka) (session 1234)". */
+export function systemInfoSentEvent(sessionId: string, technician: TechnicianIdentity): LogEvent {
+  return { id: EVENT_IDS.systemInfoSent, level: 'information', text: `System information sent to ${technician.displayName}, ${technician.team} (requested by user ${technician.username}) (session ${sessionId})` };
+}
+
+/** "System information not sent to user tanaka: the customer refused it (session 1234)". */
+export function systemInfoRefusedEvent(sessionId: string, technician: TechnicianIdentity, why: string): LogEvent {
+  return { id: EVENT_IDS.systemInfoRefused, level: 'information', text: `System information not sent to user ${technician.username}: ${why} (session ${sessionId})` };
 }

@@ -10,6 +10,7 @@ import { MODES, TandemError, toTandemError, type Mode, type TechnicianIdentity }
 import type { JoinController, JoinView } from '../session/join-controller.js';
 import type { LineInput, LineOutput } from '@tandem/node-client';
 import { stopHotkeyLabel } from '../screen/stop-hotkey.js';
+import type { FileDesk, FileQuestion } from '../session/file-desk.js';
 
 const MODE_PHRASES: Record<Mode, string> = {
   chat: 'chat with you',
@@ -47,9 +48,12 @@ export class TerminalPrompts {
   #askedConsent = false;
   #askedRequest: Mode | undefined;
   #shownMode: Mode | undefined;
+  readonly #files: FileDesk | undefined;
+  #askedFile: number | undefined;
 
-  constructor(controller: JoinController, input: LineInput, out: LineOutput, details: TerminalDetails) {
+  constructor(controller: JoinController, input: LineInput, out: LineOutput, details: TerminalDetails, files?: FileDesk) {
     this.#controller = controller;
+    this.#files = files;
     this.#input = input;
     this.#out = out;
     this.#details = details;
@@ -73,6 +77,7 @@ export class TerminalPrompts {
       this.#pump();
     });
     this.#input.onChange(() => this.#pump());
+    this.#files?.onChange(() => this.#pump());
     this.#pump();
   }
 
@@ -145,10 +150,45 @@ export class TerminalPrompts {
       this.#pump();
       return;
     }
+    const question = this.#files?.questions[0];
+    if (question !== undefined) {
+      this.#fileQuestion(question);
+      return;
+    }
     for (let line = this.#input.shift(); line !== undefined; line = this.#input.shift()) {
       this.#line(line);
       if (this.#controller.view.status !== 'active' || this.#controller.view.pendingRequest !== undefined) return;
+      if ((this.#files?.questions.length ?? 0) > 0) {
+        this.#pump();
+        return;
+      }
     }
+  }
+
+  /** Asks the oldest file question and takes the next line as its answer. */
+  #fileQuestion(question: FileQuestion): void {
+    const files = this.#files as FileDesk;
+    if (this.#askedFile !== question.id) {
+      this.#askedFile = question.id;
+      if (question.kind === 'sysinfo') {
+        this.#out.say(`${question.from} asks for this computer's system information (operating system, computer name, user, CPU, memory, disks, displays, network adapters with their addresses and MAC addresses, uptime). Send it? [y/n]`);
+      } else if (question.kind === 'offer') {
+        this.#out.say(`${question.from} sends you the file ${JSON.stringify(question.name)} (${question.size} bytes); it will be saved in ${question.folder}. Accept? [y/n]`);
+      } else {
+        this.#out.say(`${question.from} asks for the file ${JSON.stringify(question.path)} on this computer. Send it? [y/n]`);
+      }
+    }
+    const answer = this.#input.shift();
+    if (answer === undefined) {
+      if (this.#input.ended) {
+        this.#out.say('No answer (end of input): refusing.');
+        files.answer(question.id, false, question.kind);
+      }
+      return;
+    }
+    this.#askedFile = undefined;
+    files.answer(question.id, isYes(answer), question.kind);
+    this.#pump();
   }
 
   #line(line: string): void {
@@ -170,6 +210,9 @@ export class TerminalPrompts {
           this.#controller.stepDown(mode);
           return;
         }
+        case 'cancel':
+          if (this.#files?.cancelAll() !== true) this.#out.say('error: no file transfer to cancel');
+          return;
         case 'end':
           this.#controller.end().catch((err: unknown) => this.#out.error(toTandemError(err)));
           return;

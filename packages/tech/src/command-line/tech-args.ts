@@ -36,6 +36,8 @@ interface SignInArgs {
   caseNumber?: string;
   /** --pac: the PAC script that names the proxy (docs/proxy.md). */
   pac?: string;
+  /** Where `/get` saves (`--files-dir`; the current folder when absent). */
+  filesDir?: string;
 }
 
 /** `tandem tech session`. */
@@ -62,7 +64,10 @@ const OUTPUT_HELP = `Output (stdout, one per line): "code: NNNNNNNN", "event: jo
 "event: sas NNN NNN", "event: accepted MODE", "event: refused",
 "event: mode MODE", "event: decision MODE accepted|refused",
 "event: extended ISO-TIME", "event: burnt", "event: screen WIDTHxHEIGHT",
-"event: snapshot FILE WIDTHxHEIGHT", "event: ended REASON", "chat: TEXT".
+"event: snapshot FILE WIDTHxHEIGHT", "event: ended REASON", "chat: TEXT",
+"event: file-sent NAME BYTES SHA256", "event: file-refused NAME|PATH",
+"event: file-received LOCALPATH BYTES SHA256", "event: file-progress NAME BYTES SIZE",
+"event: file-cancelled NAME", "event: file-failed NAME", "transfer: ..." (the log).
 Failures print "error: TANDEM_ERR_... message" on stderr and exit non-zero.`;
 
 export const TECH_SESSION_HELP = `Usage: tandem tech session --relay URL --user NAME --password-file F [options]
@@ -79,6 +84,7 @@ Options:
   --password-file F          file holding the password (one trailing newline is ignored)
   --case N                   case number to attach to the session
   --mode chat|view|control   mode to ask for at the start (default chat)
+  --files-dir DIR            where /get saves the customer's files (default the current folder)
   --relay-fingerprint HEX    accept exactly the relay certificate with this SHA-256 fingerprint
   --pac URL                  find the proxy with this PAC script (docs/proxy.md: otherwise
                              proxy.txt, the environment, the desktop's settings)
@@ -127,6 +133,7 @@ Options:
                                      the invitation is password protected)
   --mode chat|view|control           mode to ask for at the start (default chat)
   --case N                           case number to attach to the session
+  --files-dir DIR                    where /get saves the customer's files (default the current folder)
   --relay-timeout DURATION           wait this long for each relay before the next (default 30s)
   --help                             show this help
 
@@ -146,6 +153,8 @@ function parseSignIn(options: Map<string, string | true>, command: string): Sign
   if (caseNumber !== undefined) args.caseNumber = caseNumber;
   const pac = stringOption(options, 'pac');
   if (pac !== undefined) args.pac = parsePacUrl(pac);
+  const filesDir = stringOption(options, 'files-dir');
+  if (filesDir !== undefined) args.filesDir = filesDir;
   return args;
 }
 
@@ -162,6 +171,7 @@ const SIGN_IN_OPTIONS = {
   case: { value: true },
   mode: { value: true },
   pac: { value: true },
+  'files-dir': { value: true },
   help: { value: false },
 } as const;
 

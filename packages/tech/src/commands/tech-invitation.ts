@@ -109,7 +109,7 @@ export async function runTechInvitation(args: TechInvitationArgs, ctx: CommandCo
   const outcome = await dialer.run();
   switch (outcome.state) {
     case 'connected':
-      return driveTechSession({ session: outcome.session, connectError: outcome.connectError, start: false, replay: outcome.replay }, ctx);
+      return driveTechSession({ session: outcome.session, connectError: outcome.connectError, start: false, replay: outcome.replay, filesDir: args.filesDir ?? process.cwd() }, ctx);
     case 'failed':
       out.error(outcome.error);
       return 1;

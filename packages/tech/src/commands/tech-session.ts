@@ -28,7 +28,7 @@ export async function runTechSession(args: TechSessionArgs, ctx: CommandContext)
       connect: sockets.connect,
     });
   return driveTechSession(
-    { session: newSession(), connectError: () => sockets.connectError(), start: true, code: args.renewBurntCode ? { renew: newSession } : {} },
+    { session: newSession(), connectError: () => sockets.connectError(), start: true, code: args.renewBurntCode ? { renew: newSession } : {}, filesDir: args.filesDir ?? process.cwd() },
     ctx,
   );
 }

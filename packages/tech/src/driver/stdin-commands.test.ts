@@ -10,7 +10,7 @@ import { MAX_SLEEP_MS, STDIN_COMMANDS, parseLine, stdinCommandsHelp } from './st
 
 describe('the stdin command table', () => {
   it('has the documented commands, each named once, with its usage', () => {
-    expect(STDIN_COMMANDS.map((c) => c.usage)).toEqual(['/request chat|view|control', '/extend', '/end', '/snapshot FILE.png', '/type TEXT', '/click X Y', '/sleep MS']);
+    expect(STDIN_COMMANDS.map((c) => c.usage)).toEqual(['/request chat|view|control', '/extend', '/end', '/snapshot FILE.png', '/type TEXT', '/click X Y', '/send FILE', '/get PATH', '/cancel', '/sysinfo', '/sleep MS']);
     expect(new Set(STDIN_COMMANDS.map((c) => c.name)).size).toBe(STDIN_COMMANDS.length);
   });
 
@@ -28,6 +28,11 @@ describe('the stdin command table', () => {
     expect(parseLine('/request control')?.label).toBe('/request chat|view|control');
     expect(parseLine('/request  view ')?.label).toBe('/request chat|view|control');
     expect(parseLine('/extend')?.label).toBe('/extend');
+    expect(parseLine('/send my report.pdf')?.label).toBe('/send FILE');
+    expect(parseLine('/get C:\\Users\\x\\a b.txt')?.label).toBe('/get PATH');
+    // /cancel acts at once, without waiting for a /send under way.
+    expect(parseLine('/cancel')?.atOnce).toBe(true);
+    expect(parseLine('/send x')?.atOnce).toBeUndefined();
     expect(parseLine('/end ')?.label).toBe('/end');
     expect(parseLine('/snapshot shot.png')?.label).toBe('/snapshot FILE.png');
     expect(parseLine('/type hello\\n')?.label).toBe('/type TEXT');
@@ -40,6 +45,9 @@ describe('the stdin command table', () => {
     ['/', /^unknown command \/ \(commands: \/request, /],
     ['/frobnicate now', /^unknown command \/frobnicate /],
     ['/request', /^usage: \/request chat\|view\|control$/],
+    ['/send', /^usage: \/send FILE$/],
+    ['/get   ', /^usage: \/get PATH$/],
+    ['/sysinfo now', /^usage: \/sysinfo \(it takes no argument\)$/],
     ['/request admin', /^usage: \/request chat\|view\|control$/],
     ['/extend 10m', /^usage: \/extend \(it takes no argument\)$/],
     ['/end now', /^usage: \/end \(it takes no argument\)$/],

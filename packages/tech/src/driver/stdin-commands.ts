@@ -13,6 +13,8 @@ import { LIMITS, MODES, TandemError, type TechnicianSession } from '@tandem/prot
 import type { LineOutput } from '@tandem/node-client';
 import { keysymsForText, unescapeTypeText } from '../rfb-client/keysyms.js';
 import type { TechScreen } from '../screen/tech-screen.js';
+import type { TechFiles } from '../files/tech-files.js';
+import { requestSysinfo } from '../sysinfo/tech-sysinfo.js';
 
 /** Longest `/sleep`, in milliseconds. */
 export const MAX_SLEEP_MS = 600_000;
@@ -22,6 +24,7 @@ export interface CommandTarget {
   readonly session: TechnicianSession;
   readonly screen: TechScreen;
   readonly out: LineOutput;
+  readonly files: TechFiles;
   /** Ends the session on purpose (the driver's teardown path). */
   end(): void;
 }
@@ -32,6 +35,8 @@ export interface LineAction {
   readonly label: string;
   /** True when it acts at once before the customer accepted; the others wait for that. */
   readonly beforeActive: boolean;
+  /** True when it acts at once once the customer accepted too, not after the lines before it (`/cancel`). */
+  readonly atOnce?: boolean;
   /** Carries it out; resolves once its sending finished. */
   run(target: CommandTarget): void | Promise<void>;
 }
@@ -45,6 +50,8 @@ export interface StdinCommandSpec<A> {
   summary: string;
   /** May act before the customer accepted (at once); otherwise it waits until then. */
   beforeActive: boolean;
+  /** Acts at once while active too, without waiting for the lines before it (a `/send` under way). */
+  atOnce?: boolean;
   /** Parses the text after the name; throws {@link usageError} on a mistake. */
   parse(arg: string, usage: string): A;
   run(args: A, target: CommandTarget): void | Promise<void>;
@@ -71,7 +78,7 @@ export function defineStdinCommand<A>(spec: StdinCommandSpec<A>): StdinCommand {
     beforeActive: spec.beforeActive,
     prepare(arg) {
       const args = spec.parse(arg, usage);
-      return { label: usage, beforeActive: spec.beforeActive, run: (target) => spec.run(args, target) };
+      return { label: usage, beforeActive: spec.beforeActive, ...(spec.atOnce === true ? { atOnce: true } : {}), run: (target) => spec.run(args, target) };
     },
   };
 }
@@ -85,6 +92,13 @@ export function usageError(usage: string, hint?: string): TandemError {
 function noArgument(arg: string, usage: string): null {
   if (arg.trim() !== '') throw usageError(usage, 'it takes no argument');
   return null;
+}
+
+/** For `/send` and `/get`: a path, as typed (spaces kept, the line's end trimmed). */
+function fileArgument(arg: string, usage: string): string {
+  const path = arg.replace(/\s+$/, '');
+  if (path.trim() === '') throw usageError(usage);
+  return path;
 }
 
 /** The table: what a script can send on stdin besides chat. */
@@ -157,6 +171,39 @@ export const STDIN_COMMANDS: readonly StdinCommand[] = [
       return { x, y };
     },
     run: ({ x, y }, t) => t.screen.click(x, y),
+  }),
+  defineStdinCommand({
+    name: 'send',
+    args: 'FILE',
+    summary: 'send FILE; the customer is asked ("event: file-sent NAME BYTES SHA256" or "event: file-refused NAME")',
+    beforeActive: false,
+    parse: fileArgument,
+    run: (file, t) => t.files.send(file),
+  }),
+  defineStdinCommand({
+    name: 'get',
+    args: 'PATH',
+    summary: 'ask for PATH on the customer\'s computer ("event: file-received LOCALPATH BYTES SHA256" or "event: file-refused PATH")',
+    beforeActive: false,
+    parse: fileArgument,
+    run: (path, t) => t.files.get(path),
+  }),
+  defineStdinCommand({
+    name: 'cancel',
+    args: '',
+    summary: 'stop the file transfers under way, at once ("event: file-cancelled NAME")',
+    beforeActive: false,
+    atOnce: true,
+    parse: noArgument,
+    run: (_none, t) => t.files.cancel(),
+  }),
+  defineStdinCommand({
+    name: 'sysinfo',
+    args: '',
+    summary: 'ask for the customer\'s system information ("sysinfo: KEY: VALUE" lines, then "event: sysinfo-done", or "event: sysinfo-refused")',
+    beforeActive: false,
+    parse: noArgument,
+    run: (_none, t) => requestSysinfo(t.session, t.out),
   }),
   defineStdinCommand({
     name: 'sleep',

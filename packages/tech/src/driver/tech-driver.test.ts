@@ -125,7 +125,7 @@ describe('driveTechSession', () => {
     rig.send('/type bad\\q');
     rig.send('x'.repeat(5000));
     await waitFor(() => rig.stderr.lines.length === 5);
-    expect(rig.stderr.lines[0]).toMatch(/^error: TANDEM_ERR_BAD_INPUT unknown command \/frobnicate \(commands: \/request, \/extend, \/end, \/snapshot, \/type, \/click, \/sleep\)$/);
+    expect(rig.stderr.lines[0]).toMatch(/^error: TANDEM_ERR_BAD_INPUT unknown command \/frobnicate \(commands: \/request, \/extend, \/end, \/snapshot, \/type, \/click, \/send, \/get, \/cancel, \/sysinfo, \/sleep\)$/);
     expect(rig.stderr.lines[1]).toBe('error: TANDEM_ERR_BAD_INPUT usage: /request chat|view|control');
     expect(rig.stderr.lines[2]).toBe('error: TANDEM_ERR_BAD_INPUT usage: /sleep MS (0 to 600000)');
     expect(rig.stderr.lines[3]).toMatch(/^error: TANDEM_ERR_BAD_INPUT \/type: unknown escape \\q/);

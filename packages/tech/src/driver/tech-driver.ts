@@ -31,6 +31,7 @@
 import { StateMachine, toTandemError, type TandemError, type TechnicianEvent, type TechnicianSession, type Transitions } from '@tandem/protocol';
 import { LineInput, isSharedSessionEvent, printSharedEvent, type CommandContext, type LineOutput } from '@tandem/node-client';
 import { TechScreen } from '../screen/tech-screen.js';
+import { TechFiles } from '../files/tech-files.js';
 import { parseLine, type CommandTarget, type LineAction } from './stdin-commands.js';
 
 /** States of the driver (see the file comment). */
@@ -61,6 +62,8 @@ export interface TechDriveOptions {
    * returns (not started; a fresh code on the same sign-in) takes over.
    */
   code?: { renew?: () => TechnicianSession };
+  /** Where `/get` saves files (the current folder when absent). */
+  filesDir?: string;
   /** Hears every state change (tests). */
   onState?: (state: DriverState) => void;
 }
@@ -74,6 +77,7 @@ export function driveTechSession(opts: TechDriveOptions, ctx: CommandContext): P
 class TechDriver implements CommandTarget {
   readonly out: LineOutput;
   readonly screen: TechScreen;
+  readonly files: TechFiles;
   readonly #opts: TechDriveOptions;
   readonly #ctx: CommandContext;
   readonly #input: LineInput;
@@ -91,6 +95,7 @@ class TechDriver implements CommandTarget {
     this.#session = opts.session;
     this.#input = new LineInput(ctx.stdin);
     this.screen = new TechScreen({ send: (bytes) => this.#session.sendRfb(bytes), out: this.out });
+    this.files = new TechFiles(this.out, opts.filesDir ?? process.cwd());
   }
 
   /** The current session. */
@@ -124,6 +129,7 @@ class TechDriver implements CommandTarget {
   #attach(session: TechnicianSession): void {
     this.#unsubscribe();
     this.#session = session;
+    this.files.attach(session);
     this.#unsubscribe = session.onEvent((event) => this.#onEvent(event));
   }
 
@@ -135,7 +141,9 @@ class TechDriver implements CommandTarget {
     this.#unsubscribe();
     this.screen.close();
     this.#input.close();
-    this.#resolve(code);
+    // A transfer stopped by the end still has its partial file to remove: the process exits after that.
+    const session = this.#session;
+    session.files.settled().then(() => this.#resolve(code), () => this.#resolve(code));
   }
 
   #onEvent(event: TechnicianEvent): void {
@@ -211,6 +219,7 @@ class TechDriver implements CommandTarget {
       }
       if (action === undefined) continue;
       if (action.beforeActive && this.#machine.is('waiting', 'consent')) this.#runAtOnce(action);
+      else if (action.atOnce === true && this.#machine.is('idle', 'running')) this.#runAtOnce(action);
       else this.#queue.push(action);
     }
     // #work reports each line's failure itself; what escapes it is a bug of the driver, shown and the session ended.

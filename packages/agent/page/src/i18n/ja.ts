@@ -273,6 +273,7 @@ export const ja: Catalogue = {
     TANDEM_ERR_POLICY_FORBIDS: 'このコンピューターのポリシーでは、この操作は許可されていません。',
     TANDEM_ERR_AGENT_DAMAGED: 'この Tandem のプログラムは壊れているか、ダウンロードが完了していません。もう一度ダウンロードしてください。',
     TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem がこのコンピューターに一時ファイルを書き込めません。',
+    TANDEM_ERR_FILE_FAILED: 'ファイル転送に失敗しました（ディスクの空き不足・書き込み不可、ファイルが読めない、またはファイルが壊れています）。その名前では何も保存されていません。',
     TANDEM_ERR_SECURE_DESKTOP: 'Windows が保護された画面（許可の確認、Ctrl+Alt+Del、ロック画面）を表示しています。Tandem はこの画面を表示も操作もできません。',
     TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
     TANDEM_ERR_INTERNAL: 'Tandem で予期しないエラーが発生しました。',
