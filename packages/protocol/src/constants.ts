@@ -89,6 +89,13 @@ export const AUDIT_EVENT_KINDS = [
   'mode-change',
   'user-added',
   'password-set',
+  'user-disabled',
+  'user-enabled',
+  'user-deleted',
+  'user-reset',
+  'signins-revoked',
+  'user-unlocked',
+  'password-changed',
 ] as const;
 /** An audit event kind. */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];

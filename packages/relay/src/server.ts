@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/protocol';
+import { AccountAdmin } from './account-admin.js';
+import { registerAccountRoutes } from './account-routes.js';
 import { Accounts, type SigninLimits } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
@@ -158,6 +160,12 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
       ...(helpDesk ? { helpDesk: helpDeskInfo(helpDesk) } : {}),
+    });
+    registerAccountRoutes(app, {
+      accounts,
+      admin: new AccountAdmin({ storage, audit, tokens, accounts }),
+      publicUrl: () => publicUrl,
+      addressOf: (req) => clientAddress(req.raw, trustedHops),
     });
     registerAgentDownloads(app, {
       agentsDir: options.agentsDir ?? findAgentsDir(),

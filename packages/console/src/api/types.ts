@@ -8,6 +8,7 @@ export type {
   AccountInfo,
   LoginAnswer,
   SetupInfo,
+  SigninInfo,
   UserSummary as UserRow,
   AuditSession as AuditSessionRow,
   AuditEvent as AuditEventRow,
@@ -20,3 +21,6 @@ export interface NewUser {
   role: AccountRole;
   team?: string;
 }
+
+/** What POST /api/users/NAME/ACTION does. */
+export type UserAction = 'disable' | 'enable' | 'unlock' | 'revoke-signins';
