@@ -7,6 +7,7 @@
  * are saved in English and Japanese.
  */
 import { join } from 'node:path';
+import { generate } from 'otplib';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PASSWORD, auditEvents, createAdmin, launchChromium, login, runCli, RelayFixture } from '@tandem/test-kit';
@@ -122,5 +123,34 @@ describe('accounts in the console', () => {
     await expect.poll(() => tom.locator('[data-testid=signins-table] tbody tr').count(), { timeout: 15_000 }).toBe(1);
     await login(relay, 'tom', 'a new good password');
     await tom.context().close();
+  });
+
+  it('sets up an authenticator app on My account, shows the recovery codes once, then asks for a code at sign-in', async () => {
+    await relay.addUser('alma');
+    const alma = await signedIn('alma');
+    await alma.click('[data-testid=nav-account]');
+    await alma.click('[data-testid=totp-start]');
+    await alma.locator('[data-testid=totp-qr]').waitFor({ timeout: 15_000 });
+    // The QR code is an image that really loaded (an SVG data URL the CSP allows).
+    expect(await alma.locator('[data-testid=totp-qr]').evaluate((img: HTMLImageElement) => img.naturalWidth > 0)).toBe(true);
+    await shoot(alma, 'totp-enrol');
+    const secret = (await alma.locator('[data-testid=totp-secret]').textContent()) ?? '';
+    await alma.fill('#totp-code', await generate({ secret }));
+    await alma.click('[data-testid=totp-confirm]');
+    await expect.poll(() => alma.locator('[data-testid=recovery-codes] li').count(), { timeout: 15_000 }).toBe(10);
+    await shoot(alma, 'totp-recovery');
+    const recovery = (await alma.locator('[data-testid=recovery-codes] li').first().textContent()) ?? '';
+    await alma.click('[data-testid=signout]');
+
+    // Sign in again: the password, then the code field appears; a recovery code works once.
+    await alma.fill('#username', 'alma');
+    await alma.fill('#password', PASSWORD);
+    await alma.click('[data-testid=signin]');
+    await alma.locator('#totp').waitFor({ timeout: 15_000 });
+    await shoot(alma, 'signin-code');
+    await alma.fill('#totp', recovery);
+    await alma.click('[data-testid=signin]');
+    await alma.locator('[data-testid=whoami]').waitFor({ timeout: 15_000 });
+    await alma.context().close();
   });
 });

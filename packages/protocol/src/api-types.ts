@@ -22,6 +22,8 @@ export interface UserSummary extends AccountInfo {
   locked: boolean;
   /** Open sign-ins (unexpired tokens). */
   signins: number;
+  /** Second factors enrolled: `totp`, and `recovery` while recovery codes are left. */
+  secondFactors: ('totp' | 'recovery')[];
 }
 
 /** One open sign-in (`GET /api/me/signins`). */

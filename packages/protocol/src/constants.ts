@@ -96,6 +96,8 @@ export const AUDIT_EVENT_KINDS = [
   'signins-revoked',
   'user-unlocked',
   'password-changed',
+  'totp-enrolled',
+  'recovery-code-used',
 ] as const;
 /** An audit event kind. */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];

@@ -1,6 +1,7 @@
 import { TandemError, type UserSummary } from '@tandem/protocol';
 import { assertUsername, type Accounts } from './accounts.js';
 import type { AuditLog } from './audit.js';
+import type { SecondFactors } from './second-factor.js';
 import type { Storage } from './storage.js';
 import type { TokenStore } from './tokens.js';
 
@@ -17,9 +18,11 @@ export class AccountAdmin {
   readonly #audit: AuditLog;
   readonly #tokens: TokenStore;
   readonly #accounts: Accounts;
+  readonly #factors: SecondFactors;
   readonly #now: () => number;
 
-  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; accounts: Accounts; now?: () => number }) {
+  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; accounts: Accounts; factors: SecondFactors; now?: () => number }) {
+    this.#factors = deps.factors;
     this.#storage = deps.storage;
     this.#audit = deps.audit;
     this.#tokens = deps.tokens;
@@ -64,7 +67,7 @@ export class AccountAdmin {
   }
 
   /**
-   * Resets an account: the password is cleared, every sign-in and earlier
+   * Resets an account: the password and second factors are cleared, every sign-in and earlier
    * set-up link revoked, and a new one-time set-up link issued (its token is
    * returned). The account stays enabled or disabled as it was.
    */
@@ -72,7 +75,12 @@ export class AccountAdmin {
     await this.#mustExist(username);
     const db = this.#storage.db;
     await db.transaction().execute(async (trx) => {
-      await trx.updateTable('users').set({ password_hash: null }).where('username', '=', username).execute();
+      // A reset is for a technician who lost the password or the device: the second factors go too.
+      await trx
+        .updateTable('users')
+        .set({ password_hash: null, totp_secret: null, totp_pending: null, totp_last_step: null, recovery_hashes: '' })
+        .where('username', '=', username)
+        .execute();
       await trx.deleteFrom('tokens').where('username', '=', username).execute();
       await trx.deleteFrom('setup_links').where('username', '=', username).execute();
     });
@@ -99,6 +107,12 @@ export class AccountAdmin {
     await this.#mustExist(username);
     await this.#storage.db.updateTable('users').set({ unlocked_at: this.#now() }).where('username', '=', username).execute();
     await this.#audit.event({ kind: 'user-unlocked', username, detail: `by=${actor}` });
+  }
+
+  /** Enrols TOTP for an account at once (for set-up by script): its otpauth URI and fresh recovery codes. */
+  async enrolTotp(username: string, actor: string): Promise<{ otpauthUrl: string; recoveryCodes: string[] }> {
+    await this.#mustExist(username);
+    return this.#factors.enrolDirect(username, actor);
   }
 
   async #mustExist(username: string): Promise<void> {

@@ -4,11 +4,13 @@ import type { AccountAdmin } from './account-admin.js';
 import { assertUsername, type Accounts, type PublicUser } from './accounts.js';
 import { consoleSetupLinkUrl } from './config.js';
 import { bearer } from './http-routes.js';
+import type { SecondFactors, TotpEnrolment } from './second-factor.js';
 
 /** What the account routes need. */
 export interface AccountRouteDeps {
   accounts: Accounts;
   admin: AccountAdmin;
+  factors: SecondFactors;
   publicUrl: () => string;
   addressOf: (req: FastifyRequest) => string;
 }
@@ -82,6 +84,18 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   app.get('/api/me/signins', async (req): Promise<{ signins: SigninInfo[] }> => {
     const { user, token } = await signedIn(req);
     return { signins: await accounts.signins(user.username, token) };
+  });
+
+  // TOTP enrolment: a secret shown (otpauth URI and QR code), then confirmed with a code from it.
+  app.post('/api/me/totp/start', async (req): Promise<TotpEnrolment> => {
+    const { user } = await signedIn(req);
+    return deps.factors.startTotp(user.username);
+  });
+
+  app.post('/api/me/totp/confirm', async (req): Promise<{ recoveryCodes: string[] }> => {
+    const { user } = await signedIn(req);
+    assertObject(req.body, 'body');
+    return { recoveryCodes: await deps.factors.confirmTotp(user.username, req.body.code, user.username) };
   });
 
   app.post('/api/me/password', async (req) => {

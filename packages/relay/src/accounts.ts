@@ -16,6 +16,7 @@ import type { AuditLog, AuditTally } from './audit.js';
 import { checkPasswordStrength, hashPassword, makeDummyHash, verifyPassword } from './password.js';
 import type { Selectable } from 'kysely';
 import type { Storage, UsersTable } from './storage.js';
+import { SecondFactorNeeded, SecondFactors, type FactorCheck, type FactorRow } from './second-factor.js';
 import { Throttle, type Reservation } from './throttle.js';
 import { hashToken, newToken, type TokenStore } from './tokens.js';
 
@@ -62,6 +63,7 @@ export class Accounts {
   readonly #storage: Storage;
   readonly #audit: AuditLog;
   readonly #tokens: TokenStore;
+  readonly #factors: SecondFactors;
   readonly #now: () => number;
   readonly #byAccount: Throttle;
   readonly #byAddress: Throttle;
@@ -69,11 +71,12 @@ export class Accounts {
   /** The audit row counting sign-ins rejected during each lock, by `account:NAME` or `address:ADDR`. */
   readonly #rejections = new Map<string, { until: number; tally: AuditTally }>();
 
-  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; now?: () => number; signinLimits?: SigninLimits }) {
+  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; factors?: SecondFactors; now?: () => number; signinLimits?: SigninLimits }) {
     this.#storage = deps.storage;
     this.#audit = deps.audit;
     this.#tokens = deps.tokens;
     this.#now = deps.now ?? Date.now;
+    this.#factors = deps.factors ?? new SecondFactors({ storage: deps.storage, audit: deps.audit, now: this.#now });
     const limits = deps.signinLimits ?? SIGNIN_LIMITS;
     this.#byAccount = new Throttle({ maxFailures: limits.maxFailuresPerAccount, windowMs: limits.windowMs, now: this.#now });
     this.#byAddress = new Throttle({ maxFailures: limits.maxFailuresPerAddress, windowMs: limits.windowMs, now: this.#now });
@@ -98,6 +101,7 @@ export class Accounts {
           team: user.team ?? '',
           password_hash: passwordHash,
           created_at: this.#now(),
+          recovery_hashes: '',
         })
         .execute();
     } catch (err) {
@@ -159,10 +163,18 @@ export class Accounts {
    * {@link MAX_WAITING_SIGNINS} wait per account or address, beyond that
    * TANDEM_ERR_RATE_LIMITED.
    */
-  async login(username: unknown, password: unknown, address: string): Promise<{ token: string; user: PublicUser }> {
+  async login(username: unknown, password: unknown, address: string, totp?: unknown): Promise<{ token: string; user: PublicUser }> {
     assertString(username, 'username', LIMITS.maxUserNameChars, 1);
     assertString(password, 'password', LIMITS.maxPasswordChars);
-    const user = await this.#checkPassword(username, password, address);
+    if (totp !== undefined) assertString(totp, 'totp', 64, 1);
+    // The second factor is checked inside the password's reservation, so its failures are
+    // counted against the same limits and parallel guesses of it get no more checks either.
+    const user = await this.#checkPassword(username, password, address, async (found) => {
+      const factors = SecondFactors.factorsOf(found);
+      if (factors.length === 0) return 'ok';
+      if (totp === undefined) throw new SecondFactorNeeded(factors);
+      return this.#factors.check(found, totp.trim());
+    });
     if (user.disabledAt !== null) {
       // Only someone who knows the password learns that the account is disabled.
       await this.#audit.event({ kind: 'signin-failed', username, address, detail: 'account disabled' });
@@ -202,7 +214,7 @@ export class Accounts {
    * resolves with the user when it is right, else fails with the error the
    * client gets, the failure counted and audited.
    */
-  async #checkPassword(username: string, password: string, address: string): Promise<StoredUser> {
+  async #checkPassword(username: string, password: string, address: string, second?: (user: StoredUser) => Promise<FactorCheck>): Promise<StoredUser> {
     const key = username.toLowerCase();
     const slot = await this.#reserve(username, key, address);
     const user = await this.#find(username).catch((err: unknown) => {
@@ -212,15 +224,25 @@ export class Accounts {
     });
     const stored = user?.passwordHash ?? (await (this.#dummyHash ??= makeDummyHash()));
     const ok = (await verifyPassword(password, stored)) && user !== undefined && user.passwordHash !== null;
+    let detail: string = user ? 'wrong password' : 'unknown user';
     if (ok) {
-      slot.account.release();
-      slot.address.release();
-      this.#byAccount.reset(key);
-      return user;
+      const factor = await (second?.(user) ?? Promise.resolve<FactorCheck>('ok')).catch((err: unknown) => {
+        // A sign-in that must give its second factor (or a failed lookup) is not a failure.
+        slot.account.release();
+        slot.address.release();
+        throw err;
+      });
+      if (factor === 'ok') {
+        slot.account.release();
+        slot.address.release();
+        this.#byAccount.reset(key);
+        return user;
+      }
+      detail = factor;
     }
     const account = slot.account.recordFailure();
     const byAddress = slot.address.recordFailure();
-    await this.#audit.event({ kind: 'signin-failed', username, address, detail: user ? 'wrong password' : 'unknown user' });
+    await this.#audit.event({ kind: 'signin-failed', username, address, detail });
     if (account.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `account locked after ${account.count} failures` });
     if (byAddress.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `address locked after ${byAddress.count} failures` });
     if (account.lockedNow || byAddress.lockedNow) throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', 'Too many failed sign-ins; this account or address is locked for a while.');
@@ -281,6 +303,7 @@ export class Accounts {
       disabled: r.disabled_at !== null,
       locked: this.isLocked(r.username),
       signins: signins.get(r.username) ?? 0,
+      secondFactors: SecondFactors.factorsOf(toUser(r)),
     }));
   }
 
@@ -338,7 +361,7 @@ export class Accounts {
 }
 
 /** A user as the database holds it. */
-interface StoredUser extends PublicUser {
+interface StoredUser extends PublicUser, FactorRow {
   passwordHash: string | null;
   disabledAt: number | null;
   unlockedAt: number | null;
@@ -353,6 +376,9 @@ function toUser(r: Selectable<UsersTable>): StoredUser {
     passwordHash: r.password_hash,
     disabledAt: r.disabled_at === null ? null : Number(r.disabled_at),
     unlockedAt: r.unlocked_at === null ? null : Number(r.unlocked_at),
+    totpSecret: r.totp_secret,
+    totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
+    recoveryHashes: r.recovery_hashes,
   };
 }
 

@@ -106,7 +106,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post('/api/auth/login', async (req) => {
     assertObject(req.body, 'body');
-    return accounts.login(req.body.username, req.body.password, deps.addressOf(req));
+    return accounts.login(req.body.username, req.body.password, deps.addressOf(req), req.body.totp);
   });
 
   app.post('/api/auth/logout', async (req) => {

@@ -16,6 +16,7 @@ import type { HelpDesk } from './help-desk.js';
 import { InvitationRegistry } from './invitations.js';
 import { findSupportPageDist, helpDeskInfo, loadHelpDesk, registerSupportPage } from './support-page.js';
 import { RendezvousConnection } from './rendezvous.js';
+import { SecondFactors } from './second-factor.js';
 import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
 import { loadOrCreateCertificate } from './tls.js';
@@ -106,7 +107,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const material = tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined;
     const audit = new AuditLog(storage);
     const tokens = new TokenStore(storage);
-    const accounts = new Accounts({ storage, audit, tokens, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
+    const factors = new SecondFactors({ storage, audit });
+    const accounts = new Accounts({ storage, audit, tokens, factors, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
     const registry = new SessionRegistry({
       audit,
       codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
@@ -163,7 +165,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     });
     registerAccountRoutes(app, {
       accounts,
-      admin: new AccountAdmin({ storage, audit, tokens, accounts }),
+      admin: new AccountAdmin({ storage, audit, tokens, accounts, factors }),
+      factors,
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
     });

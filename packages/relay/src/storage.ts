@@ -21,6 +21,14 @@ export interface UsersTable {
   disabled_at: number | null;
   /** When an administrator last unlocked the account: sign-in failures before it no longer count. */
   unlocked_at: number | null;
+  /** The confirmed TOTP secret (base32, RFC 4648), null without one. */
+  totp_secret: string | null;
+  /** A TOTP secret shown for enrolment and not yet confirmed with a code. */
+  totp_pending: string | null;
+  /** The last TOTP time step accepted (RFC 6238 §5.2: a code is accepted once). */
+  totp_last_step: number | null;
+  /** SHA-256 hashes of the unused recovery codes, space-separated ('' for none). */
+  recovery_hashes: string;
 }
 export interface TokensTable {
   token_hash: string;
@@ -166,6 +174,10 @@ async function migrate(db: Kysely<Schema>, dialect: Storage['dialect']): Promise
   await addMissingColumns(db, dialect, 'users', [
     ['disabled_at', 'bigint', null],
     ['unlocked_at', 'bigint', null],
+    ['totp_secret', 'text', null],
+    ['totp_pending', 'text', null],
+    ['totp_last_step', 'bigint', null],
+    ['recovery_hashes', 'text', ''],
   ]);
   await addMissingColumns(db, dialect, 'tokens', [
     ['created_at', 'bigint', 0],

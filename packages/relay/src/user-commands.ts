@@ -4,22 +4,23 @@ import { Accounts } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { UsageError, need, parse } from './cli-args.js';
 import { DEFAULT_PUBLIC_URL, readSavedConfig, setupLinkUrl } from './config.js';
+import { SecondFactors } from './second-factor.js';
 import { openStorage } from './storage.js';
 import { TokenStore } from './tokens.js';
 
 /** The `tandem-relay user …` commands besides `add`. */
-export const USER_COMMANDS: readonly string[] = ['list', 'disable', 'enable', 'delete', 'reset', 'revoke', 'unlock'];
+export const USER_COMMANDS: readonly string[] = ['list', 'disable', 'enable', 'delete', 'reset', 'revoke', 'unlock', 'totp'];
 
 /** Help of those commands. */
 export const USER_HELP = `Usage: tandem-relay user list --data DIR [--database URL]
-       tandem-relay user disable|enable|delete|reset|revoke|unlock NAME --data DIR [--database URL]
+       tandem-relay user disable|enable|delete|reset|revoke|unlock|totp NAME --data DIR [--database URL]
 
 Changes accounts directly in the relay's database, whether or not a relay
 runs on it; a running relay sees the change at its next request. Each
 change is audited as done by "cli:OSUSER" (the operating-system user).
 
   list      one line per account, tab-separated, after a header line:
-            username role status password signins
+            username role status password signins second-factors
   disable   the account cannot sign in; its sign-ins are revoked at once
             (an open console is signed out, no new session codes)
   enable    the account may sign in again
@@ -28,6 +29,9 @@ change is audited as done by "cli:OSUSER" (the operating-system user).
             prints "setup: URL", a new one-time set-up link (valid 24 h)
   revoke    revokes every sign-in of the account
   unlock    ends a lock after failed sign-ins (of the account, not the address)
+  totp      enrols an authenticator app (TOTP, RFC 6238) for the account at
+            once, replacing any earlier one: prints "totp: otpauth://…" (for
+            the app, or a QR code) and ten "recovery: CODE" lines
 
 Options:
   --data DIR                 the relay's data folder
@@ -62,14 +66,17 @@ export async function userCommand(command: string, args: string[]): Promise<numb
   try {
     const audit = new AuditLog(storage);
     const tokens = new TokenStore(storage);
-    const accounts = new Accounts({ storage, audit, tokens });
-    const admin = new AccountAdmin({ storage, audit, tokens, accounts });
+    const factors = new SecondFactors({ storage, audit });
+    const accounts = new Accounts({ storage, audit, tokens, factors });
+    const admin = new AccountAdmin({ storage, audit, tokens, accounts, factors });
     const actor = cliActor();
     const out = (line: string): void => void process.stdout.write(`${line}\n`);
     switch (command) {
       case 'list':
-        out(['username', 'role', 'status', 'password', 'signins'].join('\t'));
-        for (const u of await admin.list()) out([u.username, u.role, u.disabled ? 'disabled' : 'enabled', u.hasPassword ? 'set' : 'pending', String(u.signins)].join('\t'));
+        out(['username', 'role', 'status', 'password', 'signins', 'second-factors'].join('\t'));
+        for (const u of await admin.list()) {
+          out([u.username, u.role, u.disabled ? 'disabled' : 'enabled', u.hasPassword ? 'set' : 'pending', String(u.signins), u.secondFactors.join(',') || 'none'].join('\t'));
+        }
         break;
       case 'disable':
         await admin.disable(username, actor);
@@ -92,6 +99,12 @@ export async function userCommand(command: string, args: string[]): Promise<numb
       case 'revoke':
         out(`sign-ins revoked: ${username} (${await admin.revokeSignins(username, actor)})`);
         break;
+      case 'totp': {
+        const { otpauthUrl, recoveryCodes } = await admin.enrolTotp(username, actor);
+        out(`totp: ${otpauthUrl}`);
+        for (const code of recoveryCodes) out(`recovery: ${code}`);
+        break;
+      }
       case 'unlock':
         await admin.unlock(username, actor);
         out(`user unlocked: ${username}`);

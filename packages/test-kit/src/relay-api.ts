@@ -125,7 +125,7 @@ export function readUsers(answer: ApiAnswer): UserSummary[] {
     assertBoolean(u.disabled, `${name}.disabled`);
     assertBoolean(u.locked, `${name}.locked`);
     assertInteger(u.signins, `${name}.signins`, 0, Number.MAX_SAFE_INTEGER);
-    return { ...readAccount(u, name), createdAt: u.createdAt, hasPassword: u.hasPassword, disabled: u.disabled, locked: u.locked, signins: u.signins };
+    return { ...readAccount(u, name), createdAt: u.createdAt, hasPassword: u.hasPassword, disabled: u.disabled, locked: u.locked, signins: u.signins, secondFactors: arrayOf(u.secondFactors, `${name}.secondFactors`).map((f, j) => oneOf(f, `${name}.secondFactors[${j}]`, ['totp', 'recovery'] as const)) };
   });
 }
 

@@ -4,7 +4,7 @@
  * surfaces as a TandemError whose code the pages translate.
  */
 import { TandemError, isTandemErrorCode, type TandemErrorCode } from '@tandem/protocol';
-import type { AccountInfo, AuditEventRow, AuditSessionRow, LoginAnswer, NewUser, SetupInfo, SigninInfo, UserAction, UserRow } from './types.js';
+import type { AccountInfo, AuditEventRow, AuditSessionRow, LoginAnswer, NewUser, SetupInfo, SigninInfo, TotpEnrolment, UserAction, UserRow } from './types.js';
 
 /** What the client needs from its surroundings. */
 export interface ApiClientOptions {
@@ -100,8 +100,18 @@ export class ApiClient {
   }
 
   /** POST /api/auth/login. */
-  login(username: string, password: string): Promise<LoginAnswer> {
-    return this.#json('POST', '/api/auth/login', { username, password });
+  login(username: string, password: string, totp?: string): Promise<LoginAnswer> {
+    return this.#json('POST', '/api/auth/login', totp ? { username, password, totp } : { username, password });
+  }
+
+  /** POST /api/me/totp/start: a new authenticator secret, its otpauth URI and QR code (pending until confirmed). */
+  startTotp(): Promise<TotpEnrolment> {
+    return this.#json('POST', '/api/me/totp/start', {});
+  }
+
+  /** POST /api/me/totp/confirm: confirms the enrolment with a code from the app; answers the recovery codes (shown once). */
+  async confirmTotp(code: string): Promise<string[]> {
+    return (await this.#json<{ recoveryCodes: string[] }>('POST', '/api/me/totp/confirm', { code })).recoveryCodes ?? [];
   }
 
   /** POST /api/auth/logout. */

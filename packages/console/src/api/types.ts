@@ -24,3 +24,11 @@ export interface NewUser {
 
 /** What POST /api/users/NAME/ACTION does. */
 export type UserAction = 'disable' | 'enable' | 'unlock' | 'revoke-signins';
+
+/** Answer of POST /api/me/totp/start. */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUrl: string;
+  /** The URI as a QR code, a `data:image/svg+xml` URL. */
+  qr: string;
+}

@@ -7,6 +7,7 @@ import type { SigninInfo } from '../api/types.js';
 import { formatTimestamp } from './format-time.js';
 import { inBackground } from '../async/in-background.js';
 import { useLoaded } from './use-loaded.js';
+import { TotpEnrolmentCard } from './totp-enrolment.js';
 
 /** Every signed-in user: change the own password (the current one required) and see the own sign-ins. */
 export function AccountPage() {
@@ -70,6 +71,8 @@ export function AccountPage() {
           </button>
         </form>
 
+        <div className="stack">
+        <TotpEnrolmentCard />
         <section className="card" aria-labelledby="signins-title">
           <div className="card-head">
             <h2 id="signins-title" className="card-title">{t('account.signinsTitle')}</h2>
@@ -105,6 +108,7 @@ export function AccountPage() {
             </div>
           ) : null}
         </section>
+        </div>
       </div>
     </main>
   );

@@ -31,6 +31,8 @@ import { stdinCommandsHelp } from '../driver/stdin-commands.js';
 interface SignInArgs {
   user: string;
   passwordFile: string;
+  /** A one-time code of the account's authenticator app (or a recovery code), for an account with a second factor. */
+  totp?: string;
   mode: Mode;
   caseNumber?: string;
 }
@@ -74,6 +76,8 @@ Options:
                              URL#HEX pins its self-signed certificate
   --user NAME                technician user name
   --password-file F          file holding the password (one trailing newline is ignored)
+  --totp CODE                the current code of your authenticator app (or a
+                             recovery code), when your account has one
   --case N                   case number to attach to the session
   --mode chat|view|control   mode to ask for at the start (default chat)
   --relay-fingerprint HEX    accept exactly the relay certificate with this SHA-256 fingerprint
@@ -118,6 +122,8 @@ Options:
                                      invitation's fingerprints are never used)
   --user NAME                        technician user name
   --password-file F                  file holding your sign-in password
+  --totp CODE                        the current code of your authenticator app
+                                     (or a recovery code), when your account has one
   --invitation-password-file F       file holding the invitation's password (required when
                                      the invitation is password protected)
   --mode chat|view|control           mode to ask for at the start (default chat)
@@ -130,7 +136,7 @@ customer's computer decides)", then the lines of tandem tech session.
 Exit 2 without --relay or without a needed --invitation-password-file.
 `;
 
-/** Parses `--user`, `--password-file`, `--mode` and `--case`. */
+/** Parses `--user`, `--password-file`, `--totp`, `--mode` and `--case`. */
 function parseSignIn(options: Map<string, string | true>, command: string): SignInArgs {
   const mode = MODES.find((m) => m === (stringOption(options, 'mode') ?? 'chat'));
   if (mode === undefined) throw bad(`--mode: must be one of ${MODES.join(', ')}, got ${stringOption(options, 'mode') ?? ''}`);
@@ -139,6 +145,8 @@ function parseSignIn(options: Map<string, string | true>, command: string): Sign
   const args: SignInArgs = { user, passwordFile: required(options, 'password-file', command), mode };
   const caseNumber = limited(stringOption(options, 'case'), 'case', LIMITS.maxNumberChars);
   if (caseNumber !== undefined) args.caseNumber = caseNumber;
+  const totp = limited(stringOption(options, 'totp'), 'totp', 64);
+  if (totp !== undefined) args.totp = totp;
   return args;
 }
 
@@ -152,6 +160,7 @@ function parseTechRelays(urls: readonly string[], fingerprints: readonly string[
 const SIGN_IN_OPTIONS = {
   user: { value: true },
   'password-file': { value: true },
+  totp: { value: true },
   case: { value: true },
   mode: { value: true },
   help: { value: false },

@@ -15,7 +15,7 @@ import { login } from './sign-in.js';
 /** Runs the technician session; resolves with the process exit code. */
 export async function runTechSession(args: TechSessionArgs, ctx: CommandContext): Promise<number> {
   const password = await readPasswordFile(args.passwordFile);
-  const { token } = await login({ relayUrl: args.relayUrl, fingerprint: args.fingerprint }, args.user, password);
+  const { token } = await login({ relayUrl: args.relayUrl, fingerprint: args.fingerprint }, args.user, password, args.totp);
   const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint });
   const newSession = (): TechnicianSession =>
     new TechnicianSession({
