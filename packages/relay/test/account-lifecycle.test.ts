@@ -52,8 +52,8 @@ describe('account lifecycle', () => {
     await relay.addUser('tara');
     const token = await login(relay, 'tara');
     const tech = await technicianConnection(token);
-    expect(await listed()).toContainEqual(['tara', 'technician', 'enabled', 'set', '1']);
-    expect((await listed())[0]).toEqual(['username', 'role', 'status', 'password', 'signins']);
+    expect(await listed()).toContainEqual(['tara', 'technician', 'enabled', 'set', '1', 'none']);
+    expect((await listed())[0]).toEqual(['username', 'role', 'status', 'password', 'signins', 'second-factors']);
 
     // Disabled: the token stops working, sign-in is refused, the open technician connection gets no code.
     const disabled = await cli('disable', 'tara');
@@ -65,7 +65,7 @@ describe('account lifecycle', () => {
     expect(refused.json?.message).toMatch(/disabled/);
     tech.send({ t: 'allocate', mode: 'chat' });
     expect((await tech.failure()).code).toBe('TANDEM_ERR_UNAUTHORIZED');
-    expect(await listed()).toContainEqual(['tara', 'technician', 'disabled', 'set', '0']);
+    expect(await listed()).toContainEqual(['tara', 'technician', 'disabled', 'set', '0', 'none']);
 
     const enabled = await cli('enable', 'tara');
     expect(enabled.stdout).toBe('user enabled: tara\n');
@@ -78,7 +78,7 @@ describe('account lifecycle', () => {
     expect(link).toMatch(/\/#\/setup\/[A-Za-z0-9_-]{43}$/);
     expect(await me(again)).toBe(401);
     expect(errorCode(await signIn('tara'))).toBe('TANDEM_ERR_SIGNIN_FAILED');
-    expect(await listed()).toContainEqual(['tara', 'technician', 'enabled', 'pending', '0']);
+    expect(await listed()).toContainEqual(['tara', 'technician', 'enabled', 'pending', '0', 'none']);
     const setup = await api(relay, 'POST', '/api/setup/complete', { body: { token: link.split('/#/setup/')[1], password: 'a brand new password' } });
     expect(setup.status, setup.body).toBe(200);
     await login(relay, 'tara', 'a brand new password');

@@ -91,7 +91,7 @@ describe.skipIf(server === undefined)('relay on PostgreSQL', () => {
       expect(disabled.stdout).toBe('user disabled: pgtech\n');
       expect((await api(again, 'GET', '/api/me', { token: pgToken })).status).toBe(401);
       const listed = await runCli(['user', 'list', '--data', again.dataDir, '--database', url]);
-      expect(listed.stdout).toMatch(/^pgtech\ttechnician\tdisabled\tset\t0$/m);
+      expect(listed.stdout).toMatch(/^pgtech\ttechnician\tdisabled\tset\t0\tnone$/m);
       expect((await runCli(['user', 'delete', 'pgtech', '--data', again.dataDir, '--database', url])).code).toBe(0);
       expect((await auditEvents(again, token, 'user-deleted')).map((e) => e.username)).toEqual(['pgtech']);
     } finally {

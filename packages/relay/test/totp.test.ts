@@ -72,12 +72,16 @@ describe('TOTP second factor', () => {
     expect(events.some((e) => e.kind === 'signin-locked')).toBe(true);
   });
 
-  it('takes a recovery code once', async () => {
+  it('takes a recovery code once, and a reset clears the factor', async () => {
     const { recovery } = await enrolled('rex');
     const [first] = recovery;
     expect((await signIn('rex', first)).status).toBe(200);
     expect(errorCode(await signIn('rex', first))).toBe('TANDEM_ERR_SIGNIN_FAILED');
     expect((await auditEvents(relay, adminToken, 'recovery-code-used')).find((e) => e.username === 'rex')?.detail).toBe('left=9');
+    // A reset (lost password or phone) clears the second factor with the password.
+    expect((await runCli(['user', 'reset', 'rex', '--data', relay.dataDir])).code).toBe(0);
+    const rex = readUsers(await api(relay, 'GET', '/api/users', { token: adminToken })).find((u) => u.username === 'rex');
+    expect(rex?.secondFactors).toEqual([]);
   });
 
   it('enrols through the API with a confirmation code, and only then asks for it', async () => {
