@@ -9,6 +9,7 @@ import { SetupPage } from './pages/setup-page.js';
 import { SessionsPage } from './pages/sessions-page.js';
 import { UsersPage } from './pages/users-page.js';
 import { AuditPage } from './pages/audit-page.js';
+import { AccountPage } from './pages/account-page.js';
 import { inBackground } from './async/in-background.js';
 
 const TITLE_KEYS: Record<Route['name'], string> = {
@@ -18,8 +19,12 @@ const TITLE_KEYS: Record<Route['name'], string> = {
   invitation: 'invitation.title',
   users: 'users.title',
   audit: 'audit.title',
+  account: 'account.title',
   'not-found': 'app.notFound',
 };
+
+/** How often a signed-in console checks its sign-in (GET /api/me), milliseconds. */
+export const SIGNIN_CHECK_MS = 3_000;
 
 /** The console: header, and the page the hash route names, guarded by sign-in and role. */
 export function App() {
@@ -44,6 +49,25 @@ export function App() {
         // A 401 already signed us out through onUnauthorized; other failures keep the stored details.
       },
     );
+  }, [token, services]);
+
+  // While signed in, ask the relay every few seconds whether the sign-in still holds: an
+  // account disabled, deleted or reset (by an administrator, here or with tandem-relay user)
+  // answers 401, and the API client's onUnauthorized signs this console out within seconds.
+  useEffect(() => {
+    if (!token) return;
+    const timer = window.setInterval(() => {
+      services.api.me().catch(() => {
+        // A 401 signed us out through onUnauthorized; a relay out of reach is asked again next time.
+      });
+    }, SIGNIN_CHECK_MS);
+    return () => window.clearInterval(timer);
+  }, [token, services]);
+
+  // Signed out by the relay (a 401): a session still open ends, as on signing out by hand.
+  useEffect(() => {
+    if (token || !services.sessions.live) return;
+    inBackground(services.sessions.end().then(() => services.sessions.clear()));
   }, [token, services]);
 
   // An invitation link: keep its data in this tab only and drop it from the address bar and
@@ -97,6 +121,8 @@ export function App() {
     page = <UsersPage />;
   } else if (route.name === 'audit') {
     page = <AuditPage />;
+  } else if (route.name === 'account') {
+    page = <AccountPage />;
   } else {
     page = <Message text={t('app.notFound')} />;
   }

@@ -16,6 +16,26 @@ export interface AccountInfo {
 export interface UserSummary extends AccountInfo {
   createdAt: number;
   hasPassword: boolean;
+  /** Disabled by an administrator: cannot sign in, every token revoked. */
+  disabled: boolean;
+  /** Locked after too many failed sign-ins (as this relay process counts them). */
+  locked: boolean;
+  /** Open sign-ins (unexpired tokens). */
+  signins: number;
+  /** Second factors enrolled: `totp`, and `recovery` while recovery codes are left. */
+  secondFactors: ('totp' | 'recovery')[];
+}
+
+/** One open sign-in (`GET /api/me/signins`). */
+export interface SigninInfo {
+  /** A short, stable identifier of the token (never the token). */
+  id: string;
+  createdAt: number;
+  expiresAt: number;
+  /** The address the sign-in came from ('' when unknown). */
+  address: string;
+  /** The token this request was made with. */
+  current: boolean;
 }
 
 /** Answer to `POST /api/auth/login`. */

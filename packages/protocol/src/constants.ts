@@ -92,6 +92,15 @@ export const AUDIT_EVENT_KINDS = [
   'mode-change',
   'user-added',
   'password-set',
+  'user-disabled',
+  'user-enabled',
+  'user-deleted',
+  'user-reset',
+  'signins-revoked',
+  'user-unlocked',
+  'password-changed',
+  'totp-enrolled',
+  'recovery-code-used',
 ] as const;
 /** An audit event kind. */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];

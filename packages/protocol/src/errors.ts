@@ -10,6 +10,7 @@ export const ERROR_CATALOGUE = {
   TANDEM_ERR_MESSAGE_TOO_LARGE: { close: 1009, http: 413, summary: 'A frame or message exceeded the size limit.' },
   TANDEM_ERR_UNAUTHORIZED: { close: 4401, http: 401, summary: 'The request needs a valid sign-in.' },
   TANDEM_ERR_SIGNIN_FAILED: { close: 4401, http: 401, summary: 'Wrong user name or password.' },
+  TANDEM_ERR_SECOND_FACTOR: { close: 4401, http: 401, summary: 'The password is right and the account has a second factor: sign in again with a one-time code from the authenticator app (or a recovery code); the answer lists the factors available.' },
   TANDEM_ERR_SIGNIN_LOCKED: { close: 4429, http: 429, summary: 'Too many failed sign-ins for this account or address; wait and retry.' },
   TANDEM_ERR_RATE_LIMITED: { close: 4429, http: 429, summary: 'Too many requests from this address; wait and retry.' },
   TANDEM_ERR_FORBIDDEN: { close: 4403, http: 403, summary: 'The signed-in user may not do this.' },

@@ -9,11 +9,14 @@ import {
   assertThat,
   type AccountInfo as PublicUser,
   type AccountRole,
+  type SigninInfo,
   type UserSummary,
 } from '@tandem/protocol';
 import type { AuditLog, AuditTally } from './audit.js';
 import { checkPasswordStrength, hashPassword, makeDummyHash, verifyPassword } from './password.js';
-import type { Storage } from './storage.js';
+import type { Selectable } from 'kysely';
+import type { Storage, UsersTable } from './storage.js';
+import { SecondFactorNeeded, SecondFactors, type FactorCheck, type FactorRow } from './second-factor.js';
 import { Throttle, type Reservation } from './throttle.js';
 import { hashToken, newToken, type TokenStore } from './tokens.js';
 
@@ -60,6 +63,7 @@ export class Accounts {
   readonly #storage: Storage;
   readonly #audit: AuditLog;
   readonly #tokens: TokenStore;
+  readonly #factors: SecondFactors;
   readonly #now: () => number;
   readonly #byAccount: Throttle;
   readonly #byAddress: Throttle;
@@ -67,11 +71,12 @@ export class Accounts {
   /** The audit row counting sign-ins rejected during each lock, by `account:NAME` or `address:ADDR`. */
   readonly #rejections = new Map<string, { until: number; tally: AuditTally }>();
 
-  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; now?: () => number; signinLimits?: SigninLimits }) {
+  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; factors?: SecondFactors; now?: () => number; signinLimits?: SigninLimits }) {
     this.#storage = deps.storage;
     this.#audit = deps.audit;
     this.#tokens = deps.tokens;
     this.#now = deps.now ?? Date.now;
+    this.#factors = deps.factors ?? new SecondFactors({ storage: deps.storage, audit: deps.audit, now: this.#now });
     const limits = deps.signinLimits ?? SIGNIN_LIMITS;
     this.#byAccount = new Throttle({ maxFailures: limits.maxFailuresPerAccount, windowMs: limits.windowMs, now: this.#now });
     this.#byAddress = new Throttle({ maxFailures: limits.maxFailuresPerAddress, windowMs: limits.windowMs, now: this.#now });
@@ -96,6 +101,7 @@ export class Accounts {
           team: user.team ?? '',
           password_hash: passwordHash,
           created_at: this.#now(),
+          recovery_hashes: '',
         })
         .execute();
     } catch (err) {
@@ -157,9 +163,58 @@ export class Accounts {
    * {@link MAX_WAITING_SIGNINS} wait per account or address, beyond that
    * TANDEM_ERR_RATE_LIMITED.
    */
-  async login(username: unknown, password: unknown, address: string): Promise<{ token: string; user: PublicUser }> {
+  async login(username: unknown, password: unknown, address: string, totp?: unknown): Promise<{ token: string; user: PublicUser }> {
     assertString(username, 'username', LIMITS.maxUserNameChars, 1);
     assertString(password, 'password', LIMITS.maxPasswordChars);
+    if (totp !== undefined) assertString(totp, 'totp', 64, 1);
+    // The second factor is checked inside the password's reservation, so its failures are
+    // counted against the same limits and parallel guesses of it get no more checks either.
+    const user = await this.#checkPassword(username, password, address, async (found) => {
+      const factors = SecondFactors.factorsOf(found);
+      if (factors.length === 0) return 'ok';
+      if (totp === undefined) throw new SecondFactorNeeded(factors);
+      return this.#factors.check(found, totp.trim());
+    });
+    if (user.disabledAt !== null) {
+      // Only someone who knows the password learns that the account is disabled.
+      await this.#audit.event({ kind: 'signin-failed', username, address, detail: 'account disabled' });
+      throw new TandemError('TANDEM_ERR_SIGNIN_FAILED', 'This account is disabled; ask an administrator.');
+    }
+    const { token } = await this.#tokens.issue(user.username, address);
+    return { token, user: publicUser(user) };
+  }
+
+  /**
+   * Changes a signed-in user's own password: the current one is checked as
+   * a sign-in is (same throttle, same lockouts, failures audited). Every other
+   * sign-in of the user is revoked; the one making the change (`keepToken`)
+   * stays.
+   */
+  async changePassword(username: string, current: unknown, next: unknown, address: string, keepToken: string): Promise<void> {
+    assertString(current, 'currentPassword', LIMITS.maxPasswordChars);
+    checkPasswordStrength(next, 'newPassword');
+    await this.#checkPassword(username, current, address);
+    await this.#storage.db.updateTable('users').set({ password_hash: await hashPassword(next) }).where('username', '=', username).execute();
+    const revoked = await this.#tokens.revokeAll(username, keepToken);
+    await this.#audit.event({ kind: 'password-changed', username, address, detail: `by=${username} other-signins-revoked=${revoked}` });
+  }
+
+  /** The open sign-ins of `username`; `current` marks the token given. */
+  signins(username: string, current?: string): Promise<SigninInfo[]> {
+    return this.#tokens.list(username, current);
+  }
+
+  /** True while this relay process holds `username` locked after failed sign-ins. */
+  isLocked(username: string): boolean {
+    return this.#byAccount.isLocked(username.toLowerCase());
+  }
+
+  /**
+   * Checks a password as sign-in does (see {@link login} for the throttle);
+   * resolves with the user when it is right, else fails with the error the
+   * client gets, the failure counted and audited.
+   */
+  async #checkPassword(username: string, password: string, address: string, second?: (user: StoredUser) => Promise<FactorCheck>): Promise<StoredUser> {
     const key = username.toLowerCase();
     const slot = await this.#reserve(username, key, address);
     const user = await this.#find(username).catch((err: unknown) => {
@@ -169,16 +224,25 @@ export class Accounts {
     });
     const stored = user?.passwordHash ?? (await (this.#dummyHash ??= makeDummyHash()));
     const ok = (await verifyPassword(password, stored)) && user !== undefined && user.passwordHash !== null;
+    let detail: string = user ? 'wrong password' : 'unknown user';
     if (ok) {
-      slot.account.release();
-      slot.address.release();
-      this.#byAccount.reset(key);
-      const { token } = await this.#tokens.issue(user.username);
-      return { token, user: publicUser(user) };
+      const factor = await (second?.(user) ?? Promise.resolve<FactorCheck>('ok')).catch((err: unknown) => {
+        // A sign-in that must give its second factor (or a failed lookup) is not a failure.
+        slot.account.release();
+        slot.address.release();
+        throw err;
+      });
+      if (factor === 'ok') {
+        slot.account.release();
+        slot.address.release();
+        this.#byAccount.reset(key);
+        return user;
+      }
+      detail = factor;
     }
     const account = slot.account.recordFailure();
     const byAddress = slot.address.recordFailure();
-    await this.#audit.event({ kind: 'signin-failed', username, address, detail: user ? 'wrong password' : 'unknown user' });
+    await this.#audit.event({ kind: 'signin-failed', username, address, detail });
     if (account.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `account locked after ${account.count} failures` });
     if (byAddress.lockedNow) await this.#audit.event({ kind: 'signin-locked', username, address, detail: `address locked after ${byAddress.count} failures` });
     if (account.lockedNow || byAddress.lockedNow) throw new TandemError('TANDEM_ERR_SIGNIN_LOCKED', 'Too many failed sign-ins; this account or address is locked for a while.');
@@ -191,6 +255,11 @@ export class Accounts {
    * Rejects at once while either is locked.
    */
   async #reserve(username: string, key: string, address: string): Promise<{ account: Reservation; address: Reservation }> {
+    // An unlock is a row in the database (the CLI writes it from another process): a lock engaged before it ends.
+    if (this.#byAccount.isLocked(key)) {
+      const unlockedAt = (await this.#find(username))?.unlockedAt;
+      if (unlockedAt !== undefined && unlockedAt !== null) this.#byAccount.forgive(key, unlockedAt);
+    }
     for (;;) {
       if (this.#byAccount.isLocked(key) || this.#byAddress.isLocked(address)) {
         const which = this.#byAccount.isLocked(key) ? 'account' : 'address';
@@ -213,7 +282,8 @@ export class Accounts {
   async authenticate(token: string | undefined): Promise<PublicUser> {
     const username = token ? await this.#tokens.verify(token) : undefined;
     const user = username === undefined ? undefined : await this.#find(username);
-    if (!user) throw new TandemError('TANDEM_ERR_UNAUTHORIZED', 'Sign in first (missing, expired or revoked token).');
+    // Disabling revokes every token too; refusing here as well covers a token issued while the flag was written.
+    if (!user || user.disabledAt !== null) throw new TandemError('TANDEM_ERR_UNAUTHORIZED', 'Sign in first (missing, expired or revoked token).');
     return publicUser(user);
   }
 
@@ -222,10 +292,19 @@ export class Accounts {
     await this.#tokens.revoke(token);
   }
 
-  /** All users, by name. */
+  /** All users, by name, with their state (`locked` as this process counts it). */
   async listUsers(): Promise<UserSummary[]> {
     const rows = await this.#storage.db.selectFrom('users').selectAll().orderBy('username').execute();
-    return rows.map((r) => ({ ...publicUser(toUser(r)), createdAt: Number(r.created_at), hasPassword: r.password_hash !== null }));
+    const signins = await this.#tokens.counts();
+    return rows.map((r) => ({
+      ...publicUser(toUser(r)),
+      createdAt: Number(r.created_at),
+      hasPassword: r.password_hash !== null,
+      disabled: r.disabled_at !== null,
+      locked: this.isLocked(r.username),
+      signins: signins.get(r.username) ?? 0,
+      secondFactors: SecondFactors.factorsOf(toUser(r)),
+    }));
   }
 
   /**
@@ -275,14 +354,32 @@ export class Accounts {
     return row.username;
   }
 
-  async #find(username: string): Promise<(PublicUser & { passwordHash: string | null }) | undefined> {
+  async #find(username: string): Promise<StoredUser | undefined> {
     const row = await this.#storage.db.selectFrom('users').selectAll().where('username', '=', username).executeTakeFirst();
     return row ? toUser(row) : undefined;
   }
 }
 
-function toUser(r: { username: string; display_name: string; role: string; team: string; password_hash: string | null }): PublicUser & { passwordHash: string | null } {
-  return { username: r.username, displayName: r.display_name, role: r.role as AccountRole, team: r.team, passwordHash: r.password_hash };
+/** A user as the database holds it. */
+interface StoredUser extends PublicUser, FactorRow {
+  passwordHash: string | null;
+  disabledAt: number | null;
+  unlockedAt: number | null;
+}
+
+function toUser(r: Selectable<UsersTable>): StoredUser {
+  return {
+    username: r.username,
+    displayName: r.display_name,
+    role: r.role as AccountRole,
+    team: r.team,
+    passwordHash: r.password_hash,
+    disabledAt: r.disabled_at === null ? null : Number(r.disabled_at),
+    unlockedAt: r.unlocked_at === null ? null : Number(r.unlocked_at),
+    totpSecret: r.totp_secret,
+    totpLastStep: r.totp_last_step === null ? null : Number(r.totp_last_step),
+    recoveryHashes: r.recovery_hashes,
+  };
 }
 
 function publicUser(u: PublicUser): PublicUser {

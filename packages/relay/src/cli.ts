@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { ACCOUNT_ROLES, TandemError, parseDuration, type AccountRole } from '@tandem/protocol';
 import { addUser } from './add-user.js';
+import { UsageError, badInput, need, parse } from './cli-args.js';
+import { USER_COMMANDS, USER_HELP, userCommand } from './user-commands.js';
 import { MAX_TRUSTED_HOPS } from './client-address.js';
 import { parseHelpDesk } from './help-desk.js';
 import { parseListen, parsePublicUrl } from './config.js';
@@ -12,6 +13,8 @@ const MAIN_HELP = `Usage: tandem-relay <command> [options]
 Commands:
   start       run the relay
   user add    create a technician or administrator account
+  user list|disable|enable|delete|reset|revoke|unlock
+              list accounts, or change one (see "tandem-relay user --help")
 
 Run "tandem-relay <command> --help" for a command's options.
 `;
@@ -72,31 +75,6 @@ Options:
   --database URL             postgres://... instead of DIR/tandem.sqlite
   --help                     show this help
 `;
-
-/** A command-line mistake: reported on one line, exit code 2. */
-class UsageError extends Error {}
-
-function need(value: string | undefined, flag: string): string {
-  if (value === undefined || value === '') throw new UsageError(`${flag} is required (see --help)`);
-  return value;
-}
-
-function parse<T extends Record<string, { type: 'string' | 'boolean' }>>(args: string[], options: T, positionals = false) {
-  try {
-    return parseArgs({ args, options: { ...options, help: { type: 'boolean' } }, allowPositionals: positionals, strict: true });
-  } catch (err) {
-    throw new UsageError(err instanceof Error ? err.message : String(err));
-  }
-}
-
-function badInput<T>(fn: () => T): T {
-  try {
-    return fn();
-  } catch (err) {
-    if (err instanceof TandemError && err.code === 'TANDEM_ERR_BAD_INPUT') throw new UsageError(err.message);
-    throw err;
-  }
-}
 
 async function start(args: string[]): Promise<number> {
   const { values } = parse(args, {
@@ -235,8 +213,9 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'start') return await start(rest);
     if (command === 'user' && rest[0] === 'add') return await userAdd(rest.slice(1));
+    if (command === 'user' && USER_COMMANDS.includes(rest[0] ?? '')) return await userCommand(rest[0] ?? '', rest.slice(1));
     if (command === 'user' && (rest[0] === undefined || rest[0] === '--help')) {
-      process.stdout.write(USER_ADD_HELP);
+      process.stdout.write(`${USER_ADD_HELP}\n${USER_HELP}`);
       return rest[0] === undefined ? 2 : 0;
     }
     throw new UsageError(`unknown command "${argv.join(' ')}" (see --help)`);

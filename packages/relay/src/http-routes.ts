@@ -36,7 +36,8 @@ export interface ApiDeps {
 /** Longest set-up token accepted (they are 43 characters). */
 const SETUP_TOKEN_MAX_CHARS = 128;
 
-function bearer(req: FastifyRequest): string | undefined {
+/** The bearer token of a request (`Authorization: Bearer TOKEN`), if it has a well-formed one. */
+export function bearer(req: FastifyRequest): string | undefined {
   const header = req.headers.authorization;
   const match = header === undefined ? null : /^Bearer ([A-Za-z0-9_-]{1,256})$/.exec(header);
   return match?.[1];
@@ -105,7 +106,7 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post('/api/auth/login', async (req) => {
     assertObject(req.body, 'body');
-    return accounts.login(req.body.username, req.body.password, deps.addressOf(req));
+    return accounts.login(req.body.username, req.body.password, deps.addressOf(req), req.body.totp);
   });
 
   app.post('/api/auth/logout', async (req) => {

@@ -100,6 +100,8 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
   readonly #reading: StateMachine<ReadingState>;
   #role: 'technician' | 'customer' | undefined;
   #technician: TechnicianIdentity | undefined;
+  /** The technician's bearer token, checked again before each new code or invitation answer. */
+  #token: string | undefined;
   #nameplate: string | undefined;
   #attemptId: string | undefined;
   #session: RelaySession | undefined;
@@ -322,6 +324,7 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
     // Closed while the token was checked: nothing to sign in.
     if (!this.#machine.is('opening')) return;
     this.#role = 'technician';
+    this.#token = token;
     this.#technician = { username: user.username, displayName: user.displayName, team: user.team };
     this.#machine.to('ready');
     this.#signal({ t: 'ready', technician: this.#technician });
@@ -373,7 +376,19 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
     this.#machine.to('paired');
   }
 
+  /**
+   * Checks the technician's sign-in again: an account disabled, deleted,
+   * reset or revoked since this connection signed in gets no new code and
+   * answers no invitation (TANDEM_ERR_UNAUTHORIZED ends the connection).
+   * False when the connection left `ready` during the check.
+   */
+  async #stillSignedIn(): Promise<boolean> {
+    await this.#deps.accounts.authenticate(this.#token);
+    return this.#machine.is('ready');
+  }
+
   async #onAnswer(signal: Extract<ClientSignal, { t: 'answer' }>): Promise<void> {
+    if (!(await this.#stillSignedIn())) return;
     const technician = this.#signedIn();
     this.#machine.to('answering');
     const attemptId = await this.#deps.invitations.answer(this, {
@@ -387,7 +402,8 @@ export class RendezvousConnection implements WaitingTechnician, AnsweringTechnic
     this.#attemptId = attemptId;
   }
 
-  #onAllocate(signal: Extract<ClientSignal, { t: 'allocate' }>): void {
+  async #onAllocate(signal: Extract<ClientSignal, { t: 'allocate' }>): Promise<void> {
+    if (!(await this.#stillSignedIn())) return;
     const { nameplate, expiresAt } = this.#deps.registry.allocate(this, this.#signedIn(), signal.mode, signal.caseNumber || undefined);
     this.#nameplate = nameplate;
     this.#machine.to('waiting');

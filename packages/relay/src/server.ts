@@ -3,6 +3,8 @@ import type { AddressInfo } from 'node:net';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/protocol';
+import { AccountAdmin } from './account-admin.js';
+import { registerAccountRoutes } from './account-routes.js';
 import { Accounts, type SigninLimits } from './accounts.js';
 import { AuditLog } from './audit.js';
 import { MAX_TRUSTED_HOPS, clientAddress } from './client-address.js';
@@ -14,6 +16,7 @@ import type { HelpDesk } from './help-desk.js';
 import { InvitationRegistry } from './invitations.js';
 import { findSupportPageDist, helpDeskInfo, loadHelpDesk, registerSupportPage } from './support-page.js';
 import { RendezvousConnection } from './rendezvous.js';
+import { SecondFactors } from './second-factor.js';
 import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
 import { loadOrCreateCertificate } from './tls.js';
@@ -104,7 +107,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const material = tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined;
     const audit = new AuditLog(storage);
     const tokens = new TokenStore(storage);
-    const accounts = new Accounts({ storage, audit, tokens, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
+    const factors = new SecondFactors({ storage, audit });
+    const accounts = new Accounts({ storage, audit, tokens, factors, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
     const registry = new SessionRegistry({
       audit,
       codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
@@ -158,6 +162,13 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
       ...(helpDesk ? { helpDesk: helpDeskInfo(helpDesk) } : {}),
+    });
+    registerAccountRoutes(app, {
+      accounts,
+      admin: new AccountAdmin({ storage, audit, tokens, accounts, factors }),
+      factors,
+      publicUrl: () => publicUrl,
+      addressOf: (req) => clientAddress(req.raw, trustedHops),
     });
     registerAgentDownloads(app, {
       agentsDir: options.agentsDir ?? findAgentsDir(),

@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
-import { Kysely, PostgresDialect, SqliteDialect, sql, type Generated } from 'kysely';
+import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDataType, type Generated } from 'kysely';
 import pg from 'pg';
 
 /**
@@ -17,11 +17,27 @@ export interface UsersTable {
   team: string;
   password_hash: string | null;
   created_at: number;
+  /** When an administrator disabled the account; null while enabled. */
+  disabled_at: number | null;
+  /** When an administrator last unlocked the account: sign-in failures before it no longer count. */
+  unlocked_at: number | null;
+  /** The confirmed TOTP secret (base32, RFC 4648), null without one. */
+  totp_secret: string | null;
+  /** A TOTP secret shown for enrolment and not yet confirmed with a code. */
+  totp_pending: string | null;
+  /** The last TOTP time step accepted (RFC 6238 §5.2: a code is accepted once). */
+  totp_last_step: number | null;
+  /** SHA-256 hashes of the unused recovery codes, space-separated ('' for none). */
+  recovery_hashes: string;
 }
 export interface TokensTable {
   token_hash: string;
   username: string;
   expires_at: number;
+  /** When the sign-in happened (0 for tokens issued before the column existed). */
+  created_at: number;
+  /** The address it came from ('' when unknown). */
+  address: string;
 }
 export interface SetupLinksTable {
   token_hash: string;
@@ -155,9 +171,48 @@ async function migrate(db: Kysely<Schema>, dialect: Storage['dialect']): Promise
     .addColumn('session_id', 'text')
     .addColumn('detail', 'text', (c) => c.notNull())
     .execute();
+  await addMissingColumns(db, dialect, 'users', [
+    ['disabled_at', 'bigint', null],
+    ['unlocked_at', 'bigint', null],
+    ['totp_secret', 'text', null],
+    ['totp_pending', 'text', null],
+    ['totp_last_step', 'bigint', null],
+    ['recovery_hashes', 'text', ''],
+  ]);
+  await addMissingColumns(db, dialect, 'tokens', [
+    ['created_at', 'bigint', 0],
+    ['address', 'text', ''],
+  ]);
   await s.createIndex('audit_sessions_created').ifNotExists().on('audit_sessions').column('created_at').execute();
   await s.createIndex('audit_events_at').ifNotExists().on('audit_events').column('at').execute();
   await s.createIndex('tokens_username').ifNotExists().on('tokens').column('username').execute();
   // A cheap round trip proves the connection before the relay says it listens.
   await sql`select 1`.execute(db);
+}
+
+/**
+ * Adds the columns a table created by an older relay lacks. SQLite's ALTER
+ * TABLE ... ADD COLUMN has no IF NOT EXISTS, so its own table_info says which
+ * are missing; PostgreSQL's has, and it looks in the schema the relay's
+ * tables are in (the search path), whatever other schemas hold. A column with
+ * a default is NOT NULL, so old rows get the default.
+ */
+async function addMissingColumns(db: Kysely<Schema>, dialect: Storage['dialect'], table: keyof Schema, columns: [name: string, type: ColumnDataType, fallback: string | number | null][]): Promise<void> {
+  const existing = new Set<string>();
+  if (dialect === 'sqlite') {
+    const info = await sql<{ name: string }>`select name from pragma_table_info(${table})`.execute(db);
+    for (const row of info.rows) existing.add(row.name);
+  }
+  for (const [name, type, fallback] of columns) {
+    if (existing.has(name)) continue;
+    if (dialect === 'postgres') {
+      const spec = fallback === null ? sql`` : sql` not null default ${sql.lit(fallback)}`;
+      await sql`alter table ${sql.table(table)} add column if not exists ${sql.ref(name)} ${sql.raw(type)}${spec}`.execute(db);
+      continue;
+    }
+    await db.schema
+      .alterTable(table)
+      .addColumn(name, type, (c) => (fallback === null ? c : c.notNull().defaultTo(fallback)))
+      .execute();
+  }
 }

@@ -35,6 +35,21 @@ describe('Throttle', () => {
     expect(th.recordFailure('a').lockedNow).toBe(false);
     expect(th.isLocked('a')).toBe(true);
   });
+  it('forgive ends a lock engaged before the unlock and forgets the failures before it, not those after', () => {
+    const c = clock();
+    const th = new Throttle({ maxFailures: 2, windowMs: 1000, now: c.now });
+    th.recordFailure('a');
+    th.recordFailure('a');
+    expect(th.isLocked('a')).toBe(true);
+    c.advance(10);
+    th.forgive('a', c.now() - 20);
+    expect(th.isLocked('a')).toBe(true);
+    th.forgive('a', c.now());
+    expect(th.isLocked('a')).toBe(false);
+    c.advance(10);
+    expect(th.recordFailure('a').lockedNow).toBe(false);
+    expect(th.recordFailure('a').lockedNow).toBe(true);
+  });
   it('reset clears failures but never a lock', () => {
     const c = clock();
     const th = new Throttle({ maxFailures: 2, windowMs: 1000, now: c.now });

@@ -17,6 +17,8 @@ export interface ThrottleOptions {
 interface Entry {
   failures: number[];
   lockedUntil: number;
+  /** When the current (or last) lock was engaged. */
+  lockedAt: number;
   /** Reservations taken and not yet settled (checks in flight). */
   pending: number;
   /** Woken whenever a reservation of this key settles. */
@@ -143,7 +145,7 @@ export class Throttle {
   #entry(key: string): Entry {
     let entry = this.#entries.get(key);
     if (!entry) {
-      entry = { failures: [], lockedUntil: 0, pending: 0, waiters: [] };
+      entry = { failures: [], lockedUntil: 0, lockedAt: 0, pending: 0, waiters: [] };
       this.#entries.set(key, entry);
     }
     return entry;
@@ -159,6 +161,7 @@ export class Throttle {
     const wasLocked = entry.lockedUntil > now;
     if (!wasLocked && entry.failures.length >= this.#max) {
       entry.lockedUntil = now + this.#lockMs;
+      entry.lockedAt = now;
       return { lockedNow: true, count: entry.failures.length };
     }
     return { lockedNow: false, count: entry.failures.length };
@@ -170,6 +173,18 @@ export class Throttle {
     if (!entry || this.isLocked(key)) return;
     if (entry.pending === 0 && entry.waiters.length === 0) this.#entries.delete(key);
     else entry.failures = [];
+  }
+
+  /**
+   * Forgives `key` what happened up to `since` (an administrator unlocked it
+   * then): failures at or before it stop counting, and a lock engaged at or
+   * before it ends. Later failures and checks in flight stay counted.
+   */
+  forgive(key: string, since: number): void {
+    const entry = this.#entries.get(key);
+    if (!entry) return;
+    entry.failures = entry.failures.filter((t) => t > since);
+    if (entry.lockedAt <= since) entry.lockedUntil = 0;
   }
 
   /** Keys tracked now (for tests and bounds). */

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import type { SigninInfo } from '@tandem/protocol';
 import type { Storage } from './storage.js';
 
 /** Lifetime of a bearer token, milliseconds (12 h). */
@@ -18,6 +19,11 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token, 'utf8').digest('hex');
 }
 
+/** The identifier a sign-in is shown with: the first 16 hex digits of its token's hash (not enough to find the token). */
+export function signinId(tokenHash: string): string {
+  return tokenHash.slice(0, 16);
+}
+
 /** Bearer tokens issued at sign-in, stored hashed with an expiry. */
 export class TokenStore {
   readonly #storage: Storage;
@@ -28,14 +34,45 @@ export class TokenStore {
     this.#now = now;
   }
 
-  /** Issues a token for `username`. */
-  async issue(username: string): Promise<{ token: string; expiresAt: number }> {
+  /** Issues a token for `username`, signing in from `address`. */
+  async issue(username: string, address = ''): Promise<{ token: string; expiresAt: number }> {
     const token = newToken();
-    const expiresAt = this.#now() + TOKEN_LIFETIME_MS;
+    const now = this.#now();
+    const expiresAt = now + TOKEN_LIFETIME_MS;
     const db = this.#storage.db;
-    await db.deleteFrom('tokens').where('expires_at', '<=', this.#now()).execute();
-    await db.insertInto('tokens').values({ token_hash: hashToken(token), username, expires_at: expiresAt }).execute();
+    await db.deleteFrom('tokens').where('expires_at', '<=', now).execute();
+    await db.insertInto('tokens').values({ token_hash: hashToken(token), username, expires_at: expiresAt, created_at: now, address }).execute();
     return { token, expiresAt };
+  }
+
+  /** The unexpired sign-ins of `username`, newest first; `current` marks the token given. */
+  async list(username: string, current?: string): Promise<SigninInfo[]> {
+    const rows = await this.#storage.db
+      .selectFrom('tokens')
+      .selectAll()
+      .where('username', '=', username)
+      .where('expires_at', '>', this.#now())
+      .orderBy('created_at', 'desc')
+      .execute();
+    const currentHash = current === undefined ? undefined : hashToken(current);
+    return rows.map((r) => ({
+      id: signinId(r.token_hash),
+      createdAt: Number(r.created_at),
+      expiresAt: Number(r.expires_at),
+      address: r.address,
+      current: r.token_hash === currentHash,
+    }));
+  }
+
+  /** How many unexpired sign-ins each user has. */
+  async counts(): Promise<Map<string, number>> {
+    const rows = await this.#storage.db
+      .selectFrom('tokens')
+      .select(['username', (eb) => eb.fn.countAll<number>().as('n')])
+      .where('expires_at', '>', this.#now())
+      .groupBy('username')
+      .execute();
+    return new Map(rows.map((r) => [r.username, Number(r.n)]));
   }
 
   /** The user name a valid, unexpired token belongs to, or undefined. */
@@ -54,8 +91,11 @@ export class TokenStore {
     await this.#storage.db.deleteFrom('tokens').where('token_hash', '=', hashToken(token)).execute();
   }
 
-  /** Revokes every token of a user (after a password change). */
-  async revokeAll(username: string): Promise<void> {
-    await this.#storage.db.deleteFrom('tokens').where('username', '=', username).execute();
+  /** Revokes every token of a user (after a password change), but `keep` when given; answers how many went. */
+  async revokeAll(username: string, keep?: string): Promise<number> {
+    let query = this.#storage.db.deleteFrom('tokens').where('username', '=', username);
+    if (keep !== undefined) query = query.where('token_hash', '!=', hashToken(keep));
+    const result = await query.executeTakeFirst();
+    return Number(result.numDeletedRows);
   }
 }

@@ -83,6 +83,18 @@ describe('relay on PostgreSQL', () => {
       expect((await auditEvents(again, token, 'signin-failed')).length).toBe(1);
       const users = readUsers(await api(again, 'GET', '/api/users', { token }));
       expect(users.map((u) => u.username).sort()).toEqual(['admin', 'pgtech']);
+
+      // The account lifecycle through the command line on PostgreSQL, seen by the running relay.
+      const setupToken = /#\/setup\/(\S+)$/m.exec(added.stdout)?.[1];
+      expect((await api(again, 'POST', '/api/setup/complete', { body: { token: setupToken, password: PASSWORD } })).status).toBe(200);
+      const pgToken = await login(again, 'pgtech', PASSWORD);
+      const disabled = await runCli(['user', 'disable', 'pgtech', '--data', again.dataDir, '--database', url]);
+      expect(disabled.stdout).toBe('user disabled: pgtech\n');
+      expect((await api(again, 'GET', '/api/me', { token: pgToken })).status).toBe(401);
+      const listed = await runCli(['user', 'list', '--data', again.dataDir, '--database', url]);
+      expect(listed.stdout).toMatch(/^pgtech\ttechnician\tdisabled\tset\t0\tnone$/m);
+      expect((await runCli(['user', 'delete', 'pgtech', '--data', again.dataDir, '--database', url])).code).toBe(0);
+      expect((await auditEvents(again, token, 'user-deleted')).map((e) => e.username)).toEqual(['pgtech']);
     } finally {
       await again.stop();
     }

@@ -122,7 +122,10 @@ export function readUsers(answer: ApiAnswer): UserSummary[] {
     assertObject(u, name);
     assertInteger(u.createdAt, `${name}.createdAt`, 0, Number.MAX_SAFE_INTEGER);
     assertBoolean(u.hasPassword, `${name}.hasPassword`);
-    return { ...readAccount(u, name), createdAt: u.createdAt, hasPassword: u.hasPassword };
+    assertBoolean(u.disabled, `${name}.disabled`);
+    assertBoolean(u.locked, `${name}.locked`);
+    assertInteger(u.signins, `${name}.signins`, 0, Number.MAX_SAFE_INTEGER);
+    return { ...readAccount(u, name), createdAt: u.createdAt, hasPassword: u.hasPassword, disabled: u.disabled, locked: u.locked, signins: u.signins, secondFactors: arrayOf(u.secondFactors, `${name}.secondFactors`).map((f, j) => oneOf(f, `${name}.secondFactors[${j}]`, ['totp', 'recovery'] as const)) };
   });
 }
 

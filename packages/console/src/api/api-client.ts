@@ -4,7 +4,7 @@
  * surfaces as a TandemError whose code the pages translate.
  */
 import { TandemError, isTandemErrorCode, type TandemErrorCode } from '@tandem/protocol';
-import type { AccountInfo, AuditEventRow, AuditSessionRow, LoginAnswer, NewUser, SetupInfo, UserRow } from './types.js';
+import type { AccountInfo, AuditEventRow, AuditSessionRow, LoginAnswer, NewUser, SetupInfo, SigninInfo, TotpEnrolment, UserAction, UserRow } from './types.js';
 
 /** What the client needs from its surroundings. */
 export interface ApiClientOptions {
@@ -100,8 +100,18 @@ export class ApiClient {
   }
 
   /** POST /api/auth/login. */
-  login(username: string, password: string): Promise<LoginAnswer> {
-    return this.#json('POST', '/api/auth/login', { username, password });
+  login(username: string, password: string, totp?: string): Promise<LoginAnswer> {
+    return this.#json('POST', '/api/auth/login', totp ? { username, password, totp } : { username, password });
+  }
+
+  /** POST /api/me/totp/start: a new authenticator secret, its otpauth URI and QR code (pending until confirmed). */
+  startTotp(): Promise<TotpEnrolment> {
+    return this.#json('POST', '/api/me/totp/start', {});
+  }
+
+  /** POST /api/me/totp/confirm: confirms the enrolment with a code from the app; answers the recovery codes (shown once). */
+  async confirmTotp(code: string): Promise<string[]> {
+    return (await this.#json<{ recoveryCodes: string[] }>('POST', '/api/me/totp/confirm', { code })).recoveryCodes ?? [];
   }
 
   /** POST /api/auth/logout. */
@@ -133,6 +143,31 @@ export class ApiClient {
   /** POST /api/users (admin): answers the one-time set-up link. */
   async addUser(user: NewUser): Promise<string> {
     return (await this.#json<{ setupLink: string }>('POST', '/api/users', user)).setupLink;
+  }
+
+  /** POST /api/users/NAME/ACTION (admin): disable, enable, unlock, revoke-signins. */
+  async userAction(username: string, action: UserAction): Promise<void> {
+    await this.#json('POST', `/api/users/${encodeURIComponent(username)}/${action}`, {});
+  }
+
+  /** POST /api/users/NAME/reset (admin): answers the new one-time set-up link. */
+  async resetUser(username: string): Promise<string> {
+    return (await this.#json<{ setupLink: string }>('POST', `/api/users/${encodeURIComponent(username)}/reset`, {})).setupLink;
+  }
+
+  /** DELETE /api/users/NAME (admin). */
+  async deleteUser(username: string): Promise<void> {
+    await this.#json('DELETE', `/api/users/${encodeURIComponent(username)}`);
+  }
+
+  /** GET /api/me/signins: the signed-in user's open sign-ins. */
+  async mySignins(): Promise<SigninInfo[]> {
+    return (await this.#json<{ signins: SigninInfo[] }>('GET', '/api/me/signins')).signins ?? [];
+  }
+
+  /** POST /api/me/password: changes the signed-in user's password (the current one required). */
+  async changePassword(currentPassword: string, newPassword: string): Promise<void> {
+    await this.#json('POST', '/api/me/password', { currentPassword, newPassword });
   }
 
   /** GET /api/audit/sessions (admin). */

@@ -8,6 +8,7 @@ export type {
   AccountInfo,
   LoginAnswer,
   SetupInfo,
+  SigninInfo,
   UserSummary as UserRow,
   AuditSession as AuditSessionRow,
   AuditEvent as AuditEventRow,
@@ -19,4 +20,15 @@ export interface NewUser {
   displayName?: string;
   role: AccountRole;
   team?: string;
+}
+
+/** What POST /api/users/NAME/ACTION does. */
+export type UserAction = 'disable' | 'enable' | 'unlock' | 'revoke-signins';
+
+/** Answer of POST /api/me/totp/start. */
+export interface TotpEnrolment {
+  secret: string;
+  otpauthUrl: string;
+  /** The URI as a QR code, a `data:image/svg+xml` URL. */
+  qr: string;
 }

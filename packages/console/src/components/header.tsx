@@ -29,7 +29,9 @@ export function Header({ route, auth, onSignOut }: { route: Route; auth: AuthSta
       <div className="header-tools">
         {auth && (
           <span className="whoami" data-testid="whoami">
-            <span className="whoami-name">{t('nav.signedInAs', { name: auth.user.displayName || auth.user.username })}</span>
+            <a href="#/account" className="whoami-name" data-testid="nav-account" title={t('nav.account')} aria-current={route.name === 'account' ? 'page' : undefined}>
+              {t('nav.signedInAs', { name: auth.user.displayName || auth.user.username })}
+            </a>
             <span className="role-badge">{t(auth.user.role === 'admin' ? 'nav.roleAdmin' : 'nav.roleTechnician')}</span>
           </span>
         )}

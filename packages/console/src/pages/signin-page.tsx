@@ -1,6 +1,6 @@
 import { useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { LIMITS } from '@tandem/protocol';
+import { LIMITS, TandemError } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { translateError } from '../i18n/translate-error.js';
 import { inBackground } from '../async/in-background.js';
@@ -11,6 +11,9 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
   const { api, auth } = useServices();
   const [username, setUsername] = useState('');
   const [password, setPassword] = useState('');
+  // Shown once the relay answers TANDEM_ERR_SECOND_FACTOR: the password was right, a code is needed.
+  const [needsCode, setNeedsCode] = useState(false);
+  const [code, setCode] = useState('');
   const [error, setError] = useState<unknown>(undefined);
   const [busy, setBusy] = useState(false);
 
@@ -19,11 +22,16 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
     setBusy(true);
     setError(undefined);
     try {
-      const answer = await api.login(username.trim(), password);
+      const answer = await api.login(username.trim(), password, needsCode ? code.trim() : undefined);
       auth.signIn({ token: answer.token, user: answer.user });
       setPassword('');
       onSignedIn();
     } catch (err) {
+      if (err instanceof TandemError && err.code === 'TANDEM_ERR_SECOND_FACTOR' && !needsCode) {
+        setNeedsCode(true);
+        return;
+      }
+      setCode('');
       setError(err);
     } finally {
       setBusy(false);
@@ -44,6 +52,13 @@ export function SignInPage({ onSignedIn, notice }: { onSignedIn: () => void; not
           <span>{t('signin.password')}</span>
           <input id="password" name="password" type="password" autoComplete="current-password" required maxLength={LIMITS.maxPasswordChars} value={password} onChange={(e) => setPassword(e.target.value)} />
         </label>
+        {needsCode && (
+          <label className="field">
+            <span>{t('signin.code')}</span>
+            <input id="totp" name="totp" inputMode="numeric" autoComplete="one-time-code" required maxLength={64} value={code} onChange={(e) => setCode(e.target.value)} autoFocus />
+            <small className="hint">{t('signin.codeHint')}</small>
+          </label>
+        )}
         {error !== undefined && (
           <p className="notice error" role="alert" data-testid="signin-error">
             {translateError(t, error)}

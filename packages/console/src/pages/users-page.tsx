@@ -1,19 +1,22 @@
-import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { useCallback, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ACCOUNT_ROLES, LIMITS, isPlainName, type AccountRole } from '@tandem/protocol';
-import { useServices } from '../services.js';
+import { useAuth, useServices } from '../services.js';
 import { translateError } from '../i18n/translate-error.js';
 import { CopyButton } from '../components/copy-button.js';
 import type { UserRow } from '../api/types.js';
 import { formatTimestamp } from './format-time.js';
 import { inBackground } from '../async/in-background.js';
+import { UserActions } from './user-actions.js';
+import { useLoaded } from './use-loaded.js';
 
 /** Administrators: list accounts, add one and hand over its set-up link. */
 export function UsersPage() {
   const { t, i18n } = useTranslation();
   const { api } = useServices();
-  const [users, setUsers] = useState<UserRow[] | undefined>(undefined);
-  const [loadError, setLoadError] = useState<string | undefined>(undefined);
+  const self = useAuth()?.user.username;
+  const listUsers = useCallback(() => api.listUsers(), [api]);
+  const { data: users, error: loadError, reload: load } = useLoaded<UserRow[]>(listUsers);
   const [username, setUsername] = useState('');
   const [displayName, setDisplayName] = useState('');
   const [role, setRole] = useState<AccountRole>('technician');
@@ -21,19 +24,6 @@ export function UsersPage() {
   const [busy, setBusy] = useState(false);
   const [addError, setAddError] = useState<string | undefined>(undefined);
   const [created, setCreated] = useState<{ username: string; link: string } | undefined>(undefined);
-
-  const load = useCallback(async () => {
-    try {
-      setUsers(await api.listUsers());
-      setLoadError(undefined);
-    } catch (err) {
-      setLoadError(translateError(t, err));
-    }
-  }, [api, t]);
-
-  useEffect(() => {
-    inBackground(load());
-  }, [load]);
 
   const add = async (e: FormEvent) => {
     e.preventDefault();
@@ -122,7 +112,7 @@ export function UsersPage() {
             <p className="muted">{t('users.empty')}</p>
           ) : users ? (
             <div className="table-wrap">
-              <table className="table" data-testid="users-table">
+              <table className="table compact users-table" data-testid="users-table">
                 <thead>
                   <tr>
                     <th scope="col">{t('users.username')}</th>
@@ -130,7 +120,9 @@ export function UsersPage() {
                     <th scope="col">{t('users.role')}</th>
                     <th scope="col">{t('users.team')}</th>
                     <th scope="col">{t('users.createdAt')}</th>
-                    <th scope="col">{t('users.passwordSet')}</th>
+                    <th scope="col">{t('users.status')}</th>
+                    <th scope="col">{t('users.signins')}</th>
+                    <th scope="col">{t('users.actions')}</th>
                   </tr>
                 </thead>
                 <tbody>
@@ -140,8 +132,16 @@ export function UsersPage() {
                       <td>{u.displayName}</td>
                       <td>{t(u.role === 'admin' ? 'nav.roleAdmin' : 'nav.roleTechnician')}</td>
                       <td>{u.team || t('common.none')}</td>
-                      <td>{formatTimestamp(u.createdAt, i18n.language)}</td>
-                      <td>{u.hasPassword ? t('common.yes') : t('common.no')}</td>
+                      <td>{formatTimestamp(u.createdAt, i18n.language, 'short')}</td>
+                      <td data-testid={`status-${u.username}`}>
+                        <span className={u.disabled || u.locked ? 'status-badge is-off' : 'status-badge'}>
+                          {t(u.disabled ? 'users.disabled' : u.locked ? 'users.locked' : u.hasPassword ? 'users.enabled' : 'users.pending')}
+                        </span>
+                      </td>
+                      <td>{u.signins}</td>
+                      <td>
+                        <UserActions user={u} self={u.username === self} onChanged={(reset) => { setCreated(reset); inBackground(load()); }} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>

@@ -17,6 +17,7 @@ export type Route =
   | { name: 'invitation'; data: string }
   | { name: 'users' }
   | { name: 'audit' }
+  | { name: 'account' }
   | { name: 'not-found'; path: string };
 
 /** Set-up tokens are URL-safe; anything else is not a token. */
@@ -32,6 +33,7 @@ export function parseRoute(hash: string): Route {
   const [head, arg, ...rest] = parts;
   if (rest.length === 0) {
     if (head === 'signin' && arg === undefined) return { name: 'signin' };
+    if (head === 'account' && arg === undefined) return { name: 'account' };
     if (head === 'setup' && arg !== undefined) {
       const token = decodeURIComponent(arg);
       if (SETUP_TOKEN.test(token)) return { name: 'setup', token };
@@ -61,6 +63,8 @@ export function routeHash(route: Route): string {
       return '#/admin/users';
     case 'audit':
       return '#/admin/audit';
+    case 'account':
+      return '#/account';
     case 'not-found':
       return `#${route.path}`;
   }

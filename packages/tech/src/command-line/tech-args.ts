@@ -32,6 +32,8 @@ import { stdinCommandsHelp } from '../driver/stdin-commands.js';
 interface SignInArgs {
   user: string;
   passwordFile: string;
+  /** A one-time code of the account's authenticator app (or a recovery code), for an account with a second factor. */
+  totp?: string;
   mode: Mode;
   caseNumber?: string;
   /** --pac: the PAC script that names the proxy (docs/proxy.md). */
@@ -82,6 +84,8 @@ Options:
                              URL#HEX pins its self-signed certificate
   --user NAME                technician user name
   --password-file F          file holding the password (one trailing newline is ignored)
+  --totp CODE                the current code of your authenticator app (or a
+                             recovery code), when your account has one
   --case N                   case number to attach to the session
   --mode chat|view|control   mode to ask for at the start (default chat)
   --files-dir DIR            where /get saves the customer's files (default the current folder)
@@ -129,6 +133,8 @@ Options:
                                      invitation's fingerprints are never used)
   --user NAME                        technician user name
   --password-file F                  file holding your sign-in password
+  --totp CODE                        the current code of your authenticator app
+                                     (or a recovery code), when your account has one
   --invitation-password-file F       file holding the invitation's password (required when
                                      the invitation is password protected)
   --mode chat|view|control           mode to ask for at the start (default chat)
@@ -142,7 +148,7 @@ customer's computer decides)", then the lines of tandem tech session.
 Exit 2 without --relay or without a needed --invitation-password-file.
 `;
 
-/** Parses `--user`, `--password-file`, `--mode` and `--case`. */
+/** Parses `--user`, `--password-file`, `--totp`, `--mode` and `--case`. */
 function parseSignIn(options: Map<string, string | true>, command: string): SignInArgs {
   const mode = MODES.find((m) => m === (stringOption(options, 'mode') ?? 'chat'));
   if (mode === undefined) throw bad(`--mode: must be one of ${MODES.join(', ')}, got ${stringOption(options, 'mode') ?? ''}`);
@@ -155,6 +161,8 @@ function parseSignIn(options: Map<string, string | true>, command: string): Sign
   if (pac !== undefined) args.pac = parsePacUrl(pac);
   const filesDir = stringOption(options, 'files-dir');
   if (filesDir !== undefined) args.filesDir = filesDir;
+  const totp = limited(stringOption(options, 'totp'), 'totp', 64);
+  if (totp !== undefined) args.totp = totp;
   return args;
 }
 
@@ -168,6 +176,7 @@ function parseTechRelays(urls: readonly string[], fingerprints: readonly string[
 const SIGN_IN_OPTIONS = {
   user: { value: true },
   'password-file': { value: true },
+  totp: { value: true },
   case: { value: true },
   mode: { value: true },
   pac: { value: true },

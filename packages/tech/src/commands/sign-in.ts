@@ -34,10 +34,10 @@ export function assertCredentialsStayEncrypted(relayUrl: string): void {
   );
 }
 
-/** Signs a technician in: `POST /api/auth/login`. */
-export async function login(options: RelayHttpOptions, username: string, password: string): Promise<LoginResult> {
+/** Signs a technician in: `POST /api/auth/login`, with the second factor's code when given (`--totp`). */
+export async function login(options: RelayHttpOptions, username: string, password: string, totp?: string): Promise<LoginResult> {
   assertCredentialsStayEncrypted(options.relayUrl);
-  const answer = await requestJson(options, 'POST', '/api/auth/login', { username, password });
+  const answer = await requestJson(options, 'POST', '/api/auth/login', totp === undefined ? { username, password } : { username, password, totp });
   assertObject(answer, 'login answer');
   assertString(answer.token, 'login answer.token', 1024, 1);
   const user = answer.user;

@@ -142,7 +142,7 @@ export type DialOutcome =
 export interface DialerOptions {
   /** The technician's relays to try, in order (already matched against the invitation). */
   relays: readonly PinnedRelay[];
-  args: Pick<TechInvitationArgs, 'user' | 'mode' | 'caseNumber' | 'relayTimeoutMs'>;
+  args: Pick<TechInvitationArgs, 'user' | 'totp' | 'mode' | 'caseNumber' | 'relayTimeoutMs'>;
   password: string;
   /** The PAKE secret: the invitation's password, or its own secret. */
   secret: string;
@@ -156,14 +156,14 @@ export interface DialerOptions {
 /** Signing in on one relay and opening its rendezvous WebSockets. */
 export interface RelayTransport {
   /** Signs in on `relay`; resolves with the bearer token. */
-  signIn(relay: PinnedRelay, user: string, password: string, timeoutMs: number): Promise<string>;
+  signIn(relay: PinnedRelay, user: string, password: string, timeoutMs: number, totp?: string): Promise<string>;
   sockets(relay: PinnedRelay): RelaySocketFactory;
 }
 
 /** The real transport: `POST /api/auth/login` and `ws`, both with the technician's pin for that relay, through the routes the proxy resolver finds. */
 export function networkTransport(routes: RouteFinder): RelayTransport {
   return {
-    signIn: async (relay, user, password, timeoutMs) => (await login({ relayUrl: relay.url, fingerprint: relay.fingerprint, timeoutMs, routes }, user, password)).token,
+    signIn: async (relay, user, password, timeoutMs, totp) => (await login({ relayUrl: relay.url, fingerprint: relay.fingerprint, timeoutMs, routes }, user, password, totp)).token,
     sockets: (relay) => createRelaySocketFactory({ relayUrl: relay.url, fingerprint: relay.fingerprint, routes }),
   };
 }
@@ -230,7 +230,7 @@ export class InvitationDialer {
     const transport = this.#opts.transport;
     let token: string;
     try {
-      token = await transport.signIn(relay, args.user, this.#opts.password, timeoutMs);
+      token = await transport.signIn(relay, args.user, this.#opts.password, timeoutMs, args.totp);
     } catch (err) {
       const error = toTandemError(err, 'TANDEM_ERR_RELAY_UNREACHABLE');
       // A slow answer is the relay timeout, named as such.

@@ -16,7 +16,7 @@ import { login } from './sign-in.js';
 export async function runTechSession(args: TechSessionArgs, ctx: CommandContext): Promise<number> {
   const password = await readPasswordFile(args.passwordFile);
   const routes = clientProxyResolver({ env: ctx.env, pacUrl: args.pac });
-  const { token } = await login({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes }, args.user, password);
+  const { token } = await login({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes }, args.user, password, args.totp);
   const sockets = createRelaySocketFactory({ relayUrl: args.relayUrl, fingerprint: args.fingerprint, routes });
   const newSession = (): TechnicianSession =>
     new TechnicianSession({

@@ -248,6 +248,7 @@ export const en = {
     TANDEM_ERR_MESSAGE_TOO_LARGE: 'A message was too large.',
     TANDEM_ERR_UNAUTHORIZED: 'A sign-in is needed for this, and it is missing or expired.',
     TANDEM_ERR_SIGNIN_FAILED: 'Wrong user name or password.',
+    TANDEM_ERR_SECOND_FACTOR: 'A one-time code from the authenticator app is needed to sign in.',
     TANDEM_ERR_SIGNIN_LOCKED: 'Too many failed sign-ins: sign-in is locked for a while.',
     TANDEM_ERR_RATE_LIMITED: 'Too many attempts from this computer. Wait a moment and try again.',
     TANDEM_ERR_FORBIDDEN: 'This is not allowed.',

@@ -244,6 +244,7 @@ export const ja: Catalogue = {
     TANDEM_ERR_MESSAGE_TOO_LARGE: 'メッセージが大きすぎます。',
     TANDEM_ERR_UNAUTHORIZED: 'この操作にはサインインが必要ですが、サインインされていないか期限切れです。',
     TANDEM_ERR_SIGNIN_FAILED: 'ユーザー名またはパスワードが正しくありません。',
+    TANDEM_ERR_SECOND_FACTOR: 'サインインには認証アプリのワンタイムコードが必要です。',
     TANDEM_ERR_SIGNIN_LOCKED: 'サインインの失敗が続いたため、しばらくサインインできません。',
     TANDEM_ERR_RATE_LIMITED: 'このコンピューターからの試行が多すぎます。しばらく待ってから、もう一度お試しください。',
     TANDEM_ERR_FORBIDDEN: 'この操作は許可されていません。',
