@@ -60,7 +60,8 @@ export async function dialRoute(o: DialOptions): Promise<net.Socket> {
   try {
     return await Promise.race([steps(o, sockets), deadline]);
   } catch (err) {
-    for (const s of sockets) s.destroy();
+    // Outermost first: destroying the TCP socket under a live TLS wrap crashes Node 20 (a segmentation fault, seen here on a refused pin).
+    for (const s of [...sockets].reverse()) s.destroy();
     const error = classify(o, err);
     o.attempt.result = `${error.code}: ${error.message}`;
     throw error;
