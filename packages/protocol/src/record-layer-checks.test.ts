@@ -22,15 +22,18 @@ const reason = (promise: Promise<unknown>): Promise<TandemError> =>
 
 const badInput = (message: RegExp): unknown => expect.objectContaining({ code: 'TANDEM_ERR_BAD_INPUT', message: expect.stringMatching(message) as unknown });
 
-/** The real AEAD, with each call counted and, when `failOpen` is set, open() failing as a broken backend would. */
-function counted(inner: Aead, failOpen?: TandemError): Aead & { seals: number } {
+/**
+ * The real AEAD with its seal() calls counted; `fail` makes the first seal(),
+ * or every open(), fail as a broken crypto backend would.
+ */
+function counted(inner: Aead, fail?: { seal?: TandemError; open?: TandemError }): Aead & { seals: number } {
   const aead = {
     seals: 0,
     seal: (n: Uint8Array, p: Uint8Array, a: Uint8Array) => {
       aead.seals++;
-      return inner.seal(n, p, a);
+      return fail?.seal && aead.seals === 1 ? Promise.reject(fail.seal) : inner.seal(n, p, a);
     },
-    open: (n: Uint8Array, c: Uint8Array, a: Uint8Array) => (failOpen ? Promise.reject(failOpen) : inner.open(n, c, a)),
+    open: (n: Uint8Array, c: Uint8Array, a: Uint8Array) => (fail?.open ? Promise.reject(fail.open) : inner.open(n, c, a)),
   };
   return aead;
 }
@@ -96,13 +99,21 @@ describe('record layer input checks', () => {
 });
 
 describe('record layer failures', () => {
-  it('seals nothing after a failure: the AEAD is not called again and every call fails with the first error', async () => {
-    const aead = counted(await provider.importKey(key));
-    const sealer = new RecordSealer(aead, iv, { firstRecordNumber: (1n << 64n) - 1n });
+  it('says that record numbers ran out, and fails every later seal with that error', async () => {
+    const sealer = new RecordSealer(await provider.importKey(key), iv, { firstRecordNumber: (1n << 64n) - 1n });
     await sealer.seal(utf8('last'));
     const exhausted = await reason(sealer.seal(utf8('one too many')));
     expect(exhausted.message).toMatch(/^record numbers exhausted \(2\^64 records\)/);
     expect(await reason(sealer.seal(utf8('again')))).toBe(exhausted);
+  });
+
+  it('seals nothing after a failed seal: the AEAD is not called again and every call fails with the first error', async () => {
+    const broken = new TandemError('TANDEM_ERR_PROTOCOL', 'the crypto backend is gone');
+    const aead = counted(await provider.importKey(key), { seal: broken });
+    const sealer = new RecordSealer(aead, iv);
+    expect(await reason(sealer.seal(utf8('first')))).toBe(broken);
+    expect(await reason(sealer.seal(utf8('second')))).toBe(broken);
+    expect(await reason(sealer.sealClose())).toBe(broken);
     expect(aead.seals).toBe(1);
   });
 
@@ -131,7 +142,7 @@ describe('record layer failures', () => {
   it('passes on an AEAD failure other than authentication as it is', async () => {
     const broken = new TandemError('TANDEM_ERR_PROTOCOL', 'the crypto backend is gone');
     const sealer = new RecordSealer(await provider.importKey(key), iv);
-    const opener = new RecordOpener(counted(await provider.importKey(key), broken), iv);
+    const opener = new RecordOpener(counted(await provider.importKey(key), { open: broken }), iv);
     expect(await reason(opener.open(await sealer.seal(utf8('x'))))).toBe(broken);
   });
 
