@@ -33,7 +33,7 @@ export const MUTATION_MODULES = {
   },
   gatekeeper: {
     mutate: [agent('gatekeeper/gatekeeper.ts'), agent('gatekeeper/server-gate.ts'), agent('gatekeeper/safe-encodings.ts')],
-    tests: [agent('gatekeeper/gatekeeper.test.ts'), agent('gatekeeper/server-gate.test.ts')],
+    tests: [agent('gatekeeper/gatekeeper.test.ts'), agent('gatekeeper/server-gate.test.ts'), agent('gatekeeper/gatekeeper-checks.test.ts')],
     tsconfig: 'packages/agent/tsconfig.json',
   },
   policy: {
