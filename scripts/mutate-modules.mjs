@@ -18,7 +18,7 @@ export const MUTATION_MODULES = {
   },
   'secure-session': {
     mutate: [protocol('secure-session.ts')],
-    tests: [protocol('secure-session.test.ts'), protocol('secure-session-order.test.ts'), protocol('handshake.test.ts'), protocol('handshake-mitm.test.ts')],
+    tests: [protocol('secure-session.test.ts'), protocol('secure-session-order.test.ts'), protocol('handshake.test.ts'), protocol('handshake-mitm.test.ts'), protocol('secure-session-checks.test.ts')],
     tsconfig: 'packages/protocol/tsconfig.json',
   },
   cpace: {
