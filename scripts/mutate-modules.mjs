@@ -23,7 +23,7 @@ export const MUTATION_MODULES = {
   },
   cpace: {
     mutate: [protocol('cpace.ts')],
-    tests: [protocol('cpace.test.ts')],
+    tests: [protocol('cpace.test.ts'), protocol('cpace-checks.test.ts')],
     tsconfig: 'packages/protocol/tsconfig.json',
   },
   'key-schedule': {

@@ -74,14 +74,16 @@ function strykerOptions(name, module, opts) {
 }
 
 /** Counts by status, and the score as Stryker defines it: detected / (detected + undetected). */
-function summarise(results) {
+function summarise(all) {
+  // Static mutants count apart, whatever an incremental run reused for them (see ignoreStatic).
+  const results = all.filter((r) => !r.static);
   const count = (status) => results.filter((r) => r.status === status).length;
   const killed = count('Killed');
   const timeout = count('Timeout');
   const survived = count('Survived');
   const noCoverage = count('NoCoverage');
   const invalid = count('CompileError') + count('RuntimeError');
-  const ignored = count('Ignored');
+  const ignored = count('Ignored') + (all.length - results.length);
   const detected = killed + timeout;
   const undetected = survived + noCoverage;
   const score = detected + undetected === 0 ? 100 : (100 * detected) / (detected + undetected);
@@ -115,7 +117,7 @@ async function main() {
     const seconds = Math.round((Date.now() - started) / 1000);
     const summary = { name, ...summarise(results), seconds };
     rows.push(summary);
-    const survivors = results.filter((r) => r.status === 'Survived' || r.status === 'NoCoverage');
+    const survivors = results.filter((r) => !r.static && (r.status === 'Survived' || r.status === 'NoCoverage'));
     writeFileSync(join(REPORTS, `${name}.survivors.txt`), survivors.map(describeSurvivor).join('\n') + '\n');
     console.log(`mutate: ${name}: ${summary.score.toFixed(2)}% (${summary.killed} killed, ${summary.timeout} timeout, ${summary.survived} survived, ${summary.noCoverage} no coverage) in ${seconds} s`);
     for (const r of survivors) console.log(describeSurvivor(r));
