@@ -88,8 +88,14 @@ describe('key schedule checks', () => {
     expect(sases.some((sas) => sas.startsWith('0'))).toBe(true);
   });
 
+  const badInput = (message: string): unknown => expect.objectContaining({ code: 'TANDEM_ERR_BAD_INPUT', message });
+
+  it('names the argument of the derivation that is wrong', () => {
+    expect(() => deriveSessionKeys(new Uint8Array(32), transcript)).toThrow(badInput('isk: must be 64 bytes'));
+    expect(() => deriveSessionKeys(isk, 'text' as unknown as Uint8Array)).toThrow(badInput('transcript: must be a Uint8Array'));
+  });
+
   it('names the argument of a confirmation tag that is wrong', () => {
-    const badInput = (message: string): unknown => expect.objectContaining({ code: 'TANDEM_ERR_BAD_INPUT', message });
     const keys = deriveSessionKeys(isk, transcript);
     expect(() => confirmationTag(new Uint8Array(32), transcript)).toThrow(badInput('confirmKey: must be 64 bytes'));
     expect(() => confirmationTag(keys.confirmCustomer, 'text' as unknown as Uint8Array)).toThrow(badInput('transcript: must be a Uint8Array'));
