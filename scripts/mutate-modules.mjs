@@ -2,6 +2,9 @@
 // runs them: for each, the source files mutated, the unit tests that cover
 // them (only these run against its mutants) and the TypeScript project the
 // checker compiles each mutant in (a mutant that does not compile is not counted).
+// The relay's accounts (accounts.ts) are not here yet: they have no unit test of
+// their own (the relay's integration tests run the build, not the mutated source,
+// and rendezvous.test.ts only signs in with them); see docs/security.md, "Mutation testing".
 
 /** @typedef {{ mutate: string[], tests: string[], tsconfig: string }} MutationModule */
 
@@ -49,11 +52,6 @@ export const MUTATION_MODULES = {
   rendezvous: {
     mutate: [relay('rendezvous.ts')],
     tests: [relay('rendezvous.test.ts')],
-    tsconfig: 'packages/relay/tsconfig.json',
-  },
-  accounts: {
-    mutate: [relay('accounts.ts')],
-    tests: [relay('accounts.test.ts')],
     tsconfig: 'packages/relay/tsconfig.json',
   },
 };
