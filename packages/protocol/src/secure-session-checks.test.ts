@@ -67,6 +67,7 @@ describe('secure session input checks', () => {
   it('names a bad channel, and sends nothing before it is open or after it closed', async () => {
     const { technician } = await openPair();
     await expect(Promise.resolve().then(() => technician.session.send(256, utf8('x')))).rejects.toEqual(badInput('channel: must be between 0 and 255'));
+    await expect(Promise.resolve().then(() => technician.session.send(CHANNEL.chat, 'x' as unknown as Uint8Array))).rejects.toEqual(badInput('payload: must be a Uint8Array'));
     await technician.session.close();
     const sentBefore = technician.sent.length;
     await expect(technician.session.send(CHANNEL.chat, utf8('late'))).rejects.toMatchObject({ code: 'TANDEM_ERR_PROTOCOL', message: 'cannot send in state closed' });
@@ -81,6 +82,7 @@ describe('secure session refused frames', () => {
     ['an empty frame', new Uint8Array(0), 'empty frame from peer'],
     ['an unknown type', Uint8Array.of(99, 1, 2), 'unknown frame type 99 from peer'],
     ['a short commitment', Uint8Array.of(FRAME_TYPE.commit, 1, 2, 3), 'commit frame from peer must carry 64 bytes, got 3'],
+    ['a share before the commitment', Uint8Array.of(FRAME_TYPE.share, ...new Uint8Array(32)), 'unexpected share frame from peer in state awaiting-commit'],
   ];
   for (const [name, frame, message] of cases) {
     it(`tells the customer what was wrong with ${name}`, async () => {
