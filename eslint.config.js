@@ -47,7 +47,7 @@ const BROWSER = { 'agent/page': ['i18next'] };
 
 export default tseslint.config(
   {
-    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'docs/**', '.tandem-test/**', '.fuzz-build/**'],
+    ignores: ['**/dist/**', '**/node_modules/**', 'packages/*/bin/**', 'docs/**', '.tandem-test/**', '.fuzz-build/**', 'reports/**', '.stryker-tmp/**'],
   },
   js.configs.recommended,
   ...tseslint.configs.recommendedTypeChecked.map((config) => ({ ...config, files: ['**/*.ts', '**/*.tsx'] })),

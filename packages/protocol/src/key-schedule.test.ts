@@ -78,3 +78,27 @@ describe('confirmation tags', () => {
     expect(verifyConfirmationTag(keys.confirmTechnician, transcript, flipped)).toBe(false);
   });
 });
+
+// Written against the survivors of mutation testing (docs/security.md, "Mutation testing").
+describe('key schedule checks', () => {
+  it('zero-pads a SAS below 100 000 to six digits', () => {
+    const sases = Array.from({ length: 200 }, (_, i) => deriveSessionKeys(isk, utf8(`pad ${i}`)).sas);
+    for (const sas of sases) expect(sas).toMatch(/^\d{3} \d{3}$/);
+    // About one SAS in ten is below 100 000; 200 draws all above it has probability 0.9^200, about 7e-10.
+    expect(sases.some((sas) => sas.startsWith('0'))).toBe(true);
+  });
+
+  const badInput = (message: string): unknown => expect.objectContaining({ code: 'TANDEM_ERR_BAD_INPUT', message });
+
+  it('names the argument of the derivation that is wrong', () => {
+    expect(() => deriveSessionKeys(new Uint8Array(32), transcript)).toThrow(badInput('isk: must be 64 bytes'));
+    expect(() => deriveSessionKeys(isk, 'text' as unknown as Uint8Array)).toThrow(badInput('transcript: must be a Uint8Array'));
+  });
+
+  it('names the argument of a confirmation tag that is wrong', () => {
+    const keys = deriveSessionKeys(isk, transcript);
+    expect(() => confirmationTag(new Uint8Array(32), transcript)).toThrow(badInput('confirmKey: must be 64 bytes'));
+    expect(() => confirmationTag(keys.confirmCustomer, 'text' as unknown as Uint8Array)).toThrow(badInput('transcript: must be a Uint8Array'));
+    expect(() => verifyConfirmationTag(keys.confirmCustomer, transcript, 'tag' as unknown as Uint8Array)).toThrow(badInput('tag: must be a Uint8Array'));
+  });
+});

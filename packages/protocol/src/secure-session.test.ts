@@ -77,7 +77,8 @@ describe('secure session', () => {
     await p.technician.session.send(CHANNEL.chat, utf8('hello'));
     await p.customer.session.send(CHANNEL.control, utf8('ok'));
     await p.technician.session.send(CHANNEL.chat, utf8('again'));
-    await new Promise((r) => setTimeout(r, 20));
+    // Every frame sent has been handed to the other side's receive(); wait until both handled them.
+    await Promise.all([p.customer.session.settled(), p.technician.session.settled()]);
     expect(p.customer.messages).toEqual([
       { channel: CHANNEL.chat, text: 'hello' },
       { channel: CHANNEL.chat, text: 'again' },
