@@ -9,8 +9,8 @@
  * start; Ctrl+C, SIGTERM and SIGHUP (the window closed) remove the private
  * folder.
  */
-import { mkdirSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, readFileSync, rmSync, writeFileSync, chmodSync } from 'node:fs';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CustomerMachine, ROOT, LINUX_AGENT, RelayFixture, filesUnder, waitFor } from '@tandem/test-kit';
 
@@ -104,6 +104,11 @@ describe('the downloaded agent refuses bad input', () => {
     const refusal = unpinned.stderrLines.join('\n');
     expect(refusal).toMatch(new RegExp(`^error: TANDEM_ERR_TLS_FINGERPRINT the relay at ${other.url} presented a certificate this computer does not trust`, 'm'));
     expect(refusal).not.toMatch(/--relay-fingerprint expects/);
+    // The one thing a code session writes under the home: the connection report it names (README, "It leaves nothing behind").
+    const report = unpinned.lines.map((l) => /^report: (.+)$/.exec(l)?.[1]).find((p) => p !== undefined) ?? '';
+    expect(report.startsWith(join(customer.home, '.local', 'state', 'tandem', 'reports', 'relay-report-'))).toBe(true);
+    expect(customer.leftovers().home).toEqual(['.local', '.local/state', '.local/state/tandem', '.local/state/tandem/reports', relative(customer.home, report)]);
+    rmSync(join(customer.home, '.local'), { recursive: true });
     // With that relay's own fingerprint it works as tandem join does.
     const agent = other.track(customer.run(copy, ['join', code, '--relay', other.url, '--relay-fingerprint', String(other.fingerprint), '--no-browser', '--no-remove-when-done']));
     await agent.waitFor(/Sato Ken/, 20_000, 'any');

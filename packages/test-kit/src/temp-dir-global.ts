@@ -5,7 +5,7 @@
  * entry still in it fails the run with its name: a test left a folder
  * behind. The folder itself is then removed, whatever else is in it.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { tandemTempEntries } from './temp-dir.js';
@@ -14,6 +14,8 @@ import { tandemTempEntries } from './temp-dir.js';
 export default function setup(): () => void {
   const previous = process.env.TMPDIR;
   const runDir = mkdtempSync(join(tmpdir(), 'vitest-run-'));
+  // mkdtemp makes it 0700; programs the tests run as their own users (squid as 'proxy') must pass through it to their folders.
+  chmodSync(runDir, 0o711);
   process.env.TMPDIR = runDir;
   return () => {
     const left = tandemTempEntries(runDir);
