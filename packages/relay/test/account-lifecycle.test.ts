@@ -6,6 +6,8 @@
  * sign-ins; every change in the audit with who made it.
  */
 import { userInfo } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   PASSWORD,
@@ -69,6 +71,8 @@ describe('account lifecycle', () => {
 
     const enabled = await cli('enable', 'tara');
     expect(enabled.stdout).toBe('user enabled: tara\n');
+    // Revocation layer: enabled again, the tokens from before the disabling stay dead (the account signs in afresh).
+    expect(await me(token)).toBe(401);
     const again = await login(relay, 'tara');
 
     // Reset: the old password and every token stop working; the new link sets a new password.
@@ -109,6 +113,22 @@ describe('account lifecycle', () => {
     }
     expect(events.some((e) => e.kind === 'signin-failed' && e.detail === 'account disabled')).toBe(true);
     expect(events.some((e) => e.kind === 'signin-locked')).toBe(true);
+  });
+
+  it('disabled-flag layer: a token that was not revoked still stops working once the account is disabled (the flag alone, written into the database)', async () => {
+    await relay.addUser('dora');
+    const token = await login(relay, 'dora');
+    const tech = await technicianConnection(token);
+    // Only the flag, as a token issued while it was being written would see it: no token is revoked.
+    const db = new Database(join(relay.dataDir, 'tandem.sqlite'));
+    try {
+      db.prepare('UPDATE users SET disabled_at = ? WHERE username = ?').run(Date.now(), 'dora');
+    } finally {
+      db.close();
+    }
+    expect(await me(token)).toBe(401);
+    tech.send({ t: 'allocate', mode: 'chat' });
+    expect((await tech.failure()).code).toBe('TANDEM_ERR_UNAUTHORIZED');
   });
 
   it('does the same through the HTTP API, for administrators only, never on their own account', async () => {
