@@ -15,6 +15,7 @@ import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { TechnicianSession } from '@tandem/protocol';
 import { RfbClient, createRelaySocketFactory, login, nodeAeadProvider } from '@tandem/agent';
+import { sleep, waitLine } from './bench/bench-kit.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
@@ -31,23 +32,6 @@ function start(cmd, args, opts = {}) {
   return child;
 }
 
-function waitLine(child, re, timeoutMs = 30_000) {
-  return new Promise((res, rej) => {
-    let buf = '';
-    const timer = setTimeout(() => rej(new Error(`timeout waiting for ${re}; got: ${buf}`)), timeoutMs);
-    child.stdout.setEncoding('utf8');
-    child.stdout.on('data', (d) => {
-      buf += d;
-      const m = buf.match(re);
-      if (m) {
-        clearTimeout(timer);
-        res(m);
-      }
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 async function startXvfb() {
   const x = start('/usr/bin/Xvfb', ['-displayfd', '1', '-screen', '0', '1280x800x24', '-nolisten', 'tcp']);

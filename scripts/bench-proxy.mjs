@@ -20,6 +20,7 @@ import { performance } from 'node:perf_hooks';
 import { CustomerSession, TechnicianSession } from '@tandem/protocol';
 import { ProxyResolver, createRelaySocketFactory, nodeAeadProvider, requestJson } from '@tandem/node-client';
 import { RfbClient } from '@tandem/tech';
+import { sleep, waitLine } from './bench/bench-kit.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
@@ -37,23 +38,6 @@ function start(cmd, args, opts = {}) {
   return child;
 }
 
-function waitLine(child, re, stream = 'stdout', timeoutMs = 30_000) {
-  return new Promise((res, rej) => {
-    let buf = '';
-    const timer = setTimeout(() => rej(new Error(`timeout waiting for ${re}; got: ${buf}`)), timeoutMs);
-    child[stream].setEncoding('utf8');
-    child[stream].on('data', (d) => {
-      buf += d;
-      const m = buf.match(re);
-      if (m) {
-        clearTimeout(timer);
-        res(m);
-      }
-    });
-  });
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 function freePort() {
   return new Promise((res) => {

@@ -1,12 +1,30 @@
-// What the screen benchmarks (bench-screen.mjs, bench-windows.mjs) share: the
-// section of docs/benchmarks.md each writes, an Xvfb on a free display
-// number, a process's CPU seconds, and the client's encoding names.
+// What the benchmarks share: the section of docs/benchmarks.md each writes,
+// a child's output waited for, an Xvfb on a free display number, a process's
+// CPU seconds, and the client's encoding names.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 
 const ROOT = resolve(import.meta.dirname, '../..');
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Resolves after `ms`. */
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** The first match of `re` in what `child` wrote on `stream` so far (all of it, across pieces), or an error after `timeoutMs`. */
+export function waitLine(child, re, stream = 'stdout', timeoutMs = 30_000) {
+  return new Promise((res, rej) => {
+    let buf = '';
+    const timer = setTimeout(() => rej(new Error(`timeout waiting for ${re}; got: ${buf}`)), timeoutMs);
+    child[stream].setEncoding('utf8');
+    child[stream].on('data', (d) => {
+      buf += d;
+      const m = buf.match(re);
+      if (m) {
+        clearTimeout(timer);
+        res(m);
+      }
+    });
+  });
+}
 
 /** Replaces the section under `heading` (up to the next "## ") of docs/benchmarks.md with `text`, or appends it. */
 export function writeSection(heading, text) {
