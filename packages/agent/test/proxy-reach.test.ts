@@ -113,6 +113,46 @@ describe('through squid, only squid reaching the relay', () => {
   });
 });
 
+describe('WPAD by DNS, where nothing else names the proxy', () => {
+  const lab = new ProxyLab();
+  const home = new AgentHome();
+  let pw = '';
+  let squid: Squid;
+
+  beforeAll(async () => {
+    pw = await lab.start();
+    squid = await lab.squid({ port: 3128 });
+    // The namespace's computers are in the DNS domain corp.test, whose
+    // wpad.corp.test is the PAC server on port 80 (draft-ietf-wrec-wpad-01 §4.4.1).
+    lab.ns.etcFile('resolv.conf', 'search corp.test\n');
+    lab.ns.etcFile('hosts', '127.0.0.1 localhost wpad.corp.test\n::1 localhost\n');
+    await lab.servePac(80, 'function FindProxyForURL(url, host) { return "PROXY 127.0.0.1:3128"; }');
+  }, 90_000);
+  afterAll(async () => {
+    await lab.stop();
+    home.remove();
+  });
+
+  it('finds squid from http://wpad.corp.test/wpad.dat and carries a session through it', async () => {
+    const tech = lab.tech(pw, {});
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/, 30_000))[1]!;
+    const agent = lab.join(code, home.env());
+    await chatThrough(tech, agent, 'through WPAD');
+    expect(squid.accessLog()).toMatch(/CONNECT 127\.0\.0\.1:8443/);
+  });
+
+  it('says in the report that WPAD was asked and what it answered, when the proxy it names is gone', async () => {
+    squid.stop();
+    const agent = lab.join('12345678', home.env());
+    expect(await agent.exitCode()).not.toBe(0);
+    const reportLine = agent.lines.find((l) => l.startsWith('report: '));
+    expect(reportLine).toBeDefined();
+    const report = readFileSync(reportLine!.slice('report: '.length), 'utf8');
+    expect(report).toContain('WPAD http://wpad.corp.test/wpad.dat');
+    expect(report).toContain('PROXY 127.0.0.1:3128');
+  });
+});
+
 describe('NO_PROXY, where the relay may be reached directly', () => {
   const lab = new ProxyLab();
   const home = new AgentHome();

@@ -6,7 +6,12 @@
  * assumed. Root only (the tests run as root; scripts/test.mjs installs
  * iptables).
  */
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { Proc, runProcess, type ProcessResult } from './process.js';
+
+/** Where `ip netns exec NAME` finds the files it bind-mounts over `/etc` (ip-netns(8)). */
+const NETNS_ETC = '/etc/netns';
 
 /** One namespace; {@link destroy} removes it and ends what runs in it. */
 export class NetNamespace {
@@ -40,6 +45,18 @@ export class NetNamespace {
     const p = new Proc(name, 'ip', ['netns', 'exec', this.name, cmd, ...args], env, options);
     this.#procs.push(p);
     return p;
+  }
+
+  /**
+   * Gives the processes started in the namespace from now on their own
+   * `/etc/NAME` (`hosts`, `resolv.conf`): `ip netns exec` bind-mounts
+   * `/etc/netns/NAMESPACE/NAME` over it (ip-netns(8)), so a test can give
+   * them a DNS domain and names of its own without touching the machine's.
+   */
+  etcFile(name: 'hosts' | 'resolv.conf', content: string): void {
+    const dir = join(NETNS_ETC, this.name);
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(join(dir, name), content);
   }
 
   /**
@@ -78,6 +95,7 @@ export class NetNamespace {
       }
     }
     await runProcess('ip', ['netns', 'del', this.name]);
+    rmSync(join(NETNS_ETC, this.name), { recursive: true, force: true });
   }
 }
 
