@@ -4,10 +4,10 @@
  * reach the relay's port: a session works only through the proxy. Both
  * sides pin the relay's certificate; TLS runs inside the CONNECT tunnel.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AgentHome, ProxyLab, type Proc, type Squid } from '@tandem/test-kit';
+import { AgentHome, ProxyLab, filesUnder, type Proc, type Squid } from '@tandem/test-kit';
 
 /** A chat round trip between `tech` and a joined agent, then both end cleanly. */
 async function chatThrough(tech: Proc, agent: Proc, text: string): Promise<void> {
@@ -99,6 +99,52 @@ describe('through squid, only squid reaching the relay', () => {
       const text = readFileSync(report!.slice('report: '.length), 'utf8');
       expect(text).toContain('407');
       expect(text).not.toMatch(/pässword|p%C3%A4ssword|wrong|sato/);
+    }
+  });
+
+  it("asks on the agent's page for the proxy's user name and password, then joins through it; the password is written nowhere", async () => {
+    const creds = { user: 'sato', password: 'pässword 2 typed' };
+    const authed = await lab.squid({ port: 3131, basicAuth: creds });
+    const tech = lab.tech(pw, { HTTPS_PROXY: authed.url(creds) });
+    const code = (await tech.waitFor(/^code: ([0-9]{8})$/, 30_000))[1]!;
+    // The customer's agent knows the proxy but not its password; the browser it opens is the test's.
+    const agent = lab.agent([], home.env({ HTTPS_PROXY: authed.url(), BROWSER: '/bin/true' }));
+    const url = (await agent.waitFor(/^page: (http:\/\/127\.0\.0\.1:\d+\/launch\/\S+)$/, 30_000))[1]!;
+    const browser = await lab.chromium();
+    try {
+      const page = await browser.newPage();
+      await page.goto(url);
+      await page.locator('[data-testid=code-input]').fill(code);
+      await page.locator('[data-testid=code-submit]').click();
+      await expect.poll(() => page.locator('[data-testid=code-error] [data-testid=error-code]').textContent(), { timeout: 30_000 }).toBe('TANDEM_ERR_PROXY_AUTH');
+      await expect.poll(() => page.locator('[data-testid=proxy-form]').isVisible()).toBe(true);
+      expect(await page.locator('[data-testid=proxy-title]').textContent()).toContain('127.0.0.1:3131');
+      await page.fill('[data-testid=proxy-user]', creds.user);
+      await page.fill('[data-testid=proxy-password]', creds.password);
+      await page.click('[data-testid=proxy-submit]');
+      await expect.poll(() => page.locator('[data-testid=proxy-saved]').isVisible()).toBe(true);
+      await page.locator('[data-testid=code-input]').fill(code);
+      await page.locator('[data-testid=code-submit]').click();
+      await expect.poll(() => page.locator('[data-testid=accept]').isVisible(), { timeout: 30_000 }).toBe(true);
+      await page.locator('[data-testid=accept]').click();
+      await tech.waitFor(/^event: accepted chat$/, 30_000);
+      tech.send('through the typed password');
+      await expect.poll(() => page.locator('[data-testid=chat-log]').textContent(), { timeout: 20_000 }).toContain('through the typed password');
+      tech.endInput();
+      expect(await tech.exitCode()).toBe(0);
+      expect(await agent.exitCode()).toBe(0);
+    } finally {
+      await browser.close();
+    }
+    // Squid carried the agent's tunnel once it had the typed credentials.
+    expect(authed.accessLog()).toMatch(/CONNECT 127\.0\.0\.1:8443 .*sato/);
+    // Never written to disk: nothing under the customer's home (state, report) holds the password.
+    const written = filesUnder(home.dir).filter((f) => statSync(join(home.dir, f)).isFile());
+    expect(written.some((f) => f.endsWith('.txt'))).toBe(true);
+    for (const f of written) {
+      const bytes = readFileSync(join(home.dir, f));
+      expect(bytes.includes(Buffer.from(creds.password)), f).toBe(false);
+      expect(bytes.includes(Buffer.from(encodeURIComponent(creds.password))), f).toBe(false);
     }
   });
 

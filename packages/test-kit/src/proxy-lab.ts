@@ -8,6 +8,8 @@
  */
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { chromium, type Browser } from 'playwright-core';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from './chromium.js';
 import { NetNamespace } from './net-namespace.js';
 import type { Proc } from './process.js';
 import { runCli } from './relay-process.js';
@@ -123,10 +125,26 @@ export class ProxyLab {
 
   /** `tandem join CODE --no-browser`, pinned, with `env` (its home, its proxy) and `extra` arguments. */
   join(code: string, env: NodeJS.ProcessEnv, extra: string[] = []): Proc {
-    return this.ns.start('agent', process.execPath, [TANDEM_BIN, 'join', code, '--relay', this.relayUrl, '--relay-fingerprint', this.fingerprint, '--no-browser', ...extra], {
+    return this.agent([code, '--no-browser', ...extra], env);
+  }
+
+  /** `tandem join ARGS`, pinned to the lab's relay, with `env` (its home, its proxy, its `$BROWSER`). */
+  agent(args: string[], env: NodeJS.ProcessEnv): Proc {
+    return this.ns.start('agent', process.execPath, [TANDEM_BIN, 'join', ...args, '--relay', this.relayUrl, '--relay-fingerprint', this.fingerprint], {
       ...NO_PROXY_ENV,
       ...env,
     });
+  }
+
+  /**
+   * Chromium inside the namespace, so it reaches the agent's local page
+   * there: Playwright talks to it over a pipe, which `ip netns exec`
+   * (exec'ing Chromium) keeps. The caller closes it.
+   */
+  chromium(): Promise<Browser> {
+    const launcher = join(this.dir, 'chromium-in-lab.sh');
+    writeFileSync(launcher, `#!/bin/sh\nexec ip netns exec '${this.ns.name}' '${CHROMIUM_PATH}' "$@"\n`, { mode: 0o755 });
+    return chromium.launch({ executablePath: launcher, args: CHROMIUM_ARGS });
   }
 
   /** Ends every process, removes the namespace and the folders. */
