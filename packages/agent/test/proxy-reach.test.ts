@@ -102,6 +102,15 @@ describe('through squid, only squid reaching the relay', () => {
     }
   });
 
+  it('names the scheme of a proxy that asks only for NTLM, which Tandem does not speak, and what to ask IT', async () => {
+    const ntlm = await lab.squid({ port: 3132, ntlmOnly: true });
+    const agent = lab.join('12345678', home.env({ HTTPS_PROXY: ntlm.url() }));
+    expect(await agent.exitCode()).not.toBe(0);
+    const err = agent.stderrLines.join('\n');
+    expect(err).toMatch(/TANDEM_ERR_PROXY_AUTH_UNSUPPORTED .*asks to sign in with NTLM, which Tandem does not speak \(only Basic\)/);
+    expect(err).toContain('ask your IT department');
+  });
+
   it("asks on the agent's page for the proxy's user name and password, then joins through it; the password is written nowhere", async () => {
     const creds = { user: 'sato', password: 'pässword 2 typed' };
     const authed = await lab.squid({ port: 3131, basicAuth: creds });

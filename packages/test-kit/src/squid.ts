@@ -22,6 +22,8 @@ export interface SquidOptions {
   port: number;
   /** Ask for Basic authentication and accept this one user. */
   basicAuth?: { user: string; password: string };
+  /** Ask for NTLM authentication only (squid's `ntlm_fake_auth`, which accepts anyone who completes the handshake). */
+  ntlmOnly?: boolean;
   /** Intercept TLS with a CA of its own (made in `dir`). */
   sslBump?: boolean;
 }
@@ -63,6 +65,13 @@ export class Squid {
       lines.push(
         `auth_param basic program /usr/lib/squid/basic_ncsa_auth ${join(dir, 'passwd')}`,
         'auth_param basic realm Tandem test proxy',
+        'acl signed_in proxy_auth REQUIRED',
+        'http_access allow local signed_in',
+      );
+    } else if (o.ntlmOnly === true) {
+      lines.push(
+        'auth_param ntlm program /usr/lib/squid/ntlm_fake_auth',
+        'auth_param ntlm children 2',
         'acl signed_in proxy_auth REQUIRED',
         'http_access allow local signed_in',
       );
