@@ -24,6 +24,10 @@ const ENTRY = { helpDesk: 'Example Help Desk', relay: 'https://support.example.c
 const SESSION = { technician: TECH, sas: '482 913', requestedMode: 'control' };
 const REPORT = 'Tandem connection report\n========================\n\nProxy for https://support.example.com:8443:\n  - environment: HTTPS_PROXY=http://proxy.corp:3128: PROXY proxy.corp:3128\n  Chosen: environment -> PROXY proxy.corp:3128\n';
 const PROXY_ASKS = { ...ENTRY, error: { code: 'TANDEM_ERR_PROXY_AUTH', message: 'the proxy proxy.corp:3128 asks for a user name and password (Basic)' }, proxyAuth: { proxy: 'proxy.corp:3128' } };
+const FOLDER = '/home/mori/Downloads/Tandem';
+const OFFER = { kind: 'offer', id: 3, name: 'printer driver.zip', size: 25_165_824, from: 'tanaka', folder: FOLDER };
+const FILES_ASK = { folder: FOLDER, questions: [OFFER, { kind: 'sysinfo', id: 1, from: 'tanaka' }], transfers: [] };
+const FILES_MOVING = { folder: FOLDER, questions: [], transfers: [{ id: 3, direction: 'receive', name: 'printer driver.zip', bytes: 9_437_184, size: 25_165_824 }] };
 const UNREACHED = { ...ENTRY, error: { code: 'TANDEM_ERR_TLS_INTERCEPTED', message: 'the network between this computer and the relay inspects encrypted traffic' }, report: REPORT };
 
 describe('the customer page on a stand-in agent', () => {
@@ -278,6 +282,46 @@ describe('the customer page on a stand-in agent', () => {
     expect(await text(page, 'proxy-title')).toBe(ja.entry.proxyTitle.replace('{{proxy}}', 'proxy.corp:3128'));
   });
 
+  it("asks each file and system-information question in turn, answers it by id and kind, and shows a transfer's progress with Cancel", async () => {
+    const { standIn, page } = await start();
+    standIn.answer((name) => {
+      if (name !== 'file-answer' && name !== 'file-cancel') throw new Error(`unexpected action ${name}`);
+      return {};
+    });
+    standIn.send({ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view' }) });
+    const question = page.locator('[data-testid=file-question]');
+    await page.locator('[data-testid=session-banner]').waitFor({ state: 'visible' });
+    expect(await question.isVisible()).toBe(false);
+    standIn.send({ event: 'files', data: FILES_ASK });
+    await expect.poll(() => question.isVisible()).toBe(true);
+    expect(await page.locator('#file-question-text').textContent()).toBe('Tanaka Ichiro wants to send you the file printer driver.zip (25 MB)');
+    expect(await page.locator('#file-question-help').textContent()).toBe(en.files.offerHelp.replace('{{folder}}', FOLDER));
+    expect(await text(page, 'file-yes')).toBe(en.files.receive);
+    await page.click('[data-testid=file-yes]');
+    // The next question at once, before the agent's next word: the answer went for the offer alone.
+    await expect.poll(() => question.getAttribute('data-kind')).toBe('sysinfo');
+    expect(standIn.postedOf('file-answer').map((a) => a.body)).toEqual([{ id: 3, kind: 'offer', yes: true }]);
+    await page.click('[data-testid=file-no]');
+    await expect.poll(() => question.isVisible()).toBe(false);
+    expect(standIn.postedOf('file-answer').map((a) => a.body)).toEqual([{ id: 3, kind: 'offer', yes: true }, { id: 1, kind: 'sysinfo', yes: false }]);
+    standIn.send({ event: 'files', data: FILES_MOVING });
+    const transfer = page.locator('[data-testid=transfer]');
+    await expect.poll(() => transfer.count()).toBe(1);
+    expect(await transfer.locator('.transfer-name').textContent()).toBe('Receiving printer driver.zip');
+    expect(await transfer.locator('.transfer-figures').textContent()).toBe('9.4 MB of 25 MB (37%)');
+    expect(await transfer.locator('progress').getAttribute('value')).toBe('9437184');
+    // A second later, the page knows the speed and the time left.
+    await page.waitForTimeout(1100);
+    standIn.send({ event: 'files', data: { ...FILES_MOVING, transfers: [{ ...FILES_MOVING.transfers[0], bytes: 14_437_184 }] } });
+    await expect.poll(() => transfer.locator('.transfer-figures').textContent()).toMatch(/^14 MB of 25 MB \(57%\), [\d.]+ MB\/s, \d+ s left$/);
+    await page.click('[data-testid=transfer-cancel]');
+    await expect.poll(() => standIn.postedOf('file-cancel').map((a) => a.body)).toEqual([{ id: 3 }]);
+    await page.locator('[data-testid=lang-ja]').click();
+    expect(await transfer.locator('.transfer-name').textContent()).toBe('「printer driver.zip」を受信中');
+    standIn.send({ event: 'files', data: { folder: FOLDER, questions: [], transfers: [] } });
+    await expect.poll(() => page.locator('[data-testid=transfers]').isVisible()).toBe(false);
+  });
+
   /** Each screen of the page, as the events that show it. */
   const SCREENS: [string, ServerEvent[]][] = [
     ['code-entry', [{ event: 'entry', data: ENTRY }, { event: 'remove-when-done', data: { on: true } }]],
@@ -287,6 +331,8 @@ describe('the customer page on a stand-in agent', () => {
     ['consent', [{ event: 'state', data: view({ ...SESSION, status: 'consent' }) }, { event: 'remove-when-done', data: { on: true } }]],
     ['session-view', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view' }) }, { event: 'chat', data: { from: 'peer', text: 'Hello, how can I help?' } }, { event: 'chat', data: { from: 'me', text: 'My printer is offline' } }]],
     ['session-control', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'control' }) }]],
+    ['file-offer', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view' }) }, { event: 'files', data: FILES_ASK }]],
+    ['file-transfer', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'control' }) }, { event: 'files', data: FILES_MOVING }, { event: 'chat', data: { from: 'peer', text: 'I am sending you the new printer driver.' } }]],
     ['session-chat', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'chat' }) }]],
     ['step-up', [{ event: 'state', data: view({ ...SESSION, status: 'active', mode: 'view', pendingRequest: 'control' }) }]],
     ['ended', [{ event: 'state', data: view({ ...SESSION, status: 'ended', mode: 'view', endReason: 'technician-ended' }) }, { event: 'chat', data: { from: 'peer', text: 'All done, thank you.' } }]],
@@ -311,7 +357,7 @@ describe('the customer page on a stand-in agent', () => {
           // Each screen from a reset, as a page that connects to the agent then sees it.
           standIn.replace(events);
           // The screen is up: the code box, the consent, the banner, the step-up question or the ended status.
-          const shown = name.startsWith('code-entry') ? '[data-testid=code-entry]' : name === 'consent' ? '[data-testid=technician]' : name === 'step-up' ? '#mode-request-text' : name === 'ended' || name === 'failed' ? '[data-testid=status]' : '[data-testid=session-banner]';
+          const shown = name.startsWith('code-entry') ? '[data-testid=code-entry]' : name === 'consent' ? '[data-testid=technician]' : name === 'step-up' ? '#mode-request-text' : name === 'file-offer' ? '#file-question-text' : name === 'file-transfer' ? '[data-testid=transfer]' : name === 'ended' || name === 'failed' ? '[data-testid=status]' : '[data-testid=session-banner]';
           await page.locator(shown).waitFor({ state: 'visible' });
           if (name === 'code-entry-error') await page.locator('[data-testid=code-error]').waitFor({ state: 'visible' });
           if (name === 'code-entry-report') await page.locator('[data-testid=entry-report]').waitFor({ state: 'visible' });

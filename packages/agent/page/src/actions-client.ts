@@ -4,7 +4,7 @@
  * requires; consent-server.ts). Each action's body is typed here, as
  * page-actions.ts and invitation-page.ts read it.
  */
-import { decodeAgentError, type AgentError, type Mode } from './wire.js';
+import { decodeAgentError, type AgentError, type FileQuestion, type Mode } from './wire.js';
 
 /** The consent form's answer. */
 export interface AcceptBody {
@@ -31,6 +31,10 @@ export interface ActionBodies {
   code: { code: string };
   /** Basic credentials for the proxy that asked (the agent keeps them in memory only). */
   'proxy-credentials': { username: string; password: string };
+  /** The answer to the file or system-information question the page showed, named by its id and kind. */
+  'file-answer': { id: number; kind: FileQuestion['kind']; yes: boolean };
+  /** Cancel of one transfer under way. */
+  'file-cancel': { id: number };
 }
 
 /** Why an action failed. */

@@ -16,6 +16,7 @@ import { ActionsClient } from './actions-client.js';
 import { wireCodeEntry } from './code-entry.js';
 import { wireRemoval } from './removal-choice.js';
 import { wireConsent } from './consent-form.js';
+import { wireFiles } from './file-questions.js';
 import { pageElements } from './dom.js';
 import { connectEvents } from './event-stream.js';
 import { browserLanguage, Translator } from './i18n/i18n.js';
@@ -57,6 +58,7 @@ async function start(doc: Document): Promise<void> {
   wireRemoval(ctx);
   wireConsent(ctx);
   wireSession(ctx, doc);
+  wireFiles(ctx);
   translateStatic(ctx, doc);
   render(ctx);
   connectEvents(ctx);

@@ -69,6 +69,13 @@ export interface PageElements {
   readonly modeRequestMode: HTMLElement;
   readonly modeRequestHelp: HTMLElement;
   readonly allowMode: HTMLButtonElement;
+  readonly fileQuestion: HTMLElement;
+  readonly fileQuestionText: HTMLElement;
+  readonly fileQuestionHelp: HTMLElement;
+  readonly fileYes: HTMLButtonElement;
+  readonly fileNo: HTMLButtonElement;
+  readonly transfers: HTMLElement;
+  readonly transferList: HTMLUListElement;
   readonly denyMode: HTMLButtonElement;
   readonly chatTitle: HTMLElement;
   readonly chatLog: HTMLOListElement;
@@ -162,6 +169,13 @@ export function pageElements(doc: Document): PageElements {
     modeRequestMode: el('#mode-request-mode', HTMLElement),
     modeRequestHelp: el('#mode-request-help', HTMLElement),
     allowMode: el(testId('allow-mode'), HTMLButtonElement),
+    fileQuestion: el(testId('file-question'), HTMLElement),
+    fileQuestionText: el('#file-question-text', HTMLElement),
+    fileQuestionHelp: el('#file-question-help', HTMLElement),
+    fileYes: el(testId('file-yes'), HTMLButtonElement),
+    fileNo: el(testId('file-no'), HTMLButtonElement),
+    transfers: el(testId('transfers'), HTMLElement),
+    transferList: el('#transfer-list', HTMLUListElement),
     denyMode: el(testId('deny-mode'), HTMLButtonElement),
     chatTitle: el('#chat-title', HTMLElement),
     chatLog: el(testId('chat-log'), HTMLOListElement),

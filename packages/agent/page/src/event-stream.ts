@@ -9,7 +9,8 @@ import { applyEntry, decodeEntry } from './code-entry.js';
 import type { PageContext } from './page-context.js';
 import { render, renderChat, renderProblem } from './render.js';
 import { renderInvitations } from './invitations-list.js';
-import { decodeChat, decodeInvitations, decodeRemoval, decodeSelf, decodeView, decodeWarning } from './wire.js';
+import { renderFiles } from './file-questions.js';
+import { decodeChat, decodeFiles, decodeInvitations, decodeRemoval, decodeSelf, decodeView, decodeWarning } from './wire.js';
 
 /** Opens the stream and applies every event to `ctx`; returns the EventSource. */
 export function connectEvents(ctx: PageContext): EventSource {
@@ -53,6 +54,10 @@ export function connectEvents(ctx: PageContext): EventSource {
     // The first line may show the record of a session that is over (render.ts hides an empty one).
     if (state.chat.length === 1) render(ctx);
     else renderChat(ctx);
+  });
+  on('files', (data) => {
+    state.setFiles(decodeFiles(data), Date.now());
+    renderFiles(ctx);
   });
   on('remove-when-done', (data) => {
     state.setRemoval(decodeRemoval(data).on);

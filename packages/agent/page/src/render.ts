@@ -2,7 +2,7 @@
  * Rendering of the page from its state: the status box (and the ended
  * state), who asks and the security code, the local policy, the running
  * session (the banner with Stop control and End session, the step-up
- * question, the chat), the end confirmation and the page's warnings and
+ * question, the file questions and transfers (file-questions.ts), the chat), the end confirmation and the page's warnings and
  * action errors. The code entry, the consent form and the invitations list
  * render themselves (code-entry.ts, consent-form.ts, invitations-list.ts);
  * {@link render} runs them all, in the order of the page.
@@ -10,6 +10,7 @@
 import { renderCodeEntry } from './code-entry.js';
 import { renderConsent } from './consent-form.js';
 import { errorText, fillWithCode } from './error-text.js';
+import { renderFiles } from './file-questions.js';
 import { renderInvitations } from './invitations-list.js';
 import type { PageContext } from './page-context.js';
 import { technicianDetails, technicianName, technicianOwnName } from './people.js';
@@ -321,6 +322,7 @@ export function render(ctx: PageContext): void {
   renderPolicy(ctx);
   renderConsent(ctx);
   renderSession(ctx);
+  renderFiles(ctx);
   renderChat(ctx);
   renderEndDialog(ctx);
   renderProblem(ctx);

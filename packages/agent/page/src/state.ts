@@ -8,7 +8,7 @@
  */
 import type { ActionProblem } from './actions-client.js';
 import type { EntryProblem, EntryView } from './code-entry.js';
-import type { ChatEntry, InvitationRow, InvitationSelf, InvitationsUpdate, PageView } from './wire.js';
+import type { ChatEntry, FileQuestion, FilesUpdate, InvitationRow, InvitationSelf, InvitationsUpdate, PageView } from './wire.js';
 
 /** What went wrong last: an action the agent refused or did not answer, or an event the page cannot read. */
 export type PageProblem = ActionProblem | { kind: 'bad-event'; message: string };
@@ -26,6 +26,14 @@ export interface ChatLine {
 function sameEntry(a: ChatEntry, b: ChatEntry): boolean {
   if (a.from === 'system') return b.from === 'system' && a.key === b.key && JSON.stringify(a.params) === JSON.stringify(b.params);
   return b.from !== 'system' && a.from === b.from && a.text === b.text;
+}
+
+/** A transfer's speed is shown once the page has watched it this long (ms): a shorter count says little. */
+export const SPEED_AFTER_MS = 1000;
+
+/** A question's identity: system-information and file questions are numbered apart (file-desk.ts). */
+function questionKey(q: FileQuestion): string {
+  return `${q.kind === 'sysinfo' ? 'sysinfo' : 'file'}:${q.id}`;
 }
 
 /** The view before the agent's first event. */
@@ -57,6 +65,48 @@ export class PageState {
   #warnings: string[] = [];
   /** A downloaded agent's choice to remove its file when done; undefined: the agent does not offer it. */
   #removal: boolean | undefined;
+  /** The session's file and system-information questions and transfers (the `files` event). */
+  #files: FilesUpdate = { folder: '', questions: [], transfers: [] };
+  /** When the page first saw each transfer under way, and how far it was then. */
+  readonly #transferSeen = new Map<number, { at: number; bytes: number }>();
+  /** Questions answered on this page that the agent may still list (its `files` events come at most every 200 ms). */
+  readonly #answered = new Set<string>();
+
+  /** The file questions waiting and the transfers under way, as the agent has them. */
+  get files(): FilesUpdate {
+    return this.#files;
+  }
+
+  /** The questions still to answer, oldest first: those the agent has, less those answered here since its last word. */
+  get questions(): FileQuestion[] {
+    return this.#files.questions.filter((q) => !this.#answered.has(questionKey(q)));
+  }
+
+  /** The customer answered `q` on this page: it is not asked again while the agent's next `files` event is on its way. */
+  markAnswered(q: FileQuestion): void {
+    this.#answered.add(questionKey(q));
+  }
+
+  /** The agent's `files` event, seen at `now` (ms): a transfer new to the page starts its speed count there. */
+  setFiles(files: FilesUpdate, now: number): void {
+    this.#files = files;
+    const waiting = new Set(files.questions.map(questionKey));
+    for (const key of this.#answered) if (!waiting.has(key)) this.#answered.delete(key);
+    const ids = new Set(files.transfers.map((t) => t.id));
+    for (const id of this.#transferSeen.keys()) if (!ids.has(id)) this.#transferSeen.delete(id);
+    for (const t of files.transfers) if (!this.#transferSeen.has(t.id)) this.#transferSeen.set(t.id, { at: now, bytes: t.bytes });
+  }
+
+  /**
+   * Bytes per second of transfer `id` at `now`, counted from when the page
+   * first saw it; undefined until it has run {@link SPEED_AFTER_MS} here.
+   */
+  transferSpeed(id: number, now: number): number | undefined {
+    const first = this.#transferSeen.get(id);
+    const t = this.#files.transfers.find((x) => x.id === id);
+    if (first === undefined || t === undefined || now - first.at < SPEED_AFTER_MS) return undefined;
+    return ((t.bytes - first.bytes) * 1000) / (now - first.at);
+  }
 
   /** The removal choice as the agent has it, or undefined when it is not offered. */
   get removal(): boolean | undefined {

@@ -8,13 +8,16 @@ import { describe, expect, it } from 'vitest';
 import type { ChatEntry as AgentChatEntry, JoinView } from '../../src/session/join-controller.js';
 import type { InvitationSelf as AgentSelf } from '../../src/pages/invitation-page.js';
 import type { InvitationRow as AgentRow } from '../../src/invitations/invitation-rows.js';
-import { decodeAgentError, decodeChat, decodeInvitations, decodeSelf, decodeView, decodeWarning, WireError, type ChatEntry, type InvitationRow, type InvitationSelf, type PageView } from './wire.js';
+import type { FileProgress as AgentTransfer, FileQuestion as AgentQuestion } from '../../src/session/file-desk.js';
+import { decodeAgentError, decodeChat, decodeFiles, decodeInvitations, decodeSelf, decodeView, decodeWarning, WireError, type ChatEntry, type FileQuestion, type FileTransfer, type InvitationRow, type InvitationSelf, type PageView } from './wire.js';
 
 // What the agent sends fits what the page reads: these fail to compile when the agent's types move away.
 const asView = (v: JoinView): PageView => v;
 const asChat = (c: AgentChatEntry): ChatEntry => c;
 const asSelf = (s: AgentSelf): InvitationSelf => s;
 const asRow = (r: AgentRow): InvitationRow => r;
+const asQuestion = (q: AgentQuestion): FileQuestion => q;
+const asTransfer = (t: AgentTransfer): FileTransfer => t;
 
 /** Through JSON, as on the event stream. */
 const wire = (value: unknown): unknown => JSON.parse(JSON.stringify(value));
@@ -95,5 +98,27 @@ describe('the page reads what the agent sends', () => {
       expect(run).toThrow(WireError);
       expect(run).toThrow(message);
     }
+  });
+});
+
+describe('decodeFiles', () => {
+  const QUESTIONS: AgentQuestion[] = [
+    { kind: 'offer', id: 1, name: 'driver.zip', size: 2048, from: 'tanaka', folder: '/home/mori/Downloads/Tandem' },
+    { kind: 'request', id: 2, path: 'C:\\Users\\mori\\log.txt', from: 'tanaka' },
+    { kind: 'sysinfo', id: 1, from: 'tanaka' },
+  ];
+  const TRANSFERS: AgentTransfer[] = [{ id: 1, direction: 'receive', name: 'driver.zip', bytes: 1024, size: 2048 }];
+
+  it('keeps every question and transfer the agent can send as it is', () => {
+    const update = { folder: '/home/mori/Downloads/Tandem', questions: QUESTIONS.map(asQuestion), transfers: TRANSFERS.map(asTransfer) };
+    expect(decodeFiles(wire(update))).toEqual(update);
+  });
+
+  it('refuses a question of an unknown kind, a missing field or a transfer with a wrong direction, naming the field', () => {
+    const ok = { folder: '/f', questions: [], transfers: [] };
+    expect(() => decodeFiles(wire({ ...ok, questions: [{ kind: 'delete', id: 1, from: 'x' }] }))).toThrow(new WireError('files.questions[0].kind', 'must be one of offer, request, sysinfo'));
+    expect(() => decodeFiles(wire({ ...ok, questions: [{ kind: 'offer', id: 1, from: 'x', name: 'a', folder: '/f' }] }))).toThrow(new WireError('files.questions[0].size', 'must be a number'));
+    expect(() => decodeFiles(wire({ ...ok, transfers: [{ id: 1, direction: 'sideways', name: 'a', bytes: 0, size: 1 }] }))).toThrow(new WireError('files.transfers[0].direction', 'must be one of send, receive'));
+    expect(() => decodeFiles(wire({ questions: [], transfers: [] }))).toThrow(new WireError('files.folder', 'must be a string'));
   });
 });

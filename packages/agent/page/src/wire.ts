@@ -12,6 +12,11 @@ export const MODES = ['chat', 'view', 'control'] as const;
 /** A session mode. */
 export type Mode = (typeof MODES)[number];
 
+/** What the customer is asked besides modes (session/file-desk.ts `FileQuestion`'s `kind`). */
+export const QUESTION_KINDS = ['offer', 'request', 'sysinfo'] as const;
+/** The directions of a transfer, from this computer's side. */
+export const DIRECTIONS = ['send', 'receive'] as const;
+
 /** Where the session stands (JoinView's `status`). */
 export const STATUSES = ['connecting', 'handshaking', 'consent', 'active', 'ended', 'failed'] as const;
 /** One of {@link STATUSES}. */
@@ -111,6 +116,28 @@ export interface RemovalUpdate {
 /** A warning about the page itself (its launch link used again: `warnings.launchReused`). */
 export interface PageWarning {
   key: string;
+}
+
+/** A file or system-information question waiting for the customer (file-desk.ts `FileQuestion`). */
+export type FileQuestion =
+  | { kind: 'offer'; id: number; name: string; size: number; from: string; folder: string }
+  | { kind: 'request'; id: number; path: string; from: string }
+  | { kind: 'sysinfo'; id: number; from: string };
+
+/** A transfer under way (file-desk.ts `FileProgress`). */
+export interface FileTransfer {
+  id: number;
+  direction: (typeof DIRECTIONS)[number];
+  name: string;
+  bytes: number;
+  size: number;
+}
+
+/** The `files` event (pages/session-feed.ts): where files go, the questions waiting (the first is asked), the transfers. */
+export interface FilesUpdate {
+  folder: string;
+  questions: FileQuestion[];
+  transfers: FileTransfer[];
 }
 
 /** What the agent sent does not have the expected shape. */
@@ -286,4 +313,35 @@ export function decodeRemoval(value: unknown): RemovalUpdate {
 /** Reads a `warning` event. */
 export function decodeWarning(value: unknown): PageWarning {
   return { key: text(fields(value, 'warning').key, 'warning.key') };
+}
+
+function question(value: unknown, what: string): FileQuestion {
+  const f = fields(value, what);
+  const id = count(f.id, `${what}.id`);
+  const from = text(f.from, `${what}.from`);
+  switch (oneOf(f.kind, QUESTION_KINDS, `${what}.kind`)) {
+    case 'offer':
+      return { kind: 'offer', id, from, name: text(f.name, `${what}.name`), size: count(f.size, `${what}.size`), folder: text(f.folder, `${what}.folder`) };
+    case 'request':
+      return { kind: 'request', id, from, path: text(f.path, `${what}.path`) };
+    case 'sysinfo':
+      return { kind: 'sysinfo', id, from };
+  }
+}
+
+function transfer(value: unknown, what: string): FileTransfer {
+  const f = fields(value, what);
+  return {
+    id: count(f.id, `${what}.id`),
+    direction: oneOf(f.direction, DIRECTIONS, `${what}.direction`),
+    name: text(f.name, `${what}.name`),
+    bytes: count(f.bytes, `${what}.bytes`),
+    size: count(f.size, `${what}.size`),
+  };
+}
+
+/** Reads a `files` event. */
+export function decodeFiles(value: unknown): FilesUpdate {
+  const f = fields(value, 'files');
+  return { folder: text(f.folder, 'files.folder'), questions: list(f.questions, 'files.questions', question), transfers: list(f.transfers, 'files.transfers', transfer) };
 }

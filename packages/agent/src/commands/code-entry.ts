@@ -150,7 +150,7 @@ export class CodeEntry {
       }
       return result.ok;
     });
-    this.#page = { page, shared: { show: (controller) => page.show(controller), opened } };
+    this.#page = { page, shared: { show: (shown) => page.show(shown), opened } };
   }
 
   /** Starts the "Code: " prompt (once); it asks now if no attempt is running. */

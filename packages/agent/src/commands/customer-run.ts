@@ -15,6 +15,7 @@ import { agentPageDir, agentPageScriptsDir, i18nextBrowserModule } from '../page
 import { setUpScreen, type ScreenArgs } from '../screen/screen-setup.js';
 import { TerminalPrompts } from '../terminal/terminal-prompts.js';
 import { pageAction } from '../pages/page-actions.js';
+import { followSession, sessionEvents, type PageSession } from '../pages/session-feed.js';
 import { removalAction, removalEvent } from '../pages/removal-page.js';
 import type { RemovalChoice } from '../system/removal-choice.js';
 import type { JoinArgs } from '../command-line/join-args.js';
@@ -77,8 +78,8 @@ export interface CustomerRunOptions {
  * succeeded the session's consent view goes there instead of a page of its own.
  */
 export interface SharedPage {
-  /** Shows the controller's view and takes its actions; returns what stops the live updates. */
-  show(controller: JoinController): () => void;
+  /** Shows the session (its view, chat and file questions) and takes its actions; returns what stops the live updates. */
+  show(session: PageSession): () => void;
   /** Resolves false when the browser could not be opened (the terminal answers instead). */
   opened: Promise<boolean>;
 }
@@ -104,7 +105,10 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
     defaults: opts.defaults,
   });
   let terminal = false;
-  const files = new FileDesk({ session, policy: opts.policy, eventLog: opts.eventLog, out, canAsk: () => terminal, ...(opts.filesDir !== undefined ? { filesDir: opts.filesDir } : {}) });
+  // Who can ask the customer the file and system-information questions: the page once it shows the session, the terminal once it answers.
+  const askers = new Set<'page' | 'terminal'>();
+  const files = new FileDesk({ session, policy: opts.policy, eventLog: opts.eventLog, out, canAsk: () => askers.size > 0, ...(opts.filesDir !== undefined ? { filesDir: opts.filesDir } : {}) });
+  const shown: PageSession = { controller, files };
   // Before the session starts: a bad password file or listener stops here, and the first mode event is seen.
   const screen = await setUpScreen({ args: opts.screen, session, controller, out, env: ctx.env });
 
@@ -113,6 +117,7 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   const startTerminal = (): void => {
     if (terminal) return;
     terminal = true;
+    askers.add('terminal');
     new TerminalPrompts(controller, opts.input(), out, { eventLog: opts.defaults.eventLog }, files).start();
   };
   const removal = opts.removal;
@@ -121,16 +126,12 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
       files: pageFiles(agentPageDir(), agentPageScriptsDir(), i18nextBrowserModule()),
       onLaunchReused: () => out.say(LAUNCH_REUSED_MESSAGE),
       onForeignUser: () => out.say(FOREIGN_USER_MESSAGE),
-      snapshot: (): ServerEvent[] => [
-        { event: 'reset', data: {} },
-        ...(removal !== undefined ? [removalEvent(removal)] : []),
-        { event: 'state', data: controller.view },
-        ...controller.chat.map((entry) => ({ event: 'chat', data: entry })),
-      ],
-      action: (name, body) => (removal !== undefined && removalAction(removal, name, body) ? {} : pageAction(controller, name, body)),
+      snapshot: (): ServerEvent[] => [{ event: 'reset', data: {} }, ...(removal !== undefined ? [removalEvent(removal)] : []), ...sessionEvents(shown)],
+      action: (name, body) => (removal !== undefined && removalAction(removal, name, body) ? {} : pageAction(shown, name, body)),
     });
     const page = server;
-    controller.onUpdate((update) => page.broadcast(update.type === 'view' ? { event: 'state', data: update.view } : { event: 'chat', data: update.entry }));
+    askers.add('page');
+    followSession(shown, (event) => page.broadcast(event));
     removal?.onChange(() => page.broadcast(removalEvent(removal)));
     out.line(`page: ${page.url}`);
     // openBrowser never rejects: a browser that cannot start is a result (ok false), answered on the terminal.
@@ -146,7 +147,8 @@ export async function runCustomerSession(opts: CustomerRunOptions, ctx: CommandC
   let pageStarting: Promise<void> | undefined;
   let hideShared: (() => void) | undefined;
   const showShared = (shared: SharedPage): void => {
-    hideShared = shared.show(controller);
+    hideShared = shared.show(shown);
+    askers.add('page');
     shared.opened.then((ok) => {
       if (!ok && !session.finished) startTerminal();
     }, () => {

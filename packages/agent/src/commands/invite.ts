@@ -101,7 +101,7 @@ async function startInvitationPage(store: InvitationStore, id: string, clock: ()
     if (!result.ok) out.say(`Could not open a browser (${result.reason}); answer on this terminal instead, or open ${page.url}`);
     return result.ok;
   });
-  return { page, shared: { show: (controller) => page.show(controller), opened } };
+  return { page, shared: { show: (shown) => page.show(shown), opened } };
 }
 
 /** The OS user name, or a neutral word when there is none. */

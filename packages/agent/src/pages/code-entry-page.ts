@@ -23,9 +23,9 @@
  */
 import { TandemError, assertObject, assertString, parseCode } from '@tandem/protocol';
 import { ConsentServer, pageFiles, type ServerEvent } from './consent-server.js';
-import type { JoinController, JoinUpdate } from '../session/join-controller.js';
 import { agentPageDir, agentPageScriptsDir, i18nextBrowserModule } from './page-paths.js';
 import { pageAction } from './page-actions.js';
+import { followSession, sessionEvents, type PageSession } from './session-feed.js';
 import { removalAction, removalEvent } from './removal-page.js';
 import type { RemovalChoice } from '../system/removal-choice.js';
 
@@ -68,7 +68,7 @@ export class CodeEntryPage {
   readonly #server: ConsentServer;
   readonly #opts: CodeEntryPageOptions;
   #view: CodeEntryView;
-  #controller: JoinController | undefined;
+  #session: PageSession | undefined;
 
   private constructor(server: ConsentServer, opts: CodeEntryPageOptions) {
     this.#server = server;
@@ -111,13 +111,11 @@ export class CodeEntryPage {
   }
 
   /** Shows a session that passed the handshake: its view, chat and actions; returns what stops the live updates. */
-  show(controller: JoinController): () => void {
-    this.#controller = controller;
+  show(session: PageSession): () => void {
+    this.#session = session;
     this.#server.broadcast({ event: 'reset', data: {} });
-    for (const event of sessionEvents(controller)) this.#server.broadcast(event);
-    return controller.onUpdate((update: JoinUpdate) =>
-      this.#server.broadcast(update.type === 'view' ? { event: 'state', data: update.view } : { event: 'chat', data: update.entry }),
-    );
+    for (const event of sessionEvents(session)) this.#server.broadcast(event);
+    return followSession(session, (event) => this.#server.broadcast(event));
   }
 
   /** Closes the event streams and the server. */
@@ -128,7 +126,7 @@ export class CodeEntryPage {
   #snapshot(): ServerEvent[] {
     const removal = this.#opts.removal;
     const events: ServerEvent[] = [{ event: 'reset', data: {} }, ...(removal !== undefined ? [removalEvent(removal)] : [])];
-    if (this.#controller !== undefined) events.push(...sessionEvents(this.#controller));
+    if (this.#session !== undefined) events.push(...sessionEvents(this.#session));
     else events.push({ event: 'entry', data: this.#view });
     return events;
   }
@@ -136,26 +134,22 @@ export class CodeEntryPage {
   #action(name: string, body: unknown): unknown {
     const removal = this.#opts.removal;
     if (removal !== undefined && removalAction(removal, name, body)) return {};
-    if (name === 'code' && this.#controller === undefined) {
+    if (name === 'code' && this.#session === undefined) {
       assertObject(body, name);
       assertString(body.code, 'code', MAX_CODE_TEXT, 1);
       parseCode(body.code);
       this.#opts.onCode(body.code);
       return {};
     }
-    if (name === 'proxy-credentials' && this.#controller === undefined && this.#opts.onProxyCredentials !== undefined) {
+    if (name === 'proxy-credentials' && this.#session === undefined && this.#opts.onProxyCredentials !== undefined) {
       assertObject(body, name);
       assertString(body.username, 'proxy-credentials.username', MAX_PROXY_CREDENTIAL, 1);
       assertString(body.password, 'proxy-credentials.password', MAX_PROXY_CREDENTIAL);
       this.#opts.onProxyCredentials(body.username, body.password);
       return {};
     }
-    if (this.#controller === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `not possible now: no session yet (${name})`);
+    if (this.#session === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `not possible now: no session yet (${name})`);
     if (name === 'code') throw new TandemError('TANDEM_ERR_PROTOCOL', 'not possible now: a session is already running');
-    return pageAction(this.#controller, name, body);
+    return pageAction(this.#session, name, body);
   }
-}
-
-function sessionEvents(controller: JoinController): ServerEvent[] {
-  return [{ event: 'state', data: controller.view }, ...controller.chat.map((entry) => ({ event: 'chat', data: entry }))];
 }

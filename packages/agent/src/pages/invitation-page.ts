@@ -18,9 +18,9 @@ import type { Clock } from '@tandem/node-client';
 import { ConsentServer, pageFiles, type ServerEvent } from './consent-server.js';
 import { invitationRows, type InvitationRow } from '../invitations/invitation-rows.js';
 import { expireInvitation, holderAlive, type InvitationStore } from '../invitations/invitation-store.js';
-import type { JoinController, JoinUpdate } from '../session/join-controller.js';
 import { agentPageDir, agentPageScriptsDir, i18nextBrowserModule } from './page-paths.js';
 import { pageAction } from './page-actions.js';
+import { followSession, sessionEvents, type PageSession } from './session-feed.js';
 
 /** How often the store is read for the list, ms (the issue: within a second). */
 const REFRESH_MS = 1000;
@@ -59,7 +59,7 @@ export class InvitationPage {
   #rows: InvitationRow[] = [];
   #rowsJson = '';
   #self: InvitationSelf;
-  #controller: JoinController | undefined;
+  #session: PageSession | undefined;
   #timer: ReturnType<typeof setInterval> | undefined;
 
   private constructor(server: ConsentServer, opts: InvitationPageOptions) {
@@ -119,17 +119,14 @@ export class InvitationPage {
   }
 
   /** Shows a session that passed the handshake: its view, chat and actions; returns what stops that. */
-  show(controller: JoinController): () => void {
-    this.#controller = controller;
+  show(session: PageSession): () => void {
+    this.#session = session;
     this.#self = { id: this.#opts.id, phase: 'session' };
     this.#server.broadcast({ event: 'invitation', data: this.#self });
     this.#server.broadcast({ event: 'reset', data: {} });
-    for (const event of this.#sessionEvents(controller)) this.#server.broadcast(event);
-    const off = controller.onUpdate((update: JoinUpdate) =>
-      this.#server.broadcast(update.type === 'view' ? { event: 'state', data: update.view } : { event: 'chat', data: update.entry }),
-    );
+    for (const event of sessionEvents(session)) this.#server.broadcast(event);
     // The session's last view stays on the page: only live updates stop.
-    return off;
+    return followSession(session, (event) => this.#server.broadcast(event));
   }
 
   /** Stops reading the store, closes the event streams and the server. */
@@ -143,13 +140,9 @@ export class InvitationPage {
     return { event: 'invitations', data: { now: this.#opts.clock(), rows: this.#rows } };
   }
 
-  #sessionEvents(controller: JoinController): ServerEvent[] {
-    return [{ event: 'state', data: controller.view }, ...controller.chat.map((entry) => ({ event: 'chat', data: entry }))];
-  }
-
   #snapshot(): ServerEvent[] {
     const events: ServerEvent[] = [{ event: 'reset', data: {} }, { event: 'invitation', data: this.#self }, this.#rowsEvent()];
-    if (this.#controller !== undefined) events.push(...this.#sessionEvents(this.#controller));
+    if (this.#session !== undefined) events.push(...sessionEvents(this.#session));
     return events;
   }
 
@@ -162,7 +155,7 @@ export class InvitationPage {
       if (outcome === 'used') throw new TandemError('TANDEM_ERR_CONFLICT', `invitation ${body.id} was already used; nothing to expire`);
       return { id: body.id, outcome };
     }
-    if (this.#controller === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `not possible now: no technician has connected yet (${name})`);
-    return pageAction(this.#controller, name, body);
+    if (this.#session === undefined) throw new TandemError('TANDEM_ERR_PROTOCOL', `not possible now: no technician has connected yet (${name})`);
+    return pageAction(this.#session, name, body);
   }
 }

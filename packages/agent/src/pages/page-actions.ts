@@ -1,14 +1,30 @@
 /**
  * The consent page's actions (`POST /api/NAME` with JSON), validated
- * and carried to the join controller.
+ * and carried to the join controller, or to the file desk for the answers
+ * to file and system-information questions and a transfer's Cancel.
  */
-import { MODES, TandemError, assertBoolean, assertObject, assertOneOf, assertString, LIMITS } from '@tandem/protocol';
-import { parseAcceptAnswer, type JoinController } from '../session/join-controller.js';
+import { MODES, TandemError, assertBoolean, assertInteger, assertObject, assertOneOf, assertString, LIMITS } from '@tandem/protocol';
+import { parseAcceptAnswer } from '../session/join-controller.js';
+import type { PageSession } from './session-feed.js';
+
+/** The kinds of question the file desk asks (FileQuestion's `kind`). */
+const QUESTION_KINDS = ['offer', 'request', 'sysinfo'] as const;
 
 /** Runs one page action; throws TandemError for bad input or an action not possible now. */
-export function pageAction(controller: JoinController, name: string, body: unknown): unknown {
+export function pageAction({ controller, files }: PageSession, name: string, body: unknown): unknown {
   assertObject(body, name);
   switch (name) {
+    case 'file-answer':
+      // The page names the question it showed (id and kind): the answer is for that one and no other.
+      assertInteger(body.id, 'file-answer.id', 0, Number.MAX_SAFE_INTEGER);
+      assertOneOf(body.kind, 'file-answer.kind', QUESTION_KINDS);
+      assertBoolean(body.yes, 'file-answer.yes');
+      files.answer(body.id, body.yes, body.kind);
+      return {};
+    case 'file-cancel':
+      assertInteger(body.id, 'file-cancel.id', 0, Number.MAX_SAFE_INTEGER);
+      files.cancel(body.id);
+      return {};
     case 'accept':
       controller.accept(parseAcceptAnswer(body));
       return {};

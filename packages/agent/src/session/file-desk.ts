@@ -17,7 +17,7 @@ import { openFileSource, openFolderSink, type LineOutput } from '@tandem/node-cl
 import type { EventLog } from '../system/event-log.js';
 import type { ConsentPolicy } from './join-controller.js';
 
-const NO_QUESTIONS = 'The technician asked to transfer a file or for system information; this page cannot ask you about that yet (answer on the terminal with --no-browser), so it was refused.';
+const NO_QUESTIONS = 'The technician asked to transfer a file or for system information while neither a page nor the terminal could ask you, so it was refused.';
 
 /** Where received files go unless `--files-dir` says otherwise: a Tandem folder in the user's Downloads. */
 export function defaultFilesDir(home = homedir()): string {
@@ -48,8 +48,8 @@ export interface FileDeskOptions {
   eventLog: EventLog;
   out: LineOutput;
   /**
-   * True while an interface can ask the customer (the terminal). The local
-   * page does not show these questions yet: without the terminal, a request
+   * True while an interface can ask the customer (the local page once it
+   * shows the session, the terminal once it answers). Before that, a request
    * is refused at once, never left waiting and never granted unasked.
    */
   canAsk: () => boolean;
