@@ -28,6 +28,7 @@ export * from './file-messages.js';
 export * from './file-transfer.js';
 export * from './file-channel.js';
 export * from './sysinfo-channel.js';
+export * from './transfer-log.js';
 export * from './peer-session.js';
 export * from './technician-session.js';
 export * from './customer-session.js';

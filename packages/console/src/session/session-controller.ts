@@ -4,6 +4,8 @@
  * {@link SessionController.subscribe} / {@link SessionController.view}.
  */
 import { toTandemError, type Mode, type TechnicianSession, type TechnicianSessionOptions } from '@tandem/protocol';
+import { saveBlob } from '../api/save-blob.js';
+import { ConsoleFiles } from '../files/console-files.js';
 import { RfbChannel } from './rfb-channel.js';
 import { initialView, isFinished, reduceSession, type SessionAction, type SessionView } from './session-model.js';
 
@@ -35,6 +37,7 @@ export class SessionController {
   #unsubscribe: (() => void) | undefined;
   #view: SessionView | undefined;
   #screen: ScreenStream | undefined;
+  #files: ConsoleFiles | undefined;
 
   constructor(factory: TechnicianSessionFactory, now: () => number = Date.now) {
     this.#factory = factory;
@@ -49,6 +52,11 @@ export class SessionController {
   /** The screen stream of the current mode, while it is view or control. */
   get screen(): ScreenStream | undefined {
     return this.#screen;
+  }
+
+  /** The session's files and system information (files/console-files.ts), from its start until it is cleared. */
+  get files(): ConsoleFiles | undefined {
+    return this.#files;
   }
 
   /** True while a session is under way (not yet ended or failed). */
@@ -78,6 +86,8 @@ export class SessionController {
     });
     this.#session = session;
     this.#endScreen();
+    this.#files?.close();
+    this.#files = new ConsoleFiles(session, { save: saveBlob, now: this.#now });
     this.#view = initialView(mode, trimmed, invitation ? { customerName: invitation.customerName } : undefined);
     this.#unsubscribe = session.onEvent((event) => {
       // Events of a session that was replaced must not touch the new one's view.
@@ -133,6 +143,8 @@ export class SessionController {
     this.#unsubscribe = undefined;
     this.#session = undefined;
     this.#endScreen();
+    this.#files?.close();
+    this.#files = undefined;
     this.#view = undefined;
     this.#emit();
   }

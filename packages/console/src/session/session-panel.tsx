@@ -4,6 +4,7 @@ import { MODES, type Mode } from '@tandem/protocol';
 import { useServices } from '../services.js';
 import { errorKey, translateError } from '../i18n/translate-error.js';
 import { ScreenPane } from '../screen/screen-pane.js';
+import { FilesPane, fileDropTarget } from '../files/files-pane.js';
 import { BurntCodeNotice } from './burnt-code-notice.js';
 import { ChatPane } from './chat-pane.js';
 import { CodePanel } from './code-panel.js';
@@ -82,9 +83,12 @@ export function SessionPanel({ view }: { view: SessionView }) {
   };
 
   const modeShown: Mode | undefined = view.mode;
+  const files = sessions.files;
+  const active = view.state === 'active';
 
   return (
     <>
+    <div className="session-drop" data-testid="session-view" {...fileDropTarget(files, active)}>
     {view.screen !== undefined && <ScreenPane key={view.screen} view={view} onRequestControl={() => act(() => sessions.requestMode('control'))} />}
     <div className="session-grid">
       <div className="session-side">
@@ -172,8 +176,10 @@ export function SessionPanel({ view }: { view: SessionView }) {
             </dl>
           </section>
         )}
+        {files !== undefined && view.sessionId !== undefined && <FilesPane files={files} active={active} />}
       </div>
       <ChatPane log={view.log} canSend={view.state === 'active'} onSend={sendChat} />
+    </div>
     </div>
     </>
   );

@@ -7,23 +7,8 @@
  */
 import { dirname, resolve } from 'node:path';
 import { hostname } from 'node:os';
-import { TandemError, type FileEvent, type TechnicianSession } from '@tandem/protocol';
+import { TandemError, type FileEvent, type TechnicianSession, type TransferLogEntry } from '@tandem/protocol';
 import { openFileSource, openFolderSink, type LineOutput } from '@tandem/node-client';
-
-/** One entry of the transfer log. */
-export interface TransferLogEntry {
-  direction: 'sent' | 'received';
-  name: string;
-  /** The folder it came from and the computer of that folder. */
-  from: { computer: string; folder: string };
-  /** Where it went: this computer's path, or "the customer's computer". */
-  to: { computer: string; path?: string };
-  bytes: number;
-  sha256?: string;
-  result: 'ok' | 'refused' | 'cancelled' | 'failed';
-  error?: string;
-  at: string;
-}
 
 interface Pending {
   label: string;
