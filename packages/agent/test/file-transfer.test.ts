@@ -193,6 +193,38 @@ describe('file transfer between the technician client and the agent', () => {
     }
   });
 
+  it('a policy capping file sizes refuses a larger file both ways without asking it, and lets a smaller one be asked', async () => {
+    home.userPolicy({ maxFileTransferMegabytes: 1 });
+    try {
+      const { tech, agent, agentDir } = await session({ agentEnv: home.env() });
+      const large = join(source, 'two-mb.bin');
+      await randomFile(large, 2_000_000);
+      tech.send(`/send ${large}`);
+      await tech.waitFor(/^event: file-refused two-mb\.bin$/);
+      await agent.waitFor(/the local policy allows files of at most 1000000 bytes, so it was refused automatically/, 20_000, 'err');
+      expect(agent.count(/^event: file-offer/)).toBe(0);
+      // A path is asked for (its size is not known before the customer's side opens it), then not sent.
+      tech.send(`/get ${large}`);
+      await agent.waitFor(/^event: file-request .*two-mb\.bin$/);
+      agent.send('y');
+      await tech.waitFor(/^event: file-refused .*two-mb\.bin$/);
+      await agent.waitFor(/two-mb\.bin is 2000000 bytes; the local policy allows files of at most 1000000 bytes, so it was not sent/, 20_000, 'err');
+      expect(agent.count(/^event: file-sent/)).toBe(0);
+      // Just under the cap: asked and received as usual.
+      const fits = join(source, 'fits.bin');
+      const fitsHash = await randomFile(fits, 1_000_000);
+      tech.send(`/send ${fits}`);
+      await agent.waitFor(/^event: file-offer fits\.bin 1000000$/);
+      agent.send('y');
+      const got = await agent.waitFor(/^event: file-received (.+) 1000000 ([0-9a-f]{64})$/, 30_000);
+      expect(got[2]).toBe(fitsHash);
+      expect(readdirSync(agentDir)).toEqual(['fits.bin']);
+      await finish(tech, agent);
+    } finally {
+      home.userPolicy({});
+    }
+  });
+
   it('a full disk on the customer\'s side is a clear error on both sides and leaves no partial file', async () => {
     const small = join(source, 'five-mb.bin');
     await randomFile(small, 5 * 1024 * 1024);

@@ -9,13 +9,13 @@ import { describe, it, expect } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { POLICY_FORBID_FIELDS, parsePolicyFile, parseRegistryPolicy, REGISTRY_POLICY_KEYS, type RegistryValue } from '../src/policy/index.js';
+import { POLICY_FORBID_FIELDS, POLICY_LIMITS, parsePolicyFile, parseRegistryPolicy, REGISTRY_POLICY_KEYS, type RegistryValue } from '../src/policy/index.js';
 import { ROOT } from '@tandem/test-kit';
 
 const DIR = join(ROOT, 'docs/policy');
 const ADMX = join(DIR, 'Tandem.admx');
 const ADMLS = ['en-US', 'ja-JP'].map((lang) => join(DIR, lang, 'Tandem.adml'));
-const FIELDS = [...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays', 'proxy', 'proxyPac'];
+const FIELDS = [...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'maxFileTransferMegabytes', 'allowedRelays', 'proxy', 'proxyPac'];
 
 /** The values of one key in a .reg file (the forms it uses: dword and hex(7)), as a reader gives them. */
 function regValues(text: string, key: string): RegistryValue[] {
@@ -69,6 +69,7 @@ describe('docs/policy: the .reg example and the ADMX template', () => {
     expect(valueNames.sort()).toEqual([...FIELDS].sort());
     // The bounds the agent checks are the ones the editor offers.
     expect(xpath(ADMX, "//*[local-name()='decimal'][@valueName='maxInvitationLifetimeSeconds']/@*[name()='minValue' or name()='maxValue']")).toEqual(['1', '2592000']);
+    expect(xpath(ADMX, "//*[local-name()='decimal'][@valueName='maxFileTransferMegabytes']/@*[name()='minValue' or name()='maxValue']")).toEqual([String(POLICY_LIMITS.minFileMegabytes), String(POLICY_LIMITS.maxFileMegabytes)]);
     expect(xpath(ADMX, "//*[local-name()='multiText']/@maxStrings")).toEqual(['64']);
   });
 

@@ -106,6 +106,16 @@ describe('EffectivePolicy merge: the stricter value of each field wins', () => {
     expect(p.restrictions().find((r) => r.key === 'policy.maxInvitationLifetime')?.sources).toEqual([USR]);
   });
 
+  it('caps file sizes with the smaller of two caps, says so on the consent screen, and not when transfers are off anyway', () => {
+    const p = new EffectivePolicy([sys({ maxFileTransferMegabytes: 100 }), usr({ maxFileTransferMegabytes: 20 })]);
+    expect(p.maxFileBytes).toBe(20_000_000);
+    expect(p.restrictions()).toEqual([{ key: 'policy.maxFileTransfer', params: { megabytes: 20 }, text: 'Files larger than 20 MB cannot be transferred.', sources: [USR] }]);
+    expect(new EffectivePolicy([usr({ maxFileTransferMegabytes: 20 })]).maxFileBytes).toBe(20_000_000);
+    expect(new EffectivePolicy([]).maxFileBytes).toBeUndefined();
+    const off = new EffectivePolicy([sys({ forbidFileTransfer: true, maxFileTransferMegabytes: 5 })]);
+    expect(off.restrictions().map((r) => r.key)).toEqual(['policy.forbid.fileTransfer']);
+  });
+
   it('two allow-lists intersect, possibly to nothing', () => {
     const both = new EffectivePolicy([sys({ allowedRelays: ['https://a.example', 'https://b.example'] }), usr({ allowedRelays: ['https://b.example', 'https://c.example'] })]);
     expect(both.allowedRelays).toEqual(['https://b.example']);

@@ -6,7 +6,7 @@
  * invitations alike.
  */
 import { MODES, TandemError, modeRank, normaliseRelayOrigin, type Mode } from '@tandem/protocol';
-import type { PolicyFile, PolicyForbidField } from './policy-file.js';
+import { POLICY_MEGABYTE, type PolicyFile, type PolicyForbidField } from './policy-file.js';
 
 /** A policy's proxy settings and where they were read. */
 export interface PolicyProxySetting {
@@ -35,6 +35,7 @@ export type PolicyRestrictionKey =
   | 'policy.forbid.fileTransfer'
   | 'policy.forbid.systemInfo'
   | 'policy.maxInvitationLifetime'
+  | 'policy.maxFileTransfer'
   | 'policy.allowedRelays'
   | 'policy.noRelays';
 
@@ -76,6 +77,9 @@ export class EffectivePolicy {
   readonly maxInvitationLifetimeSeconds: number | undefined;
   /** Relay origins that may be used, or undefined when any may. */
   readonly allowedRelays: readonly string[] | undefined;
+  /** Largest file that may be transferred either way, bytes, or undefined when not capped. */
+  readonly maxFileBytes: number | undefined;
+  readonly #fileCapSources: string[];
   readonly #forbidden: Map<PolicyCapability, string[]>;
   readonly #lifetimeSources: string[];
   readonly #relaySources: string[];
@@ -95,6 +99,10 @@ export class EffectivePolicy {
     const caps = files.flatMap((f) => (f.maxInvitationLifetimeSeconds === undefined ? [] : [{ path: f.path, seconds: f.maxInvitationLifetimeSeconds }]));
     this.maxInvitationLifetimeSeconds = caps.length === 0 ? undefined : Math.min(...caps.map((c) => c.seconds));
     this.#lifetimeSources = caps.filter((c) => c.seconds === this.maxInvitationLifetimeSeconds).map((c) => c.path);
+    const sizeCaps = files.flatMap((f) => (f.maxFileTransferMegabytes === undefined ? [] : [{ path: f.path, megabytes: f.maxFileTransferMegabytes }]));
+    const megabytes = sizeCaps.length === 0 ? undefined : Math.min(...sizeCaps.map((c) => c.megabytes));
+    this.maxFileBytes = megabytes === undefined ? undefined : megabytes * POLICY_MEGABYTE;
+    this.#fileCapSources = sizeCaps.filter((c) => c.megabytes === megabytes).map((c) => c.path);
     // Two allow-lists: only a relay both allow may be used (their intersection).
     const lists = files.flatMap((f) => (f.allowedRelays === undefined ? [] : [{ path: f.path, relays: f.allowedRelays }]));
     this.allowedRelays = lists.length === 0 ? undefined : lists.map((l) => l.relays).reduce((acc, list) => acc.filter((r) => list.includes(r)));
@@ -157,6 +165,11 @@ export class EffectivePolicy {
     if (cap !== undefined) {
       const duration = formatDuration(cap);
       out.push({ key: 'policy.maxInvitationLifetime', params: { seconds: cap, duration }, text: `Invitations last at most ${duration}.`, sources: [...this.#lifetimeSources] });
+    }
+    const fileCap = this.maxFileBytes;
+    if (fileCap !== undefined && this.allows('file-transfer')) {
+      const megabytes = fileCap / POLICY_MEGABYTE;
+      out.push({ key: 'policy.maxFileTransfer', params: { megabytes }, text: `Files larger than ${megabytes} MB cannot be transferred.`, sources: [...this.#fileCapSources] });
     }
     const relays = this.allowedRelays;
     if (relays !== undefined && relays.length === 0) {

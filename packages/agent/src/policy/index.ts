@@ -10,5 +10,5 @@ export {
   type PolicyRestriction,
   type PolicyRestrictionKey,
 } from './effective-policy.js';
-export { parsePolicyFile, POLICY_VERSION, POLICY_LIMITS, POLICY_FORBID_FIELDS, type PolicyFile, type PolicyForbidField } from './policy-file.js';
+export { parsePolicyFile, POLICY_VERSION, POLICY_LIMITS, POLICY_MEGABYTE, POLICY_FIELDS, POLICY_FORBID_FIELDS, type PolicyFile, type PolicyForbidField } from './policy-file.js';
 export { loadPolicyFromEnv, POLICY_SYSTEM_ENV, POLICY_USER_ENV } from './policy-env.js';

@@ -28,6 +28,7 @@ describe('parsePolicyFile', () => {
       forbidFileTransfer: false,
       forbidSystemInfo: true,
       maxInvitationLifetimeSeconds: 3600,
+      maxFileTransferMegabytes: 250,
       allowedRelays: ['https://Support.Example.com:443/', 'http://10.0.0.5:8080'],
     });
     expect(parsePolicyFile(text, PATH)).toEqual({
@@ -37,6 +38,7 @@ describe('parsePolicyFile', () => {
       forbidFileTransfer: false,
       forbidSystemInfo: true,
       maxInvitationLifetimeSeconds: 3600,
+      maxFileTransferMegabytes: 250,
       allowedRelays: ['https://support.example.com', 'http://10.0.0.5:8080'],
     });
   });
@@ -73,6 +75,9 @@ describe('parsePolicyFile', () => {
     ['invitations as a string', '{"version": 1, "forbidInvitations": "true"}', /field "forbidInvitations" must be true or false/],
     ['a zero lifetime cap', '{"version": 1, "maxInvitationLifetimeSeconds": 0}', /field "maxInvitationLifetimeSeconds" must be a whole number of seconds from 1 to 2592000, got 0/],
     ['a fractional lifetime cap', '{"version": 1, "maxInvitationLifetimeSeconds": 1.5}', /maxInvitationLifetimeSeconds/],
+    ['a zero file size cap', '{"version": 1, "maxFileTransferMegabytes": 0}', /field "maxFileTransferMegabytes" must be a whole number of megabytes from 1 to 10000000, got 0/],
+    ['a fractional file size cap', '{"version": 1, "maxFileTransferMegabytes": 2.5}', /maxFileTransferMegabytes.*got 2\.5/],
+    ['a file size cap in words', '{"version": 1, "maxFileTransferMegabytes": "1GB"}', /maxFileTransferMegabytes.*got "1GB"/],
     ['a textual lifetime cap', '{"version": 1, "maxInvitationLifetimeSeconds": "1h"}', /maxInvitationLifetimeSeconds.*got "1h"/],
     ['a relay string instead of a list', '{"version": 1, "allowedRelays": "https://a.example"}', /field "allowedRelays" must be a list/],
     ['a relay that is not a URL', '{"version": 1, "allowedRelays": ["relay.example.com"]}', /field allowedRelays\[0\]: not a URL/],

@@ -20,7 +20,13 @@ export const POLICY_LIMITS = {
   /** Bounds of `maxInvitationLifetimeSeconds` (1 second to 30 days, the invitation format's own bounds). */
   minLifetimeSeconds: 1,
   maxLifetimeSeconds: 30 * 24 * 3600,
+  /** Bounds of `maxFileTransferMegabytes` (1 MB to 10 TB; a megabyte is 1,000,000 bytes, as file managers count). */
+  minFileMegabytes: 1,
+  maxFileMegabytes: 10_000_000,
 } as const;
+
+/** Bytes in the megabyte of `maxFileTransferMegabytes` (SI, 10^6). */
+export const POLICY_MEGABYTE = 1_000_000;
 
 /** The restrictions one policy file sets; an absent field restricts nothing. */
 export interface PolicyFile {
@@ -32,6 +38,8 @@ export interface PolicyFile {
   forbidSystemInfo?: boolean;
   /** Longest lifetime an invitation may have, seconds. */
   maxInvitationLifetimeSeconds?: number;
+  /** Largest file that may be transferred either way, megabytes of {@link POLICY_MEGABYTE} bytes. */
+  maxFileTransferMegabytes?: number;
   /** Relay origins that may be used; any other relay is never contacted. Empty: none may. */
   allowedRelays?: string[];
   /** The proxy to reach relays through: `host:port` entries separated by `;`, or `DIRECT` (docs/proxy.md). */
@@ -45,7 +53,10 @@ export const POLICY_FORBID_FIELDS = ['forbidInvitations', 'forbidControl', 'forb
 /** A boolean field of a policy file. */
 export type PolicyForbidField = (typeof POLICY_FORBID_FIELDS)[number];
 
-const KNOWN_FIELDS: ReadonlySet<string> = new Set(['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays', 'proxy', 'proxyPac']);
+/** Every field a policy may have, in the order they are documented (the registry's value names too). */
+export const POLICY_FIELDS = ['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'maxFileTransferMegabytes', 'allowedRelays', 'proxy', 'proxyPac'] as const;
+
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(POLICY_FIELDS);
 
 /**
  * The keys of the top-level object of a JSON text, in order, duplicates kept.
@@ -117,6 +128,14 @@ export function parsePolicyFile(text: string, path: string): PolicyFile {
       throw bad(`field "maxInvitationLifetimeSeconds" must be a whole number of seconds from ${min} to ${max}, got ${JSON.stringify(cap)}`);
     }
     policy.maxInvitationLifetimeSeconds = cap;
+  }
+  const sizeCap = obj['maxFileTransferMegabytes'];
+  if (sizeCap !== undefined) {
+    const { minFileMegabytes: min, maxFileMegabytes: max } = POLICY_LIMITS;
+    if (typeof sizeCap !== 'number' || !Number.isInteger(sizeCap) || sizeCap < min || sizeCap > max) {
+      throw bad(`field "maxFileTransferMegabytes" must be a whole number of megabytes from ${min} to ${max}, got ${JSON.stringify(sizeCap)}`);
+    }
+    policy.maxFileTransferMegabytes = sizeCap;
   }
   const relays = obj['allowedRelays'];
   if (relays !== undefined) {

@@ -9,7 +9,7 @@
  */
 import { TandemError } from '@tandem/protocol';
 import type { RegistryReadKey, RegistryValue } from '../platform/windows/registry-value.js';
-import { POLICY_FORBID_FIELDS, POLICY_LIMITS, POLICY_VERSION, allowedRelayOrigins, checkProxySetting, type PolicyFile } from './policy-file.js';
+import { POLICY_FIELDS, POLICY_FORBID_FIELDS, POLICY_LIMITS, POLICY_VERSION, allowedRelayOrigins, checkProxySetting, type PolicyFile } from './policy-file.js';
 
 export type { RegistryReadKey, RegistryValue };
 
@@ -20,7 +20,7 @@ export const REGISTRY_POLICY_KEYS = {
 } as const;
 
 const FIELD_BY_LOWER: ReadonlyMap<string, string> = new Map(
-  ['version', ...POLICY_FORBID_FIELDS, 'maxInvitationLifetimeSeconds', 'allowedRelays', 'proxy', 'proxyPac'].map((f) => [f.toLowerCase(), f]),
+  POLICY_FIELDS.map((f) => [f.toLowerCase(), f]),
 );
 
 /** The data of a REG_DWORD or REG_QWORD as a number, or undefined for any other type. */
@@ -69,6 +69,15 @@ export function parseRegistryPolicy(values: readonly RegistryValue[], key: strin
       throw bad(`value "maxInvitationLifetimeSeconds" must be a REG_DWORD of ${min} to ${max} seconds, got ${describeValue(cap)}`);
     }
     policy.maxInvitationLifetimeSeconds = v;
+  }
+  const sizeCap = byField.get('maxFileTransferMegabytes');
+  if (sizeCap !== undefined) {
+    const { minFileMegabytes: min, maxFileMegabytes: max } = POLICY_LIMITS;
+    const v = whole(sizeCap);
+    if (v === undefined || v < min || v > max) {
+      throw bad(`value "maxFileTransferMegabytes" must be a REG_DWORD of ${min} to ${max} megabytes, got ${describeValue(sizeCap)}`);
+    }
+    policy.maxFileTransferMegabytes = v;
   }
   const relays = byField.get('allowedRelays');
   if (relays !== undefined) {

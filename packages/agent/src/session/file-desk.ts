@@ -151,6 +151,14 @@ export class FileDesk {
     const files = this.#session.files;
     openFileSource(q.path).then(
       (opened) => {
+        if (this.#tooLarge(opened.size)) {
+          // The customer said yes, but the file is over the local policy's cap: it does not leave.
+          files.refuse(q.id, 'too-large');
+          this.#out.say(`${q.path} is ${opened.size} bytes; the local policy allows files of at most ${this.#policy.maxFileBytes} bytes, so it was not sent.`);
+          this.#log.fileNotTransferred(this.#sessionId, q.path, 'it is larger than the local policy allows');
+          opened.source.close().catch((err: unknown) => this.#out.error(toTandemError(err)));
+          return;
+        }
         this.#names.set(q.id, q.path);
         try {
           files.approve(q.id, opened.name, opened.size, opened.source);
@@ -206,6 +214,12 @@ export class FileDesk {
     this.#out.event('sysinfo-request');
   }
 
+  /** True when the local policy caps file sizes below `size` bytes. */
+  #tooLarge(size: number): boolean {
+    const cap = this.#policy.maxFileBytes;
+    return cap !== undefined && size > cap;
+  }
+
   #technician(): string {
     return this.#session.technician?.username ?? 'unknown';
   }
@@ -219,6 +233,13 @@ export class FileDesk {
           files.refuse(event.id, 'policy');
           this.#out.say(`The technician offered the file ${JSON.stringify(event.name)}; the local policy forbids file transfer, so it was refused automatically.`);
           this.#log.fileNotTransferred(this.#sessionId, event.name, 'the local policy forbids file transfer');
+          return;
+        }
+        if (this.#tooLarge(event.size)) {
+          // Over the local policy's size cap: refused at once, the customer is never asked.
+          files.refuse(event.id, 'too-large');
+          this.#out.say(`The technician offered the file ${JSON.stringify(event.name)} (${event.size} bytes); the local policy allows files of at most ${this.#policy.maxFileBytes} bytes, so it was refused automatically.`);
+          this.#log.fileNotTransferred(this.#sessionId, event.name, 'it is larger than the local policy allows');
           return;
         }
         if (!this.#canAsk()) {

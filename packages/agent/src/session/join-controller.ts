@@ -37,6 +37,8 @@ import type { EventLog } from '../system/event-log.js';
 export interface ConsentPolicy {
   maxMode(requested: Mode): Mode;
   allows(what: 'file-transfer' | 'system-info'): boolean;
+  /** Largest file that may be transferred either way, bytes; undefined: no cap. */
+  readonly maxFileBytes?: number | undefined;
   restrictions(): { key: string; params: Record<string, string | number>; text: string }[];
 }
 

@@ -134,6 +134,7 @@ describe('the page catalogues', () => {
       'policy.forbid.fileTransfer': true,
       'policy.forbid.systemInfo': true,
       'policy.maxInvitationLifetime': true,
+      'policy.maxFileTransfer': true,
       'policy.allowedRelays': true,
       'policy.noRelays': true,
     };

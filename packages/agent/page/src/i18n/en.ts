@@ -248,6 +248,7 @@ export const en = {
       systemInfo: 'Technicians cannot request system information from this computer.',
     },
     maxInvitationLifetime: 'Invitations last at most {{duration}}.',
+    maxFileTransfer: 'Files larger than {{megabytes}} MB cannot be transferred.',
     allowedRelays: 'Only these relays may be used: {{relays}}.',
     noRelays: 'No relay may be used from this computer.',
   },

@@ -244,6 +244,7 @@ export const ja: Catalogue = {
       systemInfo: '技術者はこのコンピューターのシステム情報を要求できません。',
     },
     maxInvitationLifetime: '招待の有効期間は最長 {{duration}} です。',
+    maxFileTransfer: '{{megabytes}} MB を超えるファイルは転送できません。',
     allowedRelays: '使用できる中継サーバーは次のものだけです: {{relays}}',
     noRelays: 'このコンピューターからはどの中継サーバーも使用できません。',
   },
