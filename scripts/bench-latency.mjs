@@ -11,18 +11,13 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createConnection } from 'node:net';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Buffer } from 'node:buffer';
-import { performance } from 'node:perf_hooks';
-import { TechnicianSession } from '@tandem/protocol';
-import { RfbClient, createRelaySocketFactory, login, nodeAeadProvider } from '@tandem/agent';
+import { RfbClient } from '@tandem/tech';
 import { sleep, waitLine } from './bench/bench-kit.mjs';
+import { measureKeyToScreen, stats } from './bench/key-latency.mjs';
+import { relaySession } from './bench/relay-session.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
-const AGENT_BIN = join(ROOT, 'packages/cli/bin/tandem.js');
 const SAMPLES = Number(process.env.BENCH_LATENCY_SAMPLES ?? 100);
-const XK_x = 0x78;
-const XK_BackSpace = 0xff08;
 const dir = mkdtempSync(join(tmpdir(), 'tandem-latency-'));
 const children = [];
 
@@ -39,29 +34,6 @@ async function startXvfb() {
   return `:${n}`;
 }
 
-/** Measures `SAMPLES` key-to-pixels round trips with `client`; returns milliseconds. */
-async function measure(client) {
-  await client.snapshot();
-  // Without a window manager keyboard focus follows the pointer: put it on the xterm.
-  await client.pointerEvent(200, 150, 0);
-  await sleep(200);
-  const times = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const keysym = i % 2 === 0 ? XK_x : XK_BackSpace;
-    const before = Buffer.from(client.framebuffer.data);
-    const t0 = performance.now();
-    await client.keyEvent(keysym, true);
-    await client.keyEvent(keysym, false);
-    for (;;) {
-      await client.waitForUpdate(10_000);
-      if (!before.equals(client.framebuffer.data)) break;
-    }
-    times.push(performance.now() - t0);
-    await sleep(20);
-  }
-  return times;
-}
-
 /** An RfbClient on a TCP RFB server. */
 async function tcpClient(port, password) {
   const socket = createConnection({ host: '127.0.0.1', port });
@@ -73,12 +45,6 @@ async function tcpClient(port, password) {
   return { client, close: () => socket.destroy() };
 }
 
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { n: s.length, p50: q(0.5), p99: q(0.99), min: s[0], max: s[s.length - 1] };
-}
-
 try {
   const display = await startXvfb();
   start('/usr/bin/xterm', ['-geometry', '80x24+0+0', '-e', '/bin/sh'], { cwd: dir, env: { ...process.env, DISPLAY: display } });
@@ -86,43 +52,13 @@ try {
   const password = 'latency-pass';
   writeFileSync(join(dir, 'rfb.pw'), `${password}\n`);
 
-  // The relay and a technician account.
-  const relay = start(process.execPath, [RELAY_BIN, 'start', '--data', join(dir, 'data'), '--listen', '127.0.0.1:0', '--tls', 'off']);
-  const url = (await waitLine(relay, /listening: (\S+)/))[1];
-  writeFileSync(join(dir, 'tech.pw'), 'latency-tech-password\n');
-  const add = spawnSync(process.execPath, [RELAY_BIN, 'user', 'add', 'lat', '--role', 'technician', '--data', join(dir, 'data'), '--password-file', join(dir, 'tech.pw')]);
-  if (add.status !== 0) throw new Error(`user add: ${add.stderr}`);
-
   // The whole path: technician session through the relay, agent serving its engine (and --rfb-listen for the direct row).
-  const { token } = await login({ relayUrl: url }, 'lat', 'latency-tech-password');
-  const session = new TechnicianSession({ relayUrl: url, token, mode: 'control', aead: nodeAeadProvider(), connect: createRelaySocketFactory({ relayUrl: url }).connect });
-  let client;
-  let agent;
-  const active = new Promise((res, rej) => {
-    session.onEvent((e) => {
-      if (e.type === 'code') {
-        agent = start(process.execPath, [AGENT_BIN, 'join', e.code, '--relay', url, '--no-browser', '--rfb-listen', '127.0.0.1:0', '--rfb-password-file', join(dir, 'rfb.pw')], { env: { ...process.env, DISPLAY: display } });
-        agent.stdin.write('y\n');
-      } else if (e.type === 'mode' || e.type === 'accepted') {
-        if (!client) {
-          client = new RfbClient({ send: (b) => session.sendRfb(b) });
-          res();
-        }
-      } else if (e.type === 'rfb') {
-        client?.receive(e.data);
-      } else if (e.type === 'failed') {
-        rej(e.error);
-      }
-    });
-  });
-  session.start();
-  await active;
+  const { session, client, agent } = await relaySession({ start, dir, display, agentArgs: ['--rfb-listen', '127.0.0.1:0', '--rfb-password-file', join(dir, 'rfb.pw')] });
   const listen = (await waitLine(agent, /rfb-listen: \S+:(\d+)/))[1];
-  await client.ready(20_000);
-  const viaRelay = await measure(client);
+  const viaRelay = await measureKeyToScreen(client, SAMPLES);
 
   const direct = await tcpClient(Number(listen), password);
-  const viaTcp = await measure(direct.client);
+  const viaTcp = await measureKeyToScreen(direct.client, SAMPLES);
   direct.close();
 
   // x11vnc on the same screen.
@@ -131,7 +67,7 @@ try {
   start('/usr/bin/x11vnc', ['-display', display, '-rfbauth', join(dir, 'x11vnc.pw'), '-rfbport', String(x11vncPort), '-forever', '-shared', '-quiet', '-localhost']);
   await sleep(2000);
   const peer = await tcpClient(x11vncPort, password);
-  const viaX11vnc = await measure(peer.client);
+  const viaX11vnc = await measureKeyToScreen(peer.client, SAMPLES);
   peer.close();
   await session.end();
 
@@ -148,7 +84,7 @@ try {
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} with \`node scripts/bench-latency.mjs\` (part of \`npm run bench\`) on: ${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${x11vncVersion}.`,
     '',
-    `One technician RFB client (packages/agent/src/rfb-client, ZRLE) types alternately \`x\` and BackSpace into an xterm on Xvfb 1280x800 and waits until the changed pixels have arrived in its framebuffer; ${SAMPLES} samples per path, all on loopback, in one run.`,
+    `One technician RFB client (packages/tech/src/rfb-client, ZRLE) types alternately \`x\` and BackSpace into an xterm on Xvfb 1280x800 and waits until the changed pixels have arrived in its framebuffer; ${SAMPLES} samples per path, all on loopback, in one run.`,
     '',
     '| path | p50 ms | p99 ms | min ms | max ms | p50 / x11vnc |',
     '| --- | --- | --- | --- | --- | --- |',

@@ -128,6 +128,10 @@ if (screen.status !== 0) process.exitCode = screen.status ?? 1;
 const latency = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-latency.mjs')], { stdio: 'inherit' });
 if (latency.status !== 0) process.exitCode = latency.status ?? 1;
 
+// Key-to-screen latency while a file transfer runs in the same session (scripts/bench-files.mjs).
+const files = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-files.mjs')], { stdio: 'inherit' });
+if (files.status !== 0) process.exitCode = 1;
+
 // The downloadable agent: sizes, start to page served, the scripted customer path (scripts/bench-agent.mjs).
 const agent = spawnSync(process.execPath, [join(ROOT, 'scripts/bench-agent.mjs')], { stdio: 'inherit' });
 if (agent.status !== 0) process.exitCode = agent.status ?? 1;

@@ -13,3 +13,4 @@ export type { DecodeContext, RectDecoder, RectHeader } from './rfb-client/decode
 export { ClientFramebuffer } from './rfb-client/framebuffer.js';
 export { drawTiles as drawZrleTiles } from './rfb-client/decoders/zrle.js';
 export { encodePng } from './rfb-client/png-writer.js';
+export { login, type LoginResult } from './commands/sign-in.js';
