@@ -7,12 +7,19 @@
 // update (utime + stime from /proc/PID/stat over the measured window), and the
 // engine/x11vnc ratios. Writes the "## Screen engine against x11vnc" section
 // of docs/benchmarks.md and leaves the other sections as they are.
+// A still screen (an idle xterm) is measured too, over a longer window, as CPU
+// seconds per 10 s with a session open: there are no updates to divide by.
 // Environment: BENCH_SCREEN_SECONDS (measured window, default 15),
-// BENCH_SCREEN_WARMUP (default 3).
+// BENCH_SCREEN_WARMUP (default 3), BENCH_SCREEN_STILL_SECONDS (the still
+// screen's window, default 60); for profiling and single steps:
+// BENCH_SCREEN_ONLY (a regular expression: only the rows whose
+// "workload | configuration" matches are measured, and docs/benchmarks.md is
+// left as it is), BENCH_SCREEN_PROFILE (a directory: the engine runs under
+// `node --cpu-prof` and writes its .cpuprofile there when it stops).
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, connect } from 'node:net';
-import { cpus, totalmem, tmpdir } from 'node:os';
+import { cpus, loadavg, totalmem, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
@@ -21,6 +28,10 @@ import { cpuSeconds, encodingNumber, startXvfb, writeSection } from './bench/ben
 const ROOT = resolve(import.meta.dirname, '..');
 const SECONDS = Number(process.env.BENCH_SCREEN_SECONDS ?? 15);
 const WARMUP = Number(process.env.BENCH_SCREEN_WARMUP ?? 3);
+const STILL_SECONDS = Number(process.env.BENCH_SCREEN_STILL_SECONDS ?? 60);
+const ONLY = process.env.BENCH_SCREEN_ONLY ? new RegExp(process.env.BENCH_SCREEN_ONLY, 'i') : null;
+const PROFILE = process.env.BENCH_SCREEN_PROFILE ?? null;
+const START_LOAD = loadavg().map((l) => l.toFixed(2)).join(' ');
 const PASSWORD = 'benchpw1';
 const TOOLS = ['/usr/bin/Xvfb', '/usr/bin/xterm', '/usr/bin/x11vnc'];
 const X11VNC_FLAGS = ['-rfbauth', 'FILE', '-forever', '-shared', '-localhost', '-rfbport', 'PORT'];
@@ -60,7 +71,7 @@ async function waitListening(port, proc, what) {
 
 function machine() {
   const v = spawnSync('/usr/bin/x11vnc', ['-version']).stdout.toString().trim().split('\n')[0];
-  return `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${v}`;
+  return `${cpus()[0]?.model ?? 'unknown'}, ${cpus().length} cores, ${Math.round(totalmem() / 2 ** 30)} GiB, Node ${process.version}, ${v}; load average ${START_LOAD} at the start, ${loadavg().map((l) => l.toFixed(2)).join(' ')} at the end (the machine may be shared: ratios are within one run)`;
 }
 
 async function main() {
@@ -86,7 +97,8 @@ async function main() {
     children.push(xvfb.proc);
     const env = { ...process.env, DISPLAY: xvfb.display };
 
-    const engine = spawnKept(process.execPath, [join(ROOT, 'scripts/bench/engine-server.mjs'), PASSWORD], { env, stdio: ['pipe', 'pipe', 'inherit'] });
+    const profileArgs = PROFILE ? ['--cpu-prof', '--cpu-prof-dir', resolve(PROFILE)] : [];
+    const engine = spawnKept(process.execPath, [...profileArgs, join(ROOT, 'scripts/bench/engine-server.mjs'), PASSWORD], { env, stdio: ['pipe', 'pipe', 'inherit'] });
     const enginePort = await new Promise((res, rej) => {
       let buf = '';
       engine.stdout.on('data', (c) => { buf += c; const m = /port: (\d+)/.exec(buf); if (m) res(Number(m[1])); });
@@ -107,6 +119,13 @@ async function main() {
     const perRun = (WARMUP + SECONDS + 2) * CONFIGS.length * servers.length + 10;
     const workloads = [
       {
+        name: 'still screen',
+        still: true,
+        configs: [CONFIGS[0]],
+        about: `an xterm (180x50 characters, top left) showing a page of text and then nothing: a shell waiting (\`sleep\`), no cursor blink; one session open and asking for incremental updates, measured over ${STILL_SECONDS} s`,
+        start: () => spawnKept('/usr/bin/xterm', ['-geometry', '180x50+0+0', '-e', '/bin/sh', '-c', `ls -l /usr/bin | head -45; sleep ${(WARMUP + STILL_SECONDS + 4) * 2 + 10}`], { env, stdio: 'ignore' }),
+      },
+      {
         name: 'text scrolling in xterm',
         about: 'xterm (180x50 characters, default font, top left) running scripts/bench/text-scroll.mjs: 200 lines a second in bursts every 20 ms',
         start: () => spawnKept('/usr/bin/xterm', ['-geometry', '180x50+0+0', '-e', process.execPath, join(ROOT, 'scripts/bench/text-scroll.mjs'), '200', String(perRun)], { env, stdio: 'ignore' }),
@@ -120,23 +139,25 @@ async function main() {
 
     const results = [];
     for (const w of workloads) {
+      const configs = (w.configs ?? CONFIGS).filter((c) => !ONLY || ONLY.test(`${w.name} | ${c.name}`));
+      if (configs.length === 0) continue;
       const proc = w.start();
       await sleep(1500);
-      for (const c of CONFIGS) {
+      for (const c of configs) {
         for (const s of servers) {
           const client = await countingClient({ port: s.port, password: PASSWORD, encodings: c.encodings.map(encNumber) });
           await sleep(WARMUP * 1000);
           const cpu0 = cpuSeconds(s.pid);
           const t0 = performance.now();
           const end = client.measure();
-          await sleep(SECONDS * 1000);
+          await sleep((w.still ? STILL_SECONDS : SECONDS) * 1000);
           const st = end();
           const secs = (performance.now() - t0) / 1000;
           const cpu = cpuSeconds(s.pid) - cpu0;
           client.close();
           const r = { workload: w.name, config: c.name, server: s.name, secs, cpu, ...st };
           results.push(r);
-          console.log(`${w.name} | ${c.name} | ${s.name}: ${(st.updates / secs).toFixed(1)} updates/s, ${Math.round(st.bytes / Math.max(1, st.updates))} B/update, ${(cpu / Math.max(1, st.updates) * 1000).toFixed(2)} ms CPU/update, ${JSON.stringify(st.byEncoding)} tight ${JSON.stringify(st.tight)}`);
+          console.log(`${w.name} | ${c.name} | ${s.name}: ${(cpu / secs * 10).toFixed(3)} CPU s per 10 s, ${(st.updates / secs).toFixed(1)} updates/s, ${Math.round(st.bytes / Math.max(1, st.updates))} B/update, ${(cpu / Math.max(1, st.updates) * 1000).toFixed(2)} ms CPU/update, ${JSON.stringify(st.byEncoding)} tight ${JSON.stringify(st.tight)}`);
           await sleep(1000);
         }
       }
@@ -144,8 +165,9 @@ async function main() {
       await sleep(500);
     }
     const text = report(results, workloads);
-    writeSection('## Screen engine against x11vnc', text);
+    if (!ONLY) writeSection('## Screen engine against x11vnc', text);
     console.log(text);
+    console.log(`load average at the end: ${loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     for (const p of children.reverse()) if (p.exitCode === null) p.kill('SIGTERM');
     await sleep(1500);
@@ -161,7 +183,7 @@ function report(results, workloads) {
     '',
     `Measured ${new Date().toISOString().slice(0, 10)} with \`npm run bench\` (\`scripts/bench-screen.mjs\`) on: ${machine()}.`,
     '',
-    `One Xvfb at 1920x1080x24. The built-in engine (\`startRfbServer\` over TCP with a VNC password, from packages/agent/dist, in its own Node process: scripts/bench/engine-server.mjs, JPEG by sharp) and x11vnc (\`x11vnc -display :N ${X11VNC_FLAGS.join(' ')} -quiet\`, otherwise its defaults: XDAMAGE on, its own polling) serve the same screen. Each is read in turn by the same client (scripts/bench/rfb-count-client.mjs), which asks both for 32-bit true colour and the same encodings (each row's encoding with CopyRect after it, as TigerVNC's viewer offers: the engine sends the scrolls it detects as CopyRect; x11vnc has its own -scrollcopyrect, on by default, which watches the X RECORD extension: the rectangle counts show what each sent), requests the next incremental update of the whole screen as soon as one has arrived, and parses only the framing to count. ${WARMUP} s of warm-up, then a ${SECONDS} s measured window per row. CPU is the server process's utime + stime from /proc/PID/stat over the window (Xvfb and the workload are not counted for either).`,
+    `One Xvfb at 1920x1080x24. The built-in engine (\`startRfbServer\` over TCP with a VNC password, from packages/agent/dist, in its own Node process: scripts/bench/engine-server.mjs, JPEG by sharp) and x11vnc (\`x11vnc -display :N ${X11VNC_FLAGS.join(' ')} -quiet\`, otherwise its defaults: XDAMAGE on, its own polling) serve the same screen. Each is read in turn by the same client (scripts/bench/rfb-count-client.mjs), which asks both for 32-bit true colour and the same encodings (each row's encoding with CopyRect after it, as TigerVNC's viewer offers: the engine sends the scrolls it detects as CopyRect; x11vnc has its own -scrollcopyrect, on by default, which watches the X RECORD extension: the rectangle counts show what each sent), requests the next incremental update of the whole screen as soon as one has arrived, and parses only the framing to count. ${WARMUP} s of warm-up, then a ${SECONDS} s measured window per row (${STILL_SECONDS} s for the still screen). CPU is the server process's utime + stime from /proc/PID/stat over the window (Xvfb and the workload are not counted for either).`,
     '',
     'Workloads:',
     '',
@@ -174,6 +196,18 @@ function report(results, workloads) {
       const e = rows.find((r) => r.server === 'engine');
       const x = rows.find((r) => r.server === 'x11vnc');
       if (!e || !x) continue;
+      if (w.still) {
+        const per10 = (r) => (r.cpu / r.secs) * 10;
+        lines.push(`### ${w.name}, ${c.name}`, '');
+        lines.push('| server | seconds measured | CPU s | CPU s per 10 s | CPU % of a core | updates | bytes |');
+        lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+        for (const [name, r] of [['engine', e], ['x11vnc', x]]) {
+          lines.push(`| ${name} | ${f(r.secs)} | ${f(r.cpu, 2)} | ${f(per10(r), 3)} | ${f((r.cpu / r.secs) * 100, 2)} | ${r.updates} | ${r.bytes} |`);
+        }
+        lines.push(`| engine/x11vnc | | ${f(e.cpu / x.cpu, 2)} | ${f(per10(e) / per10(x), 2)} | | | |`);
+        lines.push('');
+        continue;
+      }
       const m = (r) => ({
         ups: r.updates / r.secs,
         bpu: r.bytes / Math.max(1, r.updates),
@@ -199,6 +233,11 @@ function report(results, workloads) {
       const e = results.find((r) => r.workload === w.name && r.config === c.name && r.server === 'engine');
       const x = results.find((r) => r.workload === w.name && r.config === c.name && r.server === 'x11vnc');
       if (!e || !x) continue;
+      if (w.still) {
+        const ratio = (e.cpu / e.secs) / (x.cpu / x.secs);
+        lines.push(`- ${w.name}: ${f((e.cpu / e.secs) * 10, 3)} CPU seconds per 10 s against x11vnc's ${f((x.cpu / x.secs) * 10, 3)}, ${f(ratio, 2)} times (goal: at most 0.1)${ratio > 0.1 ? ' (not yet)' : ''}.`);
+        continue;
+      }
       const bytes = (e.bytes / Math.max(1, e.updates)) / (x.bytes / Math.max(1, x.updates));
       const cpu = (e.cpu / Math.max(1, e.updates)) / (x.cpu / Math.max(1, x.updates));
       const ups = (e.updates / e.secs) / (x.updates / x.secs);

@@ -10,24 +10,24 @@ import { tightEncoder } from './tight.js';
 
 const W = 160, H = 120;
 
-/** A framebuffer (B, G, R, x per pixel) painted by `paint(x, y) → 0xRRGGBB`. */
-function framebuffer(paint: (x: number, y: number) => number): Framebuffer {
-  const data = new Uint8Array(W * H * 4);
-  for (let y = 0; y < H; y++) {
-    for (let x = 0; x < W; x++) {
-      const c = paint(x, y), p = (y * W + x) * 4;
+/** A `w` x `h` framebuffer (B, G, R, x per pixel) painted by `paint(x, y) → 0xRRGGBB`. */
+function framebuffer(paint: (x: number, y: number) => number, w = W, h = H): Framebuffer {
+  const data = new Uint8Array(w * h * 4);
+  for (let y = 0; y < h; y++) {
+    for (let x = 0; x < w; x++) {
+      const c = paint(x, y), p = (y * w + x) * 4;
       data[p] = c & 0xff;
       data[p + 1] = (c >> 8) & 0xff;
       data[p + 2] = (c >> 16) & 0xff;
     }
   }
-  return { width: W, height: H, stride: W * 4, data };
+  return { width: w, height: h, stride: w * 4, data };
 }
 
-/** Photographic: gradients, a soft blob and noise, as the benchmark's photo window. */
-function photo(): Framebuffer {
+/** Photographic paint: gradients, a soft blob and noise, as the benchmark's photo window. */
+function photoPaint(): (x: number, y: number) => number {
   let seed = 12345;
-  return framebuffer((x, y) => {
+  return (x, y) => {
     seed = (seed * 1103515245 + 12345) >>> 0;
     const noise = (seed >>> 24) % 24;
     const blob = Math.exp(-((x - 70) ** 2 + (y - 50) ** 2) / 3000);
@@ -35,7 +35,12 @@ function photo(): Framebuffer {
     const g = Math.min(255, Math.round((y * 255) / H * 0.7 + blob * 60 + noise));
     const b = Math.min(255, Math.round((x * 255) / W * 0.6 + noise));
     return (r << 16) | (g << 8) | b;
-  });
+  };
+}
+
+/** Photographic content of W x H. */
+function photo(): Framebuffer {
+  return framebuffer(photoPaint());
 }
 
 /**
@@ -44,14 +49,17 @@ function photo(): Framebuffer {
  * more than 96 colours, still flat with hard edges.
  */
 function colourfulText(): Framebuffer {
-  return framebuffer((x, y) => {
-    const cx = x % 8, cy = y % 12, cell = Math.floor(x / 8) + Math.floor(y / 12) * 20;
-    if (cx >= 6 || cy >= 10) return 0x1e1e1e;
-    const stroke = (cx + cy * 3 + cell) % 5 === 0 || cx === (cell % 6);
-    if (!stroke) return 0x1e1e1e;
-    const hue = (cell * 37) % 256, edge = (cx + cy) % 3;
-    return ((hue ^ (edge * 40)) << 16) | (((cell * 91) % 256) << 8) | ((255 - hue + edge * 7) & 0xff);
-  });
+  return framebuffer(textPaint);
+}
+
+/** The paint of {@link colourfulText}. */
+function textPaint(x: number, y: number): number {
+  const cx = x % 8, cy = y % 12, cell = Math.floor(x / 8) + Math.floor(y / 12) * 20;
+  if (cx >= 6 || cy >= 10) return 0x1e1e1e;
+  const stroke = (cx + cy * 3 + cell) % 5 === 0 || cx === (cell % 6);
+  if (!stroke) return 0x1e1e1e;
+  const hue = (cell * 37) % 256, edge = (cx + cy) % 3;
+  return ((hue ^ (edge * 40)) << 16) | (((cell * 91) % 256) << 8) | ((255 - hue + edge * 7) & 0xff);
 }
 
 /** What Tight sent for one sub-rectangle: its control byte and, for JPEG, the JPEG data. */
@@ -110,6 +118,44 @@ describe('Tight JPEG choice', () => {
     const fb = framebuffer((x, y) => ((x >> 2) + (y >> 2)) % 7 * 0x102030);
     const { control } = await encodeOne(fb, { quality: 9, jpeg: sharpJpeg });
     expect(control & 0xf0).toBe(0x60); // stream 2, explicit filter: palette
+  });
+
+  // Lossless sub-rectangles are at most 65536 pixels; 320x480 is cut into three of them (204, 204 and 72 rows).
+  const TALL_W = 320, TALL_H = 480;
+  const tightRects = (out: { chunks: Uint8Array[] }): { h: number; control: number; jpeg: Uint8Array | null }[] => {
+    const rects: { h: number; control: number; jpeg: Uint8Array | null }[] = [];
+    for (let i = 0; i < out.chunks.length; i++) {
+      const c = out.chunks[i] as Uint8Array;
+      // A rectangle header is 12 bytes with the Tight encoding number (7) at its end; its control byte follows.
+      if (c.length === 12 && c[11] === 7) {
+        const control = (out.chunks[i + 1] as Uint8Array)[0] as number;
+        rects.push({ h: ((c[6] as number) << 8) | (c[7] as number), control, jpeg: control === 0x90 ? (out.chunks[i + 3] as Uint8Array) : null });
+      }
+    }
+    return rects;
+  };
+
+  it('sends a tall photographic column as one JPEG, not as pieces of 65536 pixels', async () => {
+    const fb = framebuffer(photoPaint(), TALL_W, TALL_H);
+    const ctx: EncodeContext = { fb, pf: NATIVE_FORMAT, compressLevel: 6, qualityLevel: 6, streams, jpeg: sharpJpeg };
+    const out = await tightEncoder.encode({ x: 0, y: 0, w: TALL_W, h: TALL_H }, ctx);
+    expect(out.count).toBe(1);
+    const [only] = tightRects(out);
+    expect(only?.control).toBe(0x90);
+    const img = decode(only?.jpeg as Uint8Array, { useTArray: true });
+    expect([img.width, img.height]).toEqual([TALL_W, TALL_H]);
+  });
+
+  it('cuts a column that is photograph above and text below: the text stays lossless', async () => {
+    const paint = photoPaint();
+    const fb = framebuffer((x, y) => (y < 204 ? paint(x, y) : textPaint(x, y)), TALL_W, TALL_H);
+    const ctx: EncodeContext = { fb, pf: NATIVE_FORMAT, compressLevel: 6, qualityLevel: 6, streams, jpeg: sharpJpeg };
+    const out = await tightEncoder.encode({ x: 0, y: 0, w: TALL_W, h: TALL_H }, ctx);
+    const rects = tightRects(out);
+    expect(out.count).toBe(3);
+    expect(rects.map((r) => r.h)).toEqual([204, 204, 72]);
+    expect(rects[0]?.control).toBe(0x90);
+    expect(rects.slice(1).every((r) => r.control !== 0x90)).toBe(true);
   });
 
   it('never sends JPEG without a quality level, without an encoder, or to a non-32-bit client', async () => {
