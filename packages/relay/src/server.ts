@@ -21,6 +21,10 @@ import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
 import { loadOrCreateCertificate } from './tls.js';
 import { TokenStore } from './tokens.js';
+import { registerHealthRoutes } from './operations/health-routes.js';
+import { relayLifecycle } from './operations/lifecycle.js';
+import { RelayMetrics } from './operations/metrics.js';
+import { databaseCheck } from './operations/readiness.js';
 
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
@@ -58,6 +62,8 @@ export interface RelayOptions {
   agentsDir?: string;
   /** A code-signing certificate and key (PEM) to sign the Windows agent with after stamping (Authenticode, osslsigncode). */
   agentSigning?: { certFile: string; keyFile: string };
+  /** A bearer token that lets any address read `/metrics` (without it: the loopback address only). */
+  metricsToken?: string;
 }
 
 /** A running relay. */
@@ -105,7 +111,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   try {
     const extraNames = options.publicUrl ? [new URL(options.publicUrl).hostname.replace(/^\[|\]$/g, '')] : [];
     const material = tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined;
-    const audit = new AuditLog(storage);
+    // Read at each scrape, long after the registry below exists.
+    const metrics = new RelayMetrics((): number => registry.sessions.size);
+    const lifecycle = relayLifecycle();
+    const audit = new AuditLog(storage, { observer: metrics });
     const tokens = new TokenStore(storage);
     const factors = new SecondFactors({ storage, audit });
     const accounts = new Accounts({ storage, audit, tokens, factors, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
@@ -115,6 +124,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       claimFailuresPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
       claimFailuresPerMinuteTotal: options.claimFailuresPerMinuteTotal ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL,
       report: (line) => process.stderr.write(`${line}\n`),
+      onForwarded: (bytes) => metrics.forwarded(bytes),
     });
     const invitations = new InvitationRegistry({
       audit,
@@ -128,7 +138,6 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `trustProxyHops: must be an integer from 0 (no proxy) to ${MAX_TRUSTED_HOPS}`);
     }
     const connections = new Set<RendezvousConnection>();
-    let shuttingDown = false;
     let publicUrl = '';
 
     app = Fastify({
@@ -151,8 +160,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     app.get(RELAY_WS_PATH, { websocket: true }, (socket, req) => {
       const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustedHops), deps, (c) => connections.delete(c));
       connections.add(conn);
-      if (shuttingDown) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN'));
+      if (!lifecycle.is('running')) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN'));
     });
+    registerHealthRoutes(app, { metrics, checks: [databaseCheck(storage)], draining: () => !lifecycle.is('running'), metricsToken: options.metricsToken });
     registerApiRoutes(app, {
       accounts,
       audit,
@@ -204,7 +214,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
-        shuttingDown = true;
+        lifecycle.to('closing');
         clearInterval(pingTimer);
         registry.stop();
         invitations.stop();
@@ -213,6 +223,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         await running.close();
         await audit.flush();
         await storage.close();
+        lifecycle.to('closed');
       })());
 
     return {
