@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/protocol';
+import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError, toTandemError } from '@tandem/protocol';
 import { AccountAdmin } from './account-admin.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { Accounts, type SigninLimits } from './accounts.js';
@@ -25,6 +26,9 @@ import { registerHealthRoutes } from './operations/health-routes.js';
 import { relayLifecycle } from './operations/lifecycle.js';
 import { RelayMetrics } from './operations/metrics.js';
 import { databaseCheck } from './operations/readiness.js';
+import { TlsReloader, loadTlsFiles, type TlsFiles } from './operations/tls-files.js';
+import { waitForSessions } from './operations/drain.js';
+import { installBodyTrace, logDestination, loggerOptions, type LogLevel } from './operations/logging.js';
 
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
@@ -35,7 +39,9 @@ export interface RelayOptions {
   /** `HOST:PORT`; port 0 picks a free port. Default `127.0.0.1:8443`. */
   listen?: string;
   /** `self-signed` (default) or `off` (plain HTTP behind a TLS-terminating proxy). */
-  tls?: 'self-signed' | 'off';
+  tls?: 'self-signed' | 'off' | 'files';
+  /** With `tls: 'files'`: the certificate (chain) and key, PEM, read again by {@link RelayHandle.reloadTls}. */
+  tlsFiles?: TlsFiles;
   /** Origin clients use to reach the relay; default derived from the listening address. */
   publicUrl?: string;
   /** Lifetime of an unused session code, milliseconds (default CODE.defaultLifetimeMs). */
@@ -64,6 +70,8 @@ export interface RelayOptions {
   agentSigning?: { certFile: string; keyFile: string };
   /** A bearer token that lets any address read `/metrics` (without it: the loopback address only). */
   metricsToken?: string;
+  /** The JSON log (operations/logging.ts): its level (default `silent`) and file (default stderr). */
+  log?: { level: LogLevel; file?: string | undefined };
 }
 
 /** A running relay. */
@@ -78,6 +86,22 @@ export interface RelayHandle {
   setupLink?: string;
   /** Ends every connection (TANDEM_ERR_SHUTTING_DOWN), flushes the audit, closes the database. */
   close(): Promise<void>;
+  /**
+   * Drains, then closes: `/readyz` answers not ready, new connections and
+   * every connection outside a live session are ended with
+   * TANDEM_ERR_SHUTTING_DOWN, live sessions go on until they end or
+   * `timeoutMs` passed; then {@link close} ends the rest as `relay-shutdown`.
+   */
+  drain(timeoutMs: number): Promise<void>;
+  /**
+   * With `tls: 'files'`: reads the certificate files again and serves the
+   * new pair to new connections; resolves to its fingerprint. A pair that
+   * fails to load is logged and refused (the old one stays): undefined, as
+   * without certificate files.
+   */
+  reloadTls(): Promise<string | undefined>;
+  /** Reopens the log file (after logrotate moved it). */
+  reopenLog(): void;
 }
 
 /** Default failed claims per address per minute. */
@@ -97,10 +121,15 @@ function relayVersion(): string {
 /** Starts a relay: HTTP API, support page, console, and rendezvous WebSocket on one port. */
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:8443');
-  const tls = (options.tls ?? 'self-signed') === 'self-signed';
-  if (options.tls !== undefined && options.tls !== 'self-signed' && options.tls !== 'off') {
-    throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed or off');
+  const tlsMode = options.tls ?? 'self-signed';
+  if (tlsMode !== 'self-signed' && tlsMode !== 'off' && tlsMode !== 'files') {
+    throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed, off or files');
   }
+  if ((tlsMode === 'files') !== (options.tlsFiles !== undefined)) throw new TandemError('TANDEM_ERR_BAD_INPUT', 'tls: files goes with tlsFiles, and only with it');
+  const tls = tlsMode !== 'off';
+  const tlsFiles = options.tlsFiles;
+  // Checked before anything is opened: a bad pair stops the start with its reason.
+  const fromFiles = tlsFiles === undefined ? undefined : loadTlsFiles(tlsFiles);
   const helpDesk = loadHelpDesk(options.helpDesk);
   const signing: AgentSigning | undefined =
     options.agentSigning === undefined ? undefined : { ...options.agentSigning, description: options.helpDesk?.name ?? 'Tandem' };
@@ -110,7 +139,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   let app: FastifyInstance | undefined;
   try {
     const extraNames = options.publicUrl ? [new URL(options.publicUrl).hostname.replace(/^\[|\]$/g, '')] : [];
-    const material = tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined;
+    const material = fromFiles ?? (tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined);
     // Read at each scrape, long after the registry below exists.
     const metrics = new RelayMetrics((): number => registry.sessions.size);
     const lifecycle = relayLifecycle();
@@ -140,8 +169,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const connections = new Set<RendezvousConnection>();
     let publicUrl = '';
 
+    const logTo = logDestination(options.log?.file);
     app = Fastify({
-      logger: false,
+      ...loggerOptions(options.log?.level ?? 'silent', logTo),
       bodyLimit: 16 * 1024,
       // Addresses are taken in one place (clientAddress), so Fastify's own proxy handling stays off.
       trustProxy: false,
@@ -149,6 +179,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     });
     installSecurityHeaders(app, () => publicUrl || DEFAULT_PUBLIC_URL);
     installErrorHandlers(app);
+    installBodyTrace(app);
     await app.register(fastifyWebsocket, {
       options: { maxPayload: LIMITS.maxFrameBytes },
       // Connections are ended by close() below, each with TANDEM_ERR_SHUTTING_DOWN.
@@ -168,7 +199,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       audit,
       version: relayVersion(),
       tls,
-      fingerprint: material?.fingerprint,
+      // Read at each request: a certificate reloaded on SIGHUP shows at once.
+      get fingerprint() {
+        return reloader?.fingerprint ?? material?.fingerprint;
+      },
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
       ...(helpDesk ? { helpDesk: helpDeskInfo(helpDesk) } : {}),
@@ -185,7 +219,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       dataDir: options.dataDir,
       stamp: () => ({
         relay: new URL(publicUrl).origin,
-        ...(material ? { fingerprint: material.fingerprint } : {}),
+        // A certificate from files is a CA's and renews: agents verify it as browsers do, unpinned.
+        ...(material && tlsFiles === undefined ? { fingerprint: material.fingerprint } : {}),
         ...(helpDesk ? { helpDesk: helpDesk.desk.name } : {}),
       }),
       report: (line) => process.stderr.write(`${line}\n`),
@@ -196,6 +231,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
     await app.listen({ host, port });
     const address = app.server.address() as AddressInfo;
+    const server = app.server;
+    const reloader =
+      tlsFiles !== undefined && fromFiles !== undefined
+        ? new TlsReloader(tlsFiles, fromFiles, (m) => (server as unknown as TlsServer).setSecureContext({ key: m.key, cert: m.cert }))
+        : undefined;
     const url = originFor(tls ? 'https' : 'http', host, address.port);
     publicUrl = options.publicUrl
       ? parsePublicUrl(options.publicUrl)
@@ -211,6 +251,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     pingTimer.unref();
 
     const running = app;
+    const log = app.log;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
@@ -226,12 +267,43 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         lifecycle.to('closed');
       })());
 
+    const drain = async (timeoutMs: number): Promise<void> => {
+      if (!lifecycle.is('running')) return close();
+      lifecycle.to('draining');
+      const live = new Set<unknown>();
+      for (const session of registry.sessions.values()) live.add(session.technician).add(session.customer);
+      log.info({ sessions: registry.sessions.size, timeoutMs }, 'draining: not ready, live sessions may go on');
+      // Waiting technicians, ticket holders, connections still pairing: none of them can start a session now.
+      for (const conn of [...connections]) if (!live.has(conn)) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN', 'The relay is shutting down.'));
+      const ended = await waitForSessions(() => registry.sessions.size, timeoutMs);
+      log.info({ sessionsLeft: registry.sessions.size }, ended ? 'drained: every session ended' : 'drain time is up: ending the sessions left as relay-shutdown');
+      return close();
+    };
+
+    const reloadTls = async (): Promise<string | undefined> => {
+      if (reloader === undefined) {
+        log.info('no certificate files (--tls-cert, --tls-key) to reload');
+        return undefined;
+      }
+      try {
+        const { fingerprint } = reloader.reload();
+        log.info({ fingerprint }, 'TLS certificate reloaded');
+        return fingerprint;
+      } catch (err) {
+        log.error({ err: toTandemError(err), fingerprint: reloader.fingerprint }, 'TLS certificate not reloaded: the certificate in use stays');
+        return undefined;
+      }
+    };
+
     return {
       url,
       publicUrl,
       ...(material ? { fingerprint: material.fingerprint } : {}),
       ...(setupToken ? { setupLink: setupLinkUrl(publicUrl, setupToken) } : {}),
       close,
+      drain,
+      reloadTls,
+      reopenLog: () => logTo.reopen(),
     };
   } catch (err) {
     await app?.close();
