@@ -23,14 +23,16 @@ export async function runUntilStopped(relay: RelayHandle, drainTimeoutMs: number
   const hangUp = (): void => {
     relay.reopenLog();
     // Resolves in every case: a refused pair is logged, and the pair in use stays.
-    void relay.reloadTls();
+    relay.reloadTls().catch((err: unknown) => process.stderr.write(`tandem-relay: certificate reload failed: ${String(err)}\n`));
   };
   process.on('SIGHUP', hangUp);
   await nextStop();
   if (drainTimeoutMs === undefined) {
     await relay.close();
   } else {
-    void nextStop().then(() => relay.close());
+    nextStop()
+      .then(() => relay.close())
+      .catch((err: unknown) => process.stderr.write(`tandem-relay: close failed: ${String(err)}\n`));
     await relay.drain(drainTimeoutMs);
   }
   process.off('SIGHUP', hangUp);
