@@ -14,6 +14,19 @@ export interface AuditEventInput {
   detail?: string;
 }
 
+/**
+ * Hears the audit log's writes as they are queued, and each batch's commit
+ * time: the relay's metrics are counted from it (operations/metrics.ts).
+ */
+export interface AuditObserver {
+  /** An event row of `kind` (each repeat of a tally counts). */
+  event(kind: AuditEventKind): void;
+  sessionCreated(row: AuditSessionsTable): void;
+  sessionUpdated(patch: Partial<AuditSessionsTable>): void;
+  /** A batch committed, or failed, after `seconds`. */
+  committed(seconds: number): void;
+}
+
 type Write = (trx: Transaction<Schema> | Kysely<Schema>) => Promise<unknown>;
 
 /** What every caller of a failed audit write is told: what needed the row does not happen. */
@@ -52,9 +65,11 @@ export class AuditLog {
   readonly #onError: (err: unknown) => void;
   #queue: Pending[] = [];
   #draining: Promise<void> | undefined;
+  readonly #observer: AuditObserver | undefined;
 
-  constructor(storage: Storage, options: { now?: () => number; onError?: (err: unknown) => void } = {}) {
+  constructor(storage: Storage, options: { now?: () => number; onError?: (err: unknown) => void; observer?: AuditObserver } = {}) {
     this.#storage = storage;
+    this.#observer = options.observer;
     this.#now = options.now ?? Date.now;
     this.#onError = options.onError ?? ((err) => console.error('audit write failed:', err));
   }
@@ -62,6 +77,7 @@ export class AuditLog {
   /** Records an event. */
   event(input: AuditEventInput): Promise<void> {
     const row = this.#eventRow(input);
+    this.#observer?.event(input.kind);
     return this.#enqueue((db) => db.insertInto('audit_events').values(row).execute());
   }
 
@@ -72,16 +88,22 @@ export class AuditLog {
    * so a burst of a thousand repeats costs a few writes and one row.
    */
   tally(input: Omit<AuditEventInput, 'detail'>, detail: (count: number) => string): AuditTally {
-    return new AuditTally((write) => this.#enqueue(write), (count) => this.#eventRow({ ...input, detail: detail(count) }));
+    return new AuditTally(
+      (write) => this.#enqueue(write),
+      (count) => this.#eventRow({ ...input, detail: detail(count) }),
+      () => this.#observer?.event(input.kind),
+    );
   }
 
   /** Inserts a session row. */
   sessionCreated(row: AuditSessionsTable): Promise<void> {
+    this.#observer?.sessionCreated(row);
     return this.#enqueue((db) => db.insertInto('audit_sessions').values(row).execute());
   }
 
   /** Updates a session row; writes are ordered, so this always lands after its insert. */
   sessionUpdated(sessionId: string, patch: Partial<Omit<AuditSessionsTable, 'session_id'>>): Promise<void> {
+    this.#observer?.sessionUpdated(patch);
     return this.#enqueue((db) => db.updateTable('audit_sessions').set(patch).where('session_id', '=', sessionId).execute());
   }
 
@@ -170,6 +192,15 @@ export class AuditLog {
   }
 
   async #commit(batch: Pending[]): Promise<void> {
+    const began = performance.now();
+    try {
+      await this.#commitBatch(batch);
+    } finally {
+      this.#observer?.committed((performance.now() - began) / 1000);
+    }
+  }
+
+  async #commitBatch(batch: Pending[]): Promise<void> {
     try {
       await this.#storage.db.transaction().execute(async (trx) => {
         for (const p of batch) await p.write(trx);
@@ -201,10 +232,13 @@ export class AuditTally {
   #id: number | undefined;
   /** A rewrite queued and not yet run: later repeats ride on it. */
   #queued: Promise<void> | undefined;
+  readonly #counted: () => void;
 
-  constructor(enqueue: (write: Write) => Promise<void>, row: (count: number) => Omit<AuditEventsTable, 'id'>) {
+  /** `counted` hears each repeat as it is added (the audit's observer). */
+  constructor(enqueue: (write: Write) => Promise<void>, row: (count: number) => Omit<AuditEventsTable, 'id'>, counted: () => void = () => undefined) {
     this.#enqueue = enqueue;
     this.#row = row;
+    this.#counted = counted;
   }
 
   /** Repeats counted so far. */
@@ -215,6 +249,7 @@ export class AuditTally {
   /** Counts one more repeat; resolves once a write that includes it is committed. */
   add(): Promise<void> {
     this.#count++;
+    this.#counted();
     this.#queued ??= this.#enqueue(async (db) => {
       // Runs in queue order; from here on, repeats need a rewrite of their own.
       this.#queued = undefined;

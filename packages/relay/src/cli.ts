@@ -1,17 +1,20 @@
 import { readFileSync } from 'node:fs';
-import { ACCOUNT_ROLES, TandemError, parseDuration, type AccountRole } from '@tandem/protocol';
+import { ACCOUNT_ROLES, TandemError, type AccountRole } from '@tandem/protocol';
 import { addUser } from './add-user.js';
-import { UsageError, badInput, need, parse } from './cli-args.js';
+import { UsageError, need, parse } from './cli-args.js';
 import { USER_COMMANDS, USER_HELP, userCommand } from './user-commands.js';
-import { MAX_TRUSTED_HOPS } from './client-address.js';
-import { parseHelpDesk } from './help-desk.js';
-import { parseListen, parsePublicUrl } from './config.js';
+import { CHECK_CONFIG_HELP } from './operations/check-config-help.js';
+import { runUntilStopped } from './operations/signals.js';
+import { describeSettings, startConfig } from './operations/start-config.js';
+import { parseArgsOptions, resolveSettings } from './operations/start-options.js';
 import { startRelay } from './server.js';
 
 const MAIN_HELP = `Usage: tandem-relay <command> [options]
 
 Commands:
   start       run the relay
+  check-config
+              check the configuration start would run with, and print it
   user add    create a technician or administrator account
   user list|disable|enable|delete|reset|revoke|unlock
               list accounts, or change one (see "tandem-relay user --help")
@@ -28,8 +31,10 @@ on first start "setup: URL", a one-time link to create the administrator.
 Options:
   --data DIR                 data folder (created if missing)
   --listen HOST:PORT         address to listen on; port 0 picks a free port
-  --tls self-signed|off      self-signed certificate kept in DIR (default), or
-                             plain HTTP behind a TLS-terminating proxy
+  --tls self-signed|off|files
+                             self-signed certificate kept in DIR (default),
+                             plain HTTP behind a TLS-terminating proxy, or
+                             the files of --tls-cert and --tls-key
   --public-url URL           URL clients use to reach the relay (for links)
   --code-lifetime DURATION   lifetime of an unused session code (default 5m;
                              examples: 5m, 90s)
@@ -58,7 +63,25 @@ Options:
                              npm run build:agents, packages/agent/dist/agents)
   --agent-signing-cert F     sign the Windows agent after stamping (Authenticode,
   --agent-signing-key F      osslsigncode) with this certificate and key (PEM)
+  --tls-cert FILE            serve this certificate (chain, PEM; an ACME
+  --tls-key FILE             client's output) and key: --tls files; both are
+                             read again on SIGHUP
+  --log-level LEVEL          JSON log level: fatal, error, warn, info (default),
+                             debug, trace (logs request bodies, redacted), silent
+  --log-file FILE            append the JSON log to FILE (default stderr);
+                             reopened on SIGHUP
+  --metrics-token-file FILE  a bearer token that lets any address read /metrics
+                             (without it: the loopback address only)
+  --drain-timeout DURATION   on SIGTERM, let live sessions go on this long
+                             (not ready, no new ones) before ending them as
+                             relay-shutdown (default: end them at once)
+  --config FILE              a JSON file of these options (keys without "--")
   --help                     show this help
+
+Every option can also come from the environment, TANDEM_ and its name in
+capitals with _ (TANDEM_CODE_LIFETIME=10m, TANDEM_TRUST_PROXY=true), and the
+config file from TANDEM_CONFIG. Precedence: command line, environment, config
+file, defaults (docs/operations.md).
 `;
 
 const USER_ADD_HELP = `Usage: tandem-relay user add NAME --role technician|admin --data DIR [options]
@@ -77,85 +100,30 @@ Options:
 `;
 
 async function start(args: string[]): Promise<number> {
-  const { values } = parse(args, {
-    data: { type: 'string' },
-    listen: { type: 'string' },
-    tls: { type: 'string' },
-    'public-url': { type: 'string' },
-    'code-lifetime': { type: 'string' },
-    database: { type: 'string' },
-    'trust-proxy': { type: 'boolean' },
-    'trust-proxy-hops': { type: 'string' },
-    'claim-failures-per-minute': { type: 'string' },
-    'claim-failures-per-minute-total': { type: 'string' },
-    'attempt-timeout': { type: 'string' },
-    'help-desk-name': { type: 'string' },
-    'help-desk-phone': { type: 'string' },
-    'help-desk-logo': { type: 'string' },
-    agents: { type: 'string' },
-    'agent-signing-cert': { type: 'string' },
-    'agent-signing-key': { type: 'string' },
-  });
+  const { values } = parse(args, parseArgsOptions());
   if (values.help) {
     process.stdout.write(START_HELP);
     return 0;
   }
-  const dataDir = need(values.data, '--data');
-  const listen = need(values.listen, '--listen');
-  badInput(() => parseListen(listen));
-  const tls = values.tls ?? 'self-signed';
-  if (tls !== 'self-signed' && tls !== 'off') throw new UsageError('--tls: must be self-signed or off');
-  const publicUrlText = values['public-url'];
-  const publicUrl = publicUrlText === undefined ? undefined : badInput(() => parsePublicUrl(publicUrlText));
-  const lifetimeText = values['code-lifetime'];
-  const codeLifetimeMs = lifetimeText === undefined ? undefined : badInput(() => parseDuration(lifetimeText, '--code-lifetime'));
-  const attemptText = values['attempt-timeout'];
-  const attemptTimeoutMs = attemptText === undefined ? undefined : badInput(() => parseDuration(attemptText, '--attempt-timeout'));
-  const claimLimit = values['claim-failures-per-minute'];
-  if (claimLimit !== undefined && !/^[1-9]\d{0,6}$/.test(claimLimit)) throw new UsageError('--claim-failures-per-minute: must be a positive integer');
-  const claimTotal = values['claim-failures-per-minute-total'];
-  if (claimTotal !== undefined && !/^[1-9]\d{0,6}$/.test(claimTotal)) throw new UsageError('--claim-failures-per-minute-total: must be a positive integer');
-  const hops = values['trust-proxy-hops'];
-  if (hops !== undefined && !(/^\d{1,2}$/.test(hops) && Number(hops) >= 1 && Number(hops) <= MAX_TRUSTED_HOPS)) {
-    throw new UsageError(`--trust-proxy-hops: must be an integer from 1 to ${MAX_TRUSTED_HOPS}`);
-  }
-  if (values.database !== undefined && !/^postgres(ql)?:\/\//.test(values.database)) throw new UsageError('--database: must be a postgres:// URL');
-  const helpDesk = badInput(() => parseHelpDesk({ name: values['help-desk-name'], phone: values['help-desk-phone'], logoFile: values['help-desk-logo'] }));
-  const signingCert = values['agent-signing-cert'];
-  const signingKey = values['agent-signing-key'];
-  if ((signingCert === undefined) !== (signingKey === undefined)) throw new UsageError('--agent-signing-cert and --agent-signing-key go together');
-  const agentSigning = signingCert !== undefined && signingKey !== undefined ? { certFile: signingCert, keyFile: signingKey } : undefined;
-
-  const relay = await startRelay({
-    dataDir,
-    listen,
-    tls,
-    ...(publicUrl ? { publicUrl } : {}),
-    ...(codeLifetimeMs ? { codeLifetimeMs } : {}),
-    ...(values.database ? { databaseUrl: values.database } : {}),
-    trustProxy: values['trust-proxy'] ?? false,
-    ...(hops !== undefined ? { trustProxyHops: Number(hops) } : {}),
-    ...(claimLimit ? { claimFailuresPerMinute: Number(claimLimit) } : {}),
-    ...(claimTotal ? { claimFailuresPerMinuteTotal: Number(claimTotal) } : {}),
-    ...(attemptTimeoutMs ? { attemptTimeoutMs } : {}),
-    ...(helpDesk ? { helpDesk } : {}),
-    ...(values.agents !== undefined ? { agentsDir: values.agents } : {}),
-    ...(agentSigning !== undefined ? { agentSigning } : {}),
-  });
+  const config = startConfig(resolveSettings(values, process.env));
+  const relay = await startRelay(config.relay);
   // "listening:" comes last: once a script sees it, the other lines are already there.
   if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);
   if (relay.setupLink) process.stdout.write(`setup: ${relay.setupLink}\n`);
   process.stdout.write(`listening: ${relay.url}\n`);
-  await new Promise<void>((resolve) => {
-    const stop = (): void => {
-      process.off('SIGTERM', stop);
-      process.off('SIGINT', stop);
-      resolve();
-    };
-    process.on('SIGTERM', stop);
-    process.on('SIGINT', stop);
-  });
-  await relay.close();
+  await runUntilStopped(relay, config.drainTimeoutMs);
+  return 0;
+}
+
+async function checkConfig(args: string[]): Promise<number> {
+  const { values } = parse(args, parseArgsOptions());
+  if (values.help) {
+    process.stdout.write(CHECK_CONFIG_HELP);
+    return 0;
+  }
+  const settings = resolveSettings(values, process.env);
+  startConfig(settings);
+  process.stdout.write(`${JSON.stringify(describeSettings(settings), null, 2)}\n`);
   return 0;
 }
 
@@ -212,6 +180,7 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     }
     if (command === 'start') return await start(rest);
+    if (command === 'check-config') return await checkConfig(rest);
     if (command === 'user' && rest[0] === 'add') return await userAdd(rest.slice(1));
     if (command === 'user' && USER_COMMANDS.includes(rest[0] ?? '')) return await userCommand(rest[0] ?? '', rest.slice(1));
     if (command === 'user' && (rest[0] === undefined || rest[0] === '--help')) {
@@ -222,6 +191,10 @@ export async function main(argv: string[]): Promise<number> {
   } catch (err) {
     if (err instanceof UsageError) {
       process.stderr.write(`tandem-relay: ${err.message}\n`);
+      return 2;
+    }
+    if (err instanceof TandemError && err.code === 'TANDEM_ERR_CONFIG_INVALID') {
+      process.stderr.write(`tandem-relay: ${err.message.split('\n')[0]} (${err.code})\n`);
       return 2;
     }
     const message = err instanceof TandemError ? `${err.message} (${err.code})` : err instanceof Error ? err.message : String(err);

@@ -126,6 +126,7 @@ export class RelaySession {
   /** Set when an audit write failed and the session was ended for it (fail closed). */
   #auditFailure: TandemError | undefined;
   readonly #report: (line: string) => void;
+  readonly #onForwarded: ((bytes: number) => void) | undefined;
   /**
    * Settles once the session's audit row is committed: only then may the two
    * sides be told they are paired. Rejects when it cannot be written; the
@@ -145,7 +146,10 @@ export class RelaySession {
     onEnded: (session: RelaySession) => void;
     /** Where the relay's operator reads why a session was ended (its stderr). */
     report: (line: string) => void;
+    /** Hears the size of every frame forwarded (the relay's metrics). */
+    onForwarded?: (bytes: number) => void;
   }) {
+    this.#onForwarded = deps.onForwarded;
     this.nameplate = deps.nameplate;
     this.technician = deps.technician;
     this.customer = deps.customer;
@@ -207,6 +211,7 @@ export class RelaySession {
   /** Forwards a binary frame verbatim to the other side, pausing the sender while the receiver is backed up. */
   forward(from: SessionSide, data: Buffer): void {
     if (this.#machine.is('ended')) return;
+    this.#onForwarded?.(data.length);
     const to = from === this.technician ? this.customer : this.technician;
     to.sendBinary(data, () => {
       if (from.readingPaused && to.bufferedAmount < LOW_WATER_BYTES) from.resumeReading();

@@ -1,8 +1,9 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import type { Server as TlsServer } from 'node:tls';
 import fastifyWebsocket from '@fastify/websocket';
 import Fastify, { type FastifyInstance } from 'fastify';
-import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError } from '@tandem/protocol';
+import { CODE, LIMITS, RELAY_WS_PATH, TIMEOUTS, TandemError, toTandemError } from '@tandem/protocol';
 import { AccountAdmin } from './account-admin.js';
 import { registerAccountRoutes } from './account-routes.js';
 import { Accounts, type SigninLimits } from './accounts.js';
@@ -21,6 +22,13 @@ import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
 import { loadOrCreateCertificate } from './tls.js';
 import { TokenStore } from './tokens.js';
+import { registerHealthRoutes } from './operations/health-routes.js';
+import { relayLifecycle } from './operations/lifecycle.js';
+import { RelayMetrics } from './operations/metrics.js';
+import { databaseCheck } from './operations/readiness.js';
+import { TlsReloader, loadTlsFiles, type TlsFiles } from './operations/tls-files.js';
+import { waitForSessions } from './operations/drain.js';
+import { installBodyTrace, logDestination, loggerOptions, type LogLevel } from './operations/logging.js';
 
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
@@ -31,7 +39,9 @@ export interface RelayOptions {
   /** `HOST:PORT`; port 0 picks a free port. Default `127.0.0.1:8443`. */
   listen?: string;
   /** `self-signed` (default) or `off` (plain HTTP behind a TLS-terminating proxy). */
-  tls?: 'self-signed' | 'off';
+  tls?: 'self-signed' | 'off' | 'files';
+  /** With `tls: 'files'`: the certificate (chain) and key, PEM, read again by {@link RelayHandle.reloadTls}. */
+  tlsFiles?: TlsFiles;
   /** Origin clients use to reach the relay; default derived from the listening address. */
   publicUrl?: string;
   /** Lifetime of an unused session code, milliseconds (default CODE.defaultLifetimeMs). */
@@ -58,6 +68,10 @@ export interface RelayOptions {
   agentsDir?: string;
   /** A code-signing certificate and key (PEM) to sign the Windows agent with after stamping (Authenticode, osslsigncode). */
   agentSigning?: { certFile: string; keyFile: string };
+  /** A bearer token that lets any address read `/metrics` (without it: the loopback address only). */
+  metricsToken?: string;
+  /** The JSON log (operations/logging.ts): its level (default `silent`) and file (default stderr). */
+  log?: { level: LogLevel; file?: string | undefined };
 }
 
 /** A running relay. */
@@ -72,6 +86,22 @@ export interface RelayHandle {
   setupLink?: string;
   /** Ends every connection (TANDEM_ERR_SHUTTING_DOWN), flushes the audit, closes the database. */
   close(): Promise<void>;
+  /**
+   * Drains, then closes: `/readyz` answers not ready, new connections and
+   * every connection outside a live session are ended with
+   * TANDEM_ERR_SHUTTING_DOWN, live sessions go on until they end or
+   * `timeoutMs` passed; then {@link close} ends the rest as `relay-shutdown`.
+   */
+  drain(timeoutMs: number): Promise<void>;
+  /**
+   * With `tls: 'files'`: reads the certificate files again and serves the
+   * new pair to new connections; resolves to its fingerprint. A pair that
+   * fails to load is logged and refused (the old one stays): undefined, as
+   * without certificate files.
+   */
+  reloadTls(): Promise<string | undefined>;
+  /** Reopens the log file (after logrotate moved it). */
+  reopenLog(): void;
 }
 
 /** Default failed claims per address per minute. */
@@ -91,10 +121,15 @@ function relayVersion(): string {
 /** Starts a relay: HTTP API, support page, console, and rendezvous WebSocket on one port. */
 export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:8443');
-  const tls = (options.tls ?? 'self-signed') === 'self-signed';
-  if (options.tls !== undefined && options.tls !== 'self-signed' && options.tls !== 'off') {
-    throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed or off');
+  const tlsMode = options.tls ?? 'self-signed';
+  if (tlsMode !== 'self-signed' && tlsMode !== 'off' && tlsMode !== 'files') {
+    throw new TandemError('TANDEM_ERR_BAD_INPUT', '--tls: must be self-signed, off or files');
   }
+  if ((tlsMode === 'files') !== (options.tlsFiles !== undefined)) throw new TandemError('TANDEM_ERR_BAD_INPUT', 'tls: files goes with tlsFiles, and only with it');
+  const tls = tlsMode !== 'off';
+  const tlsFiles = options.tlsFiles;
+  // Checked before anything is opened: a bad pair stops the start with its reason.
+  const fromFiles = tlsFiles === undefined ? undefined : loadTlsFiles(tlsFiles);
   const helpDesk = loadHelpDesk(options.helpDesk);
   const signing: AgentSigning | undefined =
     options.agentSigning === undefined ? undefined : { ...options.agentSigning, description: options.helpDesk?.name ?? 'Tandem' };
@@ -104,8 +139,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
   let app: FastifyInstance | undefined;
   try {
     const extraNames = options.publicUrl ? [new URL(options.publicUrl).hostname.replace(/^\[|\]$/g, '')] : [];
-    const material = tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined;
-    const audit = new AuditLog(storage);
+    const material = fromFiles ?? (tls ? await loadOrCreateCertificate(options.dataDir, [host, ...extraNames]) : undefined);
+    // Read at each scrape, long after the registry below exists.
+    const metrics = new RelayMetrics((): number => registry.sessions.size);
+    const lifecycle = relayLifecycle();
+    const audit = new AuditLog(storage, { observer: metrics });
     const tokens = new TokenStore(storage);
     const factors = new SecondFactors({ storage, audit });
     const accounts = new Accounts({ storage, audit, tokens, factors, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
@@ -115,6 +153,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       claimFailuresPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
       claimFailuresPerMinuteTotal: options.claimFailuresPerMinuteTotal ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL,
       report: (line) => process.stderr.write(`${line}\n`),
+      onForwarded: (bytes) => metrics.forwarded(bytes),
     });
     const invitations = new InvitationRegistry({
       audit,
@@ -128,11 +167,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `trustProxyHops: must be an integer from 0 (no proxy) to ${MAX_TRUSTED_HOPS}`);
     }
     const connections = new Set<RendezvousConnection>();
-    let shuttingDown = false;
     let publicUrl = '';
 
+    const logTo = logDestination(options.log?.file);
     app = Fastify({
-      logger: false,
+      ...loggerOptions(options.log?.level ?? 'silent', logTo),
       bodyLimit: 16 * 1024,
       // Addresses are taken in one place (clientAddress), so Fastify's own proxy handling stays off.
       trustProxy: false,
@@ -140,6 +179,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     });
     installSecurityHeaders(app, () => publicUrl || DEFAULT_PUBLIC_URL);
     installErrorHandlers(app);
+    installBodyTrace(app);
     await app.register(fastifyWebsocket, {
       options: { maxPayload: LIMITS.maxFrameBytes },
       // Connections are ended by close() below, each with TANDEM_ERR_SHUTTING_DOWN.
@@ -151,14 +191,18 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     app.get(RELAY_WS_PATH, { websocket: true }, (socket, req) => {
       const conn = new RendezvousConnection(socket, clientAddress(req.raw, trustedHops), deps, (c) => connections.delete(c));
       connections.add(conn);
-      if (shuttingDown) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN'));
+      if (!lifecycle.is('running')) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN'));
     });
+    registerHealthRoutes(app, { metrics, checks: [databaseCheck(storage)], draining: () => !lifecycle.is('running'), metricsToken: options.metricsToken });
     registerApiRoutes(app, {
       accounts,
       audit,
       version: relayVersion(),
       tls,
-      fingerprint: material?.fingerprint,
+      // Read at each request: a certificate reloaded on SIGHUP shows at once.
+      get fingerprint() {
+        return reloader?.fingerprint ?? material?.fingerprint;
+      },
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
       ...(helpDesk ? { helpDesk: helpDeskInfo(helpDesk) } : {}),
@@ -175,7 +219,8 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       dataDir: options.dataDir,
       stamp: () => ({
         relay: new URL(publicUrl).origin,
-        ...(material ? { fingerprint: material.fingerprint } : {}),
+        // A certificate from files is a CA's and renews: agents verify it as browsers do, unpinned.
+        ...(material && tlsFiles === undefined ? { fingerprint: material.fingerprint } : {}),
         ...(helpDesk ? { helpDesk: helpDesk.desk.name } : {}),
       }),
       report: (line) => process.stderr.write(`${line}\n`),
@@ -186,6 +231,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
 
     await app.listen({ host, port });
     const address = app.server.address() as AddressInfo;
+    const server = app.server;
+    const reloader =
+      tlsFiles !== undefined && fromFiles !== undefined
+        ? new TlsReloader(tlsFiles, fromFiles, (m) => (server as unknown as TlsServer).setSecureContext({ key: m.key, cert: m.cert }))
+        : undefined;
     const url = originFor(tls ? 'https' : 'http', host, address.port);
     publicUrl = options.publicUrl
       ? parsePublicUrl(options.publicUrl)
@@ -201,10 +251,11 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     pingTimer.unref();
 
     const running = app;
+    const log = app.log;
     let closing: Promise<void> | undefined;
     const close = (): Promise<void> =>
       (closing ??= (async () => {
-        shuttingDown = true;
+        lifecycle.to('closing');
         clearInterval(pingTimer);
         registry.stop();
         invitations.stop();
@@ -213,7 +264,36 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
         await running.close();
         await audit.flush();
         await storage.close();
+        lifecycle.to('closed');
       })());
+
+    const drain = async (timeoutMs: number): Promise<void> => {
+      if (!lifecycle.is('running')) return close();
+      lifecycle.to('draining');
+      const live = new Set<unknown>();
+      for (const session of registry.sessions.values()) live.add(session.technician).add(session.customer);
+      log.info({ sessions: registry.sessions.size, timeoutMs }, 'draining: not ready, live sessions may go on');
+      // Waiting technicians, ticket holders, connections still pairing: none of them can start a session now.
+      for (const conn of [...connections]) if (!live.has(conn)) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN', 'The relay is shutting down.'));
+      const ended = await waitForSessions(() => registry.sessions.size, timeoutMs);
+      log.info({ sessionsLeft: registry.sessions.size }, ended ? 'drained: every session ended' : 'drain time is up: ending the sessions left as relay-shutdown');
+      return close();
+    };
+
+    const reloadTls = async (): Promise<string | undefined> => {
+      if (reloader === undefined) {
+        log.info('no certificate files (--tls-cert, --tls-key) to reload');
+        return undefined;
+      }
+      try {
+        const { fingerprint } = reloader.reload();
+        log.info({ fingerprint }, 'TLS certificate reloaded');
+        return fingerprint;
+      } catch (err) {
+        log.error({ err: toTandemError(err), fingerprint: reloader.fingerprint }, 'TLS certificate not reloaded: the certificate in use stays');
+        return undefined;
+      }
+    };
 
     return {
       url,
@@ -221,6 +301,9 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       ...(material ? { fingerprint: material.fingerprint } : {}),
       ...(setupToken ? { setupLink: setupLinkUrl(publicUrl, setupToken) } : {}),
       close,
+      drain,
+      reloadTls,
+      reopenLog: () => logTo.reopen(),
     };
   } catch (err) {
     await app?.close();

@@ -23,6 +23,8 @@ export interface SessionRegistryOptions {
   now?: () => number;
   /** Where the relay's operator reads why a session was ended (its stderr). */
   report: (line: string) => void;
+  /** Hears the size of every frame a session forwards (the relay's metrics). */
+  onForwarded?: (bytes: number) => void;
 }
 
 /**
@@ -35,6 +37,7 @@ export interface SessionRegistryOptions {
 export class SessionRegistry {
   readonly #audit: AuditLog;
   readonly #report: (line: string) => void;
+  readonly #onForwarded: ((bytes: number) => void) | undefined;
   readonly #now: () => number;
   readonly #allocator: NameplateAllocator<TechnicianInfo>;
   readonly #claims: ClaimGuard;
@@ -44,6 +47,7 @@ export class SessionRegistry {
   constructor(options: SessionRegistryOptions) {
     this.#audit = options.audit;
     this.#report = options.report;
+    this.#onForwarded = options.onForwarded;
     this.#now = options.now ?? Date.now;
     this.#allocator = new NameplateAllocator({ lifetimeMs: options.codeLifetimeMs, now: this.#now });
     this.#claims = new ClaimGuard({
@@ -144,6 +148,7 @@ export class SessionRegistry {
       audit: this.#audit,
       now: this.#now,
       report: this.#report,
+      ...(this.#onForwarded ? { onForwarded: this.#onForwarded } : {}),
       onEnded: (s) => {
         this.#sessions.delete(s.id);
         if (s.kind !== 'code' || s.confirmed || s.endedByAuditFailure) return;

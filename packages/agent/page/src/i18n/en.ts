@@ -299,6 +299,7 @@ export const en = {
     TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem cannot write its temporary files on this computer.',
     TANDEM_ERR_FILE_FAILED: 'The file transfer failed (a disk full or not writable, a file that cannot be read, or a damaged file); nothing was saved under its name.',
     TANDEM_ERR_SECURE_DESKTOP: 'Windows is showing its secure screen (a permission prompt, Ctrl+Alt+Del or the lock screen), which Tandem cannot show or use.',
+    TANDEM_ERR_CONFIG_INVALID: 'The relay\'s configuration is invalid; the relay did not start.',
     TANDEM_ERR_SHUTTING_DOWN: 'The relay is shutting down.',
     TANDEM_ERR_INTERNAL: 'An unexpected error occurred in Tandem.',
   },

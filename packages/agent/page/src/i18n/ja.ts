@@ -295,6 +295,7 @@ export const ja: Catalogue = {
     TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem がこのコンピューターに一時ファイルを書き込めません。',
     TANDEM_ERR_FILE_FAILED: 'ファイル転送に失敗しました（ディスクの空き不足・書き込み不可、ファイルが読めない、またはファイルが壊れています）。その名前では何も保存されていません。',
     TANDEM_ERR_SECURE_DESKTOP: 'Windows が保護された画面（許可の確認、Ctrl+Alt+Del、ロック画面）を表示しています。Tandem はこの画面を表示も操作もできません。',
+    TANDEM_ERR_CONFIG_INVALID: '中継サーバーの設定が正しくないため、中継サーバーは起動しませんでした。',
     TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
     TANDEM_ERR_INTERNAL: 'Tandem で予期しないエラーが発生しました。',
   },
