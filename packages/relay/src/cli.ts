@@ -3,6 +3,7 @@ import { ACCOUNT_ROLES, TandemError, parseDuration, type AccountRole } from '@ta
 import { addUser } from './add-user.js';
 import { UsageError, badInput, need, parse } from './cli-args.js';
 import { USER_COMMANDS, USER_HELP, userCommand } from './user-commands.js';
+import { policyCommand } from './second-factor/policy-command.js';
 import { MAX_TRUSTED_HOPS } from './client-address.js';
 import { parseHelpDesk } from './help-desk.js';
 import { parseListen, parsePublicUrl } from './config.js';
@@ -15,6 +16,8 @@ Commands:
   user add    create a technician or administrator account
   user list|disable|enable|delete|reset|revoke|unlock
               list accounts, or change one (see "tandem-relay user --help")
+  policy require-2fa off|admins|technicians|all
+              who must have a second factor (see "tandem-relay policy --help")
 
 Run "tandem-relay <command> --help" for a command's options.
 `;
@@ -212,6 +215,7 @@ export async function main(argv: string[]): Promise<number> {
       return command === undefined ? 2 : 0;
     }
     if (command === 'start') return await start(rest);
+    if (command === 'policy') return await policyCommand(rest);
     if (command === 'user' && rest[0] === 'add') return await userAdd(rest.slice(1));
     if (command === 'user' && USER_COMMANDS.includes(rest[0] ?? '')) return await userCommand(rest[0] ?? '', rest.slice(1));
     if (command === 'user' && (rest[0] === undefined || rest[0] === '--help')) {
