@@ -24,22 +24,23 @@ export function PasskeysCard({ onChanged }: { onChanged?: () => void }) {
   const { data: passkeys, error: loadError, reload } = useLoaded<PasskeyInfo[]>(load);
   const [name, setName] = useState('');
   const [busy, setBusy] = useState(false);
-  const [result, setResult] = useState<{ ok: boolean; text: string } | undefined>(undefined);
+  // Kept untranslated, so a line already shown follows a change of language.
+  const [result, setResult] = useState<{ ok: boolean; key: string; name?: string } | { ok: false; error: unknown } | undefined>(undefined);
   const [renaming, setRenaming] = useState<{ id: string; name: string } | undefined>(undefined);
   const supported = browserSupportsWebAuthn();
 
-  const run = async (work: () => Promise<string>) => {
+  const run = async (work: () => Promise<{ key: string; name: string }>) => {
     setBusy(true);
     setResult(undefined);
     try {
-      const text = await work();
+      const done = await work();
       // The list first, then the line saying what changed in it.
       await reload();
-      setResult({ ok: true, text });
+      setResult({ ok: true, ...done });
       onChanged?.();
     } catch (err) {
       const cancelled = err instanceof Error && (err.name === 'NotAllowedError' || err.name === 'AbortError');
-      setResult({ ok: false, text: cancelled ? t('passkeys.cancelled') : translateError(t, err) });
+      setResult(cancelled ? { ok: false, key: 'passkeys.cancelled' } : { ok: false, error: err });
     } finally {
       setBusy(false);
     }
@@ -51,13 +52,13 @@ export function PasskeysCard({ onChanged }: { onChanged?: () => void }) {
       const response = await startRegistration({ optionsJSON: options });
       const added = await api.addPasskey(name.trim(), response);
       setName('');
-      return t('passkeys.added', { name: added.name });
+      return { key: 'passkeys.added', name: added.name };
     });
   };
   const remove = (passkey: PasskeyInfo) =>
     run(async () => {
       await api.removePasskey(passkey.id);
-      return t('passkeys.removed', { name: passkey.name });
+      return { key: 'passkeys.removed', name: passkey.name };
     });
   const rename = (e: FormEvent) => {
     e.preventDefault();
@@ -66,7 +67,7 @@ export function PasskeysCard({ onChanged }: { onChanged?: () => void }) {
     return run(async () => {
       await api.renamePasskey(target.id, target.name.trim());
       setRenaming(undefined);
-      return t('passkeys.renamed', { name: target.name.trim() });
+      return { key: 'passkeys.renamed', name: target.name.trim() };
     });
   };
 
@@ -121,7 +122,7 @@ export function PasskeysCard({ onChanged }: { onChanged?: () => void }) {
       )}
       {result && (
         <p className={result.ok ? 'notice success' : 'notice error'} role={result.ok ? 'status' : 'alert'} data-testid="passkey-result">
-          {result.text}
+          {'error' in result ? translateError(t, result.error) : t(result.key, { name: result.name })}
         </p>
       )}
     </section>

@@ -291,7 +291,7 @@ export class Passkeys {
 }
 
 function splitTransports(text: string): AuthenticatorTransportFuture[] {
-  return text === '' ? [] : (text.split(','));
+  return text === '' ? [] : text.split(',');
 }
 
 type AuthenticatorTransportFuture = NonNullable<RegistrationResponseJSON['response']['transports']>[number];
