@@ -10,6 +10,7 @@ import { SessionsPage } from './pages/sessions-page.js';
 import { UsersPage } from './pages/users-page.js';
 import { AuditPage } from './pages/audit-page.js';
 import { AccountPage } from './pages/account-page.js';
+import { EnrolmentPage } from './pages/enrolment-page.js';
 import { inBackground } from './async/in-background.js';
 
 const TITLE_KEYS: Record<Route['name'], string> = {
@@ -113,6 +114,9 @@ export function App() {
     );
   } else if (!auth || route.name === 'signin') {
     page = mustSignIn || route.name === 'signin' ? <SignInPage notice={signinNotice} onSignedIn={() => { setSigninNotice(undefined); navigate({ name: 'sessions' }); }} /> : null;
+  } else if (auth.user.enrolmentRequired) {
+    // The policy requires a second factor this account has not got: nothing else until it has one.
+    page = <EnrolmentPage />;
   } else if (isAdminRoute(route) && auth.user.role !== 'admin') {
     page = <Message text={t('app.forbidden')} />;
   } else if (route.name === 'sessions' || route.name === 'invitation') {

@@ -10,7 +10,32 @@ export interface AccountInfo {
   displayName: string;
   role: AccountRole;
   team: string;
+  /**
+   * Present (true) on a sign-in that may only enrol a second factor: the
+   * relay's policy requires one and the account has none yet.
+   */
+  enrolmentRequired?: true;
 }
+
+/** Second factors an account can have: `recovery` while recovery codes of its TOTP are left. */
+export const SECOND_FACTOR_KINDS = ['totp', 'recovery', 'passkey'] as const;
+/** One of {@link SECOND_FACTOR_KINDS}. */
+export type SecondFactorKind = (typeof SECOND_FACTOR_KINDS)[number];
+
+/** One registered passkey (`GET /api/me/passkeys`). */
+export interface PasskeyInfo {
+  /** The credential ID, base64url. */
+  id: string;
+  name: string;
+  createdAt: number;
+  /** Last sign-in with it; null before the first. */
+  lastUsedAt: number | null;
+}
+
+/** Who must have a second factor (`tandem-relay policy require-2fa`, `PUT /api/policy/second-factor`). */
+export const SECOND_FACTOR_REQUIREMENTS = ['off', 'admins', 'technicians', 'all'] as const;
+/** One of {@link SECOND_FACTOR_REQUIREMENTS}. */
+export type SecondFactorRequirement = (typeof SECOND_FACTOR_REQUIREMENTS)[number];
 
 /** One row of `GET /api/users`. */
 export interface UserSummary extends AccountInfo {
@@ -22,8 +47,8 @@ export interface UserSummary extends AccountInfo {
   locked: boolean;
   /** Open sign-ins (unexpired tokens). */
   signins: number;
-  /** Second factors enrolled: `totp`, and `recovery` while recovery codes are left. */
-  secondFactors: ('totp' | 'recovery')[];
+  /** Second factors enrolled: `totp`, `recovery` while recovery codes are left, `passkey` with one or more passkeys. */
+  secondFactors: SecondFactorKind[];
 }
 
 /** One open sign-in (`GET /api/me/signins`). */

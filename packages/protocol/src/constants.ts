@@ -101,6 +101,9 @@ export const AUDIT_EVENT_KINDS = [
   'password-changed',
   'totp-enrolled',
   'recovery-code-used',
+  'passkey-added',
+  'passkey-removed',
+  'second-factor-policy',
 ] as const;
 /** An audit event kind. */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];

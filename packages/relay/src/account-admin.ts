@@ -61,13 +61,15 @@ export class AccountAdmin {
     await db.transaction().execute(async (trx) => {
       await trx.deleteFrom('tokens').where('username', '=', username).execute();
       await trx.deleteFrom('setup_links').where('username', '=', username).execute();
+      await trx.deleteFrom('passkeys').where('username', '=', username).execute();
+      await trx.deleteFrom('webauthn_challenges').where('username', '=', username).execute();
       await trx.deleteFrom('users').where('username', '=', username).execute();
     });
     await this.#audit.event({ kind: 'user-deleted', username, detail: `by=${actor}` });
   }
 
   /**
-   * Resets an account: the password and second factors are cleared, every sign-in and earlier
+   * Resets an account: the password and second factors (TOTP, recovery codes, passkeys) are cleared, every sign-in and earlier
    * set-up link revoked, and a new one-time set-up link issued (its token is
    * returned). The account stays enabled or disabled as it was.
    */
@@ -83,6 +85,8 @@ export class AccountAdmin {
         .execute();
       await trx.deleteFrom('tokens').where('username', '=', username).execute();
       await trx.deleteFrom('setup_links').where('username', '=', username).execute();
+      await trx.deleteFrom('passkeys').where('username', '=', username).execute();
+      await trx.deleteFrom('webauthn_challenges').where('username', '=', username).execute();
     });
     const token = await this.#accounts.createSetupLink(username);
     await this.#audit.event({ kind: 'user-reset', username, detail: `by=${actor}` });

@@ -87,13 +87,15 @@ export function registerAccountRoutes(app: FastifyInstance, deps: AccountRouteDe
   });
 
   // TOTP enrolment: a secret shown (otpauth URI and QR code), then confirmed with a code from it.
+  // Open to a sign-in that may only enrol a second factor (the policy requires one).
+  const enrolling = (req: FastifyRequest): Promise<PublicUser> => accounts.authenticateForEnrolment(bearer(req));
   app.post('/api/me/totp/start', async (req): Promise<TotpEnrolment> => {
-    const { user } = await signedIn(req);
+    const user = await enrolling(req);
     return deps.factors.startTotp(user.username);
   });
 
   app.post('/api/me/totp/confirm', async (req): Promise<{ recoveryCodes: string[] }> => {
-    const { user } = await signedIn(req);
+    const user = await enrolling(req);
     assertObject(req.body, 'body');
     return { recoveryCodes: await deps.factors.confirmTotp(user.username, req.body.code, user.username) };
   });

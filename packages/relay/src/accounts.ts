@@ -9,6 +9,7 @@ import {
   assertThat,
   type AccountInfo as PublicUser,
   type AccountRole,
+  type SecondFactorKind,
   type SigninInfo,
   type UserSummary,
 } from '@tandem/protocol';
@@ -17,8 +18,10 @@ import { checkPasswordStrength, hashPassword, makeDummyHash, verifyPassword } fr
 import type { Selectable } from 'kysely';
 import type { Storage, UsersTable } from './storage.js';
 import { SecondFactorNeeded, SecondFactors, type FactorCheck, type FactorRow } from './second-factor.js';
+import { Passkeys, type PasskeyCheck } from './second-factor/passkeys.js';
+import { SecondFactorPolicy } from './second-factor/second-factor-policy.js';
 import { Throttle, type Reservation } from './throttle.js';
-import { hashToken, newToken, type TokenStore } from './tokens.js';
+import { hashToken, newToken, type TokenScope, type TokenStore } from './tokens.js';
 
 /** Lifetime of a one-time set-up link, milliseconds (24 h). */
 export const SETUP_LINK_LIFETIME_MS = 24 * 3_600_000;
@@ -64,6 +67,8 @@ export class Accounts {
   readonly #audit: AuditLog;
   readonly #tokens: TokenStore;
   readonly #factors: SecondFactors;
+  readonly #passkeys: Passkeys;
+  readonly #policy: SecondFactorPolicy;
   readonly #now: () => number;
   readonly #byAccount: Throttle;
   readonly #byAddress: Throttle;
@@ -71,12 +76,23 @@ export class Accounts {
   /** The audit row counting sign-ins rejected during each lock, by `account:NAME` or `address:ADDR`. */
   readonly #rejections = new Map<string, { until: number; tally: AuditTally }>();
 
-  constructor(deps: { storage: Storage; audit: AuditLog; tokens: TokenStore; factors?: SecondFactors; now?: () => number; signinLimits?: SigninLimits }) {
+  constructor(deps: {
+    storage: Storage;
+    audit: AuditLog;
+    tokens: TokenStore;
+    factors?: SecondFactors;
+    passkeys?: Passkeys;
+    policy?: SecondFactorPolicy;
+    now?: () => number;
+    signinLimits?: SigninLimits;
+  }) {
     this.#storage = deps.storage;
     this.#audit = deps.audit;
     this.#tokens = deps.tokens;
     this.#now = deps.now ?? Date.now;
     this.#factors = deps.factors ?? new SecondFactors({ storage: deps.storage, audit: deps.audit, now: this.#now });
+    this.#passkeys = deps.passkeys ?? new Passkeys({ storage: deps.storage, audit: deps.audit, now: this.#now });
+    this.#policy = deps.policy ?? new SecondFactorPolicy({ storage: deps.storage, audit: deps.audit });
     const limits = deps.signinLimits ?? SIGNIN_LIMITS;
     this.#byAccount = new Throttle({ maxFailures: limits.maxFailuresPerAccount, windowMs: limits.windowMs, now: this.#now });
     this.#byAddress = new Throttle({ maxFailures: limits.maxFailuresPerAddress, windowMs: limits.windowMs, now: this.#now });
@@ -163,16 +179,24 @@ export class Accounts {
    * {@link MAX_WAITING_SIGNINS} wait per account or address, beyond that
    * TANDEM_ERR_RATE_LIMITED.
    */
-  async login(username: unknown, password: unknown, address: string, totp?: unknown): Promise<{ token: string; user: PublicUser }> {
+  async login(username: unknown, password: unknown, address: string, totp?: unknown, passkey?: unknown): Promise<{ token: string; user: PublicUser }> {
     assertString(username, 'username', LIMITS.maxUserNameChars, 1);
     assertString(password, 'password', LIMITS.maxPasswordChars);
     if (totp !== undefined) assertString(totp, 'totp', 64, 1);
+    if (totp !== undefined && passkey !== undefined) throw new TandemError('TANDEM_ERR_BAD_INPUT', 'give totp or passkey, not both');
     // The second factor is checked inside the password's reservation, so its failures are
     // counted against the same limits and parallel guesses of it get no more checks either.
+    let enrolled = true;
     const user = await this.#checkPassword(username, password, address, async (found) => {
-      const factors = SecondFactors.factorsOf(found);
-      if (factors.length === 0) return 'ok';
-      if (totp === undefined) throw new SecondFactorNeeded(factors);
+      const factors = await this.#factorsOf(found);
+      if (factors.length === 0) {
+        enrolled = false;
+        return 'ok';
+      }
+      if (passkey !== undefined) return factors.includes('passkey') ? this.#passkeys.check(found.username, passkey) : 'unknown passkey';
+      if (totp === undefined) throw new SecondFactorNeeded(factors, await this.#passkeys.signinOptions(found.username));
+      // An account with passkeys only has no TOTP secret: SecondFactors.check would have nothing to refuse with.
+      if (found.totpSecret === null) return 'wrong one-time code';
       return this.#factors.check(found, totp.trim());
     });
     if (user.disabledAt !== null) {
@@ -180,8 +204,17 @@ export class Accounts {
       await this.#audit.event({ kind: 'signin-failed', username, address, detail: 'account disabled' });
       throw new TandemError('TANDEM_ERR_SIGNIN_FAILED', 'This account is disabled; ask an administrator.');
     }
-    const { token } = await this.#tokens.issue(user.username, address);
-    return { token, user: publicUser(user) };
+    // The policy asks this account for a second factor it has not got: a sign-in that may only enrol one.
+    const scope: TokenScope = !enrolled && (await this.#policy.requires(user.role)) ? 'enrol' : 'full';
+    const { token } = await this.#tokens.issue(user.username, address, scope);
+    return { token, user: scope === 'enrol' ? { ...publicUser(user), enrolmentRequired: true } : publicUser(user) };
+  }
+
+  /** The second factors `user` has (TOTP and recovery codes from its row, passkeys from theirs). */
+  async #factorsOf(user: StoredUser): Promise<SecondFactorKind[]> {
+    const factors: SecondFactorKind[] = SecondFactors.factorsOf(user);
+    if (await this.#passkeys.has(user.username)) factors.push('passkey');
+    return factors;
   }
 
   /**
@@ -214,7 +247,7 @@ export class Accounts {
    * resolves with the user when it is right, else fails with the error the
    * client gets, the failure counted and audited.
    */
-  async #checkPassword(username: string, password: string, address: string, second?: (user: StoredUser) => Promise<FactorCheck>): Promise<StoredUser> {
+  async #checkPassword(username: string, password: string, address: string, second?: (user: StoredUser) => Promise<FactorCheck | PasskeyCheck>): Promise<StoredUser> {
     const key = username.toLowerCase();
     const slot = await this.#reserve(username, key, address);
     const user = await this.#find(username).catch((err: unknown) => {
@@ -226,7 +259,7 @@ export class Accounts {
     const ok = (await verifyPassword(password, stored)) && user !== undefined && user.passwordHash !== null;
     let detail: string = user ? 'wrong password' : 'unknown user';
     if (ok) {
-      const factor = await (second?.(user) ?? Promise.resolve<FactorCheck>('ok')).catch((err: unknown) => {
+      const factor = await (second?.(user) ?? Promise.resolve<FactorCheck | PasskeyCheck>('ok')).catch((err: unknown) => {
         // A sign-in that must give its second factor (or a failed lookup) is not a failure.
         slot.account.release();
         slot.address.release();
@@ -278,13 +311,30 @@ export class Accounts {
     }
   }
 
-  /** The signed-in user for a bearer token; TANDEM_ERR_UNAUTHORIZED otherwise. */
+  /**
+   * The signed-in user for a bearer token; TANDEM_ERR_UNAUTHORIZED otherwise,
+   * and TANDEM_ERR_ENROLMENT_REQUIRED for a sign-in that may only enrol a
+   * second factor (see {@link authenticateForEnrolment}).
+   */
   async authenticate(token: string | undefined): Promise<PublicUser> {
-    const username = token ? await this.#tokens.verify(token) : undefined;
-    const user = username === undefined ? undefined : await this.#find(username);
+    const user = await this.authenticateForEnrolment(token);
+    if (user.enrolmentRequired) throw new TandemError('TANDEM_ERR_ENROLMENT_REQUIRED');
+    return user;
+  }
+
+  /**
+   * The signed-in user for a bearer token, also for a sign-in that may only
+   * enrol a second factor: then `enrolmentRequired` is set. Such a sign-in is
+   * one no longer once the account has a factor, or the policy stopped
+   * asking its role for one: checked here at every request, not stored.
+   */
+  async authenticateForEnrolment(token: string | undefined): Promise<PublicUser> {
+    const found = token ? await this.#tokens.verify(token) : undefined;
+    const user = found === undefined ? undefined : await this.#find(found.username);
     // Disabling revokes every token too; refusing here as well covers a token issued while the flag was written.
     if (!user || user.disabledAt !== null) throw new TandemError('TANDEM_ERR_UNAUTHORIZED', 'Sign in first (missing, expired or revoked token).');
-    return publicUser(user);
+    const limited = found?.scope === 'enrol' && (await this.#factorsOf(user)).length === 0 && (await this.#policy.requires(user.role));
+    return limited ? { ...publicUser(user), enrolmentRequired: true } : publicUser(user);
   }
 
   /** Revokes a bearer token. */
@@ -296,6 +346,7 @@ export class Accounts {
   async listUsers(): Promise<UserSummary[]> {
     const rows = await this.#storage.db.selectFrom('users').selectAll().orderBy('username').execute();
     const signins = await this.#tokens.counts();
+    const withPasskeys = await this.#passkeys.owners();
     return rows.map((r) => ({
       ...publicUser(toUser(r)),
       createdAt: Number(r.created_at),
@@ -303,7 +354,7 @@ export class Accounts {
       disabled: r.disabled_at !== null,
       locked: this.isLocked(r.username),
       signins: signins.get(r.username) ?? 0,
-      secondFactors: SecondFactors.factorsOf(toUser(r)),
+      secondFactors: [...SecondFactors.factorsOf(toUser(r)), ...(withPasskeys.has(r.username) ? (['passkey'] as const) : [])],
     }));
   }
 

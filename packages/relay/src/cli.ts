@@ -7,6 +7,7 @@ import { CHECK_CONFIG_HELP } from './operations/check-config-help.js';
 import { runUntilStopped } from './operations/signals.js';
 import { describeSettings, startConfig } from './operations/start-config.js';
 import { parseArgsOptions, resolveSettings } from './operations/start-options.js';
+import { policyCommand } from './second-factor/policy-command.js';
 import { startRelay } from './server.js';
 
 const MAIN_HELP = `Usage: tandem-relay <command> [options]
@@ -18,6 +19,8 @@ Commands:
   user add    create a technician or administrator account
   user list|disable|enable|delete|reset|revoke|unlock
               list accounts, or change one (see "tandem-relay user --help")
+  policy require-2fa off|admins|technicians|all
+              who must have a second factor (see "tandem-relay policy --help")
 
 Run "tandem-relay <command> --help" for a command's options.
 `;
@@ -181,6 +184,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     if (command === 'start') return await start(rest);
     if (command === 'check-config') return await checkConfig(rest);
+    if (command === 'policy') return await policyCommand(rest);
     if (command === 'user' && rest[0] === 'add') return await userAdd(rest.slice(1));
     if (command === 'user' && USER_COMMANDS.includes(rest[0] ?? '')) return await userCommand(rest[0] ?? '', rest.slice(1));
     if (command === 'user' && (rest[0] === undefined || rest[0] === '--help')) {

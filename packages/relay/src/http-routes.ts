@@ -106,18 +106,19 @@ export function registerApiRoutes(app: FastifyInstance, deps: ApiDeps): void {
 
   app.post('/api/auth/login', async (req) => {
     assertObject(req.body, 'body');
-    return accounts.login(req.body.username, req.body.password, deps.addressOf(req), req.body.totp);
+    return accounts.login(req.body.username, req.body.password, deps.addressOf(req), req.body.totp, req.body.passkey);
   });
 
   app.post('/api/auth/logout', async (req) => {
     const token = bearer(req);
-    await accounts.authenticate(token);
-    // authenticate refuses a missing token, so there is one to revoke.
+    await accounts.authenticateForEnrolment(token);
+    // authenticateForEnrolment refuses a missing token, so there is one to revoke.
     if (token !== undefined) await accounts.logout(token);
     return {};
   });
 
-  app.get('/api/me', async (req) => signedIn(req));
+  // A sign-in that may only enrol a second factor learns so here (enrolmentRequired), as the console checks every few seconds.
+  app.get('/api/me', async (req) => accounts.authenticateForEnrolment(bearer(req)));
 
   // A set-up token is a password-equivalent: it travels in request bodies only, never in a
   // path or query, which reverse proxies write to their access logs. The link the admin hands

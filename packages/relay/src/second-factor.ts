@@ -1,7 +1,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { generateSecret, generateURI, verify } from 'otplib';
 import QRCode from 'qrcode';
-import { TandemError, assertString, type TandemErrorCode } from '@tandem/protocol';
+import type { PublicKeyCredentialRequestOptionsJSON } from '@simplewebauthn/server';
+import { TandemError, assertString, type SecondFactorKind, type TandemErrorCode } from '@tandem/protocol';
 import type { AuditLog } from './audit.js';
 import type { Storage } from './storage.js';
 
@@ -16,20 +17,26 @@ export const RECOVERY_CODES = 10;
  */
 const TOLERANCE_S = 30;
 
-/** Second factors an account can sign in with, as `TANDEM_ERR_SECOND_FACTOR` lists them. */
-export type SecondFactorKind = 'totp' | 'recovery';
+/** Second factors an account can sign in with, as `TANDEM_ERR_SECOND_FACTOR` lists them (defined in the protocol). */
+export type { SecondFactorKind };
 
-/** The answer to a sign-in that needs a second factor: `{code, message, factors}`. */
+/**
+ * The answer to a sign-in that needs a second factor: `{code, message,
+ * factors}`, and `passkey`, the options for `navigator.credentials.get()`
+ * (a fresh challenge), when the account has passkeys.
+ */
 export class SecondFactorNeeded extends TandemError {
   readonly factors: SecondFactorKind[];
+  readonly passkey: PublicKeyCredentialRequestOptionsJSON | undefined;
 
-  constructor(factors: SecondFactorKind[]) {
+  constructor(factors: SecondFactorKind[], passkey?: PublicKeyCredentialRequestOptionsJSON) {
     super('TANDEM_ERR_SECOND_FACTOR');
     this.factors = factors;
+    this.passkey = passkey;
   }
 
-  override toJSON(): { code: TandemErrorCode; message: string; factors: SecondFactorKind[] } {
-    return { ...super.toJSON(), factors: this.factors };
+  override toJSON(): { code: TandemErrorCode; message: string; factors: SecondFactorKind[]; passkey?: PublicKeyCredentialRequestOptionsJSON } {
+    return { ...super.toJSON(), factors: this.factors, ...(this.passkey ? { passkey: this.passkey } : {}) };
   }
 }
 
@@ -84,7 +91,7 @@ export class SecondFactors {
   }
 
   /** The factors an account's row has. */
-  static factorsOf(row: FactorRow): SecondFactorKind[] {
+  static factorsOf(row: FactorRow): ('totp' | 'recovery')[] {
     if (row.totpSecret === null) return [];
     return row.recoveryHashes === '' ? ['totp'] : ['totp', 'recovery'];
   }

@@ -18,6 +18,9 @@ import { InvitationRegistry } from './invitations.js';
 import { findSupportPageDist, helpDeskInfo, loadHelpDesk, registerSupportPage } from './support-page.js';
 import { RendezvousConnection } from './rendezvous.js';
 import { SecondFactors } from './second-factor.js';
+import { Passkeys } from './second-factor/passkeys.js';
+import { SecondFactorPolicy } from './second-factor/second-factor-policy.js';
+import { registerSecondFactorRoutes } from './second-factor/second-factor-routes.js';
 import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
 import { loadOrCreateCertificate } from './tls.js';
@@ -146,7 +149,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
     const audit = new AuditLog(storage, { observer: metrics });
     const tokens = new TokenStore(storage);
     const factors = new SecondFactors({ storage, audit });
-    const accounts = new Accounts({ storage, audit, tokens, factors, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
+    // The RP ID is the public URL's host name, read when a ceremony starts (the URL is known once the relay listens).
+    const passkeys = new Passkeys({ storage, audit, relyingParty: () => ({ name: options.helpDesk?.name ?? 'Tandem', publicUrl }) });
+    const policy = new SecondFactorPolicy({ storage, audit });
+    const accounts = new Accounts({ storage, audit, tokens, factors, passkeys, policy, ...(options.signinLimits ? { signinLimits: options.signinLimits } : {}) });
     const registry = new SessionRegistry({
       audit,
       codeLifetimeMs: options.codeLifetimeMs ?? CODE.defaultLifetimeMs,
@@ -214,6 +220,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
     });
+    registerSecondFactorRoutes(app, { accounts, passkeys, policy });
     registerAgentDownloads(app, {
       agentsDir: options.agentsDir ?? findAgentsDir(),
       dataDir: options.dataDir,

@@ -29,6 +29,8 @@ export interface UsersTable {
   totp_last_step: number | null;
   /** SHA-256 hashes of the unused recovery codes, space-separated ('' for none). */
   recovery_hashes: string;
+  /** The account's WebAuthn user handle (16 random bytes, base64url), made at its first passkey; null before. */
+  webauthn_user_id: string | null;
 }
 export interface TokensTable {
   token_hash: string;
@@ -38,11 +40,42 @@ export interface TokensTable {
   created_at: number;
   /** The address it came from ('' when unknown). */
   address: string;
+  /** `full`, or `enrol`: a sign-in that may only enrol a second factor (the policy requires one). */
+  scope: string;
 }
 export interface SetupLinksTable {
   token_hash: string;
   username: string;
   expires_at: number;
+}
+/** A registered passkey (WebAuthn credential, W3C Web Authentication Level 3). */
+export interface PasskeysTable {
+  /** The credential ID, base64url. */
+  credential_id: string;
+  username: string;
+  /** The name its owner gave it. */
+  name: string;
+  /** The COSE public key, base64url. */
+  public_key: string;
+  /** The last signature counter accepted (§6.1.1: a clone shows a counter that does not grow). */
+  counter: number;
+  /** Transports the authenticator said it has, comma-separated. */
+  transports: string;
+  created_at: number;
+  last_used_at: number | null;
+}
+/** A WebAuthn challenge handed out and not yet answered: each is accepted once, for one account and purpose. */
+export interface WebauthnChallengesTable {
+  challenge: string;
+  username: string;
+  /** `register` or `signin`. */
+  purpose: string;
+  expires_at: number;
+}
+/** Relay-wide settings an administrator sets (the second-factor policy), one value per key. */
+export interface SettingsTable {
+  key: string;
+  value: string;
 }
 export interface AuditSessionsTable {
   session_id: string;
@@ -78,6 +111,9 @@ export interface Schema {
   setup_links: SetupLinksTable;
   audit_sessions: AuditSessionsTable;
   audit_events: AuditEventsTable;
+  passkeys: PasskeysTable;
+  webauthn_challenges: WebauthnChallengesTable;
+  settings: SettingsTable;
 }
 
 /** An open database: the query builder, its dialect and a way to close it. */
@@ -178,11 +214,40 @@ async function migrate(db: Kysely<Schema>, dialect: Storage['dialect']): Promise
     ['totp_pending', 'text', null],
     ['totp_last_step', 'bigint', null],
     ['recovery_hashes', 'text', ''],
+    ['webauthn_user_id', 'text', null],
   ]);
   await addMissingColumns(db, dialect, 'tokens', [
     ['created_at', 'bigint', 0],
     ['address', 'text', ''],
+    ['scope', 'text', 'full'],
   ]);
+  await s
+    .createTable('passkeys')
+    .ifNotExists()
+    .addColumn('credential_id', 'text', (c) => c.primaryKey())
+    .addColumn('username', 'text', (c) => c.notNull())
+    .addColumn('name', 'text', (c) => c.notNull())
+    .addColumn('public_key', 'text', (c) => c.notNull())
+    .addColumn('counter', 'bigint', (c) => c.notNull())
+    .addColumn('transports', 'text', (c) => c.notNull())
+    .addColumn('created_at', 'bigint', (c) => c.notNull())
+    .addColumn('last_used_at', 'bigint')
+    .execute();
+  await s
+    .createTable('webauthn_challenges')
+    .ifNotExists()
+    .addColumn('challenge', 'text', (c) => c.primaryKey())
+    .addColumn('username', 'text', (c) => c.notNull())
+    .addColumn('purpose', 'text', (c) => c.notNull())
+    .addColumn('expires_at', 'bigint', (c) => c.notNull())
+    .execute();
+  await s
+    .createTable('settings')
+    .ifNotExists()
+    .addColumn('key', 'text', (c) => c.primaryKey())
+    .addColumn('value', 'text', (c) => c.notNull())
+    .execute();
+  await s.createIndex('passkeys_username').ifNotExists().on('passkeys').column('username').execute();
   await s.createIndex('audit_sessions_created').ifNotExists().on('audit_sessions').column('created_at').execute();
   await s.createIndex('audit_events_at').ifNotExists().on('audit_events').column('at').execute();
   await s.createIndex('tokens_username').ifNotExists().on('tokens').column('username').execute();

@@ -24,6 +24,9 @@ export function signinId(tokenHash: string): string {
   return tokenHash.slice(0, 16);
 }
 
+/** What a token may do: everything its account may (`full`), or only enrol a second factor (`enrol`). */
+export type TokenScope = 'full' | 'enrol';
+
 /** Bearer tokens issued at sign-in, stored hashed with an expiry. */
 export class TokenStore {
   readonly #storage: Storage;
@@ -34,14 +37,14 @@ export class TokenStore {
     this.#now = now;
   }
 
-  /** Issues a token for `username`, signing in from `address`. */
-  async issue(username: string, address = ''): Promise<{ token: string; expiresAt: number }> {
+  /** Issues a token for `username`, signing in from `address`; `enrol` for one that may only enrol a second factor. */
+  async issue(username: string, address = '', scope: TokenScope = 'full'): Promise<{ token: string; expiresAt: number }> {
     const token = newToken();
     const now = this.#now();
     const expiresAt = now + TOKEN_LIFETIME_MS;
     const db = this.#storage.db;
     await db.deleteFrom('tokens').where('expires_at', '<=', now).execute();
-    await db.insertInto('tokens').values({ token_hash: hashToken(token), username, expires_at: expiresAt, created_at: now, address }).execute();
+    await db.insertInto('tokens').values({ token_hash: hashToken(token), username, expires_at: expiresAt, created_at: now, address, scope }).execute();
     return { token, expiresAt };
   }
 
@@ -75,15 +78,15 @@ export class TokenStore {
     return new Map(rows.map((r) => [r.username, Number(r.n)]));
   }
 
-  /** The user name a valid, unexpired token belongs to, or undefined. */
-  async verify(token: string): Promise<string | undefined> {
+  /** The user name a valid, unexpired token belongs to and its scope, or undefined. */
+  async verify(token: string): Promise<{ username: string; scope: TokenScope } | undefined> {
     const row = await this.#storage.db
       .selectFrom('tokens')
-      .select(['username', 'expires_at'])
+      .select(['username', 'expires_at', 'scope'])
       .where('token_hash', '=', hashToken(token))
       .executeTakeFirst();
     if (!row || Number(row.expires_at) <= this.#now()) return undefined;
-    return row.username;
+    return { username: row.username, scope: row.scope === 'enrol' ? 'enrol' : 'full' };
   }
 
   /** Revokes one token. */

@@ -29,6 +29,7 @@
  * | `customer-machine.ts` | the downloaded agent: `CustomerMachine` (no Node on PATH, empty home and TMPDIR, `leftovers()`), `fetchDownload` |
  * | `wine/` | the Wine harness: `WinePrefix` (a fresh prefix per test file on an Xvfb, `node()` runs the official Windows node.exe), `WineProc` (output to files, lines to its console), `TestWindow` (a Windows program that records its input) |
  * | `temp-dir.ts`, `temp-dir-setup.ts`, `temp-dir-global.ts` | `tempDir` (removed when its test file ends), and the run's check that no `tandem-*` folder is left (vitest setup files) |
+ * | `webauthn.ts` | `VirtualAuthenticator` (Chromium's, through the DevTools protocol), `signAssertion` (a WebAuthn assertion signed in the test with a credential's key) |
  * | `wait.ts`, `ports.ts`, `ws-frames.ts`, `repo-paths.ts`, `thrown.ts` | small helpers |
  *
  * The old helpers, and what replaced them (mostly an import change):
@@ -100,6 +101,7 @@ export * from './temp-dir.js';
 export * from './thrown.js';
 export * from './vnc-stand-in.js';
 export * from './wait.js';
+export * from './webauthn.js';
 export * from './wine/index.js';
 export * from './ws-frames.js';
 export * from './x-display.js';

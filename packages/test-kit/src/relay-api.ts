@@ -212,7 +212,12 @@ function readAuditSession(row: unknown, name: string): AuditSession {
 function readAccount(value: unknown, name: string): AccountInfo {
   assertObject(value, name);
   assertOneOf(value.role, `${name}.role`, ACCOUNT_ROLES);
-  return { username: readText(value.username, `${name}.username`), displayName: readText(value.displayName, `${name}.displayName`), role: value.role, team: readText(value.team, `${name}.team`) };
+  const account: AccountInfo = { username: readText(value.username, `${name}.username`), displayName: readText(value.displayName, `${name}.displayName`), role: value.role, team: readText(value.team, `${name}.team`) };
+  if (value.enrolmentRequired !== undefined) {
+    if (value.enrolmentRequired !== true) throw new Error(`${name}.enrolmentRequired: not true`);
+    account.enrolmentRequired = true;
+  }
+  return account;
 }
 
 function arrayOf(value: unknown, name: string): unknown[] {

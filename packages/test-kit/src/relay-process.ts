@@ -49,12 +49,13 @@ export class RelayFixture {
   /**
    * Starts `tandem-relay start --data DIR --listen 127.0.0.1:0` with `extra`
    * arguments (plain HTTP unless they name `--tls`) and resolves once it
-   * prints `listening:`.
+   * prints `listening:`. `host` listens on another name: `localhost` for
+   * WebAuthn, which refuses an IP address as the relying party ID.
    */
-  async start(extra: string[] = []): Promise<void> {
+  async start(extra: string[] = [], options: { host?: string } = {}): Promise<void> {
     assertBuilt('relay');
     if (this.#started !== undefined) throw new Error('the relay fixture was started already');
-    const args = ['start', '--data', this.dataDir, '--listen', '127.0.0.1:0', ...(extra.includes('--tls') ? [] : ['--tls', 'off']), ...extra];
+    const args = ['start', '--data', this.dataDir, '--listen', `${options.host ?? '127.0.0.1'}:0`, ...(extra.includes('--tls') ? [] : ['--tls', 'off']), ...extra];
     const proc = new Proc('relay', process.execPath, [RELAY_BIN, ...args]);
     const url = (await proc.waitFor(/^listening: (\S+)$/))[1];
     if (url === undefined) throw new Error('relay: a listening line without a URL');

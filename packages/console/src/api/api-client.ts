@@ -3,7 +3,9 @@
  * `/api/...` paths, `Authorization: Bearer` once signed in. Every failure
  * surfaces as a TandemError whose code the pages translate.
  */
-import { TandemError, isTandemErrorCode, type TandemErrorCode } from '@tandem/protocol';
+import type { AuthenticationResponseJSON, PublicKeyCredentialCreationOptionsJSON, PublicKeyCredentialRequestOptionsJSON, RegistrationResponseJSON } from '@simplewebauthn/browser';
+import { SECOND_FACTOR_KINDS, TandemError, isTandemErrorCode, type TandemErrorCode } from '@tandem/protocol';
+import type { PasskeyInfo, SecondFactorKind, SecondFactorRequirement } from './types.js';
 import type { AccountInfo, AuditEventRow, AuditSessionRow, LoginAnswer, NewUser, SetupInfo, SigninInfo, TotpEnrolment, UserAction, UserRow } from './types.js';
 
 /** What the client needs from its surroundings. */
@@ -38,13 +40,35 @@ export function codeForStatus(status: number): TandemErrorCode {
   return byStatus[status] ?? 'TANDEM_ERR_INTERNAL';
 }
 
+/**
+ * `TANDEM_ERR_SECOND_FACTOR` as the relay answers it: the factors the
+ * account has, and with a passkey the options (a fresh challenge) for
+ * `navigator.credentials.get()`.
+ */
+export class SecondFactorAsked extends TandemError {
+  readonly factors: SecondFactorKind[];
+  readonly passkey: PublicKeyCredentialRequestOptionsJSON | undefined;
+
+  constructor(message: string | undefined, factors: SecondFactorKind[], passkey: PublicKeyCredentialRequestOptionsJSON | undefined) {
+    super('TANDEM_ERR_SECOND_FACTOR', message);
+    this.factors = factors;
+    this.passkey = passkey;
+  }
+}
+
 /** Builds a TandemError from a failed response's status and body text. */
 export function errorFromResponse(status: number, bodyText: string): TandemError {
   try {
     const body: unknown = JSON.parse(bodyText);
     if (typeof body === 'object' && body !== null) {
-      const { code, message } = body as { code?: unknown; message?: unknown };
-      if (isTandemErrorCode(code)) return new TandemError(code, typeof message === 'string' ? message : undefined);
+      const { code, message, factors, passkey } = body as { code?: unknown; message?: unknown; factors?: unknown; passkey?: unknown };
+      const text = typeof message === 'string' ? message : undefined;
+      if (code === 'TANDEM_ERR_SECOND_FACTOR') {
+        const kinds = Array.isArray(factors) ? factors.filter((f): f is SecondFactorKind => (SECOND_FACTOR_KINDS as readonly unknown[]).includes(f)) : [];
+        const options = typeof passkey === 'object' && passkey !== null && typeof (passkey as { challenge?: unknown }).challenge === 'string' ? (passkey as PublicKeyCredentialRequestOptionsJSON) : undefined;
+        return new SecondFactorAsked(text, kinds, options);
+      }
+      if (isTandemErrorCode(code)) return new TandemError(code, text);
     }
   } catch {
     // Not JSON (a proxy's error page, say): fall back to the status below.
@@ -99,9 +123,45 @@ export class ApiClient {
     }
   }
 
-  /** POST /api/auth/login. */
-  login(username: string, password: string, totp?: string): Promise<LoginAnswer> {
-    return this.#json('POST', '/api/auth/login', totp ? { username, password, totp } : { username, password });
+  /** POST /api/auth/login, with a TOTP or recovery code, or a passkey's answer, as the second factor. */
+  login(username: string, password: string, totp?: string, passkey?: AuthenticationResponseJSON): Promise<LoginAnswer> {
+    const second = passkey ? { passkey } : totp ? { totp } : {};
+    return this.#json('POST', '/api/auth/login', { username, password, ...second });
+  }
+
+  /** GET /api/me/passkeys: the signed-in user's passkeys. */
+  async myPasskeys(): Promise<PasskeyInfo[]> {
+    return (await this.#json<{ passkeys: PasskeyInfo[] }>('GET', '/api/me/passkeys')).passkeys ?? [];
+  }
+
+  /** POST /api/me/passkeys/options: the options for `navigator.credentials.create()`. */
+  passkeyOptions(): Promise<PublicKeyCredentialCreationOptionsJSON> {
+    return this.#json('POST', '/api/me/passkeys/options', {});
+  }
+
+  /** POST /api/me/passkeys: registers the passkey the authenticator made, under `name`. */
+  addPasskey(name: string, response: RegistrationResponseJSON): Promise<PasskeyInfo> {
+    return this.#json('POST', '/api/me/passkeys', { name, response });
+  }
+
+  /** PATCH /api/me/passkeys/ID: renames a passkey. */
+  async renamePasskey(id: string, name: string): Promise<void> {
+    await this.#json('PATCH', `/api/me/passkeys/${encodeURIComponent(id)}`, { name });
+  }
+
+  /** DELETE /api/me/passkeys/ID: removes a passkey. */
+  async removePasskey(id: string): Promise<void> {
+    await this.#json('DELETE', `/api/me/passkeys/${encodeURIComponent(id)}`);
+  }
+
+  /** GET /api/policy/second-factor (admin): who must have a second factor. */
+  async secondFactorPolicy(): Promise<SecondFactorRequirement> {
+    return (await this.#json<{ require: SecondFactorRequirement }>('GET', '/api/policy/second-factor')).require;
+  }
+
+  /** PUT /api/policy/second-factor (admin). */
+  async setSecondFactorPolicy(require: SecondFactorRequirement): Promise<void> {
+    await this.#json('PUT', '/api/policy/second-factor', { require });
   }
 
   /** POST /api/me/totp/start: a new authenticator secret, its otpauth URI and QR code (pending until confirmed). */

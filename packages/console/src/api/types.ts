@@ -6,6 +6,9 @@ import type { AccountRole } from '@tandem/protocol';
 
 export type {
   AccountInfo,
+  PasskeyInfo,
+  SecondFactorKind,
+  SecondFactorRequirement,
   LoginAnswer,
   SetupInfo,
   SigninInfo,

@@ -8,6 +8,7 @@ import { formatTimestamp } from './format-time.js';
 import { inBackground } from '../async/in-background.js';
 import { useLoaded } from './use-loaded.js';
 import { TotpEnrolmentCard } from './totp-enrolment.js';
+import { PasskeysCard } from './passkeys-card.js';
 
 /** Every signed-in user: change the own password (the current one required) and see the own sign-ins. */
 export function AccountPage() {
@@ -73,6 +74,7 @@ export function AccountPage() {
 
         <div className="stack">
         <TotpEnrolmentCard />
+        <PasskeysCard />
         <section className="card" aria-labelledby="signins-title">
           <div className="card-head">
             <h2 id="signins-title" className="card-title">{t('account.signinsTitle')}</h2>

@@ -7,6 +7,7 @@ import { CopyButton } from '../components/copy-button.js';
 import type { UserRow } from '../api/types.js';
 import { formatTimestamp } from './format-time.js';
 import { inBackground } from '../async/in-background.js';
+import { SecondFactorPolicyCard } from './second-factor-policy-card.js';
 import { UserActions } from './user-actions.js';
 import { useLoaded } from './use-loaded.js';
 
@@ -150,6 +151,7 @@ export function UsersPage() {
           ) : null}
         </section>
       </div>
+      <SecondFactorPolicyCard />
     </main>
   );
 }
