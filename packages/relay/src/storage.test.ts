@@ -20,9 +20,9 @@ describe('openStorage on SQLite', () => {
         const storage = await openStorage({ dataDir: dir });
         try {
           expect(await storage.db.selectFrom('users').selectAll().execute()).toEqual([
-            { username: 'old', display_name: 'Old', role: 'technician', team: '', password_hash: 'scrypt$x', created_at: 1, disabled_at: null, unlocked_at: null, totp_secret: null, totp_pending: null, totp_last_step: null, recovery_hashes: '' },
+            { username: 'old', display_name: 'Old', role: 'technician', team: '', password_hash: 'scrypt$x', created_at: 1, disabled_at: null, unlocked_at: null, totp_secret: null, totp_pending: null, totp_last_step: null, recovery_hashes: '', webauthn_user_id: null },
           ]);
-          expect(await storage.db.selectFrom('tokens').selectAll().execute()).toEqual([{ token_hash: 'h', username: 'old', expires_at: 99, created_at: 0, address: '' }]);
+          expect(await storage.db.selectFrom('tokens').selectAll().execute()).toEqual([{ token_hash: 'h', username: 'old', expires_at: 99, created_at: 0, address: '', scope: 'full' }]);
         } finally {
           await storage.close();
         }

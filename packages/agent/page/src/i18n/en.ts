@@ -301,6 +301,9 @@ export const en = {
     TANDEM_ERR_SECURE_DESKTOP: 'Windows is showing its secure screen (a permission prompt, Ctrl+Alt+Del or the lock screen), which Tandem cannot show or use.',
     TANDEM_ERR_CONFIG_INVALID: 'The relay\'s configuration is invalid; the relay did not start.',
     TANDEM_ERR_SHUTTING_DOWN: 'The relay is shutting down.',
+    TANDEM_ERR_ENROLMENT_REQUIRED: 'The technician\'s account must set up a second factor before it can start sessions.',
+    TANDEM_ERR_PASSKEY_FAILED: 'A passkey could not be verified.',
+    TANDEM_ERR_PASSKEY_UNAVAILABLE: 'Passkeys need the relay to be reached by a host name.',
     TANDEM_ERR_INTERNAL: 'An unexpected error occurred in Tandem.',
   },
 };

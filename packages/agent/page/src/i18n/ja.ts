@@ -297,6 +297,9 @@ export const ja: Catalogue = {
     TANDEM_ERR_SECURE_DESKTOP: 'Windows が保護された画面（許可の確認、Ctrl+Alt+Del、ロック画面）を表示しています。Tandem はこの画面を表示も操作もできません。',
     TANDEM_ERR_CONFIG_INVALID: '中継サーバーの設定が正しくないため、中継サーバーは起動しませんでした。',
     TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
+    TANDEM_ERR_ENROLMENT_REQUIRED: '技術者のアカウントは、セッションを始める前に 2 要素目を設定する必要があります。',
+    TANDEM_ERR_PASSKEY_FAILED: 'パスキーを確認できませんでした。',
+    TANDEM_ERR_PASSKEY_UNAVAILABLE: 'パスキーを使うには、ホスト名で中継サーバーに接続する必要があります。',
     TANDEM_ERR_INTERNAL: 'Tandem で予期しないエラーが発生しました。',
   },
 };
