@@ -41,6 +41,8 @@ declare module 'x11' {
     GetCursorImage(cb: Cb<{ x: number; y: number; width: number; height: number; xhot: number; yhot: number; cursorSerial: number; cursorImage: Buffer }>): void;
     CreateRegion(region: number, rects: { x: number; y: number; width: number; height: number }[]): void;
     DestroyRegion(region: number): void;
+    SelectionEventMask: { SetSelectionOwner: number; SelectionWindowDestroy: number; SelectionClientClose: number };
+    SelectSelectionInput(window: number, selection: number, mask: number): void;
     FetchRegion(region: number, cb: Cb<{ extents: { x: number; y: number; width: number; height: number }; rectangles: { x: number; y: number; width: number; height: number }[] }>): void;
   }
 
@@ -68,6 +70,16 @@ declare module 'x11' {
     ChangeKeyboardMapping(first: number, keysymsPerKeycode: number, keysyms: number[]): void;
     GetModifierMapping(cb: Cb<number[][]>): void;
     GetInputFocus(cb: Cb<unknown>): void;
+    CreateWindow(id: number, parent: number, x: number, y: number, w: number, h: number, border: number, depth: number, cls: number, visual: number, values: { eventMask?: number }): void;
+    DestroyWindow(id: number): void;
+    DeleteProperty(wid: number, property: number): void;
+    InternAtom(onlyIfExists: boolean, name: string, cb: Cb<number>): void;
+    SetSelectionOwner(owner: number, selection: number, time?: number): void;
+    GetSelectionOwner(selection: number, cb: Cb<number>): void;
+    ConvertSelection(requestor: number, selection: number, target: number, property: number, time?: number): void;
+    ChangeProperty(mode: number, wid: number, name: number, type: number, format: number, data: Buffer | number[]): void;
+    GetProperty(del: number, wid: number, name: number, type: number, longOffset: number, longLength: number, cb: Cb<{ type: number; format: number; bytesAfter: number; data: Buffer }>): void;
+    SendEvent(destination: number, propagate: number, eventMask: number, event: Record<string, unknown>): void;
     require(name: 'shm', cb: Cb<X11Shm>): void;
     require(name: 'damage', cb: Cb<X11Damage>): void;
     require(name: 'fixes', cb: Cb<X11Fixes>): void;
@@ -84,6 +96,8 @@ declare module 'x11' {
     image_byte_order: number;
     format: Record<string, { bits_per_pixel: number; scanline_pad: number }>;
     isLocalSocket: boolean;
+    /** Longest request the server takes, in 4-byte units. */
+    max_request_length: number;
   }
 
   const x11: {
