@@ -7,6 +7,8 @@ import { MAX_TRUSTED_HOPS } from './client-address.js';
 import { parseHelpDesk } from './help-desk.js';
 import { parseListen, parsePublicUrl } from './config.js';
 import { startRelay } from './server.js';
+import { TEAM_COMMANDS, TEAM_HELP, teamCommand } from './front-door/team-commands.js';
+import type { FrontDoorLimits } from './front-door/index.js';
 
 const MAIN_HELP = `Usage: tandem-relay <command> [options]
 
@@ -15,6 +17,8 @@ Commands:
   user add    create a technician or administrator account
   user list|disable|enable|delete|reset|revoke|unlock
               list accounts, or change one (see "tandem-relay user --help")
+  team list|add|change|remove|member-add|member-remove
+              manage the teams customers pick (see "tandem-relay team --help")
 
 Run "tandem-relay <command> --help" for a command's options.
 `;
@@ -58,6 +62,12 @@ Options:
                              npm run build:agents, packages/agent/dist/agents)
   --agent-signing-cert F     sign the Windows agent after stamping (Authenticode,
   --agent-signing-key F      osslsigncode) with this certificate and key (PEM)
+  --queue-entries-per-hour N queue entries one address may create per hour
+                             (default 10)
+  --queue-length N           longest queue of one team, one technician, or
+                             "anyone" (default 50)
+  --queue-grace DURATION     a customer whose support page stopped asking
+                             (closed) leaves the queue after this (default 30s)
   --help                     show this help
 `;
 
@@ -95,6 +105,9 @@ async function start(args: string[]): Promise<number> {
     agents: { type: 'string' },
     'agent-signing-cert': { type: 'string' },
     'agent-signing-key': { type: 'string' },
+    'queue-entries-per-hour': { type: 'string' },
+    'queue-length': { type: 'string' },
+    'queue-grace': { type: 'string' },
   });
   if (values.help) {
     process.stdout.write(START_HELP);
@@ -126,6 +139,8 @@ async function start(args: string[]): Promise<number> {
   if ((signingCert === undefined) !== (signingKey === undefined)) throw new UsageError('--agent-signing-cert and --agent-signing-key go together');
   const agentSigning = signingCert !== undefined && signingKey !== undefined ? { certFile: signingCert, keyFile: signingKey } : undefined;
 
+  const frontDoor = frontDoorLimits(values['queue-entries-per-hour'], values['queue-length'], values['queue-grace']);
+
   const relay = await startRelay({
     dataDir,
     listen,
@@ -141,6 +156,7 @@ async function start(args: string[]): Promise<number> {
     ...(helpDesk ? { helpDesk } : {}),
     ...(values.agents !== undefined ? { agentsDir: values.agents } : {}),
     ...(agentSigning !== undefined ? { agentSigning } : {}),
+    frontDoor,
   });
   // "listening:" comes last: once a script sees it, the other lines are already there.
   if (relay.fingerprint) process.stdout.write(`fingerprint: ${relay.fingerprint}\n`);
@@ -157,6 +173,19 @@ async function start(args: string[]): Promise<number> {
   });
   await relay.close();
   return 0;
+}
+
+/** The queue's limits from `start`'s options (only those given). */
+function frontDoorLimits(perHour: string | undefined, length: string | undefined, grace: string | undefined): Partial<FrontDoorLimits> {
+  const positive = (text: string, flag: string): number => {
+    if (!/^[1-9]\d{0,6}$/.test(text)) throw new UsageError(`${flag}: must be a positive integer`);
+    return Number(text);
+  };
+  return {
+    ...(perHour !== undefined ? { entriesPerAddressPerHour: positive(perHour, '--queue-entries-per-hour') } : {}),
+    ...(length !== undefined ? { maxQueueLength: positive(length, '--queue-length') } : {}),
+    ...(grace !== undefined ? { graceMs: badInput(() => parseDuration(grace, '--queue-grace')) } : {}),
+  };
 }
 
 async function userAdd(args: string[]): Promise<number> {
@@ -214,6 +243,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'start') return await start(rest);
     if (command === 'user' && rest[0] === 'add') return await userAdd(rest.slice(1));
     if (command === 'user' && USER_COMMANDS.includes(rest[0] ?? '')) return await userCommand(rest[0] ?? '', rest.slice(1));
+    if (command === 'team' && TEAM_COMMANDS.includes(rest[0] ?? '')) return await teamCommand(rest[0] ?? '', rest.slice(1));
+    if (command === 'team' && (rest[0] === undefined || rest[0] === '--help')) {
+      process.stdout.write(TEAM_HELP);
+      return rest[0] === undefined ? 2 : 0;
+    }
     if (command === 'user' && (rest[0] === undefined || rest[0] === '--help')) {
       process.stdout.write(`${USER_ADD_HELP}\n${USER_HELP}`);
       return rest[0] === undefined ? 2 : 0;

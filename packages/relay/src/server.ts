@@ -21,6 +21,7 @@ import { SessionRegistry } from './session-registry.js';
 import { openStorage } from './storage.js';
 import { loadOrCreateCertificate } from './tls.js';
 import { TokenStore } from './tokens.js';
+import { FrontDoor, MemoryFrontDoorState, Teams, registerFrontDoorRoutes, type FrontDoorLimits } from './front-door/index.js';
 
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
@@ -58,6 +59,8 @@ export interface RelayOptions {
   agentsDir?: string;
   /** A code-signing certificate and key (PEM) to sign the Windows agent with after stamping (Authenticode, osslsigncode). */
   agentSigning?: { certFile: string; keyFile: string };
+  /** The queue's limits and timings (default FRONT_DOOR, protocol). */
+  frontDoor?: Partial<FrontDoorLimits>;
 }
 
 /** A running relay. */
@@ -123,6 +126,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       // Unknown tickets are throttled per address like failed claims, with the same limit.
       unknownTicketsPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
     });
+    const teams = new Teams({ storage, audit });
+    const frontDoor = new FrontDoor({
+      state: new MemoryFrontDoorState(),
+      teams,
+      audit,
+      inSession: (username) => [...registry.sessions.values()].some((s) => s.info.identity.username === username),
+      ...(options.frontDoor ? { limits: options.frontDoor } : {}),
+    });
     const trustedHops = options.trustProxyHops ?? (options.trustProxy ? 1 : 0);
     if (!Number.isInteger(trustedHops) || trustedHops < 0 || trustedHops > MAX_TRUSTED_HOPS) {
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `trustProxyHops: must be an integer from 0 (no proxy) to ${MAX_TRUSTED_HOPS}`);
@@ -170,6 +181,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       publicUrl: () => publicUrl,
       addressOf: (req) => clientAddress(req.raw, trustedHops),
     });
+    registerFrontDoorRoutes(app, { accounts, frontDoor, teams, addressOf: (req) => clientAddress(req.raw, trustedHops) });
     registerAgentDownloads(app, {
       agentsDir: options.agentsDir ?? findAgentsDir(),
       dataDir: options.dataDir,
@@ -199,6 +211,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       }
     }, options.pingIntervalMs ?? TIMEOUTS.pingIntervalMs);
     pingTimer.unref();
+    const sweepTimer = setInterval(() => {
+      frontDoor.sweep().catch((err: unknown) => console.error('queue sweep failed:', err));
+    }, frontDoor.sweepIntervalMs);
+    sweepTimer.unref();
 
     const running = app;
     let closing: Promise<void> | undefined;
@@ -206,6 +222,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       (closing ??= (async () => {
         shuttingDown = true;
         clearInterval(pingTimer);
+        clearInterval(sweepTimer);
         registry.stop();
         invitations.stop();
         for (const conn of [...connections]) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN', 'The relay is shutting down.'), 'relay-shutdown');
