@@ -276,7 +276,7 @@ export const ja: Catalogue = {
     TANDEM_ERR_TEMP_UNWRITABLE: 'Tandem がこのコンピューターに一時ファイルを書き込めません。',
     TANDEM_ERR_FILE_FAILED: 'ファイル転送に失敗しました（ディスクの空き不足・書き込み不可、ファイルが読めない、またはファイルが壊れています）。その名前では何も保存されていません。',
     TANDEM_ERR_SECURE_DESKTOP: 'Windows が保護された画面（許可の確認、Ctrl+Alt+Del、ロック画面）を表示しています。Tandem はこの画面を表示も操作もできません。',
-    TANDEM_ERR_QUEUE_FULL: '待ち行列がいっぱいです。しばらくしてからやり直すか、別のチームを選ぶか、ヘルプデスクにお電話ください。',
+    TANDEM_ERR_QUEUE_FULL: '待ち行列がいっぱいです。しばらくしてからやり直すか、別のチームを選ぶか、サポート窓口にお電話ください。',
     TANDEM_ERR_QUEUE_GONE: '待ち行列の順番はもうありません。もう一度並んでください。',
     TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
     TANDEM_ERR_INTERNAL: 'Tandem で予期しないエラーが発生しました。',
