@@ -104,6 +104,14 @@ export const AUDIT_EVENT_KINDS = [
   'passkey-added',
   'passkey-removed',
   'second-factor-policy',
+  'team-added',
+  'team-changed',
+  'team-removed',
+  'team-member-added',
+  'team-member-removed',
+  'queue-accepted',
+  'queue-abandoned',
+  'queue-expired',
 ] as const;
 /** An audit event kind. */
 export type AuditEventKind = (typeof AUDIT_EVENT_KINDS)[number];

@@ -46,6 +46,8 @@ export const ERROR_CATALOGUE = {
   TANDEM_ERR_SECURE_DESKTOP: { close: 4423, http: 409, summary: 'The customer\'s Windows shows its secure desktop (a UAC prompt, Ctrl+Alt+Del or the lock screen), which no program of the user can see or control: the picture stands still and input is dropped until the customer closes it.' },
   TANDEM_ERR_FILE_FAILED: { close: 4424, http: 422, summary: 'A file transfer failed (a disk full or unwritable, a file unreadable, or the file arrived damaged); nothing was saved under its name and its partial file was removed.' },
   TANDEM_ERR_CONFIG_INVALID: { close: 4400, http: 400, summary: 'The relay\'s configuration (command line, TANDEM_* environment or --config file) has an unknown key, a value of the wrong type or a bad value; the relay did not start.' },
+  TANDEM_ERR_QUEUE_FULL: { close: 4503, http: 503, summary: 'The queue asked for is full; try again later, pick another team, or call the help desk.' },
+  TANDEM_ERR_QUEUE_GONE: { close: 4410, http: 410, summary: 'The queue entry is no longer there: it was left, it expired, or its page was closed for longer than the grace period.' },
   TANDEM_ERR_SHUTTING_DOWN: { close: 1001, http: 503, summary: 'The relay is shutting down.' },
   TANDEM_ERR_INTERNAL: { close: 1011, http: 500, summary: 'An unexpected internal error; the process keeps running.' },
 } as const satisfies Record<string, { close: number; http: number; summary: string }>;

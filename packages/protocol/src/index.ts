@@ -3,6 +3,7 @@
  * console. Isomorphic: runs in Node and in the browser.
  */
 export * from './api-types.js';
+export * from './front-door.js';
 export * from './assert.js';
 export * from './bytes.js';
 export * from './base64url.js';

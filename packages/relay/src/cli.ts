@@ -9,6 +9,7 @@ import { describeSettings, startConfig } from './operations/start-config.js';
 import { parseArgsOptions, resolveSettings } from './operations/start-options.js';
 import { policyCommand } from './second-factor/policy-command.js';
 import { startRelay } from './server.js';
+import { TEAM_COMMANDS, TEAM_HELP, teamCommand } from './front-door/team-commands.js';
 
 const MAIN_HELP = `Usage: tandem-relay <command> [options]
 
@@ -21,6 +22,8 @@ Commands:
               list accounts, or change one (see "tandem-relay user --help")
   policy require-2fa off|admins|technicians|all
               who must have a second factor (see "tandem-relay policy --help")
+  team list|add|change|remove|member-add|member-remove
+              manage the teams customers pick (see "tandem-relay team --help")
 
 Run "tandem-relay <command> --help" for a command's options.
 `;
@@ -79,6 +82,12 @@ Options:
                              (not ready, no new ones) before ending them as
                              relay-shutdown (default: end them at once)
   --config FILE              a JSON file of these options (keys without "--")
+  --queue-entries-per-hour N queue entries one address may create per hour
+                             (default 10)
+  --queue-length N           longest queue of one team, one technician, or
+                             "anyone" (default 50)
+  --queue-grace DURATION     a customer whose support page stopped asking
+                             (closed) leaves the queue after this (default 30s)
   --help                     show this help
 
 Every option can also come from the environment, TANDEM_ and its name in
@@ -130,6 +139,7 @@ async function checkConfig(args: string[]): Promise<number> {
   return 0;
 }
 
+/** The queue's limits from `start`'s options (only those given). */
 async function userAdd(args: string[]): Promise<number> {
   const { values, positionals } = parse(
     args,
@@ -187,6 +197,11 @@ export async function main(argv: string[]): Promise<number> {
     if (command === 'policy') return await policyCommand(rest);
     if (command === 'user' && rest[0] === 'add') return await userAdd(rest.slice(1));
     if (command === 'user' && USER_COMMANDS.includes(rest[0] ?? '')) return await userCommand(rest[0] ?? '', rest.slice(1));
+    if (command === 'team' && TEAM_COMMANDS.includes(rest[0] ?? '')) return await teamCommand(rest[0] ?? '', rest.slice(1));
+    if (command === 'team' && (rest[0] === undefined || rest[0] === '--help')) {
+      process.stdout.write(TEAM_HELP);
+      return rest[0] === undefined ? 2 : 0;
+    }
     if (command === 'user' && (rest[0] === undefined || rest[0] === '--help')) {
       process.stdout.write(`${USER_ADD_HELP}\n${USER_HELP}`);
       return rest[0] === undefined ? 2 : 0;

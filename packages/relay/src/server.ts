@@ -32,6 +32,7 @@ import { databaseCheck } from './operations/readiness.js';
 import { TlsReloader, loadTlsFiles, type TlsFiles } from './operations/tls-files.js';
 import { waitForSessions } from './operations/drain.js';
 import { installBodyTrace, logDestination, loggerOptions, type LogLevel } from './operations/logging.js';
+import { FrontDoor, MemoryFrontDoorState, Teams, registerFrontDoorRoutes, type FrontDoorLimits } from './front-door/index.js';
 
 /** Options of {@link startRelay}. */
 export interface RelayOptions {
@@ -75,6 +76,8 @@ export interface RelayOptions {
   metricsToken?: string;
   /** The JSON log (operations/logging.ts): its level (default `silent`) and file (default stderr). */
   log?: { level: LogLevel; file?: string | undefined };
+  /** The queue's limits and timings (default FRONT_DOOR, protocol). */
+  frontDoor?: Partial<FrontDoorLimits>;
 }
 
 /** A running relay. */
@@ -168,6 +171,14 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       // Unknown tickets are throttled per address like failed claims, with the same limit.
       unknownTicketsPerMinute: options.claimFailuresPerMinute ?? DEFAULT_CLAIM_FAILURES_PER_MINUTE,
     });
+    const teams = new Teams({ storage, audit });
+    const frontDoor = new FrontDoor({
+      state: new MemoryFrontDoorState(),
+      teams,
+      audit,
+      inSession: (username) => [...registry.sessions.values()].some((s) => s.info.identity.username === username),
+      ...(options.frontDoor ? { limits: options.frontDoor } : {}),
+    });
     const trustedHops = options.trustProxyHops ?? (options.trustProxy ? 1 : 0);
     if (!Number.isInteger(trustedHops) || trustedHops < 0 || trustedHops > MAX_TRUSTED_HOPS) {
       throw new TandemError('TANDEM_ERR_BAD_INPUT', `trustProxyHops: must be an integer from 0 (no proxy) to ${MAX_TRUSTED_HOPS}`);
@@ -221,6 +232,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       addressOf: (req) => clientAddress(req.raw, trustedHops),
     });
     registerSecondFactorRoutes(app, { accounts, passkeys, policy });
+    registerFrontDoorRoutes(app, { accounts, frontDoor, teams, addressOf: (req) => clientAddress(req.raw, trustedHops) });
     registerAgentDownloads(app, {
       agentsDir: options.agentsDir ?? findAgentsDir(),
       dataDir: options.dataDir,
@@ -256,6 +268,10 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       }
     }, options.pingIntervalMs ?? TIMEOUTS.pingIntervalMs);
     pingTimer.unref();
+    const sweepTimer = setInterval(() => {
+      frontDoor.sweep().catch((err: unknown) => console.error('queue sweep failed:', err));
+    }, frontDoor.sweepIntervalMs);
+    sweepTimer.unref();
 
     const running = app;
     const log = app.log;
@@ -264,6 +280,7 @@ export async function startRelay(options: RelayOptions): Promise<RelayHandle> {
       (closing ??= (async () => {
         lifecycle.to('closing');
         clearInterval(pingTimer);
+        clearInterval(sweepTimer);
         registry.stop();
         invitations.stop();
         for (const conn of [...connections]) conn.fail(new TandemError('TANDEM_ERR_SHUTTING_DOWN', 'The relay is shutting down.'), 'relay-shutdown');

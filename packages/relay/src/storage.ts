@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { Kysely, PostgresDialect, SqliteDialect, sql, type ColumnDataType, type Generated } from 'kysely';
 import pg from 'pg';
+import { migrateFrontDoor, type FrontDoorSchema } from './front-door/team-tables.js';
 
 /**
  * The relay's persistent state behind one Kysely interface: the same queries
@@ -105,7 +106,7 @@ export interface AuditEventsTable {
 }
 
 /** The schema as Kysely sees it. */
-export interface Schema {
+export interface Schema extends FrontDoorSchema {
   users: UsersTable;
   tokens: TokensTable;
   setup_links: SetupLinksTable;
@@ -248,6 +249,7 @@ async function migrate(db: Kysely<Schema>, dialect: Storage['dialect']): Promise
     .addColumn('value', 'text', (c) => c.notNull())
     .execute();
   await s.createIndex('passkeys_username').ifNotExists().on('passkeys').column('username').execute();
+  await migrateFrontDoor(db);
   await s.createIndex('audit_sessions_created').ifNotExists().on('audit_sessions').column('created_at').execute();
   await s.createIndex('audit_events_at').ifNotExists().on('audit_events').column('at').execute();
   await s.createIndex('tokens_username').ifNotExists().on('tokens').column('username').execute();

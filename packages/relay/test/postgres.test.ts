@@ -5,7 +5,7 @@
  * point elsewhere) in a database of its own that it drops afterwards.
  */
 import pg from 'pg';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import {
   api,
   auditEvents,
@@ -98,5 +98,25 @@ describe('relay on PostgreSQL', () => {
     } finally {
       await again.stop();
     }
+  });
+
+  it('keeps teams in PostgreSQL, managed by the CLI, read by the directory and the queue', async () => {
+    const relay = await startRelayProcess({ args: ['--database', url] });
+    onTestFinished(() => relay.stop());
+    // The database already has the administrator of the test above.
+    const admin = await login(relay, 'admin');
+    await relay.addUser('fdtech', 'technician', undefined, ['--database', url, '--display-name', 'FD Tech']);
+    const cli = (args: string[]): ReturnType<typeof runCli> => runCli([...args, '--data', relay.dataDir, '--database', url]);
+    expect((await cli(['team', 'add', 'pg-desk', '--listing', 'names'])).stdout).toBe('team added: pg-desk\n');
+    expect((await cli(['team', 'member-add', 'pg-desk', 'fdtech', '--show-name'])).code).toBe(0);
+    expect((await cli(['team', 'list'])).stdout).toBe('name\tlisting\tdisplay-name\tmembers\tshown\npg-desk\tnames\tpg-desk\tfdtech\tfdtech\n');
+    const tech = await login(relay, 'fdtech');
+    await api(relay, 'PUT', '/api/me/presence', { token: tech, body: { status: 'busy' } });
+    const directory = await api(relay, 'GET', '/api/directory');
+    expect(directory.json?.teams).toEqual([{ name: 'pg-desk', displayName: 'pg-desk', status: 'busy', waiting: 0, technicians: [{ id: expect.any(String) as string, displayName: 'FD Tech', status: 'busy' }] }]);
+    const joined = await api(relay, 'POST', '/api/queue', { body: { name: 'Kimura', team: 'pg-desk' } });
+    expect(joined.json?.position).toBe(1);
+    expect((await api(relay, 'POST', `/api/queue/${String(joined.json?.id)}/accept`, { token: tech })).json?.state).toBe('accepted');
+    expect((await api(relay, 'GET', '/api/teams', { token: admin })).json?.teams).toHaveLength(1);
   });
 });

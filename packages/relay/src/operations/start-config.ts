@@ -6,7 +6,7 @@
  * in FILE`); nothing starts until all are good.
  */
 import { readFileSync } from 'node:fs';
-import { CODE, TIMEOUTS, TandemError, parseDuration } from '@tandem/protocol';
+import { CODE, FRONT_DOOR, TIMEOUTS, TandemError, parseDuration } from '@tandem/protocol';
 import { MAX_TRUSTED_HOPS } from '../client-address.js';
 import { parseListen, parsePublicUrl } from '../config.js';
 import { parseHelpDesk } from '../help-desk.js';
@@ -24,6 +24,9 @@ export const START_DEFAULTS: Partial<Record<StartOption, string | boolean>> = {
   'claim-failures-per-minute-total': String(DEFAULT_CLAIM_FAILURES_PER_MINUTE_TOTAL),
   'attempt-timeout': `${TIMEOUTS.handshakeMs / 1000}s`,
   'log-level': DEFAULT_LOG_LEVEL,
+  'queue-entries-per-hour': String(FRONT_DOOR.entriesPerAddressPerHour),
+  'queue-length': String(FRONT_DOOR.maxQueueLength),
+  'queue-grace': `${FRONT_DOOR.graceMs / 1000}s`,
 };
 
 /** The shortest metrics token accepted: 128 bits written in base64 or hex is longer. */
@@ -153,6 +156,9 @@ export function startConfig(settings: Settings): StartConfig {
   const metricsToken = tokenFile === undefined ? undefined : readSecretFile(check, 'metrics-token-file', tokenFile);
   const agents = check.text('agents');
   const logFile = check.text('log-file');
+  const queuePerHour = check.integer('queue-entries-per-hour', 1, 9_999_999);
+  const queueLength = check.integer('queue-length', 1, 9_999_999);
+  const queueGraceMs = check.duration('queue-grace');
   return {
     drainTimeoutMs,
     relay: {
@@ -173,6 +179,11 @@ export function startConfig(settings: Settings): StartConfig {
       ...(signingCert !== undefined && signingKey !== undefined ? { agentSigning: { certFile: signingCert, keyFile: signingKey } } : {}),
       ...(metricsToken !== undefined ? { metricsToken } : {}),
       log: { level, ...(logFile !== undefined ? { file: logFile } : {}) },
+      frontDoor: {
+        ...(queuePerHour !== undefined ? { entriesPerAddressPerHour: queuePerHour } : {}),
+        ...(queueLength !== undefined ? { maxQueueLength: queueLength } : {}),
+        ...(queueGraceMs !== undefined ? { graceMs: queueGraceMs } : {}),
+      },
     },
   };
 }

@@ -44,6 +44,9 @@ export const START_OPTIONS = {
   'log-file': 'path',
   'metrics-token-file': 'path',
   'drain-timeout': 'duration',
+  'queue-entries-per-hour': 'integer',
+  'queue-length': 'integer',
+  'queue-grace': 'duration',
 } as const satisfies Record<string, OptionKind>;
 
 /** The name of a `start` option. */

@@ -300,6 +300,8 @@ export const en = {
     TANDEM_ERR_FILE_FAILED: 'The file transfer failed (a disk full or not writable, a file that cannot be read, or a damaged file); nothing was saved under its name.',
     TANDEM_ERR_SECURE_DESKTOP: 'Windows is showing its secure screen (a permission prompt, Ctrl+Alt+Del or the lock screen), which Tandem cannot show or use.',
     TANDEM_ERR_CONFIG_INVALID: 'The relay\'s configuration is invalid; the relay did not start.',
+    TANDEM_ERR_QUEUE_FULL: 'The queue is full right now; try again later, pick another team, or call the help desk.',
+    TANDEM_ERR_QUEUE_GONE: 'This place in the queue is no longer there; join the queue again.',
     TANDEM_ERR_SHUTTING_DOWN: 'The relay is shutting down.',
     TANDEM_ERR_ENROLMENT_REQUIRED: 'The technician\'s account must set up a second factor before it can start sessions.',
     TANDEM_ERR_PASSKEY_FAILED: 'A passkey could not be verified.',

@@ -296,6 +296,8 @@ export const ja: Catalogue = {
     TANDEM_ERR_FILE_FAILED: 'ファイル転送に失敗しました（ディスクの空き不足・書き込み不可、ファイルが読めない、またはファイルが壊れています）。その名前では何も保存されていません。',
     TANDEM_ERR_SECURE_DESKTOP: 'Windows が保護された画面（許可の確認、Ctrl+Alt+Del、ロック画面）を表示しています。Tandem はこの画面を表示も操作もできません。',
     TANDEM_ERR_CONFIG_INVALID: '中継サーバーの設定が正しくないため、中継サーバーは起動しませんでした。',
+    TANDEM_ERR_QUEUE_FULL: '待ち行列がいっぱいです。しばらくしてからやり直すか、別のチームを選ぶか、サポート窓口にお電話ください。',
+    TANDEM_ERR_QUEUE_GONE: '待ち行列の順番はもうありません。もう一度並んでください。',
     TANDEM_ERR_SHUTTING_DOWN: '中継サーバーが停止処理中です。',
     TANDEM_ERR_ENROLMENT_REQUIRED: '技術者のアカウントは、セッションを始める前に 2 要素目を設定する必要があります。',
     TANDEM_ERR_PASSKEY_FAILED: 'パスキーを確認できませんでした。',
