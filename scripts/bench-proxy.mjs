@@ -15,12 +15,12 @@ import { chownSync, chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, wri
 import { createServer } from 'node:net';
 import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
 import { join, resolve } from 'node:path';
-import { Buffer } from 'node:buffer';
 import { performance } from 'node:perf_hooks';
 import { CustomerSession, TechnicianSession } from '@tandem/protocol';
 import { ProxyResolver, createRelaySocketFactory, nodeAeadProvider, requestJson } from '@tandem/node-client';
 import { RfbClient } from '@tandem/tech';
-import { sleep, waitLine } from './bench/bench-kit.mjs';
+import { waitLine } from './bench/bench-kit.mjs';
+import { measureKeyToScreen, stats } from './bench/key-latency.mjs';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const RELAY_BIN = join(ROOT, 'packages/relay/bin/tandem-relay.js');
@@ -72,12 +72,6 @@ async function startSquid(port) {
   await waitLine(squid, /Accepting HTTP Socket connections at/, 'stderr');
 }
 
-function stats(samples) {
-  const s = [...samples].sort((a, b) => a - b);
-  const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { n: s.length, p50: q(0.5), p95: q(0.95), min: s[0], max: s[s.length - 1] };
-}
-
 /** One session set-up: technician start to the customer's finished handshake; returns ms. */
 async function setUp(url, fingerprint, token, routes) {
   const sockets = () => createRelaySocketFactory({ relayUrl: url, fingerprint, routes }).connect;
@@ -123,23 +117,7 @@ async function keyToScreen(url, fingerprint, token, routes, display, env) {
   session.start();
   await active;
   await client.ready(20_000);
-  await client.snapshot();
-  await client.pointerEvent(200, 150, 0);
-  await sleep(200);
-  const times = [];
-  for (let i = 0; i < SAMPLES; i++) {
-    const keysym = i % 2 === 0 ? 0x78 : 0xff08;
-    const before = Buffer.from(client.framebuffer.data);
-    const t0 = performance.now();
-    await client.keyEvent(keysym, true);
-    await client.keyEvent(keysym, false);
-    for (;;) {
-      await client.waitForUpdate(10_000);
-      if (!before.equals(client.framebuffer.data)) break;
-    }
-    times.push(performance.now() - t0);
-    await sleep(20);
-  }
+  const times = await measureKeyToScreen(client, SAMPLES);
   await session.end();
   agent.kill('SIGKILL');
   return times;

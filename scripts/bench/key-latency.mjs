@@ -1,5 +1,5 @@
 // Key-to-screen latency as the benchmarks measure it (bench-latency.mjs,
-// bench-files.mjs): a technician RFB client types alternately `x` and
+// bench-files.mjs, bench-proxy.mjs): a technician RFB client types alternately `x` and
 // BackSpace into an xterm and waits until the changed pixels are in its
 // framebuffer; and the percentiles of the samples.
 import { Buffer } from 'node:buffer';
@@ -32,9 +32,9 @@ export async function measureKeyToScreen(client, samples) {
   return times;
 }
 
-/** n, p50, p99, min and max of `samples`. */
+/** n, p50, p95, p99, min and max of `samples`. */
 export function stats(samples) {
   const s = [...samples].sort((a, b) => a - b);
   const q = (p) => s[Math.min(s.length - 1, Math.ceil(p * s.length) - 1)];
-  return { n: s.length, p50: q(0.5), p99: q(0.99), min: s[0], max: s[s.length - 1] };
+  return { n: s.length, p50: q(0.5), p95: q(0.95), p99: q(0.99), min: s[0], max: s[s.length - 1] };
 }
