@@ -24,10 +24,10 @@ export function parse<T extends Options>(args: string[], options: T, positionals
   }
 }
 
-/** Runs `fn`, turning its TANDEM_ERR_BAD_INPUT into a UsageError. */
-export function badInput<T>(fn: () => T): T {
+/** Runs `fn`, turning its TANDEM_ERR_BAD_INPUT (a malformed argument) into a UsageError: exit code 2. */
+export async function badInput<T>(fn: () => Promise<T>): Promise<T> {
   try {
-    return fn();
+    return await fn();
   } catch (err) {
     if (err instanceof TandemError && err.code === 'TANDEM_ERR_BAD_INPUT') throw new UsageError(err.message);
     throw err;

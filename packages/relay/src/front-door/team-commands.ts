@@ -4,9 +4,9 @@
  * running relay sees the change at its next request). Each change is
  * audited as made by "cli:OSUSER", as `tandem-relay user …` does.
  */
-import { TEAM_LISTINGS, TandemError } from '@tandem/protocol';
+import { TEAM_LISTINGS } from '@tandem/protocol';
 import { AuditLog } from '../audit.js';
-import { UsageError, need, parse } from '../cli-args.js';
+import { UsageError, badInput, need, parse } from '../cli-args.js';
 import { openStorage } from '../storage.js';
 import { cliActor } from '../user-commands.js';
 import { Teams } from './teams.js';
@@ -86,23 +86,23 @@ export async function teamCommand(command: string, args: string[]): Promise<numb
         }
         break;
       case 'add':
-        await badInputAsync(() => teams.add({ name: first, displayName: values['display-name'], listing: values.listing }, actor));
+        await badInput(() => teams.add({ name: first, displayName: values['display-name'], listing: values.listing }, actor));
         out(`team added: ${first}`);
         break;
       case 'change':
-        await badInputAsync(() => teams.change(first, { displayName: values['display-name'], listing: values.listing }, actor));
+        await badInput(() => teams.change(first, { displayName: values['display-name'], listing: values.listing }, actor));
         out(`team changed: ${first}`);
         break;
       case 'remove':
-        await badInputAsync(() => teams.remove(first, actor));
+        await badInput(() => teams.remove(first, actor));
         out(`team removed: ${first}`);
         break;
       case 'member-add':
-        await badInputAsync(() => teams.addMember(first, second, values['show-name'] ?? false, actor));
+        await badInput(() => teams.addMember(first, second, values['show-name'] ?? false, actor));
         out(`member added: ${second} to ${first}${values['show-name'] ? ' (name shown)' : ''}`);
         break;
       default:
-        await badInputAsync(() => teams.removeMember(first, second, actor));
+        await badInput(() => teams.removeMember(first, second, actor));
         out(`member removed: ${second} from ${first}`);
         break;
     }
@@ -110,15 +110,5 @@ export async function teamCommand(command: string, args: string[]): Promise<numb
     return 0;
   } finally {
     await storage.close();
-  }
-}
-
-/** Runs `fn`; its TANDEM_ERR_BAD_INPUT (a malformed NAME) is a usage mistake, exit code 2. */
-async function badInputAsync(fn: () => Promise<unknown>): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    if (err instanceof TandemError && err.code === 'TANDEM_ERR_BAD_INPUT') throw new UsageError(err.message);
-    throw err;
   }
 }
